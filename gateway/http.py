@@ -1,0 +1,40 @@
+"""Reading requests and writing responses: JSON in, JSON or problem+json out."""
+from __future__ import annotations
+
+import json
+from typing import Type, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from werkzeug.wrappers import Response
+
+from kernel.errors import Refused
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def json_response(status: int, body, headers: dict | None = None) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status,
+                    mimetype="application/json", headers=headers)
+
+
+def read_json(request) -> dict:
+    if not request.data:
+        raise Refused("invalid_json", 400, "the request body must be a JSON object")
+    try:
+        body = json.loads(request.get_data(as_text=True))
+    except ValueError as exc:
+        raise Refused("invalid_json", 400, f"the request body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise Refused("invalid_json", 400, "the request body must be a JSON object")
+    return body
+
+
+def parse(request, model: Type[M]) -> M:
+    try:
+        return model.model_validate(read_json(request))
+    except ValidationError as exc:
+        errors = [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
+                  for e in exc.errors()]
+        first = errors[0]
+        raise Refused("invalid_input", 422, f"{first['field']}: {first['message']}",
+                      field=first["field"], errors=errors) from None

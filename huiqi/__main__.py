@@ -1,0 +1,41 @@
+"""The huiqi command: `up` (the whole stack), `serve NAME` (one service), `token` (mint a
+development bearer token)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="huiqi")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("up", help="start the four services and the gateway")
+    serve = commands.add_parser("serve", help="run one service in this process")
+    serve.add_argument("service", choices=["policy", "tickets", "liaison", "audit", "gateway"])
+    token = commands.add_parser("token", help="mint a bearer token (HUIQI_JWT_SECRET)")
+    token.add_argument("--sub", required=True, help="who: a user id")
+    token.add_argument("--role", required=True,
+                       help="enterprise, unit_officer, office, supervisor, leader, liaison")
+    token.add_argument("--unit", help="the unit's id, for a unit officer")
+    token.add_argument("--uscc", help="the enterprise's credit code, for an enterprise")
+    token.add_argument("--hours", type=float, default=12)
+    args = parser.parse_args(argv)
+
+    if args.command == "serve":
+        from huiqi.serve import serve
+        serve(args.service)
+        return 0
+    if args.command == "up":
+        from huiqi.stack import up
+        return up()
+    from gateway.auth import mint
+    try:
+        print(mint(args.sub, args.role, unit=args.unit, uscc=args.uscc, hours=args.hours))
+    except ValueError as exc:
+        print(f"huiqi token: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Run one service in this process under nameko, configured from the environment.
+
+eventlet must patch the standard library before anything else opens a socket or a thread.
+"""
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402 -- must precede every other import
+
+import importlib  # noqa: E402
+import signal  # noqa: E402
+
+import structlog  # noqa: E402
+from nameko.runners import ServiceRunner  # noqa: E402
+
+from kernel import logs, settings  # noqa: E402
+
+SERVICE_CLASSES = {
+    "policy": "services.policy.service:PolicyService",
+    "tickets": "services.tickets.service:TicketsService",
+    "liaison": "services.liaison.service:LiaisonService",
+    "audit": "services.audit.service:AuditService",
+    "gateway": "gateway.service:Gateway",
+}
+
+
+def service_class(name: str):
+    module, _, attr = SERVICE_CLASSES[name].partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def serve(name: str) -> None:
+    logs.configure(name)
+    log = structlog.get_logger("huiqi.serve")
+    config = settings.nameko_config(name)
+    runner = ServiceRunner(config)
+    runner.add_service(service_class(name))
+
+    def shutdown(signum, _frame):
+        # Stop from a green thread: nameko's stop waits on workers, which needs the hub.
+        eventlet.spawn_n(runner.stop)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    runner.start()
+    log.info("service started", listen=config["WEB_SERVER_ADDRESS"])
+    runner.wait()
+    log.info("service stopped")

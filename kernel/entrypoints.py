@@ -1,0 +1,81 @@
+"""nameko entrypoints of the kernel: HTTP that carries the correlation id and answers errors as
+problem+json, and an event handler that takes every event a service publishes."""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import structlog
+from nameko.events import EventHandler
+from nameko.exceptions import RpcTimeout, UnknownService
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer
+from werkzeug.wrappers import Response
+
+from kernel import metrics
+from kernel.errors import Refused
+
+log = structlog.get_logger(__name__)
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_response(status: int, body: dict, headers: dict | None = None) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status,
+                    mimetype=PROBLEM_JSON, headers=headers)
+
+
+class CorrelatingWebServer(WebServer):
+    def context_data_from_headers(self, request):
+        # The id a front-end sends is kept so its own logs line up with ours.
+        given = request.headers.get("X-Correlation-ID", "")
+        valid = 0 < len(given) <= 64 and given.replace("-", "").isalnum()
+        return {"correlation_id": given if valid else uuid.uuid4().hex}
+
+
+class HttpEntrypoint(HttpRequestHandler):
+    server = CorrelatingWebServer()
+
+    def handle_request(self, request):
+        started = time.perf_counter()
+        response = super().handle_request(request)
+        service = self.container.service_name
+        metrics.HTTP_REQUESTS.labels(service, self.url, str(response.status_code)).inc()
+        metrics.HTTP_SECONDS.labels(service, self.url).observe(time.perf_counter() - started)
+        return response
+
+    def response_from_exception(self, exc):
+        if isinstance(exc, Refused):
+            return problem_response(exc.status, exc.problem())
+        if isinstance(exc, (UnknownService, RpcTimeout)):
+            return problem_response(503, {
+                "type": "about:blank", "title": "service_unavailable", "status": 503,
+                "detail": f"a service behind the gateway is not answering: {exc}"},
+                headers={"Retry-After": "5"})
+        log.error("request failed", exc_info=exc, url=self.url)
+        return problem_response(500, {
+            "type": "about:blank", "title": "internal_error", "status": 500,
+            "detail": "the server could not complete the request; it has been logged"})
+
+
+http = HttpEntrypoint.decorator
+
+
+class AllEventsHandler(EventHandler):
+    """Every event of `source_service`, whatever its type: the queue binds with `#`.
+
+    Binding by pattern, not by a kept list of types, means a new event type reaches the
+    consumer without a change here.
+    """
+
+    def __init__(self, source_service: str, **kwargs):
+        super().__init__(source_service, "#", **kwargs)
+
+    def setup(self):
+        super().setup()
+        # A readable queue name; the binding (routing key '#') is what matters.
+        self.queue.name = (f"evt-{self.source_service}-all--"
+                           f"{self.container.service_name}.{self.method_name}")
+
+
+all_events_of = AllEventsHandler.decorator

@@ -1,0 +1,33 @@
+"""The Prometheus metrics every service exposes on `/metrics`.
+
+Names are shared by all services and told apart by the `service` label, so one Grafana dashboard
+serves them all.
+"""
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+
+COMMANDS = Counter(
+    "huiqi_commands_total", "Commands handled, by outcome (ok, refused, conflict, error).",
+    ["service", "command", "outcome"])
+COMMAND_SECONDS = Histogram(
+    "huiqi_command_seconds", "Time to handle a command.", ["service", "command"])
+EVENTS_APPENDED = Counter(
+    "huiqi_events_appended_total", "Events appended to the service's store.", ["service", "type"])
+RELAY_PUBLISHED = Counter(
+    "huiqi_relay_published_total", "Events the outbox relay published to RabbitMQ.", ["service"])
+RELAY_LAG = Gauge(
+    "huiqi_relay_lag_events", "Events committed but not yet published.", ["service"])
+RELAY_FAILURES = Counter(
+    "huiqi_relay_failures_total", "Publication attempts that failed (broker away).", ["service"])
+CONSUMED = Counter(
+    "huiqi_events_consumed_total", "Events a consumer took in, by source and outcome.",
+    ["service", "source", "outcome"])
+HTTP_REQUESTS = Counter(
+    "huiqi_http_requests_total", "HTTP requests served, by route and status.",
+    ["service", "route", "status"])
+HTTP_SECONDS = Histogram(
+    "huiqi_http_request_seconds", "HTTP request latency.", ["service", "route"])
+LEDGER_ENTRIES = Gauge("huiqi_ledger_entries", "Entries in the audit ledger.", [])
+
+
+def exposition() -> tuple[bytes, str]:
+    return generate_latest(), CONTENT_TYPE_LATEST

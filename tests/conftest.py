@@ -1,0 +1,91 @@
+"""Shared fixtures: a private RabbitMQ vhost per test run, a fresh PostgreSQL database per test,
+SQLite files under the test's tmp dir, and nameko runners on them.
+
+The services under test run under eventlet, as they do in production, so the process is patched
+before anything else is imported.
+"""
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import uuid  # noqa: E402
+
+import pytest  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+
+PG_ADMIN_URL = os.environ.get("HUIQI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+AMQP_BASE = os.environ.get("HUIQI_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672")
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def amqp_uri():
+    """A vhost of this run's own, so durable queues never leak between runs or a dev stack."""
+    if shutil.which("rabbitmqctl") is None:
+        pytest.fail("rabbitmqctl is needed to give the tests a private RabbitMQ vhost")
+    vhost = f"huiqi-test-{uuid.uuid4().hex[:8]}"
+    _rabbitmqctl("add_vhost", vhost)
+    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    yield f"{AMQP_BASE}/{vhost}"
+    _rabbitmqctl("delete_vhost", vhost)
+
+
+@pytest.fixture(scope="session")
+def pg_admin():
+    url = sa.make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg2")
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def make_pg_url(pg_admin):
+    """Create fresh databases; all are dropped at the end of the test."""
+    created = []
+
+    def make() -> str:
+        name = f"huiqi_t_{uuid.uuid4().hex[:10]}"
+        with pg_admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return pg_admin.url.set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    with pg_admin.connect() as connection:
+        for name in created:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def make_sqlite_url(tmp_path):
+    def make() -> str:
+        return f"sqlite:///{tmp_path / f'{uuid.uuid4().hex[:8]}.db'}"
+    return make
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, make_sqlite_url):
+    """The same test on both stores the kernel supports."""
+    if request.param == "sqlite":
+        return make_sqlite_url()
+    return request.getfixturevalue("make_pg_url")()
+
+
+@pytest.fixture
+def migrated_engine(db_url):
+    from kernel.database import make_engine, migrate
+    engine = make_engine(db_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
