@@ -30,8 +30,17 @@ def read_json(request) -> dict:
 
 
 def parse(request, model: Type[M]) -> M:
+    return _validated(model, read_json(request))
+
+
+def read_query(request, model: Type[M]) -> M:
+    """Query parameters, checked like a body; a repeated parameter keeps its last value."""
+    return _validated(model, request.args.to_dict())
+
+
+def _validated(model: Type[M], data: dict) -> M:
     try:
-        return model.model_validate(read_json(request))
+        return model.model_validate(data)
     except ValidationError as exc:
         errors = [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
                   for e in exc.errors()]

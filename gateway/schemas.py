@@ -17,3 +17,9 @@ class RaiseAppeal(Body):
     channel: str = Field(description="hotline, fax, email, direct_line, visit, briefing, letter")
     category: str = Field(description="tax_and_fees, financing, labour, land_and_energy, …")
     county: str = Field(min_length=1, max_length=40, description="county or zone code")
+
+
+class LedgerQuery(Body):
+    after: int = Field(0, ge=0, description="entries after this seq")
+    limit: int = Field(100, ge=1, le=1000)
+    stream_id: str | None = Field(None, max_length=120)

@@ -6,8 +6,8 @@ from nameko.rpc import RpcProxy
 
 from gateway import openapi
 from gateway.auth import authenticate
-from gateway.http import json_response, parse
-from gateway.schemas import RaiseAppeal
+from gateway.http import json_response, parse, read_query
+from gateway.schemas import LedgerQuery, RaiseAppeal
 from kernel import metrics
 from kernel.dependencies import LogContext
 from kernel.entrypoints import http
@@ -51,3 +51,10 @@ class Gateway:
     def verify_ledger(self, request):
         actor = authenticate(request.headers.get("Authorization"))
         return json_response(200, self.audit.verify(actor.to_dict()))
+
+    @http("GET", f"{API}/audit/entries")
+    def ledger_entries(self, request):
+        actor = authenticate(request.headers.get("Authorization"))
+        query = read_query(request, LedgerQuery)
+        items = self.audit.entries(actor.to_dict(), **query.model_dump(exclude_none=True))
+        return json_response(200, {"items": items})

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import structlog
 
 from kernel import metrics
-from kernel.database import is_sqlite
+from kernel.database import is_sqlite, reading
 from kernel.envelope import Event
 from kernel.store import handled_events, read_checkpoint, write_checkpoint
 
@@ -44,7 +44,7 @@ class LogFollower:
         return f"{self.name}:{source}"
 
     def checkpoint(self, source: str) -> int:
-        with self.engine.begin() as connection:
+        with reading(self.engine) as connection:
             return read_checkpoint(connection, self._checkpoint_name(source))
 
     def _begin(self):

@@ -47,10 +47,16 @@ def make_engine(url: str) -> sa.Engine:
 
         @sa.event.listens_for(engine, "begin")
         def _begin(connection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def reading(engine: sa.Engine) -> sa.Connection:
+    """A connection for queries only: on SQLite it takes no write lock (WAL readers never wait)."""
+    return engine.connect().execution_options(sqlite_begin="DEFERRED")
 
 
 def migrate(engine: sa.Engine, *service_migrations: Path) -> None:

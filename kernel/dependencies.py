@@ -2,6 +2,7 @@
 context of each worker, and access to other services' logs."""
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
@@ -15,7 +16,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from kernel import metrics, settings
 from kernel.aggregate import DomainError
 from kernel.catchup import LogFollower
-from kernel.database import make_engine, migrate
+from kernel.database import make_engine, migrate, reading
 from kernel.errors import Refused
 from kernel.logs import bind_contextvars, clear_contextvars
 from kernel.relay import AmqpPublisher, OutboxRelay
@@ -58,6 +59,17 @@ class Commands:
     def engine(self):
         return self._provider.store.engine
 
+    @contextlib.contextmanager
+    def _refusals(self, command: str):
+        """A broken rule becomes `Refused`, the one error the caller's side can rebuild."""
+        try:
+            yield
+        except DomainError as exc:
+            metrics.COMMANDS.labels(self._provider.container.service_name, command,
+                                    "refused").inc()
+            log.info("refused", command=command, rule=exc.rule, field=exc.field)
+            raise Refused.from_domain(exc) from exc
+
     def execute(self, command: str, decide: Callable[[UnitOfWork], T], attempts: int = 3) -> T:
         """Load, decide and append in one transaction; on losing a race, decide again on the
         fresh state. A broken rule becomes `Refused` with nothing written."""
@@ -66,29 +78,32 @@ class Commands:
         causation_id = self._worker_ctx.call_id
         started = time.perf_counter()
         try:
-            for attempt in range(1, attempts + 1):
-                try:
-                    with self.store.unit_of_work(correlation_id, causation_id) as uow:
-                        result = decide(uow)
-                    metrics.COMMANDS.labels(service, command, "ok").inc()
-                    return result
-                except ConcurrencyError as exc:
-                    if attempt == attempts:
-                        metrics.COMMANDS.labels(service, command, "conflict").inc()
-                        raise Refused("concurrent_change", 409, str(exc)) from exc
-                except DomainError as exc:
-                    metrics.COMMANDS.labels(service, command, "refused").inc()
-                    log.info("command refused", command=command, rule=exc.rule, field=exc.field)
-                    raise Refused.from_domain(exc) from exc
+            with self._refusals(command):
+                for attempt in range(1, attempts + 1):
+                    try:
+                        with self.store.unit_of_work(correlation_id, causation_id) as uow:
+                            result = decide(uow)
+                        metrics.COMMANDS.labels(service, command, "ok").inc()
+                        return result
+                    except ConcurrencyError as exc:
+                        if attempt == attempts:
+                            metrics.COMMANDS.labels(service, command, "conflict").inc()
+                            raise Refused("concurrent_change", 409, str(exc)) from exc
         finally:
             metrics.COMMAND_SECONDS.labels(service, command).observe(time.perf_counter() - started)
+
+    def query(self, name: str, answer: Callable[[UnitOfWork], T]) -> T:
+        """Answer a question from the store without writing; broken rules (not found, not
+        allowed to read) become `Refused` as for commands."""
+        with self._refusals(name), reading(self.engine) as connection:
+            return answer(UnitOfWork(self.store, connection, "", ""))
 
     def read_log(self, after: int, limit: int):
         return self.store.read_all(after=after, limit=limit)
 
     def read(self, query: Callable):
         """Run a read-only query on the service's database."""
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return query(connection)
 
 

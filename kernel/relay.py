@@ -15,6 +15,7 @@ from kombu import Connection, Producer
 from nameko.standalone.events import get_event_exchange
 
 from kernel import metrics
+from kernel.database import reading
 from kernel.envelope import Event
 from kernel.store import EventStore, read_checkpoint, write_checkpoint
 
@@ -39,7 +40,7 @@ class AmqpPublisher:
     """Publishes to `<service>.events`, the exchange nameko's event handlers bind to."""
 
     def __init__(self, service: str, amqp_uri: str):
-        self.exchange = get_event_exchange(service)
+        self.exchange = get_event_exchange(service, {})
         self.amqp_uri = amqp_uri
         self._connection: Connection | None = None
         self._producer: Producer | None = None
@@ -79,7 +80,7 @@ class OutboxRelay:
         self.batch_size = batch_size
 
     def checkpoint(self) -> int:
-        with self.store.engine.begin() as connection:
+        with reading(self.store.engine) as connection:
             return read_checkpoint(connection, RELAY_CHECKPOINT)
 
     def publish_pending(self) -> int:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from kernel.aggregate import Aggregate, Fact
-from kernel.database import is_sqlite
+from kernel.database import is_sqlite, reading
 from kernel.envelope import Event, format_time, new_event_id
 
 metadata = sa.MetaData()
@@ -66,13 +66,19 @@ class ConcurrencyError(Exception):
         self.expected_version = expected_version
 
 
-def _row_to_event(row) -> Event:
+def row_to_event(row) -> Event:
     return Event(
         event_id=row.event_id, stream_id=row.stream_id, stream_type=row.stream_type,
         version=row.version, type=row.type, occurred_at=row.occurred_at, actor=row.actor,
         correlation_id=row.correlation_id, causation_id=row.causation_id,
         payload=json.loads(row.payload),
     )
+
+
+def read_stream(connection: sa.Connection, stream_id: str) -> list[Event]:
+    rows = connection.execute(
+        sa.select(events).where(events.c.stream_id == stream_id).order_by(events.c.version))
+    return [row_to_event(row) for row in rows]
 
 
 class UnitOfWork:
@@ -90,9 +96,7 @@ class UnitOfWork:
         return aggregate_cls.from_events(stream_id, self.read_stream(stream_id))
 
     def read_stream(self, stream_id: str) -> list[Event]:
-        rows = self.connection.execute(
-            sa.select(events).where(events.c.stream_id == stream_id).order_by(events.c.version))
-        return [_row_to_event(row) for row in rows]
+        return read_stream(self.connection, stream_id)
 
     def save(self, aggregate: Aggregate) -> list[Event]:
         appended = self.append(aggregate.id, aggregate.stream_type, aggregate.loaded_version,
@@ -179,22 +183,19 @@ class EventStore:
             return uow.append(stream_id, stream_type, expected_version, facts)
 
     def read_stream(self, stream_id: str) -> list[Event]:
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                sa.select(events).where(events.c.stream_id == stream_id)
-                .order_by(events.c.version))
-            return [_row_to_event(row) for row in rows]
+        with reading(self.engine) as connection:
+            return read_stream(connection, stream_id)
 
     def read_all(self, after: int = 0, limit: int = 500) -> list[tuple[int, Event]]:
         """Events after a global position, in order, with their positions."""
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(
                 sa.select(events).where(events.c.position > after)
                 .order_by(events.c.position).limit(limit))
-            return [(row.position, _row_to_event(row)) for row in rows]
+            return [(row.position, row_to_event(row)) for row in rows]
 
     def head_position(self) -> int:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return connection.execute(
                 sa.select(sa.func.coalesce(sa.func.max(events.c.position), 0))).scalar_one()
 

@@ -8,7 +8,13 @@ import eventlet
 
 eventlet.monkey_patch()  # noqa: E402
 
+import contextlib  # noqa: E402
 import os  # noqa: E402
+
+# The audit's periodic sweep stays out of the way of in-process tests, which call it when they
+# mean to; the stack started by the e2e tests sets its own interval.
+os.environ.setdefault("HUIQI_CATCHUP_INTERVAL", "3600")
+
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import uuid  # noqa: E402
@@ -24,16 +30,31 @@ def _rabbitmqctl(*args: str) -> None:
     subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
 
 
-@pytest.fixture(scope="session")
-def amqp_uri():
-    """A vhost of this run's own, so durable queues never leak between runs or a dev stack."""
+@contextlib.contextmanager
+def private_vhost():
+    """A vhost of its own, so that durable queues and the messages left in them never reach
+    another test, another run or a developer's stack."""
     if shutil.which("rabbitmqctl") is None:
         pytest.fail("rabbitmqctl is needed to give the tests a private RabbitMQ vhost")
     vhost = f"huiqi-test-{uuid.uuid4().hex[:8]}"
     _rabbitmqctl("add_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    yield f"{AMQP_BASE}/{vhost}"
-    _rabbitmqctl("delete_vhost", vhost)
+    try:
+        _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+        yield f"{AMQP_BASE}/{vhost}"
+    finally:
+        _rabbitmqctl("delete_vhost", vhost)
+
+
+@pytest.fixture
+def amqp_uri():
+    with private_vhost() as uri:
+        yield uri
+
+
+@pytest.fixture(scope="session")
+def stack_amqp_uri():
+    with private_vhost() as uri:
+        yield uri
 
 
 @pytest.fixture(scope="session")
@@ -89,3 +110,14 @@ def migrated_engine(db_url):
     migrate(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def service_config(amqp_uri):
+    """nameko config for one in-process service with its own store and HTTP port."""
+    from nameko.testing.utils import find_free_port
+
+    def make(database_url: str | None = None, **overrides) -> dict:
+        return {"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{find_free_port()}",
+                "DATABASE_URL": database_url, "RELAY_INTERVAL": 0.2, **overrides}
+    return make

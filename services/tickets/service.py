@@ -1,0 +1,211 @@
+"""The tickets service: thin entrypoints over the appeal ledger. Each loads, decides (the
+aggregate checks the rules), and appends; the read model follows in the same transaction."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import structlog
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from kernel.actor import SYSTEM, Actor
+from kernel.base_service import EventSourcedService
+from kernel.dependencies import EventSourcing
+from kernel.envelope import Event, utc_now
+from kernel.store import UnitOfWork
+from services.tickets import projections, queries
+from services.tickets.access import check_may_read
+from services.tickets.deadlines import DEFAULT_POLICY
+from services.tickets.domain import ROUTING_TABLE_ID, RoutingTable, Ticket, is_near_duplicate
+from services.tickets.exceptions import (
+    FieldRequired, RouteNotFound, TicketNotFound, UnexpectedField, UnknownCode,
+)
+
+log = structlog.get_logger(__name__)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+OFFICE_TIME = ZoneInfo("Asia/Shanghai")
+
+# The commands on an appeal, as the HTTP API names them: aggregate method and accepted fields.
+ACTIONS = {
+    "dispatch": ("dispatch", {"lead_unit", "assisting_units"}),
+    "redispatch": ("redispatch", {"lead_unit", "assisting_units", "reason"}),
+    "sign-for": ("sign_for", set()),
+    "urge": ("urge", {"message"}),
+    "classify": ("classify", {"way", "policies", "guidance", "level", "report_reference",
+                              "policy_work", "county_unit", "explanation"}),
+    "progress": ("note_progress", {"note"}),
+    "follow-up-upper-level": ("follow_up_upper_level", {"note"}),
+    "request-extension": ("request_extension", {"working_days", "reason"}),
+    "grant-extension": ("grant_extension", set()),
+    "refuse-extension": ("refuse_extension", {"reason"}),
+    "resolve": ("resolve", {"summary"}),
+    "rate": ("rate", {"rating", "comment"}),
+    "close-off": ("close_off", set()),
+    "reopen": ("reopen", {"reason"}),
+}
+RAISE_FIELDS = {"enterprise_name", "uscc", "title", "description", "channel", "category", "county"}
+
+
+def _check_fields(given: dict, allowed: set, context: str) -> None:
+    for field in given:
+        if field not in allowed:
+            raise UnexpectedField(field, context)
+
+
+def ledger_number(uow: UnitOfWork, at) -> str:
+    """GZ-<year>-<six digits>, counted per year without gaps in the same transaction."""
+    year = at.astimezone(OFFICE_TIME).year
+    return f"GZ-{year}-{uow.next_number(f'ledger-{year}'):06d}"
+
+
+def load_ticket(uow: UnitOfWork, ticket_id: str) -> Ticket:
+    ticket = uow.load(Ticket, ticket_id)
+    if not ticket.exists:
+        raise TicketNotFound(ticket_id)
+    return ticket
+
+
+class TicketsService(EventSourcedService):
+    name = "tickets"
+
+    store = EventSourcing(migrations=MIGRATIONS, projectors=[projections.project])
+
+    @rpc
+    def raise_appeal(self, actor: dict, fields: dict) -> dict:
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            _check_fields(fields, RAISE_FIELDS, "an appeal")
+            at = utc_now()
+            open_one = self._open_duplicate(uow, fields)
+            if open_one is not None:
+                open_one.link_duplicate(title=fields.get("title"),
+                                        description=fields.get("description"),
+                                        channel=fields.get("channel"), at=at, actor=SYSTEM)
+                uow.save(open_one)
+                return {"id": open_one.id, "ledger_number": open_one.ledger_number,
+                        "status": open_one.status, "linked_to_open_appeal": True}
+            ticket = Ticket.raise_appeal(
+                str(uuid.uuid4()), ledger_number=ledger_number(uow, at), at=at, actor=who,
+                policy=DEFAULT_POLICY, **{f: fields.get(f) for f in RAISE_FIELDS})
+            uow.save(ticket)
+            return {"id": ticket.id, "ledger_number": ticket.ledger_number,
+                    "status": ticket.status, "linked_to_open_appeal": False}
+
+        return self.store.execute("raise_appeal", decide)
+
+    def _open_duplicate(self, uow: UnitOfWork, fields: dict) -> Ticket | None:
+        """The same enterprise's open appeal about the same problem, if there is one."""
+        uscc = str(fields.get("uscc") or "").strip().upper()
+        title, description = fields.get("title"), fields.get("description")
+        if not (uscc and isinstance(title, str) and isinstance(description, str)):
+            return None  # the aggregate will name what is missing
+        for candidate in queries.open_appeals_of(uow.connection, uscc):
+            if is_near_duplicate(title, description, candidate["title"], candidate["description"]):
+                return load_ticket(uow, candidate["id"])
+        return None
+
+    @rpc
+    def act(self, actor: dict, ticket_id: str, action: str, fields: dict) -> dict:
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            if action not in ACTIONS:
+                raise UnknownCode("action", action, sorted(ACTIONS))
+            method, allowed = ACTIONS[action]
+            _check_fields(fields, allowed, f"the {action} command")
+            ticket = load_ticket(uow, ticket_id)
+            check_may_read(who, ticket.snapshot())
+            arguments = dict(fields)
+            if action == "dispatch" and not arguments.get("lead_unit"):
+                arguments["lead_unit"] = self._routed_unit(uow, ticket)
+            getattr(ticket, method)(at=utc_now(), actor=who, **arguments)
+            uow.save(ticket)
+            return ticket.snapshot()
+
+        return self.store.execute(action if action in ACTIONS else "unknown", decide)
+
+    def _routed_unit(self, uow: UnitOfWork, ticket: Ticket) -> str:
+        """谁主管、谁负责: the routing table names the lead unit when the office does not."""
+        table = uow.load(RoutingTable, ROUTING_TABLE_ID)
+        unit = table.unit_for(ticket.category, ticket.county)
+        if unit is None:
+            raise RouteNotFound(ticket.category, ticket.county)
+        return unit
+
+    @rpc
+    def get_ticket(self, actor: dict, ticket_id: str) -> dict:
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            snapshot = load_ticket(uow, ticket_id).snapshot()
+            check_may_read(who, snapshot)
+            return snapshot
+
+        return self.store.query("get_ticket", read)
+
+    @rpc
+    def history(self, actor: dict, ticket_id: str) -> list[dict]:
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> list[dict]:
+            events: list[Event] = uow.read_stream(ticket_id)
+            if not events:
+                raise TicketNotFound(ticket_id)
+            check_may_read(who, Ticket.from_events(ticket_id, events).snapshot())
+            return [e.to_dict() for e in events]
+
+        return self.store.query("history", read)
+
+    @rpc
+    def list_tickets(self, actor: dict, filters: dict, cursor: str | None = None,
+                     limit: int = 50) -> dict:
+        who = Actor.from_dict(actor)
+        return self.store.query("list_tickets", lambda uow: queries.page(
+            uow.connection, who, filters, cursor, limit))
+
+    @rpc
+    def export_tickets(self, actor: dict, filters: dict) -> str:
+        """The ledger as an .xlsx workbook, base64-encoded for the trip over RPC."""
+        who = Actor.from_dict(actor)
+        return self.store.query("export_tickets", lambda uow: queries.export_base64(
+            uow.connection, who, filters))
+
+    @rpc
+    def set_route(self, actor: dict, fields: dict) -> dict:
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            _check_fields(fields, {"category", "county", "unit"}, "a route")
+            for field in ("category", "county", "unit"):
+                if not fields.get(field):
+                    raise FieldRequired(field)
+            table = uow.load(RoutingTable, ROUTING_TABLE_ID)
+            table.set_route(at=utc_now(), actor=who, **fields)
+            uow.save(table)
+            return table.snapshot()
+
+        return self.store.execute("set_route", decide)
+
+    @rpc
+    def routes(self) -> dict:
+        return self.store.query(
+            "routes", lambda uow: uow.load(RoutingTable, ROUTING_TABLE_ID).snapshot())
+
+    @timer(interval=60)
+    def watch_deadlines(self):
+        """Record each missed deadline once, and close off appeals left unrated too long.
+
+        Several replicas may run this at once: the aggregate records a missed deadline only once
+        per due time, and optimistic concurrency turns a second writer into a no-op on reload.
+        """
+        now = utc_now()
+        for ticket_id in self.store.read(lambda c: queries.due_before(c, now)):
+            self.store.execute("mark_overdue", lambda uow: self._mark(uow, ticket_id, now))
+
+    def _mark(self, uow: UnitOfWork, ticket_id: str, now) -> None:
+        ticket = load_ticket(uow, ticket_id)
+        ticket.mark_overdue(at=now, actor=SYSTEM)
+        uow.save(ticket)
