@@ -17,8 +17,10 @@ def json_response(status: int, body, headers: dict | None = None) -> Response:
                     mimetype="application/json", headers=headers)
 
 
-def read_json(request) -> dict:
+def read_json(request, empty_ok: bool = False) -> dict:
     if not request.data:
+        if empty_ok:
+            return {}
         raise Refused("invalid_json", 400, "the request body must be a JSON object")
     try:
         body = json.loads(request.get_data(as_text=True))
@@ -29,13 +31,17 @@ def read_json(request) -> dict:
     return body
 
 
-def parse(request, model: Type[M]) -> M:
-    return _validated(model, read_json(request))
+def parse(request, model: Type[M], empty_ok: bool = False) -> M:
+    return _validated(model, read_json(request, empty_ok))
 
 
-def read_query(request, model: Type[M]) -> M:
-    """Query parameters, checked like a body; a repeated parameter keeps its last value."""
-    return _validated(model, request.args.to_dict())
+def read_query(request, model: Type[M], only: set | None = None) -> M:
+    """Query parameters, checked like a body; a repeated parameter keeps its first value.
+    `only` picks the parameters this model reads when others are passed on elsewhere."""
+    args = request.args.to_dict()
+    if only is not None:
+        args = {k: v for k, v in args.items() if k in only}
+    return _validated(model, args)
 
 
 def _validated(model: Type[M], data: dict) -> M:

@@ -12,6 +12,9 @@ def main(argv=None) -> int:
     commands.add_parser("up", help="start the four services and the gateway")
     serve = commands.add_parser("serve", help="run one service in this process")
     serve.add_argument("service", choices=["policy", "tickets", "liaison", "audit", "gateway"])
+    rebuild = commands.add_parser("rebuild-projections",
+                                  help="drop a service's read models and fold them again from its log")
+    rebuild.add_argument("service", choices=["tickets"])
     token = commands.add_parser("token", help="mint a bearer token (HUIQI_JWT_SECRET)")
     token.add_argument("--sub", required=True, help="who: a user id")
     token.add_argument("--role", required=True,
@@ -28,6 +31,10 @@ def main(argv=None) -> int:
     if args.command == "up":
         from huiqi.stack import up
         return up()
+    if args.command == "rebuild-projections":
+        from huiqi.maintenance import rebuild_projections
+        print(f"{args.service}: {rebuild_projections(args.service)} streams refolded")
+        return 0
     from gateway.auth import mint
     try:
         print(mint(args.sub, args.role, unit=args.unit, uscc=args.uscc, hours=args.hours))

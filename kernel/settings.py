@@ -41,6 +41,11 @@ def catchup_interval() -> float:
     return float(os.environ.get("HUIQI_CATCHUP_INTERVAL", "5"))
 
 
+def deadline_watch_interval() -> float:
+    """Seconds between the tickets service's sweeps for missed deadlines."""
+    return float(os.environ.get("HUIQI_DEADLINE_WATCH_INTERVAL", "60"))
+
+
 def nameko_config(service: str) -> dict:
     return {
         "AMQP_URI": amqp_uri(),

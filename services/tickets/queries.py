@@ -29,3 +29,10 @@ def due_before(connection: sa.Connection, moment: dt.datetime) -> list[str]:
     return connection.execute(
         sa.select(ticket_rows.c.id).where(ticket_rows.c.next_due < format_time(moment))
         .order_by(ticket_rows.c.next_due)).scalars().all()
+
+
+def resolved_unrated(connection: sa.Connection) -> list[str]:
+    """Resolved appeals still waiting for a rating; the aggregate says when the wait is over."""
+    return connection.execute(
+        sa.select(ticket_rows.c.id).where(ticket_rows.c.status == Status.RESOLVED.value)
+        .order_by(ticket_rows.c.resolved_at)).scalars().all()

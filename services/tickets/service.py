@@ -11,9 +11,11 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 
 from kernel.actor import SYSTEM, Actor
+from kernel import settings
 from kernel.base_service import EventSourcedService
 from kernel.dependencies import EventSourcing
 from kernel.envelope import Event, utc_now
+from kernel.errors import Refused
 from kernel.store import UnitOfWork
 from services.tickets import projections, queries
 from services.tickets.access import check_may_read
@@ -194,18 +196,30 @@ class TicketsService(EventSourcedService):
         return self.store.query(
             "routes", lambda uow: uow.load(RoutingTable, ROUTING_TABLE_ID).snapshot())
 
-    @timer(interval=60)
+    @timer(interval=settings.deadline_watch_interval())
     def watch_deadlines(self):
         """Record each missed deadline once, and close off appeals left unrated too long.
 
         Several replicas may run this at once: the aggregate records a missed deadline only once
-        per due time, and optimistic concurrency turns a second writer into a no-op on reload.
+        per due time, and optimistic concurrency makes the slower replica decide again on the
+        fresh state, where there is nothing left to record.
         """
         now = utc_now()
-        for ticket_id in self.store.read(lambda c: queries.due_before(c, now)):
-            self.store.execute("mark_overdue", lambda uow: self._mark(uow, ticket_id, now))
+        overdue = self.store.read(lambda c: queries.due_before(c, now))
+        for ticket_id in overdue:
+            self._watch(ticket_id, "mark_overdue", lambda t: t.mark_overdue(at=now, actor=SYSTEM))
+        for ticket_id in self.store.read(queries.resolved_unrated):
+            self._watch(ticket_id, "close_off_unrated", lambda t: t.close_off_unrated(
+                at=now, actor=SYSTEM, policy=DEFAULT_POLICY))
 
-    def _mark(self, uow: UnitOfWork, ticket_id: str, now) -> None:
-        ticket = load_ticket(uow, ticket_id)
-        ticket.mark_overdue(at=now, actor=SYSTEM)
-        uow.save(ticket)
+    def _watch(self, ticket_id: str, command: str, decide) -> None:
+        def run(uow: UnitOfWork) -> None:
+            ticket = load_ticket(uow, ticket_id)
+            decide(ticket)
+            uow.save(ticket)
+        try:
+            self.store.execute(command, run)
+        except Refused as refused:  # e.g. the rating period is not over yet: nothing to do
+            log.debug("deadline watch: nothing to record", ticket_id=ticket_id, rule=refused.rule)
+        except Exception:  # one appeal that cannot be processed must not stop the sweep
+            log.exception("deadline watch failed", ticket_id=ticket_id, command=command)

@@ -81,15 +81,25 @@ def test_naive_times_are_refused():
         add_working_days(dt.datetime(2026, 3, 3, 10), 1)
 
 
-def test_outside_the_calendar_data_is_a_named_error_not_weekday_logic():
-    first, last = known_range()
-    beyond = last + dt.timedelta(days=1)
+def test_before_the_calendar_data_is_a_named_error():
+    first, _ = known_range()
+    before = first - dt.timedelta(days=1)
     with pytest.raises(CalendarOutOfRange) as refused:
-        is_working_day(beyond)
-    assert beyond.isoformat() in str(refused.value)
+        is_working_day(before)
+    assert before.isoformat() in str(refused.value)
     assert refused.value.rule == "calendar_out_of_range"
-    with pytest.raises(CalendarOutOfRange):
-        is_working_day(first - dt.timedelta(days=1))
-    # a deadline running past the last known day is refused too
-    with pytest.raises(CalendarOutOfRange):
-        add_working_days(dt.datetime.combine(last, dt.time(10), tzinfo=SHANGHAI), 5)
+
+
+def test_a_year_not_yet_published_is_counted_provisionally():
+    _, last = known_range()
+    year = last.year + 1
+    assert not is_working_day(dt.date(year, 1, 1))  # New Year's Day, fixed by statute
+    assert not is_working_day(dt.date(year, 10, 2))
+    monday = next(dt.date(year, 3, d) for d in range(1, 8) if dt.date(year, 3, d).weekday() == 0)
+    assert is_working_day(monday)
+    assert not is_working_day(monday + dt.timedelta(days=5))  # Saturday
+    # A deadline set in late December runs on into the new year instead of failing.
+    received = dt.datetime.combine(last, dt.time(10), tzinfo=SHANGHAI)
+    due = add_working_days(received, 15)
+    assert due.astimezone(SHANGHAI).year == year
+    assert working_days_between(received, due) == 15

@@ -1,0 +1,57 @@
+"""How many working days each step of an appeal may take: signing for it, the first response to the
+enterprise, and its resolution; and how long a resolved appeal waits for a rating.
+
+The policy is configuration handed to the aggregate. The days in force when an appeal is received
+are written into its `TicketRaised` fact, so a later change of policy never moves the deadlines of
+appeals already in the ledger, and a replay needs no policy at all.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Mapping
+
+from services.tickets.vocabulary import Category
+
+
+@dataclasses.dataclass(frozen=True)
+class StepDays:
+    """Working days allowed for each step of one appeal."""
+
+    sign: int = 1
+    first_response: int = 3
+    resolution: int = 15
+
+    def __post_init__(self):
+        for name in ("sign", "first_response", "resolution"):
+            days = getattr(self, name)
+            if not isinstance(days, int) or days < 1:
+                raise ValueError(f"deadline policy: {name} must be a whole number of working days ≥ 1")
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "StepDays":
+        return cls(sign=data["sign"], first_response=data["first_response"], resolution=data["resolution"])
+
+
+@dataclasses.dataclass(frozen=True)
+class DeadlinePolicy:
+    """The default step days, overrides per cost category, and the wait for a rating."""
+
+    default: StepDays = StepDays()
+    per_category: Mapping[str, StepDays] = dataclasses.field(default_factory=dict)
+    close_unrated_after: int = 5
+
+    def __post_init__(self):
+        unknown = sorted(set(self.per_category) - set(Category.codes()))
+        if unknown:
+            raise ValueError(f"deadline policy names unknown categories: {', '.join(unknown)}")
+        if not isinstance(self.close_unrated_after, int) or self.close_unrated_after < 1:
+            raise ValueError("deadline policy: close_unrated_after must be a whole number of working days ≥ 1")
+
+    def for_category(self, category: str) -> StepDays:
+        return self.per_category.get(str(category), self.default)
+
+
+DEFAULT_POLICY = DeadlinePolicy()

@@ -1,0 +1,207 @@
+"""Every rule of the appeal ledger that a command can break, one exception each.
+
+Each carries a stable `rule` code (what the gateway and the audit trail key on), an HTTP-ish
+`status` inherited from its kernel base, and a message a clerk can act on; input errors name the
+`field`.
+"""
+from __future__ import annotations
+
+from kernel.aggregate import DomainError, Forbidden, InvalidInput, NotFound
+from services.tickets.vocabulary import Status
+
+
+# -- bad input (422) -------------------------------------------------------------------------
+
+class FieldRequired(InvalidInput):
+    rule = "field_required"
+
+    def __init__(self, field: str, what: str = ""):
+        super().__init__(f"{field} is required{': ' + what if what else ''}", field=field)
+
+
+class FieldTooLong(InvalidInput):
+    rule = "field_too_long"
+
+    def __init__(self, field: str, limit: int, length: int):
+        super().__init__(f"{field} is {length} characters long; at most {limit} are allowed", field=field)
+
+
+class UnexpectedField(InvalidInput):
+    rule = "unexpected_field"
+
+    def __init__(self, field: str, context: str):
+        super().__init__(f"{field} does not belong to {context}", field=field)
+
+
+class InvalidCreditCode(InvalidInput):
+    rule = "invalid_uscc"
+
+    def __init__(self, value: str):
+        super().__init__(
+            f"uscc {value!r} is not a valid unified social credit code (统一社会信用代码): "
+            "18 characters with a correct check character", field="uscc")
+
+
+class UnknownCode(InvalidInput):
+    """A value outside one of the ledger's vocabularies (channel, category, way, rating, level)."""
+
+    rule = "unknown_code"
+
+    def __init__(self, field: str, value, allowed: list[str]):
+        super().__init__(f"{field} {value!r} is not one of: {', '.join(allowed)}", field=field)
+
+
+class ExtensionDaysOutOfRange(InvalidInput):
+    rule = "extension_days_out_of_range"
+
+    def __init__(self, days, low: int, high: int):
+        super().__init__(
+            f"working_days {days!r}: an extension is {low} to {high} working days", field="working_days")
+
+
+class LeadUnitAlsoAssisting(InvalidInput):
+    rule = "lead_unit_also_assisting"
+
+    def __init__(self, unit: str):
+        super().__init__(
+            f"{unit} cannot be both the lead unit and an assisting unit", field="assisting_units")
+
+
+class NaiveTime(InvalidInput):
+    rule = "naive_time"
+
+    def __init__(self):
+        super().__init__("at must be a timezone-aware moment", field="at")
+
+
+# -- who may act (403) -----------------------------------------------------------------------
+
+class RoleNotAllowed(Forbidden):
+    rule = "role_not_allowed"
+
+    def __init__(self, role: str, command: str, allowed: tuple[str, ...]):
+        super().__init__(f"a {role} may not {command}; only {' or '.join(allowed)} may")
+
+
+class NotLeadUnit(Forbidden):
+    rule = "not_lead_unit"
+
+    def __init__(self, unit: str | None, lead_unit: str | None, command: str):
+        super().__init__(
+            f"only the lead unit ({lead_unit or 'none yet'}) may {command}; {unit} is not it "
+            "(assisting units may only add progress notes)")
+
+
+class UnitNotInvolved(Forbidden):
+    rule = "unit_not_involved"
+
+    def __init__(self, unit: str | None):
+        super().__init__(f"{unit} is neither the lead unit nor an assisting unit of this appeal")
+
+
+class NotOwnAppeal(Forbidden):
+    rule = "not_own_appeal"
+
+    def __init__(self, command: str):
+        super().__init__(f"an enterprise may {command} only for an appeal raised under its own credit code")
+
+
+# -- the ticket's life (404, 409) ------------------------------------------------------------
+
+class TicketNotFound(NotFound):
+    rule = "ticket_not_found"
+
+    def __init__(self, ticket_id: str):
+        super().__init__(f"no appeal {ticket_id} in the ledger")
+
+
+class TicketClosed(DomainError):
+    rule = "ticket_closed"
+
+    def __init__(self, command: str):
+        super().__init__(f"the appeal is closed off (已销号); it must be reopened before you {command}")
+
+
+class StatusDoesNotAllow(DomainError):
+    rule = "status_does_not_allow"
+
+    def __init__(self, command: str, status, allowed):
+        current = Status(status)
+        allowed_labels = "、".join(f"{Status(s).label} {Status(s).value}" for s in allowed)
+        super().__init__(
+            f"cannot {command} an appeal that is {current.label} ({current.value}); "
+            f"only one that is {allowed_labels}")
+
+
+class NotSignedFor(DomainError):
+    rule = "not_signed_for"
+
+    def __init__(self, command: str):
+        super().__init__(f"the appeal must be signed for first (签收) before you {command}")
+
+
+class NotClassified(DomainError):
+    rule = "not_classified"
+
+    def __init__(self, command: str):
+        super().__init__(
+            f"the appeal must be classified into one of the five ways of handling first before you {command}")
+
+
+class NotResolved(DomainError):
+    rule = "not_resolved"
+
+    def __init__(self):
+        super().__init__("only a resolved appeal (已办结) that is awaiting its rating can be rated")
+
+
+class NotRatedSatisfied(DomainError):
+    rule = "not_rated_satisfied"
+
+    def __init__(self):
+        super().__init__(
+            "only an appeal rated satisfied or basically satisfied can be closed off (销号)")
+
+
+class RatingPeriodNotOver(DomainError):
+    rule = "rating_period_not_over"
+
+    def __init__(self, wait_until: str):
+        super().__init__(f"the enterprise may still rate this appeal until {wait_until}")
+
+
+class NotAwaitingUpperLevel(DomainError):
+    rule = "not_awaiting_upper_level"
+
+    def __init__(self):
+        super().__init__("only an appeal reported to the provincial or national level can record its follow-up")
+
+
+class NotClosed(DomainError):
+    rule = "not_closed"
+
+    def __init__(self):
+        super().__init__("only a closed-off appeal can be reopened")
+
+
+class ExtensionAlreadyPending(DomainError):
+    rule = "extension_already_pending"
+
+    def __init__(self):
+        super().__init__("an extension request is already waiting for the office's decision")
+
+
+class NoPendingExtension(DomainError):
+    rule = "no_pending_extension"
+
+    def __init__(self):
+        super().__init__("there is no extension request waiting for a decision")
+
+
+# -- the routing table ------------------------------------------------------------------------
+
+class RouteNotFound(NotFound):
+    rule = "route_not_found"
+
+    def __init__(self, category: str, county: str):
+        super().__init__(f"no route for category {category} in {county}")

@@ -1,0 +1,126 @@
+"""The words of the appeal ledger (诉求台账): English codes stored in events, Chinese labels beside
+them for the ledger sheets and documents.
+
+Every enum value is the code that goes into a payload; `label` is what a clerk reads.
+"""
+from __future__ import annotations
+
+import enum
+
+
+class LabelledEnum(enum.StrEnum):
+    """A code with its Chinese label: `Channel("fax").label == "传真"`."""
+
+    def __new__(cls, code: str, label: str):
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        return member
+
+    @classmethod
+    def codes(cls) -> list[str]:
+        return [member.value for member in cls]
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {member.value: member.label for member in cls}
+
+
+class Status(LabelledEnum):
+    RECEIVED = "received", "已受理"
+    DISPATCHED = "dispatched", "已交办"
+    SIGNED_FOR = "signed_for", "已签收"
+    IN_PROGRESS = "in_progress", "办理中"
+    AWAITING_UPPER_LEVEL = "awaiting_upper_level", "待上级答复"
+    RESOLVED = "resolved", "已办结"
+    RATED = "rated", "已评价"
+    CLOSED = "closed", "已销号"
+
+
+class Channel(LabelledEnum):
+    # notice 二(四)1: hotline, fax, email and the "direct line" platform; visits and briefings
+    # come from 二(三); letters (来信) still arrive at the office.
+    HOTLINE = "hotline", "热线"
+    FAX = "fax", "传真"
+    EMAIL = "email", "邮箱"
+    DIRECT_LINE = "direct_line", "直通车"
+    VISIT = "visit", "走访"
+    BRIEFING = "briefing", "座谈会"
+    LETTER = "letter", "来信"
+
+
+class Category(LabelledEnum):
+    TAX_AND_FEES = "tax_and_fees", "税费"
+    FINANCING = "financing", "融资"
+    LABOUR = "labour", "用工"
+    LAND_AND_ENERGY = "land_and_energy", "用地用能"
+    LOGISTICS = "logistics", "物流"
+    INSTITUTIONAL = "institutional", "制度性交易成本"
+    TECHNOLOGY = "technology", "技术"
+    MARKET = "market", "市场"
+    OTHER = "other", "其他"
+
+
+class Way(LabelledEnum):
+    """The five ways of handling an appeal. notice 二(四)3"""
+
+    POLICY_AVAILABLE = "policy_available", "现行政策可解决"
+    ESCALATE_UPWARD = "escalate_upward", "需向国家、省反映"
+    MUNICIPAL_POLICY = "municipal_policy", "属市直部门职责"
+    COUNTY_COORDINATION = "county_coordination", "属县(市、区)职责"
+    UNSOLVABLE = "unsolvable", "不能解决"
+
+
+class UpperLevel(LabelledEnum):
+    PROVINCIAL = "provincial", "省级"
+    NATIONAL = "national", "国家级"
+
+
+class Rating(LabelledEnum):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class RatedVia(LabelledEnum):
+    ENTERPRISE = "enterprise", "企业评价"
+    FOLLOW_UP_CALL = "follow_up_call", "回访"
+
+
+class Deadline(LabelledEnum):
+    SIGN = "sign", "签收时限"
+    FIRST_RESPONSE = "first_response", "首次答复时限"
+    RESOLUTION = "resolution", "办结时限"
+
+
+class CloseReason(LabelledEnum):
+    RATED = "rated", "评价后销号"
+    UNRATED = "unrated", "逾期未评价销号"
+
+
+# The county-level divisions of Ganzhou and the three development zones the notice addresses
+# beside them (notice, salutation and 三(一)). Codes are stable pinyin; the caller checks a
+# county code against this table, the aggregate only requires one.
+COUNTIES: dict[str, str] = {
+    "zhanggong": "章贡区",
+    "nankang": "南康区",
+    "ganxian": "赣县区",
+    "ruijin": "瑞金市",
+    "longnan": "龙南市",
+    "xinfeng": "信丰县",
+    "dayu": "大余县",
+    "shangyou": "上犹县",
+    "chongyi": "崇义县",
+    "anyuan": "安远县",
+    "dingnan": "定南县",
+    "quannan": "全南县",
+    "ningdu": "宁都县",
+    "yudu": "于都县",
+    "xingguo": "兴国县",
+    "huichang": "会昌县",
+    "xunwu": "寻乌县",
+    "shicheng": "石城县",
+    "ganzhou_etdz": "赣州经开区",
+    "longnan_etdz": "龙南经开区",
+    "ruijin_etdz": "瑞金经开区",
+}
