@@ -73,3 +73,12 @@ def test_client_mistakes_get_problem_details(api, tokens):
 
     response = api.call("GET", "/audit/verify", enterprise)
     assert response.status_code == 403
+
+
+def test_openapi_document_lists_every_command(api):
+    document = api.call("GET", "/openapi.json").json()
+    assert document["openapi"].startswith("3.")
+    paths = document["paths"]
+    for action in ("dispatch", "sign-for", "classify", "resolve", "rate", "close-off"):
+        assert f"/api/v1/tickets/{{ticket_id}}/{action}" in paths
+    assert "uscc" in document["components"]["schemas"]["RaiseAppeal"]["properties"]
