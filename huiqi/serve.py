@@ -2,7 +2,12 @@
 
 eventlet must patch the standard library before anything else opens a socket or a thread.
 """
-import eventlet
+import warnings
+
+# eventlet announces its maintenance mode on import; the stack's choice of it is deliberate.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # noqa: E402 -- must precede every other import
 
@@ -35,9 +40,14 @@ def serve(name: str) -> None:
     runner = ServiceRunner(config)
     runner.add_service(service_class(name))
 
+    stopping = []
+
     def shutdown(signum, _frame):
-        # Stop from a green thread: nameko's stop waits on workers, which needs the hub.
-        eventlet.spawn_n(runner.stop)
+        # Ctrl-C in a terminal reaches every process of the stack, and the launcher then sends
+        # SIGTERM as well: stop once. From a green thread, since stopping waits on the hub.
+        if not stopping:
+            stopping.append(signum)
+            eventlet.spawn_n(runner.stop)
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)

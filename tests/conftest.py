@@ -4,7 +4,11 @@ SQLite files under the test's tmp dir, and nameko runners on them.
 The services under test run under eventlet, as they do in production, so the process is patched
 before anything else is imported.
 """
-import eventlet
+import warnings
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # noqa: E402
 
@@ -16,6 +20,7 @@ import os  # noqa: E402
 os.environ.setdefault("HUIQI_CATCHUP_INTERVAL", "3600")
 
 import shutil  # noqa: E402
+import socket  # noqa: E402
 import subprocess  # noqa: E402
 import uuid  # noqa: E402
 
@@ -121,3 +126,14 @@ def service_config(amqp_uri):
         return {"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{find_free_port()}",
                 "DATABASE_URL": database_url, "RELAY_INTERVAL": 0.2, **overrides}
     return make
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    return _free_port

@@ -1,7 +1,5 @@
 """The whole stack as `bin/huiqi up` starts it: five processes on the real RabbitMQ, SQLite under a
 temporary var/, ports of the test's own."""
-import os
-import socket
 import time
 
 import pytest
@@ -11,14 +9,8 @@ from gateway.auth import mint
 from huiqi import stack
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
-def stack_env(stack_amqp_uri, tmp_path_factory):
+def stack_env(stack_amqp_uri, tmp_path_factory, free_port):
     env = {"AMQP_URI": stack_amqp_uri, "HUIQI_VAR_DIR": str(tmp_path_factory.mktemp("var")),
            "HUIQI_RELAY_INTERVAL": "0.5", "HUIQI_CATCHUP_INTERVAL": "2",
            "HUIQI_LOG_LEVEL": "WARNING"}
