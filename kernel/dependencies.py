@@ -84,6 +84,8 @@ class Commands:
                         with self.store.unit_of_work(correlation_id, causation_id) as uow:
                             result = decide(uow)
                         metrics.COMMANDS.labels(service, command, "ok").inc()
+                        log.info("command handled", command=command,
+                                 events=[e.type for e in uow.appended], attempt=attempt)
                         return result
                     except ConcurrencyError as exc:
                         if attempt == attempts:

@@ -12,7 +12,9 @@ from structlog.contextvars import bind_contextvars, clear_contextvars, merge_con
 __all__ = ["configure", "bind_contextvars", "clear_contextvars"]
 
 
-def configure(service: str) -> None:
+def configure(service: str, stream=None) -> None:
+    """JSON lines to `stream` (stderr by default) for this process's service."""
+    stream = stream or sys.stderr
     level = getattr(logging, os.environ.get("HUIQI_LOG_LEVEL", "INFO").upper(), logging.INFO)
     def add_service(_logger, _method, event_dict):
         event_dict.setdefault("service", service)
@@ -28,11 +30,12 @@ def configure(service: str) -> None:
         processors=[*shared, structlog.processors.format_exc_info,
                     structlog.processors.JSONRenderer(ensure_ascii=False)],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-        cache_logger_on_first_use=True,
+        logger_factory=structlog.PrintLoggerFactory(stream),
+        # Not cached: a reconfigured process (a test, a reload) must reach every module logger.
+        cache_logger_on_first_use=False,
     )
     # Libraries (nameko, kombu, alembic) log through the standard library: render them alike.
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                     structlog.processors.JSONRenderer(ensure_ascii=False)],

@@ -8,6 +8,7 @@ appeals already in the ledger, and a replay needs no policy at all.
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Mapping
 
 from services.tickets.vocabulary import Category
@@ -53,5 +54,27 @@ class DeadlinePolicy:
     def for_category(self, category: str) -> StepDays:
         return self.per_category.get(str(category), self.default)
 
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "DeadlinePolicy":
+        """`{"default": {...}, "per_category": {"financing": {...}}, "close_unrated_after": 5}`;
+        a step left out of a category keeps the default's days."""
+        unknown = sorted(set(data) - {"default", "per_category", "close_unrated_after"})
+        if unknown:
+            raise ValueError(f"deadline policy: unknown setting {', '.join(unknown)}")
+        default = StepDays(**{**StepDays().to_dict(), **data.get("default", {})})
+        per_category = {code: StepDays(**{**default.to_dict(), **days})
+                        for code, days in data.get("per_category", {}).items()}
+        return cls(default, per_category, data.get("close_unrated_after", 5))
+
 
 DEFAULT_POLICY = DeadlinePolicy()
+
+
+def policy_from_json(text: str | None) -> DeadlinePolicy:
+    """The policy an office configures (HUIQI_TICKET_DEADLINES); the notice's days when unset."""
+    if not text:
+        return DEFAULT_POLICY
+    try:
+        return DeadlinePolicy.from_dict(json.loads(text))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"HUIQI_TICKET_DEADLINES is not a valid deadline policy: {exc}") from exc

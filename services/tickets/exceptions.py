@@ -205,3 +205,35 @@ class RouteNotFound(NotFound):
 
     def __init__(self, category: str, county: str):
         super().__init__(f"no route for category {category} in {county}")
+
+
+# -- ledger queries (422) ---------------------------------------------------------------------
+
+class UnknownFilter(InvalidInput):
+    rule = "unknown_filter"
+
+    def __init__(self, name: str, known: list[str]):
+        super().__init__(f"{name} is not a ledger filter; the filters are: {', '.join(known)}",
+                         field=name)
+
+
+class InvalidFilterValue(InvalidInput):
+    rule = "invalid_filter_value"
+
+    def __init__(self, field: str, value, expected: str):
+        super().__init__(f"{field} {value!r}: expected {expected}", field=field)
+
+
+class InvalidCursor(InvalidInput):
+    rule = "invalid_cursor"
+
+    def __init__(self):
+        super().__init__("cursor is not one the ledger handed out; start again from the first page",
+                         field="cursor")
+
+
+class LimitOutOfRange(InvalidInput):
+    rule = "limit_out_of_range"
+
+    def __init__(self, limit, low: int, high: int):
+        super().__init__(f"limit {limit!r}: a page holds {low} to {high} appeals", field="limit")

@@ -1,15 +1,48 @@
 """Questions asked of the ledger's read model: open appeals of an enterprise, appeals with a
-deadline coming due, filtered pages for the ledger view, and the ledger as a workbook."""
+deadline coming due or a rating awaited, filtered pages for the ledger view, and the ledger as a
+workbook (诉求台账).
+
+The ledger view and the workbook share one query: the caller's filters, each checked here and
+refused by a named error naming it, narrowed further by what the actor may read
+(`access.scope_of`), newest first by (received_at, id). Pages follow a keyset cursor, so an appeal
+received while a clerk pages through is neither skipped nor shown twice.
+"""
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import io
 import json
+import re
+import unicodedata
+from typing import Callable, Mapping
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from kernel.envelope import format_time
-from services.tickets.projections import ticket_rows
-from services.tickets.vocabulary import Status
+from kernel.actor import Actor
+from kernel.envelope import format_time, parse_time
+from services.tickets.access import scope_of
+from services.tickets.exceptions import (
+    FieldTooLong, InvalidCursor, InvalidFilterValue, LimitOutOfRange, UnknownCode, UnknownFilter,
+)
+from services.tickets.projections import ticket_rows, ticket_units
+from services.tickets.vocabulary import (
+    COUNTIES, Category, Channel, LabelledEnum, Rating, Status, Way,
+)
+
+# The office keeps its days, and so its date filters and the workbook's times, in Beijing time.
+OFFICE_TIME = ZoneInfo("Asia/Shanghai")
+PAGE_SIZE = (1, 200)
+CURSOR_LIMIT = 400  # as the gateway's Page schema: a longer token was never handed out
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")  # kernel.envelope.format_time
+TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def open_appeals_of(connection: sa.Connection, uscc: str) -> list[dict]:
@@ -36,3 +69,278 @@ def resolved_unrated(connection: sa.Connection) -> list[str]:
     return connection.execute(
         sa.select(ticket_rows.c.id).where(ticket_rows.c.status == Status.RESOLVED.value)
         .order_by(ticket_rows.c.resolved_at)).scalars().all()
+
+
+# -- the filters of the ledger view ----------------------------------------------------------
+
+def _bounded(name: str, value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise FieldTooLong(name, limit, len(value))
+    return value
+
+
+def _coded(column: sa.Column, codes: list[str]) -> Callable[[str, str], sa.ColumnElement]:
+    def clause(name: str, value: str) -> sa.ColumnElement:
+        if value not in codes:
+            raise UnknownCode(name, value, codes)
+        return column == value
+    return clause
+
+
+def _involving(unit: str) -> sa.ColumnElement:
+    """Appeals the unit leads or assists on, as the projection lists them."""
+    return ticket_rows.c.id.in_(
+        sa.select(ticket_units.c.ticket_id).where(ticket_units.c.unit == unit))
+
+
+def _unit(name: str, value: str) -> sa.ColumnElement:
+    return _involving(_bounded(name, value, 100))
+
+
+def _overdue(name: str, value: str) -> sa.ColumnElement:
+    flag = {"true": True, "false": False}.get(value.lower())
+    if flag is None:
+        raise InvalidFilterValue(name, value, "true or false")
+    return ticket_rows.c.overdue == flag
+
+
+def _local_midnight(name: str, value: str, days_later: int) -> str:
+    """The UTC spelling of a Beijing-time midnight, comparable with received_at as text."""
+    try:
+        if not DATE.fullmatch(value):
+            raise ValueError(value)
+        day = dt.date.fromisoformat(value) + dt.timedelta(days=days_later)
+        return format_time(dt.datetime.combine(day, dt.time(), OFFICE_TIME))
+    except (ValueError, OverflowError):
+        raise InvalidFilterValue(name, value, "a date written YYYY-MM-DD") from None
+
+
+def _received_from(name: str, value: str) -> sa.ColumnElement:
+    return ticket_rows.c.received_at >= _local_midnight(name, value, 0)
+
+
+def _received_to(name: str, value: str) -> sa.ColumnElement:
+    # Inclusive of the whole day: everything before the next midnight.
+    return ticket_rows.c.received_at < _local_midnight(name, value, 1)
+
+
+def _enterprise(name: str, value: str) -> sa.ColumnElement:
+    value = _bounded(name, value, 200)
+    return sa.or_(ticket_rows.c.uscc == value.upper(),
+                  ticket_rows.c.enterprise_name.icontains(value, autoescape=True))
+
+
+def _title_words(name: str, value: str) -> sa.ColumnElement:
+    # Every word must appear, so "贷款 贴息" narrows rather than widens; % and _ are literal.
+    return sa.and_(*(ticket_rows.c.title.icontains(word, autoescape=True)
+                     for word in _bounded(name, value, 200).split()))
+
+
+FILTERS: dict[str, Callable[[str, str], sa.ColumnElement]] = {
+    "status": _coded(ticket_rows.c.status, Status.codes()),
+    "unit": _unit,
+    "county": _coded(ticket_rows.c.county, list(COUNTIES)),
+    "category": _coded(ticket_rows.c.category, Category.codes()),
+    "channel": _coded(ticket_rows.c.channel, Channel.codes()),
+    "overdue": _overdue,
+    "received_from": _received_from,
+    "received_to": _received_to,
+    "enterprise": _enterprise,
+    "q": _title_words,
+}
+
+
+def _given(filters: Mapping | None) -> dict[str, str]:
+    """The filters that narrow anything: a blank query parameter (`?status=`) is no filter."""
+    given = {}
+    for name, value in (filters or {}).items():
+        if name not in FILTERS:
+            raise UnknownFilter(name, list(FILTERS))
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise InvalidFilterValue(name, value, "text, as a query parameter carries it")
+        if value.strip():
+            given[name] = value.strip()
+    return given
+
+
+def _filter_clauses(filters: Mapping | None) -> list[sa.ColumnElement]:
+    given = _given(filters)
+    clauses = [FILTERS[name](name, value) for name, value in given.items()]
+    # Both are checked YYYY-MM-DD by now, so text order is date order.
+    if given.get("received_from", "") > given.get("received_to", "9999-99-99"):
+        raise InvalidFilterValue("received_to", given["received_to"],
+                                 f"a date on or after received_from {given['received_from']}")
+    return clauses
+
+
+def _scope_clauses(actor: Actor) -> list[sa.ColumnElement]:
+    scope = scope_of(actor)
+    if not scope:
+        return []
+    if "uscc" in scope:
+        return [ticket_rows.c.uscc == scope["uscc"]]
+    if "involved_unit" in scope:
+        return [_involving(scope["involved_unit"])]
+    # "nothing", or a scope this module does not know: fail closed rather than show everything.
+    return [sa.false()]
+
+
+def _ledger(actor: Actor, filters: Mapping | None, *columns) -> sa.Select:
+    return (sa.select(*columns)
+            .where(*_filter_clauses(filters), *_scope_clauses(actor))
+            .order_by(ticket_rows.c.received_at.desc(), ticket_rows.c.id.desc()))
+
+
+# -- pages of the ledger view ----------------------------------------------------------------
+
+def _encode_cursor(received_at: str, ticket_id: str) -> str:
+    raw = json.dumps([received_at, ticket_id], separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode("utf-8")).rstrip(b"=").decode("ascii")
+
+
+def _decode_cursor(token: str) -> tuple[str, str]:
+    if not isinstance(token, str) or len(token) > CURSOR_LIMIT or not TOKEN.fullmatch(token):
+        raise InvalidCursor()
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        received_at, ticket_id = json.loads(raw.decode("utf-8"))
+    except (binascii.Error, ValueError, TypeError):
+        raise InvalidCursor() from None
+    if not (isinstance(received_at, str) and MOMENT.fullmatch(received_at)
+            and isinstance(ticket_id, str) and ticket_id):
+        raise InvalidCursor()
+    return received_at, ticket_id
+
+
+def _after(cursor: tuple[str, str]) -> sa.ColumnElement:
+    """Rows that come after the cursor's row in (received_at DESC, id DESC) order."""
+    received_at, ticket_id = cursor
+    return sa.or_(ticket_rows.c.received_at < received_at,
+                  sa.and_(ticket_rows.c.received_at == received_at, ticket_rows.c.id < ticket_id))
+
+
+def _page_size(limit) -> int:
+    low, high = PAGE_SIZE
+    if isinstance(limit, bool) or not isinstance(limit, int) or not low <= limit <= high:
+        raise LimitOutOfRange(limit, low, high)
+    return limit
+
+
+def _item(row: sa.Row) -> dict:
+    item = dict(row._mapping)
+    state = json.loads(item.pop("state"))
+    item["assisting_units"] = state["assisting_units"]
+    item["deadlines"] = state["deadlines"]
+    return item
+
+
+def page(connection: sa.Connection, actor: Actor, filters: Mapping | None, cursor: str | None,
+         limit: int) -> dict:
+    """One page of the ledger view, newest first, and the cursor of the next (None at the end)."""
+    size = _page_size(limit)
+    query = _ledger(actor, filters, *ticket_rows.c)
+    if cursor:
+        query = query.where(_after(_decode_cursor(cursor)))
+    # One row more than asked tells whether another page exists without counting them all.
+    rows = connection.execute(query.limit(size + 1)).all()
+    items = [_item(row) for row in rows[:size]]
+    last = rows[size - 1] if len(rows) > size else None
+    return {"items": items,
+            "next_cursor": _encode_cursor(last.received_at, last.id) if last else None}
+
+
+# -- the ledger as a workbook ----------------------------------------------------------------
+
+SHEET_TITLE = "诉求台账"
+MAX_WIDTH = 50
+
+
+def _label(vocabulary: type[LabelledEnum], code: str | None) -> str | None:
+    if not code:
+        return None
+    try:
+        return vocabulary(code).label
+    except ValueError:
+        return code  # a code this release does not know yet is shown as it is, not dropped
+
+
+def _local(moment: str | None) -> str | None:
+    if not moment:
+        return None
+    return parse_time(moment).astimezone(OFFICE_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+def _way(state: dict) -> str | None:
+    classification = state["classification"]
+    return _label(Way, classification["way"]) if classification else None
+
+
+# The ledger's columns as the office keeps them, each read from the appeal's snapshot.
+LEDGER_COLUMNS: tuple[tuple[str, Callable[[dict], str | None]], ...] = (
+    ("台账编号", lambda s: s["ledger_number"]),
+    ("企业名称", lambda s: s["enterprise_name"]),
+    ("统一社会信用代码", lambda s: s["uscc"]),
+    ("诉求标题", lambda s: s["title"]),
+    ("诉求内容", lambda s: s["description"]),
+    ("受理渠道", lambda s: _label(Channel, s["channel"])),
+    ("诉求类别", lambda s: _label(Category, s["category"])),
+    ("所属县(市、区)", lambda s: COUNTIES.get(s["county"], s["county"])),
+    ("责任单位(主办)", lambda s: s["lead_unit"]),
+    ("协办单位", lambda s: "、".join(s["assisting_units"]) or None),
+    ("办理状态", lambda s: _label(Status, s["status"])),
+    ("处理方式", _way),
+    ("受理时间", lambda s: _local(s["received_at"])),
+    ("签收期限", lambda s: _local(s["deadlines"]["sign"])),
+    ("办结期限", lambda s: _local(s["deadlines"]["resolution"])),
+    ("是否逾期", lambda s: "是" if s["overdue"] else "否"),
+    ("办结时间", lambda s: _local(s["resolved_at"])),
+    ("满意度评价", lambda s: _label(Rating, s["rating"])),
+    ("销号时间", lambda s: _local(s["closed_at"])),
+)
+
+
+def _display_width(text: str) -> int:
+    # A Chinese character takes about two columns of a Latin one.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _write_row(sheet, row_number: int, values: list, widths: list[int]) -> None:
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            # Enterprise text may carry control characters a workbook cannot hold.
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell = sheet.cell(row=row_number, column=column, value=value)
+        if isinstance(value, str):
+            # An appeal titled "=..." is the enterprise's words, never a formula to evaluate.
+            cell.data_type = "s"
+            widths[column - 1] = max(widths[column - 1], _display_width(value))
+
+
+def _workbook(states) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET_TITLE
+    headers = [header for header, _ in LEDGER_COLUMNS]
+    widths = [0] * len(headers)
+    _write_row(sheet, 1, headers, widths)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    row_number = 1
+    for row_number, state in enumerate(states, start=2):
+        _write_row(sheet, row_number, [value(state) for _, value in LEDGER_COLUMNS], widths)
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = min(width + 2, MAX_WIDTH)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{row_number}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export_base64(connection: sa.Connection, actor: Actor, filters: Mapping | None) -> str:
+    """Every appeal the filters and the actor's scope allow, newest first, as an .xlsx workbook,
+    base64-encoded for the trip over RPC."""
+    states = connection.execute(_ledger(actor, filters, ticket_rows.c.state)).scalars()
+    return base64.b64encode(_workbook(json.loads(s) for s in states)).decode("ascii")

@@ -2,6 +2,7 @@
 aggregate checks the rules), and appends; the read model follows in the same transaction."""
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from kernel.errors import Refused
 from kernel.store import UnitOfWork
 from services.tickets import projections, queries
 from services.tickets.access import check_may_read
-from services.tickets.deadlines import DEFAULT_POLICY
+from services.tickets.deadlines import policy_from_json
 from services.tickets.domain import ROUTING_TABLE_ID, RoutingTable, Ticket, is_near_duplicate
 from services.tickets.exceptions import (
     FieldRequired, RouteNotFound, TicketNotFound, UnexpectedField, UnknownCode,
@@ -28,6 +29,8 @@ from services.tickets.exceptions import (
 log = structlog.get_logger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 OFFICE_TIME = ZoneInfo("Asia/Shanghai")
+# Read once at start: a service with a broken policy refuses to start rather than misjudge.
+POLICY = policy_from_json(os.environ.get("HUIQI_TICKET_DEADLINES"))
 
 # The commands on an appeal, as the HTTP API names them: aggregate method and accepted fields.
 ACTIONS = {
@@ -91,7 +94,7 @@ class TicketsService(EventSourcedService):
                         "status": open_one.status, "linked_to_open_appeal": True}
             ticket = Ticket.raise_appeal(
                 str(uuid.uuid4()), ledger_number=ledger_number(uow, at), at=at, actor=who,
-                policy=DEFAULT_POLICY, **{f: fields.get(f) for f in RAISE_FIELDS})
+                policy=POLICY, **{f: fields.get(f) for f in RAISE_FIELDS})
             uow.save(ticket)
             return {"id": ticket.id, "ledger_number": ticket.ledger_number,
                     "status": ticket.status, "linked_to_open_appeal": False}
@@ -210,7 +213,7 @@ class TicketsService(EventSourcedService):
             self._watch(ticket_id, "mark_overdue", lambda t: t.mark_overdue(at=now, actor=SYSTEM))
         for ticket_id in self.store.read(queries.resolved_unrated):
             self._watch(ticket_id, "close_off_unrated", lambda t: t.close_off_unrated(
-                at=now, actor=SYSTEM, policy=DEFAULT_POLICY))
+                at=now, actor=SYSTEM, policy=POLICY))
 
     def _watch(self, ticket_id: str, command: str, decide) -> None:
         def run(uow: UnitOfWork) -> None:

@@ -1,6 +1,8 @@
 """An appeal's deadlines across the 2026 Spring Festival (15–23 Feb) and its make-up working days
 (Saturdays 14 and 28 Feb), as the office would count them by hand."""
 import datetime as dt
+
+import pytest
 from zoneinfo import ZoneInfo
 
 from kernel.actor import SYSTEM, Actor
@@ -53,3 +55,18 @@ def test_no_deadline_is_missed_during_the_holiday_but_is_after_it():
     assert [(f.payload["deadline"], f.payload["due"]) for f in missed] == [
         ("first_response", end_of(2026, 2, 26))]
     assert ticket.mark_overdue(at=local(2026, 2, 27, 10), actor=SYSTEM) == []  # once only
+
+
+def test_an_office_configures_days_per_category():
+    from services.tickets.deadlines import policy_from_json
+    policy = policy_from_json('{"default": {"resolution": 10}, '
+                              '"per_category": {"financing": {"resolution": 20}}, '
+                              '"close_unrated_after": 3}')
+    assert policy.for_category("labour").to_dict() == {"sign": 1, "first_response": 3,
+                                                       "resolution": 10}
+    assert policy.for_category("financing").resolution == 20
+    assert policy.close_unrated_after == 3
+    for broken in ('{"per_category": {"weather": {}}}', '{"default": {"sign": 0}}',
+                   '{"speed": 1}', "not json"):
+        with pytest.raises(ValueError, match="HUIQI_TICKET_DEADLINES"):
+            policy_from_json(broken)
