@@ -6,16 +6,26 @@ rule, the field and the clerk-readable message without importing any service's m
 """
 from __future__ import annotations
 
+import json
+
 from nameko.exceptions import deserialize_to_instance
 
 
 @deserialize_to_instance
 class Refused(Exception):
-    def __init__(self, rule: str, status: int, message: str, field: str | None = None,
-                 errors: list | None = None):
-        super().__init__(rule, status, message, field, errors)
+    def __init__(self, rule: str, status: int = 409, message: str = "",
+                 field: str | None = None, errors: list | None = None):
+        if rule.startswith("{"):
+            # Rebuilt on the caller's side from the one JSON argument it travelled as.
+            data = json.loads(rule)
+            rule, status, message = data["rule"], data["status"], data["message"]
+            field, errors = data.get("field"), data.get("errors")
+        # nameko turns every non-string argument into a string on the wire, so the exception
+        # travels as one JSON string that keeps the status a number and a missing field null.
+        super().__init__(json.dumps({"rule": rule, "status": status, "message": message,
+                                     "field": field, "errors": errors}, ensure_ascii=False))
         self.rule = rule
-        self.status = status
+        self.status = int(status)
         self.message = message
         self.field = field
         self.errors = errors or []

@@ -273,13 +273,9 @@ class Ticket(Aggregate):
 
     # -- commands --
 
-    @classmethod
-    def raise_appeal(cls, ticket_id: str, *, ledger_number: str, enterprise_name: str, uscc: str,
-                     title: str, description: str, channel: str, category: str, county: str,
-                     at: dt.datetime, actor: Actor, policy: DeadlinePolicy = DEFAULT_POLICY) -> "Ticket":
-        """Receive an appeal (受理) into the ledger. notice 二(四)1-2"""
-        at = _moment(at)
-        ticket_id = _text("ticket_id", ticket_id, CODE_LIMIT)
+    @staticmethod
+    def check_raiser(actor: Actor, uscc) -> str:
+        """Who may raise an appeal for which enterprise; returns the compact credit code."""
         if actor.role not in RAISERS:
             raise RoleNotAllowed(actor.role, "raise an appeal", RAISERS)
         if not isinstance(uscc, str) or not uscc.strip():
@@ -289,6 +285,16 @@ class Ticket(Aggregate):
             raise InvalidCreditCode(uscc)
         if actor.role == "enterprise" and actor.uscc != code:
             raise NotOwnAppeal("raise an appeal")
+        return code
+
+    @classmethod
+    def raise_appeal(cls, ticket_id: str, *, ledger_number: str, enterprise_name: str, uscc: str,
+                     title: str, description: str, channel: str, category: str, county: str,
+                     at: dt.datetime, actor: Actor, policy: DeadlinePolicy = DEFAULT_POLICY) -> "Ticket":
+        """Receive an appeal (受理) into the ledger. notice 二(四)1-2"""
+        at = _moment(at)
+        ticket_id = _text("ticket_id", ticket_id, CODE_LIMIT)
+        code = cls.check_raiser(actor, uscc)
         chosen_category = _code("category", category, Category)
         ticket = cls(ticket_id)
         ticket._record_fact("TicketRaised", {

@@ -84,7 +84,10 @@ class TicketsService(EventSourcedService):
         def decide(uow: UnitOfWork) -> dict:
             _check_fields(fields, RAISE_FIELDS, "an appeal")
             at = utc_now()
-            open_one = self._open_duplicate(uow, fields)
+            # Before looking for an open duplicate: a caller must not learn of another
+            # enterprise's appeal by raising one in its name.
+            uscc = Ticket.check_raiser(who, fields.get("uscc"))
+            open_one = self._open_duplicate(uow, uscc, fields)
             if open_one is not None:
                 open_one.link_duplicate(title=fields.get("title"),
                                         description=fields.get("description"),
@@ -101,11 +104,10 @@ class TicketsService(EventSourcedService):
 
         return self.store.execute("raise_appeal", decide)
 
-    def _open_duplicate(self, uow: UnitOfWork, fields: dict) -> Ticket | None:
+    def _open_duplicate(self, uow: UnitOfWork, uscc: str, fields: dict) -> Ticket | None:
         """The same enterprise's open appeal about the same problem, if there is one."""
-        uscc = str(fields.get("uscc") or "").strip().upper()
         title, description = fields.get("title"), fields.get("description")
-        if not (uscc and isinstance(title, str) and isinstance(description, str)):
+        if not (isinstance(title, str) and isinstance(description, str)):
             return None  # the aggregate will name what is missing
         for candidate in queries.open_appeals_of(uow.connection, uscc):
             if is_near_duplicate(title, description, candidate["title"], candidate["description"]):

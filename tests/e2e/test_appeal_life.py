@@ -85,6 +85,7 @@ def test_rules_refused_over_http(api, tokens):
 
     early = api.call("POST", f"/tickets/{ticket_id}/rate", enterprise, json={"rating": "satisfied"})
     assert early.status_code == 409 and early.json()["title"] == "not_resolved"
+    assert early.json()["status"] == 409 and "field" not in early.json()  # typed across RPC
     no_route = api.call("POST", f"/tickets/{ticket_id}/dispatch", office, json={})
     assert no_route.status_code == 404 and no_route.json()["title"] == "route_not_found"
     api.call("POST", f"/tickets/{ticket_id}/dispatch", office, json={"lead_unit": "ruijin-power"})

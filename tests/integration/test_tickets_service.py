@@ -14,6 +14,7 @@ import structlog
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from kernel import logs, settings
+from kernel.errors import Refused
 from kernel.database import make_engine
 from services.tickets.service import TicketsService
 
@@ -45,6 +46,12 @@ def test_a_near_identical_open_appeal_is_linked_not_doubled(tickets):
     assert other["id"] != first["id"] and other["ledger_number"] != first["ledger_number"]
     assert [e["type"] for e in history] == ["TicketRaised", "DuplicateAppealLinked"]
     assert history[1]["payload"]["channel"] == "hotline"
+
+    # Another enterprise sending the same text under the first one's code learns nothing.
+    impostor = {"sub": "x", "role": "enterprise", "uscc": "91360702MA35G0QX4J"}
+    with ClusterRpcProxy(config) as cluster, pytest.raises(Refused) as refused:
+        cluster.tickets.raise_appeal(impostor, APPEAL)
+    assert refused.value.status == 403 and refused.value.rule == "not_own_appeal"
 
 
 @pytest.fixture
