@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 from urllib.parse import quote
 
-from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Response
 
 from gateway import openapi
@@ -13,7 +12,7 @@ from gateway.auth import authenticate
 from gateway.http import json_response, parse, read_query
 from gateway.schemas import ACTIONS, LedgerQuery, Page, RaiseAppeal, Route
 from kernel import metrics
-from kernel.dependencies import LogContext
+from kernel.dependencies import LogContext, TimedRpcProxy
 from kernel.entrypoints import http
 from kernel.errors import Refused
 
@@ -34,8 +33,8 @@ class Gateway:
     name = "gateway"
 
     log_context = LogContext()
-    tickets = RpcProxy("tickets")
-    audit = RpcProxy("audit")
+    tickets = TimedRpcProxy("tickets")
+    audit = TimedRpcProxy("audit")
 
     @http("GET", "/healthz")
     def healthz(self, request):

@@ -9,8 +9,11 @@ import uuid
 from pathlib import Path
 from typing import Callable, Sequence, TypeVar
 
+import eventlet
 import structlog
+from nameko.exceptions import RpcTimeout
 from nameko.extensions import DependencyProvider
+from nameko.rpc import RpcProxy
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from kernel import metrics, settings
@@ -205,3 +208,36 @@ class FollowLogs(DependencyProvider):
 
     def get_dependency(self, worker_ctx) -> LogFollower:
         return self.follower()
+
+
+class TimedRpcProxy(RpcProxy):
+    """An RPC proxy whose calls give up after `timeout` seconds with `RpcTimeout`.
+
+    nameko's own proxy waits for ever when the target service is down but its queue remains;
+    a front-end waiting on the gateway deserves an answer instead.
+    """
+
+    def __init__(self, target_service: str, timeout: float | None = None, **options):
+        super().__init__(target_service, **options)
+        self.timeout = timeout
+
+    def get_dependency(self, worker_ctx):
+        timeout = self.timeout or float(self.container.config.get("RPC_TIMEOUT", 30))
+        return _TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service,
+                                  timeout)
+
+
+class _TimedServiceProxy:
+    def __init__(self, proxy, service: str, timeout: float):
+        self._proxy, self._service, self._timeout = proxy, service, timeout
+
+    def __getattr__(self, name: str):
+        method = getattr(self._proxy, name)
+
+        def call(*args, **kwargs):
+            late = RpcTimeout(f"{self._service}.{name} did not answer within {self._timeout:g}s; "
+                              "a command sent may still be carried out")
+            with eventlet.Timeout(self._timeout, late):
+                return method(*args, **kwargs)
+
+        return call

@@ -10,8 +10,9 @@ import structlog
 from nameko.events import EventHandler
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer
-from werkzeug.wrappers import Response
+from nameko.web.server import WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
 
 from kernel import metrics
 from kernel.errors import Refused
@@ -25,7 +26,30 @@ def problem_response(status: int, body: dict, headers: dict | None = None) -> Re
                     mimetype=PROBLEM_JSON, headers=headers)
 
 
+class ProblemWsgiApp(WsgiApp):
+    """Routing misses (no such path, a method the path does not take) answer as problem+json too,
+    so a front-end reads every error the same way."""
+
+    def __call__(self, environ, start_response):
+        request = Request(environ, shallow=True)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, values = adapter.match()
+        except HTTPException as exc:
+            headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(
+                exc, "valid_methods", None) else None
+            response = problem_response(exc.code, {
+                "type": "about:blank", "title": exc.name.lower().replace(" ", "_"),
+                "status": exc.code, "detail": exc.description}, headers)
+            return response(environ, start_response)
+        request.path_values = values
+        return provider.handle_request(request)(environ, start_response)
+
+
 class CorrelatingWebServer(WebServer):
+    def get_wsgi_app(self):
+        return ProblemWsgiApp(self)
+
     def context_data_from_headers(self, request):
         # The id a front-end sends is kept so its own logs line up with ours.
         given = request.headers.get("X-Correlation-ID", "")

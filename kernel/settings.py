@@ -54,4 +54,5 @@ def nameko_config(service: str) -> dict:
         "max_workers": int(os.environ.get("HUIQI_MAX_WORKERS", "20")),
         "DATABASE_URL": database_url(service) if service in SERVICES else None,
         "RELAY_INTERVAL": float(os.environ.get("HUIQI_RELAY_INTERVAL", "1.0")),
+        "RPC_TIMEOUT": float(os.environ.get("HUIQI_RPC_TIMEOUT", "30")),
     }

@@ -74,6 +74,12 @@ def test_client_mistakes_get_problem_details(api, tokens):
     response = api.call("GET", "/audit/verify", enterprise)
     assert response.status_code == 403
 
+    for method, path, status in [("GET", "/no/such/path", 404), ("DELETE", "/tickets", 405)]:
+        response = api.call(method, path, tokens["office"])
+        assert response.status_code == status
+        assert response.headers["Content-Type"].startswith("application/problem+json")
+        assert response.json()["status"] == status
+
 
 def test_openapi_document_lists_every_command(api):
     document = api.call("GET", "/openapi.json").json()
