@@ -43,9 +43,6 @@ class LogContext(DependencyProvider):
     def worker_teardown(self, worker_ctx):
         clear_contextvars()
 
-    def get_dependency(self, worker_ctx):
-        return worker_ctx.data["correlation_id"] if "correlation_id" in worker_ctx.data else None
-
 
 class Commands:
     """What a worker of an event-sourced service gets: run a command in a unit of work."""
