@@ -1,0 +1,96 @@
+"""The real broker goes down and comes back: commands the service accepts meanwhile reach the
+ledger once the broker is back, nothing twice, and the services carry on over RabbitMQ."""
+import subprocess
+import time
+
+import pytest
+import sqlalchemy as sa
+from nameko.standalone.rpc import ClusterRpcProxy
+from nameko.testing.services import entrypoint_hook
+
+from kernel.database import make_engine
+from services.audit.service import AuditService
+from services.tickets.service import TicketsService
+
+OFFICE = {"sub": "clerk-li", "role": "office"}
+CODES = ["91360702MA35G0QX4J", "91360700MA35F1AB2W", "91360702MA38ABCD1D",
+         "91360781MA35XY123U", "91360703MA37K8L9PN"]
+
+
+def appeal(n):
+    return {"enterprise_name": f"企业{n}", "uscc": CODES[n], "title": f"融资担保难{n}",
+            "description": f"第{n}家企业缺少抵押物。", "channel": "hotline",
+            "category": "financing", "county": "xinfeng"}
+
+
+def rabbit(*args):
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=120)
+
+
+def ledger_ids(engine):
+    with engine.connect() as connection:
+        return connection.execute(sa.text("SELECT event_id FROM ledger ORDER BY seq")).scalars().all()
+
+
+def wait_until(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def broker_restart():
+    """Stop the broker's application and always bring it back."""
+    stopped = []
+
+    def stop():
+        rabbit("stop_app")
+        stopped.append(True)
+
+    def start():
+        rabbit("start_app")
+        rabbit("await_startup")
+        stopped.clear()
+
+    yield stop, start
+    if stopped:
+        start()
+
+
+def test_commands_accepted_while_the_broker_is_down_reach_the_ledger(
+        make_pg_url, container_factory, service_config, broker_restart):
+    stop_broker, start_broker = broker_restart
+    tickets_url, audit_url = make_pg_url(), make_pg_url()
+    tickets = container_factory(TicketsService, service_config(tickets_url))
+    audit = container_factory(AuditService, service_config(audit_url))
+    tickets.start()
+    audit.start()
+    tickets_engine, audit_engine = make_engine(tickets_url), make_engine(audit_url)
+
+    with ClusterRpcProxy(service_config()) as cluster:
+        cluster.tickets.raise_appeal(OFFICE, appeal(0))
+    wait_until(lambda: len(ledger_ids(audit_engine)) == 1, 20)
+
+    stop_broker()
+    with entrypoint_hook(tickets, "raise_appeal") as raise_appeal:  # accepted in process
+        for n in (1, 2):
+            raise_appeal(OFFICE, appeal(n))
+    time.sleep(1)
+    assert len(ledger_ids(audit_engine)) == 1  # nothing could be published
+    start_broker()
+
+    with ClusterRpcProxy(service_config()) as cluster:  # and RPC works again
+        cluster.tickets.raise_appeal(OFFICE, appeal(3))
+    with tickets_engine.connect() as connection:
+        committed = connection.execute(sa.text(
+            "SELECT event_id FROM events ORDER BY position")).scalars().all()
+    assert len(committed) == 4
+    wait_until(lambda: len(ledger_ids(audit_engine)) >= 4, 60)
+    time.sleep(1)
+    assert ledger_ids(audit_engine) == committed  # once each, in the order of the log
+    with ClusterRpcProxy(service_config()) as cluster:
+        assert cluster.audit.verify({"sub": "w", "role": "supervisor"})["ok"] is True
+    tickets_engine.dispose()
+    audit_engine.dispose()
