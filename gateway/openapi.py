@@ -76,7 +76,12 @@ def document() -> dict:
                         "security": SECURED, "responses": _responses("the routes")},
                 "put": {"summary": "Set a route (the office)", "security": SECURED,
                         "requestBody": _body(schemas.Route),
-                        "responses": _responses("the routes", 403, 422)}},
+                        "responses": _responses("the routes", 403, 422)},
+                "delete": {"summary": "Remove a route (the office)", "security": SECURED,
+                           "parameters": [{"name": n, "in": "query", "required": True,
+                                           "schema": {"type": "string"}}
+                                          for n in ("category", "county")],
+                           "responses": _responses("the routes", 403, 404, 422)}},
             "/api/v1/audit/verify": {"get": {
                 "summary": "Verify the audit ledger's hash chain", "security": SECURED,
                 "responses": _responses("{ok, entries, head_hash} or first_bad_seq", 403)}},

@@ -89,9 +89,12 @@ ACTIONS = {
 }
 
 
-class Route(Body):
+class RoutePlace(Body):
     category: str = Field(min_length=1, max_length=40)
     county: str = Field(min_length=1, max_length=100, description="a county code, or * for all")
+
+
+class Route(RoutePlace):
     unit: str = Field(min_length=1, max_length=100)
 
 

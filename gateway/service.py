@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from gateway import openapi
 from gateway.auth import authenticate
 from gateway.http import json_response, parse, read_query
-from gateway.schemas import ACTIONS, LedgerQuery, Page, RaiseAppeal, Route
+from gateway.schemas import ACTIONS, LedgerQuery, Page, RaiseAppeal, Route, RoutePlace
 from kernel import metrics
 from kernel.dependencies import LogContext, TimedRpcProxy
 from kernel.entrypoints import http
@@ -102,6 +102,12 @@ class Gateway:
     def set_route(self, request):
         actor = caller(request)
         return json_response(200, self.tickets.set_route(actor, parse(request, Route).model_dump()))
+
+    @http("DELETE", f"{API}/routes")
+    def remove_route(self, request):
+        actor = caller(request)
+        where = read_query(request, RoutePlace).model_dump()
+        return json_response(200, self.tickets.remove_route(actor, where))
 
     # -- the audit ledger --
 

@@ -182,19 +182,27 @@ class TicketsService(EventSourcedService):
 
     @rpc
     def set_route(self, actor: dict, fields: dict) -> dict:
+        """The office edits the routing table (谁主管、谁负责)."""
+        return self._edit_routes(actor, fields, {"category", "county", "unit"}, "set_route")
+
+    @rpc
+    def remove_route(self, actor: dict, fields: dict) -> dict:
+        return self._edit_routes(actor, fields, {"category", "county"}, "remove_route")
+
+    def _edit_routes(self, actor: dict, fields: dict, required: set, command: str) -> dict:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            _check_fields(fields, {"category", "county", "unit"}, "a route")
-            for field in ("category", "county", "unit"):
+            _check_fields(fields, required, "a route")
+            for field in sorted(required):
                 if not fields.get(field):
                     raise FieldRequired(field)
             table = uow.load(RoutingTable, ROUTING_TABLE_ID)
-            table.set_route(at=utc_now(), actor=who, **fields)
+            getattr(table, command)(at=utc_now(), actor=who, **fields)
             uow.save(table)
             return table.snapshot()
 
-        return self.store.execute("set_route", decide)
+        return self.store.execute(command, decide)
 
     @rpc
     def routes(self) -> dict:

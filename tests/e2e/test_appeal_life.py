@@ -88,6 +88,11 @@ def test_rules_refused_over_http(api, tokens):
     assert early.json()["status"] == 409 and "field" not in early.json()  # typed across RPC
     no_route = api.call("POST", f"/tickets/{ticket_id}/dispatch", office, json={})
     assert no_route.status_code == 404 and no_route.json()["title"] == "route_not_found"
+    fallback = {"category": "tax_and_fees", "county": "*", "unit": "city-tax"}
+    assert api.call("PUT", "/routes", power, json=fallback).status_code == 403  # the office's
+    assert api.call("PUT", "/routes", office, json=fallback).status_code == 200
+    removed = api.call("DELETE", "/routes?category=tax_and_fees&county=*", office)
+    assert removed.status_code == 200 and fallback not in removed.json()["routes"]
     api.call("POST", f"/tickets/{ticket_id}/dispatch", office, json={"lead_unit": "ruijin-power"})
     unsigned = api.call("POST", f"/tickets/{ticket_id}/resolve", power, json={"summary": "已答复"})
     assert unsigned.status_code == 409 and unsigned.json()["title"] == "not_signed_for"
