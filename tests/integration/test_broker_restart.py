@@ -12,16 +12,6 @@ from kernel.database import make_engine
 from services.audit.service import AuditService
 from services.tickets.service import TicketsService
 
-OFFICE = {"sub": "clerk-li", "role": "office"}
-CODES = ["91360702MA35G0QX4J", "91360700MA35F1AB2W", "91360702MA38ABCD1D",
-         "91360781MA35XY123U", "91360703MA37K8L9PN"]
-
-
-def appeal(n):
-    return {"enterprise_name": f"企业{n}", "uscc": CODES[n], "title": f"融资担保难{n}",
-            "description": f"第{n}家企业缺少抵押物。", "channel": "hotline",
-            "category": "financing", "county": "xinfeng"}
-
 
 def rabbit(*args):
     subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=120)
@@ -30,14 +20,6 @@ def rabbit(*args):
 def ledger_ids(engine):
     with engine.connect() as connection:
         return connection.execute(sa.text("SELECT event_id FROM ledger ORDER BY seq")).scalars().all()
-
-
-def wait_until(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.2)
 
 
 @pytest.fixture
@@ -60,7 +42,8 @@ def broker_restart():
 
 
 def test_commands_accepted_while_the_broker_is_down_reach_the_ledger(
-        make_pg_url, container_factory, service_config, broker_restart):
+        make_pg_url, container_factory, service_config, broker_restart, office, appeal,
+        wait_until):
     stop_broker, start_broker = broker_restart
     tickets_url, audit_url = make_pg_url(), make_pg_url()
     tickets = container_factory(TicketsService, service_config(tickets_url))
@@ -70,19 +53,19 @@ def test_commands_accepted_while_the_broker_is_down_reach_the_ledger(
     tickets_engine, audit_engine = make_engine(tickets_url), make_engine(audit_url)
 
     with ClusterRpcProxy(service_config()) as cluster:
-        cluster.tickets.raise_appeal(OFFICE, appeal(0))
+        cluster.tickets.raise_appeal(office, appeal(0, "融资担保难", "financing"))
     wait_until(lambda: len(ledger_ids(audit_engine)) == 1, 20)
 
     stop_broker()
     with entrypoint_hook(tickets, "raise_appeal") as raise_appeal:  # accepted in process
         for n in (1, 2):
-            raise_appeal(OFFICE, appeal(n))
+            raise_appeal(office, appeal(n, "融资担保难", "financing"))
     time.sleep(1)
     assert len(ledger_ids(audit_engine)) == 1  # nothing could be published
     start_broker()
 
     with ClusterRpcProxy(service_config()) as cluster:  # and RPC works again
-        cluster.tickets.raise_appeal(OFFICE, appeal(3))
+        cluster.tickets.raise_appeal(office, appeal(3, "融资担保难", "financing"))
     with tickets_engine.connect() as connection:
         committed = connection.execute(sa.text(
             "SELECT event_id FROM events ORDER BY position")).scalars().all()

@@ -12,16 +12,6 @@ from kernel.store import EventStore
 from services.audit.service import AuditService
 from services.tickets.service import TicketsService
 
-OFFICE = {"sub": "clerk-li", "role": "office"}
-CODES = ["91360702MA35G0QX4J", "91360700MA35F1AB2W", "91360702MA38ABCD1D",
-         "91360781MA35XY123U", "91360703MA37K8L9PN"]
-
-
-def appeal(n):
-    return {"enterprise_name": f"企业{n}", "uscc": CODES[n], "title": f"用工难题{n}",
-            "description": f"第{n}家企业招工困难，需要协调。", "channel": "hotline",
-            "category": "labour", "county": "ganxian"}
-
 
 def ledger_rows(engine):
     with engine.connect() as connection:
@@ -35,14 +25,6 @@ def relay_checkpoint(engine):
             "SELECT position FROM checkpoints WHERE name = 'relay'")).scalar()
 
 
-def wait_until(predicate, timeout=20):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.1)
-
-
 @pytest.fixture
 def stores(db_url, make_sqlite_url, make_pg_url):
     """tickets and audit each on a database of its own, of the kind under test."""
@@ -51,7 +33,7 @@ def stores(db_url, make_sqlite_url, make_pg_url):
 
 
 def test_relay_down_then_back_loses_nothing_and_doubles_nothing(
-        stores, container_factory, service_config):
+        stores, container_factory, service_config, office, appeal, wait_until):
     tickets_url, audit_url = stores
     audit = container_factory(AuditService, service_config(audit_url))
     audit.start()
@@ -59,7 +41,7 @@ def test_relay_down_then_back_loses_nothing_and_doubles_nothing(
     silent.start()
 
     with ClusterRpcProxy(service_config()) as cluster:
-        raised = [cluster.tickets.raise_appeal(OFFICE, appeal(n)) for n in range(5)]
+        raised = [cluster.tickets.raise_appeal(office, appeal(n)) for n in range(5)]
     assert len({r["id"] for r in raised}) == 5
 
     tickets_engine, audit_engine = make_engine(tickets_url), make_engine(audit_url)
@@ -92,7 +74,7 @@ def test_relay_down_then_back_loses_nothing_and_doubles_nothing(
 
 
 def test_sweep_over_rpc_fills_what_messages_never_brought(
-        stores, container_factory, service_config):
+        stores, container_factory, service_config, office, appeal):
     tickets_url, audit_url = stores
     tickets = container_factory(TicketsService, service_config(tickets_url, RELAY_ENABLED=False))
     tickets.start()
@@ -100,7 +82,7 @@ def test_sweep_over_rpc_fills_what_messages_never_brought(
     audit.start()
     with ClusterRpcProxy(service_config()) as cluster:
         for n in range(3):
-            cluster.tickets.raise_appeal(OFFICE, appeal(n))
+            cluster.tickets.raise_appeal(office, appeal(n))
     audit_engine = make_engine(audit_url)
     assert ledger_rows(audit_engine) == []
     with entrypoint_hook(audit, "catch_up") as sweep:
