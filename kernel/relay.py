@@ -8,19 +8,23 @@ rather than losing one: consumers are idempotent on `event_id`.
 """
 from __future__ import annotations
 
-from typing import Protocol
+import contextlib
+from typing import Iterator, Protocol
+
+import sqlalchemy as sa
 
 import structlog
 from kombu import Connection, Producer
 from nameko.standalone.events import get_event_exchange
 
 from kernel import metrics
-from kernel.database import reading
+from kernel.database import is_sqlite, reading
 from kernel.envelope import Event
 from kernel.store import EventStore, read_checkpoint, write_checkpoint
 
 log = structlog.get_logger(__name__)
 RELAY_CHECKPOINT = "relay"
+RELAY_LOCK = 7201004
 
 
 def message_for(service: str, position: int, previous_position: int, event: Event) -> dict:
@@ -83,32 +87,48 @@ class OutboxRelay:
         with reading(self.store.engine) as connection:
             return read_checkpoint(connection, RELAY_CHECKPOINT)
 
+    @contextlib.contextmanager
+    def _turn(self) -> Iterator[bool]:
+        """Whether this relay may publish the next batch.
+
+        With several replicas on PostgreSQL, one relay at a time holds a transaction-scoped
+        advisory lock while it publishes a batch, so replicas neither send each event N times
+        nor move the checkpoint back. SQLite is the single-replica default: always its turn.
+        """
+        engine = self.store.engine
+        if is_sqlite(engine):
+            yield True
+            return
+        with engine.connect() as connection, connection.begin():
+            yield connection.execute(sa.text("SELECT pg_try_advisory_xact_lock(:k)"),
+                                     {"k": RELAY_LOCK}).scalar()
+
     def publish_pending(self) -> int:
         """Publish everything committed after the checkpoint; return how many were published.
 
         On a failed publication the checkpoint stays at the last confirmed event and the error
         propagates: the next run resumes from there.
         """
-        published = 0
-        while True:
-            checkpoint = self.checkpoint()
-            batch = self.store.read_all(after=checkpoint, limit=self.batch_size)
-            if not batch:
-                break
-            previous, confirmed = checkpoint, checkpoint
-            try:
-                for position, event in batch:
-                    self.publisher.publish(
-                        message_for(self.service, position, previous, event),
-                        routing_key=event.type, correlation_id=event.correlation_id)
-                    previous = confirmed = position
-                    published += 1
-                    metrics.RELAY_PUBLISHED.labels(self.service).inc()
-            finally:
-                if confirmed != checkpoint:
-                    with self.store.engine.begin() as connection:
-                        write_checkpoint(connection, RELAY_CHECKPOINT, confirmed)
-            if len(batch) < self.batch_size:
-                break
+        published, more = 0, True
+        while more:
+            with self._turn() as mine:
+                if not mine:
+                    break
+                checkpoint = self.checkpoint()
+                batch = self.store.read_all(after=checkpoint, limit=self.batch_size)
+                more = len(batch) == self.batch_size
+                previous = confirmed = checkpoint
+                try:
+                    for position, event in batch:
+                        self.publisher.publish(
+                            message_for(self.service, position, previous, event),
+                            routing_key=event.type, correlation_id=event.correlation_id)
+                        previous = confirmed = position
+                        published += 1
+                        metrics.RELAY_PUBLISHED.labels(self.service).inc()
+                finally:
+                    if confirmed != checkpoint:
+                        with self.store.engine.begin() as connection:
+                            write_checkpoint(connection, RELAY_CHECKPOINT, confirmed)
         metrics.RELAY_LAG.labels(self.service).set(self.store.head_position() - self.checkpoint())
         return published

@@ -2,10 +2,12 @@
 order, and a broker that is away loses nothing."""
 import datetime as dt
 
+import eventlet
 import pytest
 from kombu import Connection, Exchange, Queue
 
 from kernel.aggregate import Fact
+from kernel.database import make_engine, migrate
 from kernel.relay import AmqpPublisher, OutboxRelay
 from kernel.store import EventStore
 
@@ -98,3 +100,31 @@ def test_broker_away_loses_nothing(migrated_engine, amqp_uri, tap):
     rest = tap()
     assert [m.payload["event"]["payload"]["n"] for m in rest] == [2, 3, 4, 5]
     recovered.publisher.close()
+
+
+class Recording:
+    """A publisher that keeps what it was given, yielding between messages like a real one."""
+
+    def __init__(self):
+        self.sent = []
+
+    def publish(self, message, routing_key, correlation_id):
+        eventlet.sleep(0.001)
+        self.sent.append(message["event"]["event_id"])
+
+
+def test_replicas_on_postgres_publish_each_event_once(make_pg_url):
+    engine = make_engine(make_pg_url())
+    migrate(engine)
+    store = EventStore(engine)
+    append_many(store, 120)
+    publisher = Recording()
+    relays = [OutboxRelay("tickets", store, publisher, batch_size=25) for _ in range(3)]
+    for _ in range(3):  # racing rounds until all is out
+        threads = [eventlet.spawn(relay.publish_pending) for relay in relays]
+        for thread in threads:
+            thread.wait()
+    assert len(publisher.sent) == 120
+    assert len(set(publisher.sent)) == 120
+    assert relays[0].checkpoint() == store.head_position()
+    engine.dispose()
