@@ -6,7 +6,12 @@ store      the SQLAlchemy event store with optimistic concurrency
 database   engines, SQLite/PostgreSQL set-up and Alembic migrations
 relay      the transactional outbox relay to RabbitMQ
 catchup    checkpoints and idempotent consumption of other services' logs
-nameko     dependency providers and entrypoints that wire the above into nameko
+actor      who acts: roles, and the actor written into every event
+errors     `Refused`, the one error that crosses RPC, and its problem+json shape
+entrypoints   HTTP with correlation ids and problem+json; the all-events handler
+dependencies  the event store with its relay, log context, log following, timed RPC
+base_service  what every event-sourced service answers: its log, metrics, health
+workdays   the Chinese working-day calendar deadlines run on
 logs       structlog JSON logging with the correlation id
 metrics    Prometheus metrics every service exposes
 settings   configuration read from the environment
