@@ -9,7 +9,7 @@ import os
 import jwt
 
 from kernel.actor import Actor
-from kernel.errors import Refused
+from kernel.errors import UNAUTHENTICATED, Refused
 
 DEVELOPMENT_SECRET = "huiqi-development-secret-not-for-production"
 ALGORITHM = "HS256"
@@ -28,7 +28,7 @@ def mint(sub: str, role: str, *, unit: str | None = None, uscc: str | None = Non
 
 
 def unauthorized(message: str) -> Refused:
-    return Refused("unauthorized", 401, message)
+    return Refused("unauthorized", UNAUTHENTICATED, message)
 
 
 def authenticate(authorization: str | None) -> Actor:

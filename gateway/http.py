@@ -7,7 +7,7 @@ from typing import Type, TypeVar
 from pydantic import BaseModel, ValidationError
 from werkzeug.wrappers import Response
 
-from kernel.errors import Refused
+from kernel.errors import INVALID, MALFORMED, Refused
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -21,13 +21,13 @@ def read_json(request, empty_ok: bool = False) -> dict:
     if not request.data:
         if empty_ok:
             return {}
-        raise Refused("invalid_json", 400, "the request body must be a JSON object")
+        raise Refused("invalid_json", MALFORMED, "the request body must be a JSON object")
     try:
         body = json.loads(request.get_data(as_text=True))
     except ValueError as exc:
-        raise Refused("invalid_json", 400, f"the request body is not valid JSON: {exc}") from None
+        raise Refused("invalid_json", MALFORMED, f"the request body is not valid JSON: {exc}") from None
     if not isinstance(body, dict):
-        raise Refused("invalid_json", 400, "the request body must be a JSON object")
+        raise Refused("invalid_json", MALFORMED, "the request body must be a JSON object")
     return body
 
 
@@ -51,5 +51,5 @@ def _validated(model: Type[M], data: dict) -> M:
         errors = [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
                   for e in exc.errors()]
         first = errors[0]
-        raise Refused("invalid_input", 422, f"{first['field']}: {first['message']}",
+        raise Refused("invalid_input", INVALID, f"{first['field']}: {first['message']}",
                       field=first["field"], errors=errors) from None

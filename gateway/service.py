@@ -14,7 +14,7 @@ from gateway.schemas import ACTIONS, LedgerQuery, Page, RaiseAppeal, Route, Rout
 from kernel import metrics
 from kernel.dependencies import LogContext, TimedRpcProxy
 from kernel.entrypoints import http
-from kernel.errors import Refused
+from kernel.errors import NOT_FOUND, Refused
 
 API = "/api/v1"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -87,7 +87,7 @@ class Gateway:
         actor = caller(request)
         shape = ACTIONS.get(action)
         if shape is None:
-            raise Refused("unknown_action", 404,
+            raise Refused("unknown_action", NOT_FOUND,
                           f"no action {action!r} on an appeal; the actions are: "
                           f"{', '.join(sorted(ACTIONS))}")
         body = parse(request, shape, empty_ok=True).model_dump(exclude_none=True)

@@ -27,33 +27,6 @@ class Fact:
         return cls(event.type, event.payload, parse_time(event.occurred_at), event.actor)
 
 
-class DomainError(Exception):
-    """A broken rule. `rule` is a stable code; the message is what a clerk can act on."""
-
-    rule = "domain_rule"
-    status = 409
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class InvalidInput(DomainError):
-    rule = "invalid_input"
-    status = 422
-
-
-class NotFound(DomainError):
-    rule = "not_found"
-    status = 404
-
-
-class Forbidden(DomainError):
-    rule = "forbidden"
-    status = 403
-
-
 class Aggregate:
     """Subclasses set `stream_type` and define `when_<EventType>(self, fact)` for each fact."""
 

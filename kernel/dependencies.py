@@ -17,13 +17,12 @@ from nameko.rpc import RpcProxy
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from kernel import metrics, settings
-from kernel.aggregate import DomainError
 from kernel.catchup import LogFollower
 from kernel.database import make_engine, migrate, reading
-from kernel.errors import Refused
+from kernel.errors import CONFLICT, ConcurrencyError, DomainError, Refused
 from kernel.logs import bind_contextvars, clear_contextvars
 from kernel.relay import AmqpPublisher, OutboxRelay
-from kernel.store import ConcurrencyError, EventStore, Projector, UnitOfWork
+from kernel.store import EventStore, Projector, UnitOfWork
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -90,7 +89,7 @@ class Commands:
                     except ConcurrencyError as exc:
                         if attempt == attempts:
                             metrics.COMMANDS.labels(service, command, "conflict").inc()
-                            raise Refused("concurrent_change", 409, str(exc)) from exc
+                            raise Refused("concurrent_change", CONFLICT, str(exc)) from exc
         finally:
             metrics.COMMAND_SECONDS.labels(service, command).observe(time.perf_counter() - started)
 
@@ -121,7 +120,8 @@ class EventSourcing(DependencyProvider):
         service = self.container.service_name
         url = config.get("DATABASE_URL") or settings.database_url(service)
         self.engine = make_engine(url)
-        migrate(self.engine, *self.migrations)
+        # The service's registry entry names its migrations; `huiqi serve` passes them in config.
+        migrate(self.engine, *self.migrations, *map(Path, config.get("MIGRATIONS", ())))
         self.store = EventStore(self.engine, self.projectors)
         self.store.on_commit(self._committed)
         self.relay_enabled = config.get("RELAY_ENABLED", True)

@@ -14,16 +14,39 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from kernel import metrics
+from kernel import errors, metrics
 from kernel.errors import Refused
 
 log = structlog.get_logger(__name__)
 PROBLEM_JSON = "application/problem+json"
 
+# The one place a kind of refusal becomes an HTTP status.
+HTTP_STATUS = {
+    errors.MALFORMED: 400,
+    errors.UNAUTHENTICATED: 401,
+    errors.FORBIDDEN: 403,
+    errors.NOT_FOUND: 404,
+    errors.CONFLICT: 409,
+    errors.INVALID: 422,
+    errors.UNAVAILABLE: 503,
+}
+
 
 def problem_response(status: int, body: dict, headers: dict | None = None) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status=status,
                     mimetype=PROBLEM_JSON, headers=headers)
+
+
+def problem(refused: Refused) -> tuple[int, dict]:
+    """RFC 9457 problem details of a refusal: `title` is the rule, `field` the input at fault."""
+    status = HTTP_STATUS[refused.kind]
+    body = {"type": f"https://huiqi.example/problems/{refused.rule}", "title": refused.rule,
+            "status": status, "detail": refused.message}
+    if refused.field:
+        body["field"] = refused.field
+    if refused.errors:
+        body["errors"] = refused.errors
+    return status, body
 
 
 class ProblemWsgiApp(WsgiApp):
@@ -70,7 +93,7 @@ class HttpEntrypoint(HttpRequestHandler):
 
     def response_from_exception(self, exc):
         if isinstance(exc, Refused):
-            return problem_response(exc.status, exc.problem())
+            return problem_response(*problem(exc))
         if isinstance(exc, (UnknownService, RpcTimeout)):
             return problem_response(503, {
                 "type": "about:blank", "title": "service_unavailable", "status": 503,

@@ -1,8 +1,10 @@
-"""The one error that crosses RPC for a refused command, and its HTTP shape.
+"""Every error the kernel defines, in one place: the broken rules a domain raises, the generic
+input checks every service shares, the store's lost race, and `Refused`, the one error that
+crosses RPC.
 
-Each service raises its own named domain errors; at the RPC boundary they become `Refused`, which
-nameko rebuilds on the calling side with its arguments intact, so the gateway can answer with the
-rule, the field and the clerk-readable message without importing any service's modules.
+An error carries a `kind` — what sort of refusal it is — never an HTTP status: a domain knows
+nothing of HTTP. The HTTP edge (`kernel.entrypoints.HTTP_STATUS`) maps kinds to statuses in one
+table.
 """
 from __future__ import annotations
 
@@ -10,22 +12,186 @@ import json
 
 from nameko.exceptions import deserialize_to_instance
 
+# -- kinds -----------------------------------------------------------------------------------
+
+INVALID = "invalid"                  # the input breaks a rule of shape or vocabulary
+MALFORMED = "malformed"              # the request cannot even be read (not JSON, not an object)
+UNAUTHENTICATED = "unauthenticated"  # no caller, or one that cannot be trusted
+FORBIDDEN = "forbidden"              # the caller may not do this
+NOT_FOUND = "not_found"              # the thing acted on does not exist
+CONFLICT = "conflict"                # the thing's state does not allow it now
+UNAVAILABLE = "unavailable"          # a service behind the caller is not answering
+KINDS = (INVALID, MALFORMED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, UNAVAILABLE)
+
+
+# -- broken rules ----------------------------------------------------------------------------
+
+class DomainError(Exception):
+    """A broken rule. `rule` is a stable code; the message is what a clerk can act on; `field`
+    names the input at fault, if one is."""
+
+    rule = "domain_rule"
+    kind = CONFLICT
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    rule = "invalid_input"
+    kind = INVALID
+
+
+class NotFound(DomainError):
+    rule = "not_found"
+    kind = NOT_FOUND
+
+
+class Forbidden(DomainError):
+    rule = "forbidden"
+    kind = FORBIDDEN
+
+
+# -- the generic input checks (kernel.checks raises these) -----------------------------------
+
+class FieldRequired(InvalidInput):
+    rule = "field_required"
+
+    def __init__(self, field: str, what: str = ""):
+        super().__init__(f"{field} is required{': ' + what if what else ''}", field=field)
+
+
+class FieldTooLong(InvalidInput):
+    rule = "field_too_long"
+
+    def __init__(self, field: str, limit: int, length: int):
+        super().__init__(f"{field} is {length} characters long; at most {limit} are allowed",
+                         field=field)
+
+
+class UnexpectedField(InvalidInput):
+    rule = "unexpected_field"
+
+    def __init__(self, field: str, context: str):
+        super().__init__(f"{field} does not belong to {context}", field=field)
+
+
+class UnknownCode(InvalidInput):
+    """A value outside one of a service's vocabularies."""
+
+    rule = "unknown_code"
+
+    def __init__(self, field: str, value, allowed: list[str]):
+        super().__init__(f"{field} {value!r} is not one of: {', '.join(allowed)}", field=field)
+
+
+class InvalidCreditCode(InvalidInput):
+    rule = "invalid_uscc"
+
+    def __init__(self, value: str, field: str = "uscc"):
+        super().__init__(
+            f"{field} {value!r} is not a valid unified social credit code (统一社会信用代码): "
+            "18 characters with a correct check character", field=field)
+
+
+class NaiveTime(InvalidInput):
+    rule = "naive_time"
+
+    def __init__(self, field: str = "at"):
+        super().__init__(f"{field} must be a timezone-aware moment", field=field)
+
+
+# -- list queries ----------------------------------------------------------------------------
+
+class UnknownFilter(InvalidInput):
+    rule = "unknown_filter"
+
+    def __init__(self, name: str, known: list[str]):
+        super().__init__(f"{name} is not a filter here; the filters are: {', '.join(known)}",
+                         field=name)
+
+
+class InvalidFilterValue(InvalidInput):
+    rule = "invalid_filter_value"
+
+    def __init__(self, field: str, value, expected: str):
+        super().__init__(f"{field} {value!r}: expected {expected}", field=field)
+
+
+class InvalidCursor(InvalidInput):
+    rule = "invalid_cursor"
+
+    def __init__(self):
+        super().__init__("cursor is not one this list handed out; start again from the first page",
+                         field="cursor")
+
+
+class LimitOutOfRange(InvalidInput):
+    rule = "limit_out_of_range"
+
+    def __init__(self, limit, low: int, high: int):
+        super().__init__(f"limit {limit!r}: a page holds {low} to {high} items", field="limit")
+
+
+# -- the store -------------------------------------------------------------------------------
+
+class ConcurrencyError(Exception):
+    """The stream moved on since it was loaded: another command won. Nothing was written."""
+
+    def __init__(self, stream_id: str, expected_version: int):
+        super().__init__(
+            f"stream {stream_id} is no longer at version {expected_version}: "
+            "another change was recorded first; reload and try again")
+        self.stream_id = stream_id
+        self.expected_version = expected_version
+
+
+# -- the calendar ----------------------------------------------------------------------------
+
+class CalendarOutOfRange(LookupError):
+    """No holiday arrangement is known for the day: the calendar data must be updated."""
+
+    rule = "calendar_out_of_range"
+
+    def __init__(self, day, first, last):
+        self.day = day
+        self.message = (
+            f"no working-day calendar for {day.isoformat()}: the chinesecalendar package knows "
+            f"{first.isoformat()} to {last.isoformat()}; upgrade it once the State Council "
+            f"publishes the holiday arrangement for {day.year}"
+        )
+        super().__init__(self.message)
+
+
+# -- across RPC ------------------------------------------------------------------------------
 
 @deserialize_to_instance
 class Refused(Exception):
-    def __init__(self, rule: str, status: int = 409, message: str = "",
+    """A refused command or question, as the caller's side of RPC sees it.
+
+    Each service raises its own named domain errors; at the RPC boundary they become `Refused`,
+    which nameko rebuilds on the calling side with its arguments intact, so the gateway can
+    answer with the rule, the kind, the field and the clerk-readable message without importing
+    any service's modules.
+    """
+
+    def __init__(self, rule: str, kind: str = CONFLICT, message: str = "",
                  field: str | None = None, errors: list | None = None):
         if rule.startswith("{"):
             # Rebuilt on the caller's side from the one JSON argument it travelled as.
             data = json.loads(rule)
-            rule, status, message = data["rule"], data["status"], data["message"]
+            rule, kind, message = data["rule"], data["kind"], data["message"]
             field, errors = data.get("field"), data.get("errors")
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind of refusal {kind!r}")
         # nameko turns every non-string argument into a string on the wire, so the exception
-        # travels as one JSON string that keeps the status a number and a missing field null.
-        super().__init__(json.dumps({"rule": rule, "status": status, "message": message,
+        # travels as one JSON string that keeps a missing field null and the errors a list.
+        super().__init__(json.dumps({"rule": rule, "kind": kind, "message": message,
                                      "field": field, "errors": errors}, ensure_ascii=False))
         self.rule = rule
-        self.status = int(status)
+        self.kind = kind
         self.message = message
         self.field = field
         self.errors = errors or []
@@ -34,15 +200,5 @@ class Refused(Exception):
         return self.message
 
     @classmethod
-    def from_domain(cls, error) -> "Refused":
-        return cls(error.rule, error.status, error.message, error.field)
-
-    def problem(self) -> dict:
-        """RFC 9457 problem details."""
-        body = {"type": f"https://huiqi.example/problems/{self.rule}", "title": self.rule,
-                "status": self.status, "detail": self.message}
-        if self.field:
-            body["field"] = self.field
-        if self.errors:
-            body["errors"] = self.errors
-        return body
+    def from_domain(cls, error: DomainError) -> "Refused":
+        return cls(error.rule, error.kind, error.message, error.field)

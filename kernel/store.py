@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from kernel.aggregate import Aggregate, Fact
 from kernel.database import is_sqlite, reading
 from kernel.envelope import Event, format_time, new_event_id
+from kernel.errors import ConcurrencyError
 
 metadata = sa.MetaData()
 events = sa.Table(
@@ -53,17 +54,6 @@ counters = sa.Table(
 APPEND_LOCK = 7201002
 
 Projector = Callable[[sa.Connection, Sequence[Event]], None]
-
-
-class ConcurrencyError(Exception):
-    """The stream moved on since it was loaded: another command won. Nothing was written."""
-
-    def __init__(self, stream_id: str, expected_version: int):
-        super().__init__(
-            f"stream {stream_id} is no longer at version {expected_version}: "
-            "another change was recorded first; reload and try again")
-        self.stream_id = stream_id
-        self.expected_version = expected_version
 
 
 def row_to_event(row) -> Event:

@@ -14,32 +14,17 @@ that old.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 import structlog
 
-OFFICE_ZONE = ZoneInfo("Asia/Shanghai")
+from kernel.clock import OFFICE_TIME
+from kernel.errors import CalendarOutOfRange
+
 # 全国年节及纪念日放假办法: the statutory holidays whose dates do not follow the lunar calendar.
 FIXED_STATUTORY_HOLIDAYS = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
 log = structlog.get_logger(__name__)
 _warned_years: set[int] = set()
-
-
-class CalendarOutOfRange(LookupError):
-    """No holiday arrangement is known for the day: the calendar data must be updated."""
-
-    rule = "calendar_out_of_range"
-
-    def __init__(self, day: dt.date):
-        first, last = known_range()
-        self.day = day
-        self.message = (
-            f"no working-day calendar for {day.isoformat()}: the chinesecalendar package knows "
-            f"{first.isoformat()} to {last.isoformat()}; upgrade it once the State Council "
-            f"publishes the holiday arrangement for {day.year}"
-        )
-        super().__init__(self.message)
 
 
 def known_range() -> tuple[dt.date, dt.date]:
@@ -53,7 +38,7 @@ def local_date(moment: dt.datetime | dt.date) -> dt.date:
     if isinstance(moment, dt.datetime):
         if moment.tzinfo is None:
             raise ValueError("naive datetime: a moment must carry its zone to find its day")
-        return moment.astimezone(OFFICE_ZONE).date()
+        return moment.astimezone(OFFICE_TIME).date()
     return moment
 
 
@@ -63,7 +48,7 @@ def is_working_day(day: dt.date | dt.datetime) -> bool:
         return chinese_calendar.is_workday(day)
     except NotImplementedError as missing_year:
         if day < known_range()[0]:
-            raise CalendarOutOfRange(day) from missing_year
+            raise CalendarOutOfRange(day, *known_range()) from missing_year
         return provisional_working_day(day)
 
 
@@ -78,7 +63,7 @@ def provisional_working_day(day: dt.date) -> bool:
 
 def end_of_day(day: dt.date) -> dt.datetime:
     """The last instant of an office day, in UTC."""
-    local_end = dt.datetime.combine(day, dt.time.max, tzinfo=OFFICE_ZONE)
+    local_end = dt.datetime.combine(day, dt.time.max, tzinfo=OFFICE_TIME)
     return local_end.astimezone(dt.timezone.utc)
 
 

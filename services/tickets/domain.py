@@ -11,23 +11,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
-from stdnum.cn import uscc as credit_code
-
+from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time, parse_time
 from kernel.workdays import add_working_days
 from services.tickets.deadlines import DEFAULT_POLICY, DeadlinePolicy, StepDays
 from services.tickets.duplicates import is_near_duplicate
+from kernel.errors import FieldRequired, UnexpectedField
 from services.tickets.exceptions import (
-    ExtensionAlreadyPending, ExtensionDaysOutOfRange, FieldRequired, FieldTooLong,
-    InvalidCreditCode, LeadUnitAlsoAssisting, NaiveTime, NoPendingExtension, NotAwaitingUpperLevel,
-    NotClassified, NotClosed, NotLeadUnit, NotOwnAppeal, NotRatedSatisfied, NotResolved,
-    NotSignedFor, RatingPeriodNotOver, RoleNotAllowed, RouteNotFound, StatusDoesNotAllow,
-    TicketClosed, TicketNotFound, UnexpectedField, UnitNotInvolved, UnknownCode,
+    ExtensionAlreadyPending, ExtensionDaysOutOfRange, LeadUnitAlsoAssisting, NoPendingExtension,
+    NotAwaitingUpperLevel, NotClassified, NotClosed, NotLeadUnit, NotOwnAppeal, NotRatedSatisfied,
+    NotResolved, NotSignedFor, RatingPeriodNotOver, RoleNotAllowed, RouteNotFound,
+    StatusDoesNotAllow, TicketClosed, TicketNotFound, UnitNotInvolved,
 )
 from services.tickets.vocabulary import (
-    COUNTIES, Category, Channel, CloseReason, Deadline, LabelledEnum, RatedVia, Rating, Status,
+    COUNTIES, Category, Channel, CloseReason, Deadline, RatedVia, Rating, Status,
     UpperLevel, Way,
 )
 
@@ -40,8 +39,8 @@ __all__ = [
 TITLE_LIMIT = 200
 DESCRIPTION_LIMIT = 5000
 NOTE_LIMIT = 5000
-NAME_LIMIT = 200
-CODE_LIMIT = 100
+NAME_LIMIT = checks.NAME_LIMIT
+CODE_LIMIT = checks.CODE_LIMIT
 EXTENSION_DAYS = (1, 30)
 
 OPEN_BEFORE_RESOLUTION = (Status.DISPATCHED, Status.SIGNED_FOR, Status.IN_PROGRESS,
@@ -67,44 +66,11 @@ WAY_DETAILS = {
 
 # -- input checks ----------------------------------------------------------------------------
 
-def _text(field: str, value, limit: int) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise FieldRequired(field)
-    value = value.strip()
-    if len(value) > limit:
-        raise FieldTooLong(field, limit, len(value))
-    return value
-
-
-def _optional_text(field: str, value, limit: int) -> str:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return ""
-    return _text(field, value, limit)
-
-
-def _code(field: str, value, vocabulary: type[LabelledEnum]) -> LabelledEnum:
-    try:
-        return vocabulary(value)
-    except ValueError:
-        raise UnknownCode(field, value, vocabulary.codes()) from None
-
-
-def _moment(at) -> dt.datetime:
-    if not isinstance(at, dt.datetime) or at.tzinfo is None or at.utcoffset() is None:
-        raise NaiveTime()
-    return at
-
-
 def _units(field: str, values: Iterable[str], lead_unit: str) -> list[str]:
-    if isinstance(values, str):
-        values = [values]
-    units: list[str] = []
-    for value in values or ():
-        unit = _text(field, value, CODE_LIMIT)
+    units = checks.codes(field, values)
+    for unit in units:
         if unit == lead_unit:
             raise LeadUnitAlsoAssisting(unit)
-        if unit not in units:
-            units.append(unit)
     return units
 
 
@@ -113,7 +79,7 @@ def _policy_references(value) -> list[str]:
         raise FieldRequired("policies", "a list of the policies (document numbers) that apply")
     references: list[str] = []
     for item in value:
-        reference = _text("policies", item, NAME_LIMIT)
+        reference = checks.text("policies", item, NAME_LIMIT)
         if reference not in references:
             references.append(reference)
     return references
@@ -246,7 +212,7 @@ class Ticket(Aggregate):
 
     def _begin(self, command: str, at, actor: Actor, roles: tuple[str, ...], *,
                allow_closed: bool = False) -> dt.datetime:
-        at = _moment(at)
+        at = checks.moment(at)
         if not self.exists:
             raise TicketNotFound(self.id)
         if actor.role not in roles:
@@ -278,11 +244,7 @@ class Ticket(Aggregate):
         """Who may raise an appeal for which enterprise; returns the compact credit code."""
         if actor.role not in RAISERS:
             raise RoleNotAllowed(actor.role, "raise an appeal", RAISERS)
-        if not isinstance(uscc, str) or not uscc.strip():
-            raise FieldRequired("uscc")
-        code = credit_code.compact(uscc)
-        if not credit_code.is_valid(code):
-            raise InvalidCreditCode(uscc)
+        code = checks.credit_code(uscc)
         if actor.role == "enterprise" and actor.uscc != code:
             raise NotOwnAppeal("raise an appeal")
         return code
@@ -292,20 +254,20 @@ class Ticket(Aggregate):
                      title: str, description: str, channel: str, category: str, county: str,
                      at: dt.datetime, actor: Actor, policy: DeadlinePolicy = DEFAULT_POLICY) -> "Ticket":
         """Receive an appeal (受理) into the ledger. notice 二(四)1-2"""
-        at = _moment(at)
-        ticket_id = _text("ticket_id", ticket_id, CODE_LIMIT)
+        at = checks.moment(at)
+        ticket_id = checks.text("ticket_id", ticket_id, CODE_LIMIT)
         code = cls.check_raiser(actor, uscc)
-        chosen_category = _code("category", category, Category)
+        chosen_category = checks.code("category", category, Category)
         ticket = cls(ticket_id)
         ticket._record_fact("TicketRaised", {
-            "ledger_number": _text("ledger_number", ledger_number, CODE_LIMIT),
-            "enterprise_name": _text("enterprise_name", enterprise_name, NAME_LIMIT),
+            "ledger_number": checks.text("ledger_number", ledger_number, CODE_LIMIT),
+            "enterprise_name": checks.text("enterprise_name", enterprise_name, NAME_LIMIT),
             "uscc": code,
-            "title": _text("title", title, TITLE_LIMIT),
-            "description": _text("description", description, DESCRIPTION_LIMIT),
-            "channel": _code("channel", channel, Channel).value,
+            "title": checks.text("title", title, TITLE_LIMIT),
+            "description": checks.text("description", description, DESCRIPTION_LIMIT),
+            "channel": checks.code("channel", channel, Channel).value,
             "category": chosen_category.value,
-            "county": _text("county", county, CODE_LIMIT),
+            "county": checks.text("county", county, CODE_LIMIT),
             "received_at": format_time(at),
             "step_days": policy.for_category(chosen_category).to_dict(),
         }, at, actor)
@@ -316,9 +278,9 @@ class Ticket(Aggregate):
         """The same problem arrived again: one ledger line per problem. notice 二(四)2"""
         at = self._begin("link a duplicate appeal", at, actor, ("office", "system"))
         return [self._record_fact("DuplicateAppealLinked", {
-            "title": _text("title", title, TITLE_LIMIT),
-            "description": _text("description", description, DESCRIPTION_LIMIT),
-            "channel": _code("channel", channel, Channel).value,
+            "title": checks.text("title", title, TITLE_LIMIT),
+            "description": checks.text("description", description, DESCRIPTION_LIMIT),
+            "channel": checks.code("channel", channel, Channel).value,
         }, at, actor)]
 
     def dispatch(self, *, lead_unit: str, assisting_units: Iterable[str] = (), at: dt.datetime,
@@ -326,7 +288,7 @@ class Ticket(Aggregate):
         """Hand the appeal to the unit in charge (谁主管、谁负责). notice 二(四)2"""
         at = self._begin("dispatch", at, actor, ("office",))
         self._require_status("dispatch", Status.RECEIVED)
-        lead = _text("lead_unit", lead_unit, CODE_LIMIT)
+        lead = checks.text("lead_unit", lead_unit, CODE_LIMIT)
         return [self._record_fact("TicketDispatched", {
             "lead_unit": lead,
             "assisting_units": _units("assisting_units", assisting_units, lead),
@@ -337,12 +299,12 @@ class Ticket(Aggregate):
                    at: dt.datetime, actor: Actor) -> list[Fact]:
         at = self._begin("redispatch", at, actor, ("office",))
         self._require_status("redispatch", *REDISPATCHABLE)
-        lead = _text("lead_unit", lead_unit, CODE_LIMIT)
+        lead = checks.text("lead_unit", lead_unit, CODE_LIMIT)
         return [self._record_fact("TicketRedispatched", {
             "lead_unit": lead,
             "assisting_units": _units("assisting_units", assisting_units, lead),
             "previous_lead_unit": self._lead_unit,
-            "reason": _text("reason", reason, NOTE_LIMIT),
+            "reason": checks.text("reason", reason, NOTE_LIMIT),
             "sign_due": format_time(add_working_days(at, self._days("sign"))),
         }, at, actor)]
 
@@ -364,7 +326,7 @@ class Ticket(Aggregate):
         at = self._begin("urge", at, actor, ("office",))
         self._require_status("urge", *OPEN_BEFORE_RESOLUTION)
         return [self._record_fact("TicketUrged", {
-            "message": _text("message", message, NOTE_LIMIT),
+            "message": checks.text("message", message, NOTE_LIMIT),
             "lead_unit": self._lead_unit,
         }, at, actor)]
 
@@ -375,7 +337,7 @@ class Ticket(Aggregate):
         if self._status in (Status.RECEIVED, Status.DISPATCHED):
             raise NotSignedFor("classify the appeal")
         self._require_status("classify", Status.SIGNED_FOR)
-        chosen = _code("way", way, Way)
+        chosen = checks.code("way", way, Way)
         expected = WAY_DETAILS[chosen]
         for field in details:
             if field not in expected:
@@ -403,17 +365,17 @@ class Ticket(Aggregate):
     def _classification_details(self, way: Way, details: dict) -> dict:
         if way is Way.POLICY_AVAILABLE:
             return {"policies": _policy_references(details.get("policies")),
-                    "guidance": _text("guidance", details.get("guidance"), NOTE_LIMIT)}
+                    "guidance": checks.text("guidance", details.get("guidance"), NOTE_LIMIT)}
         if way is Way.ESCALATE_UPWARD:
             if details.get("level") is None:
                 raise FieldRequired("level", "provincial or national")
-            return {"level": _code("level", details["level"], UpperLevel).value,
-                    "report_reference": _text("report_reference", details.get("report_reference"), NOTE_LIMIT)}
+            return {"level": checks.code("level", details["level"], UpperLevel).value,
+                    "report_reference": checks.text("report_reference", details.get("report_reference"), NOTE_LIMIT)}
         if way is Way.MUNICIPAL_POLICY:
-            return {"policy_work": _text("policy_work", details.get("policy_work"), NOTE_LIMIT)}
+            return {"policy_work": checks.text("policy_work", details.get("policy_work"), NOTE_LIMIT)}
         if way is Way.COUNTY_COORDINATION:
-            return {"county_unit": _text("county_unit", details.get("county_unit"), CODE_LIMIT)}
-        return {"explanation": _text("explanation", details.get("explanation"), NOTE_LIMIT)}
+            return {"county_unit": checks.text("county_unit", details.get("county_unit"), CODE_LIMIT)}
+        return {"explanation": checks.text("explanation", details.get("explanation"), NOTE_LIMIT)}
 
     def note_progress(self, *, note: str, at: dt.datetime, actor: Actor) -> list[Fact]:
         at = self._begin("note progress", at, actor, ("unit_officer", "office"))
@@ -422,7 +384,7 @@ class Ticket(Aggregate):
             raise UnitNotInvolved(actor.unit)
         self._require_status("note progress on", *BEING_HANDLED)
         return [self._record_fact("ProgressNoted", {
-            "note": _text("note", note, NOTE_LIMIT),
+            "note": checks.text("note", note, NOTE_LIMIT),
             "unit": actor.unit,
         }, at, actor)]
 
@@ -433,7 +395,7 @@ class Ticket(Aggregate):
         if self._status != Status.AWAITING_UPPER_LEVEL:
             raise NotAwaitingUpperLevel()
         return [self._record_fact("UpperLevelFollowedUp", {
-            "note": _text("note", note, NOTE_LIMIT),
+            "note": checks.text("note", note, NOTE_LIMIT),
             "level": self._classification["details"]["level"],
         }, at, actor)]
 
@@ -450,7 +412,7 @@ class Ticket(Aggregate):
             raise ExtensionDaysOutOfRange(working_days, low, high)
         return [self._record_fact("ExtensionRequested", {
             "working_days": working_days,
-            "reason": _text("reason", reason, NOTE_LIMIT),
+            "reason": checks.text("reason", reason, NOTE_LIMIT),
             "unit": actor.unit,
             "resolution_due": self._due[Deadline.RESOLUTION],
         }, at, actor)]
@@ -473,7 +435,7 @@ class Ticket(Aggregate):
             raise NoPendingExtension()
         return [self._record_fact("ExtensionRefused", {
             "working_days": self.pending_extension["working_days"],
-            "reason": _text("reason", reason, NOTE_LIMIT),
+            "reason": checks.text("reason", reason, NOTE_LIMIT),
         }, at, actor)]
 
     def resolve(self, *, summary: str, at: dt.datetime, actor: Actor) -> list[Fact]:
@@ -486,7 +448,7 @@ class Ticket(Aggregate):
         self._require_status("resolve", *CLASSIFIED)
         due = self._due[Deadline.RESOLUTION]
         return [self._record_fact("TicketResolved", {
-            "summary": _text("summary", summary, DESCRIPTION_LIMIT),
+            "summary": checks.text("summary", summary, DESCRIPTION_LIMIT),
             "unit": actor.unit,
             "resolution_due": due,
             "on_time": parse_time(due) >= at,
@@ -497,11 +459,11 @@ class Ticket(Aggregate):
         at = self._begin("rate the appeal", at, actor, ("enterprise", "office"))
         if self._status != Status.RESOLVED:
             raise NotResolved()
-        chosen = _code("rating", rating, Rating)
+        chosen = checks.code("rating", rating, Rating)
         via = RatedVia.ENTERPRISE if actor.role == "enterprise" else RatedVia.FOLLOW_UP_CALL
         facts = [self._record_fact("TicketRated", {
             "rating": chosen.value,
-            "comment": _optional_text("comment", comment, NOTE_LIMIT),
+            "comment": checks.optional_text("comment", comment, NOTE_LIMIT),
             "via": via.value,
         }, at, actor)]
         if chosen is Rating.UNSATISFIED:
@@ -538,7 +500,7 @@ class Ticket(Aggregate):
         if self._status != Status.CLOSED:
             raise NotClosed()
         return [self._record_fact("TicketReopened", {
-            "reason": _text("reason", reason, NOTE_LIMIT),
+            "reason": checks.text("reason", reason, NOTE_LIMIT),
             "resolution_due": format_time(add_working_days(at, self._days("resolution"))),
         }, at, actor)]
 
@@ -716,9 +678,9 @@ class RoutingTable(Aggregate):
                   actor: Actor) -> list[Fact]:
         """Set who leads; setting the route it already has records nothing."""
         at = self._begin("set a route", at, actor)
-        chosen = _code("category", category, Category).value
-        where = _text("county", county, CODE_LIMIT)
-        lead = _text("unit", unit, CODE_LIMIT)
+        chosen = checks.code("category", category, Category).value
+        where = checks.text("county", county, CODE_LIMIT)
+        lead = checks.text("unit", unit, CODE_LIMIT)
         previous = self._routes.get((chosen, where))
         if previous == lead:
             return []
@@ -728,8 +690,8 @@ class RoutingTable(Aggregate):
 
     def remove_route(self, *, category: str, county: str, at: dt.datetime, actor: Actor) -> list[Fact]:
         at = self._begin("remove a route", at, actor)
-        chosen = _code("category", category, Category).value
-        where = _text("county", county, CODE_LIMIT)
+        chosen = checks.code("category", category, Category).value
+        where = checks.text("county", county, CODE_LIMIT)
         if (chosen, where) not in self._routes:
             raise RouteNotFound(chosen, where)
         return [self._record("RouteRemoved", {
@@ -737,7 +699,7 @@ class RoutingTable(Aggregate):
         }, at=at, actor=actor.label)]
 
     def _begin(self, command: str, at, actor: Actor) -> dt.datetime:
-        at = _moment(at)
+        at = checks.moment(at)
         if actor.role != "office":
             raise RoleNotAllowed(actor.role, command, ("office",))
         return at

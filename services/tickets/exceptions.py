@@ -1,55 +1,17 @@
 """Every rule of the appeal ledger that a command can break, one exception each.
 
-Each carries a stable `rule` code (what the gateway and the audit trail key on), an HTTP-ish
-`status` inherited from its kernel base, and a message a clerk can act on; input errors name the
-`field`.
+Each carries a stable `rule` code (what the gateway and the audit trail key on), the `kind` of
+refusal inherited from its kernel base, and a message a clerk can act on; input errors name the
+`field`. The generic checks (a field required, too long, unexpected; an unknown code; a filter,
+cursor or limit a list refuses) are the kernel's, in `kernel.errors`.
 """
 from __future__ import annotations
 
-from kernel.aggregate import DomainError, Forbidden, InvalidInput, NotFound
+from kernel.errors import DomainError, Forbidden, InvalidInput, NotFound
 from services.tickets.vocabulary import Status
 
 
-# -- bad input (422) -------------------------------------------------------------------------
-
-class FieldRequired(InvalidInput):
-    rule = "field_required"
-
-    def __init__(self, field: str, what: str = ""):
-        super().__init__(f"{field} is required{': ' + what if what else ''}", field=field)
-
-
-class FieldTooLong(InvalidInput):
-    rule = "field_too_long"
-
-    def __init__(self, field: str, limit: int, length: int):
-        super().__init__(f"{field} is {length} characters long; at most {limit} are allowed", field=field)
-
-
-class UnexpectedField(InvalidInput):
-    rule = "unexpected_field"
-
-    def __init__(self, field: str, context: str):
-        super().__init__(f"{field} does not belong to {context}", field=field)
-
-
-class InvalidCreditCode(InvalidInput):
-    rule = "invalid_uscc"
-
-    def __init__(self, value: str):
-        super().__init__(
-            f"uscc {value!r} is not a valid unified social credit code (统一社会信用代码): "
-            "18 characters with a correct check character", field="uscc")
-
-
-class UnknownCode(InvalidInput):
-    """A value outside one of the ledger's vocabularies (channel, category, way, rating, level)."""
-
-    rule = "unknown_code"
-
-    def __init__(self, field: str, value, allowed: list[str]):
-        super().__init__(f"{field} {value!r} is not one of: {', '.join(allowed)}", field=field)
-
+# -- bad input ------------------------------------------------------------------------------------
 
 class ExtensionDaysOutOfRange(InvalidInput):
     rule = "extension_days_out_of_range"
@@ -67,14 +29,7 @@ class LeadUnitAlsoAssisting(InvalidInput):
             f"{unit} cannot be both the lead unit and an assisting unit", field="assisting_units")
 
 
-class NaiveTime(InvalidInput):
-    rule = "naive_time"
-
-    def __init__(self):
-        super().__init__("at must be a timezone-aware moment", field="at")
-
-
-# -- who may act (403) -----------------------------------------------------------------------
+# -- who may act ----------------------------------------------------------------------------------
 
 class RoleNotAllowed(Forbidden):
     rule = "role_not_allowed"
@@ -106,7 +61,7 @@ class NotOwnAppeal(Forbidden):
         super().__init__(f"an enterprise may {command} only for an appeal raised under its own credit code")
 
 
-# -- the ticket's life (404, 409) ------------------------------------------------------------
+# -- the ticket's life ----------------------------------------------------------------------------
 
 class TicketNotFound(NotFound):
     rule = "ticket_not_found"
@@ -198,42 +153,10 @@ class NoPendingExtension(DomainError):
         super().__init__("there is no extension request waiting for a decision")
 
 
-# -- the routing table ------------------------------------------------------------------------
+# -- the routing table ----------------------------------------------------------------------------
 
 class RouteNotFound(NotFound):
     rule = "route_not_found"
 
     def __init__(self, category: str, county: str):
         super().__init__(f"no route for category {category} in {county}")
-
-
-# -- ledger queries (422) ---------------------------------------------------------------------
-
-class UnknownFilter(InvalidInput):
-    rule = "unknown_filter"
-
-    def __init__(self, name: str, known: list[str]):
-        super().__init__(f"{name} is not a ledger filter; the filters are: {', '.join(known)}",
-                         field=name)
-
-
-class InvalidFilterValue(InvalidInput):
-    rule = "invalid_filter_value"
-
-    def __init__(self, field: str, value, expected: str):
-        super().__init__(f"{field} {value!r}: expected {expected}", field=field)
-
-
-class InvalidCursor(InvalidInput):
-    rule = "invalid_cursor"
-
-    def __init__(self):
-        super().__init__("cursor is not one the ledger handed out; start again from the first page",
-                         field="cursor")
-
-
-class LimitOutOfRange(InvalidInput):
-    rule = "limit_out_of_range"
-
-    def __init__(self, limit, low: int, high: int):
-        super().__init__(f"limit {limit!r}: a page holds {low} to {high} appeals", field="limit")

@@ -15,22 +15,21 @@ import datetime as dt
 import json
 import re
 from typing import Callable, Mapping
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from kernel.actor import Actor
+from kernel.clock import OFFICE_TIME, start_of_office_day
 from kernel.envelope import format_time
-from services.tickets.access import scope_of
-from services.tickets.exceptions import (
+from kernel.errors import (
     FieldTooLong, InvalidCursor, InvalidFilterValue, LimitOutOfRange, UnknownCode, UnknownFilter,
 )
+from services.tickets.access import scope_of
+
 from services.tickets.projections import ticket_rows, ticket_units
 from services.tickets.vocabulary import COUNTIES, Category, Channel, Status
 from services.tickets.workbook import workbook
 
-# The office keeps its days, and so its date filters, in Beijing time.
-OFFICE_TIME = ZoneInfo("Asia/Shanghai")
 PAGE_SIZE = (1, 200)
 CURSOR_LIMIT = 400  # as the gateway's Page schema: a longer token was never handed out
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -103,7 +102,7 @@ def _local_midnight(name: str, value: str, days_later: int) -> str:
         if not DATE.fullmatch(value):
             raise ValueError(value)
         day = dt.date.fromisoformat(value) + dt.timedelta(days=days_later)
-        return format_time(dt.datetime.combine(day, dt.time(), OFFICE_TIME))
+        return format_time(start_of_office_day(day))
     except (ValueError, OverflowError):
         raise InvalidFilterValue(name, value, "a date written YYYY-MM-DD") from None
 

@@ -5,30 +5,27 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import structlog
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from kernel import checks, settings
 from kernel.actor import SYSTEM, Actor
-from kernel import settings
 from kernel.base_service import EventSourcedService
+from kernel.clock import OFFICE_TIME
 from kernel.dependencies import EventSourcing
 from kernel.envelope import Event, utc_now
-from kernel.errors import Refused
+from kernel.errors import FieldRequired, Refused, UnknownCode
 from kernel.store import UnitOfWork
 from services.tickets import projections, queries
 from services.tickets.access import check_may_read
 from services.tickets.deadlines import policy_from_json
 from services.tickets.domain import ROUTING_TABLE_ID, RoutingTable, Ticket, is_near_duplicate
-from services.tickets.exceptions import (
-    FieldRequired, RouteNotFound, TicketNotFound, UnexpectedField, UnknownCode,
-)
+from services.tickets.exceptions import RouteNotFound, TicketNotFound
 
 log = structlog.get_logger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-OFFICE_TIME = ZoneInfo("Asia/Shanghai")
 # Read once at start: a service with a broken policy refuses to start rather than misjudge.
 POLICY = policy_from_json(os.environ.get("HUIQI_TICKET_DEADLINES"))
 
@@ -51,12 +48,6 @@ ACTIONS = {
     "reopen": ("reopen", {"reason"}),
 }
 RAISE_FIELDS = {"enterprise_name", "uscc", "title", "description", "channel", "category", "county"}
-
-
-def _check_fields(given: dict, allowed: set, context: str) -> None:
-    for field in given:
-        if field not in allowed:
-            raise UnexpectedField(field, context)
 
 
 def ledger_number(uow: UnitOfWork, at) -> str:
@@ -82,7 +73,7 @@ class TicketsService(EventSourcedService):
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            _check_fields(fields, RAISE_FIELDS, "an appeal")
+            checks.only_fields(fields, RAISE_FIELDS, "an appeal")
             at = utc_now()
             # Before looking for an open duplicate: a caller must not learn of another
             # enterprise's appeal by raising one in its name.
@@ -122,7 +113,7 @@ class TicketsService(EventSourcedService):
             if action not in ACTIONS:
                 raise UnknownCode("action", action, sorted(ACTIONS))
             method, allowed = ACTIONS[action]
-            _check_fields(fields, allowed, f"the {action} command")
+            checks.only_fields(fields, allowed, f"the {action} command")
             ticket = load_ticket(uow, ticket_id)
             check_may_read(who, ticket.snapshot())
             arguments = dict(fields)
@@ -193,7 +184,7 @@ class TicketsService(EventSourcedService):
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            _check_fields(fields, required, "a route")
+            checks.only_fields(fields, required, "a route")
             for field in sorted(required):
                 if not fields.get(field):
                     raise FieldRequired(field)

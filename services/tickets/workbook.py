@@ -5,17 +5,17 @@ from __future__ import annotations
 import io
 import unicodedata
 from typing import Callable, Iterable
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from kernel.clock import OFFICE_TIME
 from kernel.envelope import parse_time
-from services.tickets.vocabulary import COUNTIES, Category, Channel, LabelledEnum, Rating, Status, Way
+from kernel.vocabulary import LabelledEnum
+from services.tickets.vocabulary import COUNTIES, Category, Channel, Rating, Status, Way
 
-OFFICE_TIME = ZoneInfo("Asia/Shanghai")
 SHEET_TITLE = "诉求台账"
 MAX_WIDTH = 50
 

@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kernel.actor import SYSTEM, Actor
-from kernel.aggregate import DomainError, Forbidden, InvalidInput
+from kernel.errors import DomainError, Forbidden, InvalidInput
 from kernel.envelope import format_time, parse_time
 from kernel.workdays import add_working_days
+from kernel import errors
 from services.tickets import exceptions as ex
 from services.tickets.deadlines import DeadlinePolicy, StepDays
 from services.tickets.domain import (
@@ -116,17 +117,17 @@ def test_an_appeal_is_received_with_its_step_days():
 
 
 @pytest.mark.parametrize("overrides, error, field", [
-    ({"uscc": "91350100M000100Y44"}, ex.InvalidCreditCode, "uscc"),
-    ({"uscc": ""}, ex.FieldRequired, "uscc"),
-    ({"title": " "}, ex.FieldRequired, "title"),
-    ({"title": "长" * 201}, ex.FieldTooLong, "title"),
-    ({"description": ""}, ex.FieldRequired, "description"),
-    ({"description": "x" * 5001}, ex.FieldTooLong, "description"),
-    ({"enterprise_name": None}, ex.FieldRequired, "enterprise_name"),
-    ({"channel": "pigeon"}, ex.UnknownCode, "channel"),
-    ({"category": "luck"}, ex.UnknownCode, "category"),
-    ({"county": ""}, ex.FieldRequired, "county"),
-    ({"at": dt.datetime(2026, 3, 2, 10)}, ex.NaiveTime, "at"),
+    ({"uscc": "91350100M000100Y44"}, errors.InvalidCreditCode, "uscc"),
+    ({"uscc": ""}, errors.FieldRequired, "uscc"),
+    ({"title": " "}, errors.FieldRequired, "title"),
+    ({"title": "长" * 201}, errors.FieldTooLong, "title"),
+    ({"description": ""}, errors.FieldRequired, "description"),
+    ({"description": "x" * 5001}, errors.FieldTooLong, "description"),
+    ({"enterprise_name": None}, errors.FieldRequired, "enterprise_name"),
+    ({"channel": "pigeon"}, errors.UnknownCode, "channel"),
+    ({"category": "luck"}, errors.UnknownCode, "category"),
+    ({"county": ""}, errors.FieldRequired, "county"),
+    ({"at": dt.datetime(2026, 3, 2, 10)}, errors.NaiveTime, "at"),
 ])
 def test_bad_input_names_its_field(overrides, error, field):
     with pytest.raises(error) as refused:
@@ -228,7 +229,7 @@ def test_closed_is_closed_until_reopened():
         ("mark_overdue", {"actor": SYSTEM}),
     ]:
         assert_refused(ticket, ex.TicketClosed, command, at=at(3, 20), **kwargs)
-    assert_refused(ticket, ex.FieldRequired, "reopen", reason="", at=at(3, 20), actor=office)
+    assert_refused(ticket, errors.FieldRequired, "reopen", reason="", at=at(3, 20), actor=office)
     assert_refused(ticket, ex.RoleNotAllowed, "reopen", reason="r", at=at(3, 20), actor=finance)
     ticket.reopen(reason="企业再次来电反映", at=at(3, 20), actor=office)
     assert ticket.status == Status.IN_PROGRESS
@@ -264,7 +265,7 @@ def test_each_way_refuses_a_missing_required_field(way):
     for missing in VALID_DETAILS[way]:
         ticket = signed()
         details = {k: v for k, v in VALID_DETAILS[way].items() if k != missing}
-        refused = assert_refused(ticket, ex.FieldRequired, "classify", way=way, at=at(3, 4), actor=finance, **details)
+        refused = assert_refused(ticket, errors.FieldRequired, "classify", way=way, at=at(3, 4), actor=finance, **details)
         assert refused.field == missing
 
 
@@ -287,12 +288,12 @@ def test_each_way_classifies_and_counts_as_first_response(way, status):
 
 def test_classification_refuses_bad_details():
     ticket = signed()
-    assert_refused(ticket, ex.UnknownCode, "classify", way="pray", at=at(3, 4), actor=finance)
-    assert_refused(ticket, ex.UnknownCode, "classify", way="escalate_upward", level="galactic",
+    assert_refused(ticket, errors.UnknownCode, "classify", way="pray", at=at(3, 4), actor=finance)
+    assert_refused(ticket, errors.UnknownCode, "classify", way="escalate_upward", level="galactic",
                    report_reference="r", at=at(3, 4), actor=finance)
-    assert_refused(ticket, ex.UnexpectedField, "classify", way="unsolvable", explanation="e",
+    assert_refused(ticket, errors.UnexpectedField, "classify", way="unsolvable", explanation="e",
                    policies=["x"], at=at(3, 4), actor=finance)
-    assert_refused(ticket, ex.FieldRequired, "classify", way="policy_available", policies="赣市府发",
+    assert_refused(ticket, errors.FieldRequired, "classify", way="policy_available", policies="赣市府发",
                    guidance="g", at=at(3, 4), actor=finance)
     assert_refused(ticket, ex.NotLeadUnit, "classify", way="unsolvable", explanation="e",
                    at=at(3, 4), actor=tax)
@@ -351,7 +352,7 @@ def test_an_enterprise_cannot_rate_another_enterprises_appeal():
     error = assert_refused(ticket, ex.NotOwnAppeal, "rate", rating="satisfied", at=at(3, 11), actor=other_enterprise)
     assert isinstance(error, Forbidden)
     assert_refused(ticket, ex.RoleNotAllowed, "rate", rating="satisfied", at=at(3, 11), actor=finance)
-    assert_refused(ticket, ex.UnknownCode, "rate", rating="delighted", at=at(3, 11), actor=owner)
+    assert_refused(ticket, errors.UnknownCode, "rate", rating="delighted", at=at(3, 11), actor=owner)
 
 
 def test_an_enterprise_only_raises_and_rates():
@@ -374,7 +375,7 @@ def test_the_supervisor_is_read_only():
 def test_only_the_office_dispatches():
     ticket = raised()
     assert_refused(ticket, ex.RoleNotAllowed, "dispatch", lead_unit="finance_bureau", at=at(3, 2), actor=finance)
-    assert_refused(ticket, ex.FieldRequired, "dispatch", lead_unit="", at=at(3, 2), actor=office)
+    assert_refused(ticket, errors.FieldRequired, "dispatch", lead_unit="", at=at(3, 2), actor=office)
     assert_refused(ticket, ex.LeadUnitAlsoAssisting, "dispatch", lead_unit="finance_bureau",
                    assisting_units=["finance_bureau"], at=at(3, 2), actor=office)
     ticket.dispatch(lead_unit="finance_bureau", at=at(3, 2), actor=office)
@@ -392,7 +393,7 @@ def test_resolving_needs_signature_then_classification():
     error = assert_refused(dispatched(), ex.NotSignedFor, "resolve", summary="s", at=at(3, 4), actor=finance)
     assert "signed for first" in error.message
     assert_refused(signed(), ex.NotClassified, "resolve", summary="s", at=at(3, 4), actor=finance)
-    assert_refused(classified(), ex.FieldRequired, "resolve", summary="", at=at(3, 4), actor=finance)
+    assert_refused(classified(), errors.FieldRequired, "resolve", summary="", at=at(3, 4), actor=finance)
     assert_refused(resolved(), ex.StatusDoesNotAllow, "resolve", summary="s", at=at(3, 11), actor=finance)
 
 
@@ -405,7 +406,7 @@ def test_rating_only_a_resolved_appeal():
 
 def test_redispatch_starts_the_new_unit_afresh():
     ticket = classified()
-    assert_refused(ticket, ex.FieldRequired, "redispatch", lead_unit="tax_bureau", reason=" ",
+    assert_refused(ticket, errors.FieldRequired, "redispatch", lead_unit="tax_bureau", reason=" ",
                    at=at(3, 5), actor=office)
     facts = ticket.redispatch(lead_unit="tax_bureau", assisting_units=["finance_bureau"],
                               reason="属税务职责", at=at(3, 5), actor=office)
@@ -426,7 +427,7 @@ def test_redispatch_starts_the_new_unit_afresh():
 def test_urging_needs_a_unit_handling_it():
     assert_refused(raised(), ex.StatusDoesNotAllow, "urge", message="m", at=at(3, 2), actor=office)
     assert_refused(resolved(), ex.StatusDoesNotAllow, "urge", message="m", at=at(3, 11), actor=office)
-    assert_refused(dispatched(), ex.FieldRequired, "urge", message="", at=at(3, 2), actor=office)
+    assert_refused(dispatched(), errors.FieldRequired, "urge", message="", at=at(3, 2), actor=office)
 
 
 # -- extensions ----------------------------------------------------------------------------
@@ -437,7 +438,7 @@ def test_an_extension_moves_the_resolution_deadline_by_working_days():
     for bad in (0, 31, "5", True):
         assert_refused(ticket, ex.ExtensionDaysOutOfRange, "request_extension", working_days=bad,
                        reason="r", at=at(3, 5), actor=finance)
-    assert_refused(ticket, ex.FieldRequired, "request_extension", working_days=5, reason="",
+    assert_refused(ticket, errors.FieldRequired, "request_extension", working_days=5, reason="",
                    at=at(3, 5), actor=finance)
     assert_refused(ticket, ex.NoPendingExtension, "grant_extension", at=at(3, 5), actor=office)
     ticket.request_extension(working_days=5, reason="需等待银行审批", at=at(3, 5), actor=finance)
@@ -449,7 +450,7 @@ def test_an_extension_moves_the_resolution_deadline_by_working_days():
     assert ticket.deadlines["resolution"] == format_time(add_working_days(parse_time(due), 5))
 
     ticket.request_extension(working_days=30, reason="再延", at=at(3, 9), actor=finance)
-    assert_refused(ticket, ex.FieldRequired, "refuse_extension", reason="", at=at(3, 9), actor=office)
+    assert_refused(ticket, errors.FieldRequired, "refuse_extension", reason="", at=at(3, 9), actor=office)
     before = ticket.deadlines["resolution"]
     ticket.refuse_extension(reason="理由不充分", at=at(3, 9), actor=office)
     assert ticket.deadlines["resolution"] == before
@@ -522,7 +523,7 @@ def test_a_duplicate_is_linked_to_the_open_ticket():
     assert ticket.snapshot()["duplicates"][0]["channel"] == "fax"
     assert_refused(ticket, ex.RoleNotAllowed, "link_duplicate", title="t", description="d",
                    channel="fax", at=at(3, 4), actor=owner)
-    assert_refused(ticket, ex.UnknownCode, "link_duplicate", title="t", description="d",
+    assert_refused(ticket, errors.UnknownCode, "link_duplicate", title="t", description="d",
                    channel="carrier", at=at(3, 4), actor=office)
 
 
@@ -577,8 +578,8 @@ def test_route_rules():
     table = RoutingTable()
     for error, kwargs in [
         (ex.RoleNotAllowed, {"category": "financing", "county": "*", "unit": "u", "actor": finance}),
-        (ex.UnknownCode, {"category": "luck", "county": "*", "unit": "u", "actor": office}),
-        (ex.FieldRequired, {"category": "financing", "county": "*", "unit": "", "actor": office}),
+        (errors.UnknownCode, {"category": "luck", "county": "*", "unit": "u", "actor": office}),
+        (errors.FieldRequired, {"category": "financing", "county": "*", "unit": "", "actor": office}),
     ]:
         with pytest.raises(error):
             table.set_route(at=at(3, 1), **kwargs)

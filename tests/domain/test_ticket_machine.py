@@ -8,7 +8,7 @@ from hypothesis import settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from kernel.actor import SYSTEM, Actor
-from kernel.aggregate import DomainError
+from kernel.errors import DomainError
 from kernel.envelope import parse_time
 from services.tickets.deadlines import DeadlinePolicy
 from services.tickets.domain import Status, Ticket

@@ -26,7 +26,7 @@ def test_minted_token_is_the_identity_it_names():
 def test_missing_or_malformed_tokens_are_401(header, says):
     with pytest.raises(Refused) as refused:
         authenticate(header)
-    assert refused.value.status == 401 and says in refused.value.message
+    assert refused.value.kind == "unauthenticated" and says in refused.value.message
 
 
 def test_expired_forged_and_incomplete_tokens_are_401():
@@ -43,7 +43,7 @@ def test_expired_forged_and_incomplete_tokens_are_401():
     for token in (expired, forged, no_unit, unsigned):
         with pytest.raises(Refused) as refused:
             authenticate(f"Bearer {token}")
-        assert refused.value.status == 401
+        assert refused.value.kind == "unauthenticated"
         messages.append(refused.value.message)
     assert "expired" in messages[0] and "unit" in messages[2]
 

@@ -51,7 +51,7 @@ def test_a_near_identical_open_appeal_is_linked_not_doubled(tickets):
     impostor = {"sub": "x", "role": "enterprise", "uscc": "91360702MA35G0QX4J"}
     with ClusterRpcProxy(config) as cluster, pytest.raises(Refused) as refused:
         cluster.tickets.raise_appeal(impostor, APPEAL)
-    assert refused.value.status == 403 and refused.value.rule == "not_own_appeal"
+    assert refused.value.kind == "forbidden" and refused.value.rule == "not_own_appeal"
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import pytest
 
 from kernel.aggregate import Fact
 from kernel.envelope import canonical_json
-from kernel.store import ConcurrencyError, EventStore
+from kernel.errors import ConcurrencyError
+from kernel.store import EventStore
 
 AT = dt.datetime(2026, 2, 13, 2, 0, tzinfo=dt.timezone.utc)
 

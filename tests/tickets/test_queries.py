@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from kernel.actor import SYSTEM, Actor
-from kernel.aggregate import InvalidInput
+from kernel.errors import InvalidInput
 from kernel.database import make_engine, migrate, reading
 from kernel.envelope import parse_time
 from kernel.store import EventStore
-from services.tickets import exceptions as ex
+from kernel import errors
 from services.tickets import projections, queries
 from services.tickets.domain import COUNTIES, Category, Channel, Rating, Status, Ticket, Way
 
@@ -354,30 +354,30 @@ def test_a_cursor_is_url_safe_and_carries_on_with_the_same_filters(ledger):
 # -- refusals --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("filters, error, field", [
-    ({"colour": "red"}, ex.UnknownFilter, "colour"),
-    ({"status": "open"}, ex.UnknownCode, "status"),
-    ({"county": "beijing"}, ex.UnknownCode, "county"),
-    ({"category": "税费"}, ex.UnknownCode, "category"),
-    ({"channel": "wechat"}, ex.UnknownCode, "channel"),
-    ({"overdue": "yes"}, ex.InvalidFilterValue, "overdue"),
-    ({"received_from": "2026-02-30"}, ex.InvalidFilterValue, "received_from"),
-    ({"received_from": "2026/03/01"}, ex.InvalidFilterValue, "received_from"),
-    ({"received_to": "20260301"}, ex.InvalidFilterValue, "received_to"),
-    ({"received_from": "0001-01-01"}, ex.InvalidFilterValue, "received_from"),
-    ({"received_to": "9999-12-31"}, ex.InvalidFilterValue, "received_to"),
-    ({"received_from": "2026-03-05", "received_to": "2026-03-01"}, ex.InvalidFilterValue, "received_to"),
-    ({"status": ["closed"]}, ex.InvalidFilterValue, "status"),
-    ({"overdue": True}, ex.InvalidFilterValue, "overdue"),
-    ({"q": "贴" * 201}, ex.FieldTooLong, "q"),
-    ({"enterprise": "x" * 201}, ex.FieldTooLong, "enterprise"),
-    ({"unit": "x" * 101}, ex.FieldTooLong, "unit"),
+    ({"colour": "red"}, errors.UnknownFilter, "colour"),
+    ({"status": "open"}, errors.UnknownCode, "status"),
+    ({"county": "beijing"}, errors.UnknownCode, "county"),
+    ({"category": "税费"}, errors.UnknownCode, "category"),
+    ({"channel": "wechat"}, errors.UnknownCode, "channel"),
+    ({"overdue": "yes"}, errors.InvalidFilterValue, "overdue"),
+    ({"received_from": "2026-02-30"}, errors.InvalidFilterValue, "received_from"),
+    ({"received_from": "2026/03/01"}, errors.InvalidFilterValue, "received_from"),
+    ({"received_to": "20260301"}, errors.InvalidFilterValue, "received_to"),
+    ({"received_from": "0001-01-01"}, errors.InvalidFilterValue, "received_from"),
+    ({"received_to": "9999-12-31"}, errors.InvalidFilterValue, "received_to"),
+    ({"received_from": "2026-03-05", "received_to": "2026-03-01"}, errors.InvalidFilterValue, "received_to"),
+    ({"status": ["closed"]}, errors.InvalidFilterValue, "status"),
+    ({"overdue": True}, errors.InvalidFilterValue, "overdue"),
+    ({"q": "贴" * 201}, errors.FieldTooLong, "q"),
+    ({"enterprise": "x" * 201}, errors.FieldTooLong, "enterprise"),
+    ({"unit": "x" * 101}, errors.FieldTooLong, "unit"),
 ])
 def test_a_bad_filter_is_refused_by_name(ledger, filters, error, field):
     engine, _ = ledger
     with reading(engine) as connection:
         with pytest.raises(error) as refused:
             queries.page(connection, office, filters, None, 10)
-        assert refused.value.field == field and refused.value.status == 422
+        assert refused.value.field == field and refused.value.kind == "invalid"
         with pytest.raises(error):
             queries.export_base64(connection, office, filters)
 
@@ -393,7 +393,7 @@ def token(raw: bytes) -> str:
 ])
 def test_a_bad_cursor_is_refused(ledger, cursor):
     engine, _ = ledger
-    with reading(engine) as connection, pytest.raises(ex.InvalidCursor) as refused:
+    with reading(engine) as connection, pytest.raises(errors.InvalidCursor) as refused:
         queries.page(connection, office, {}, cursor, 10)
     assert refused.value.field == "cursor" and isinstance(refused.value, InvalidInput)
 
@@ -401,7 +401,7 @@ def test_a_bad_cursor_is_refused(ledger, cursor):
 @pytest.mark.parametrize("limit", [0, -1, 201, "10", True, None, 1.5])
 def test_a_page_size_out_of_range_is_refused(ledger, limit):
     engine, _ = ledger
-    with reading(engine) as connection, pytest.raises(ex.LimitOutOfRange) as refused:
+    with reading(engine) as connection, pytest.raises(errors.LimitOutOfRange) as refused:
         queries.page(connection, office, {}, None, limit)
     assert refused.value.field == "limit"
 
