@@ -1,20 +1,23 @@
-"""The huiqi command: `up` (the whole stack), `serve NAME` (one service), `token` (mint a
-development bearer token)."""
+"""The huiqi command: `up` (the whole stack), `serve NAME` (one service), `rebuild-projections
+NAME` (refold a service's read models), `token` (mint a development bearer token). The service
+names are those of the registry (`services/registry.py`)."""
 from __future__ import annotations
 
 import argparse
 import sys
 
+from services.registry import SERVICES
+
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="huiqi")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("up", help="start the four services and the gateway")
+    commands.add_parser("up", help="start every service of the registry and the gateway")
     serve = commands.add_parser("serve", help="run one service in this process")
-    serve.add_argument("service", choices=["policy", "tickets", "liaison", "audit", "gateway"])
+    serve.add_argument("service", choices=SERVICES.names)
     rebuild = commands.add_parser("rebuild-projections",
                                   help="drop a service's read models and fold them again from its log")
-    rebuild.add_argument("service", choices=["tickets"])
+    rebuild.add_argument("service", choices=SERVICES.rebuildable)
     token = commands.add_parser("token", help="mint a bearer token (HUIQI_JWT_SECRET)")
     token.add_argument("--sub", required=True, help="who: a user id")
     token.add_argument("--role", required=True,

@@ -1,4 +1,5 @@
-"""Run one service in this process under nameko, configured from the environment.
+"""Run one service of the registry in this process under nameko, configured from its entry and
+the environment.
 
 eventlet must patch the standard library before anything else opens a socket or a thread.
 """
@@ -11,34 +12,22 @@ import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # noqa: E402 -- must precede every other import
 
-import importlib  # noqa: E402
 import signal  # noqa: E402
 
 import structlog  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 
 from kernel import logs, settings  # noqa: E402
-
-SERVICE_CLASSES = {
-    "policy": "services.policy.service:PolicyService",
-    "tickets": "services.tickets.service:TicketsService",
-    "liaison": "services.liaison.service:LiaisonService",
-    "audit": "services.audit.service:AuditService",
-    "gateway": "gateway.service:Gateway",
-}
-
-
-def service_class(name: str):
-    module, _, attr = SERVICE_CLASSES[name].partition(":")
-    return getattr(importlib.import_module(module), attr)
+from services.registry import SERVICES  # noqa: E402
 
 
 def serve(name: str) -> None:
     logs.configure(name)
     log = structlog.get_logger("huiqi.serve")
-    config = settings.nameko_config(name)
+    entry = SERVICES[name]
+    config = settings.nameko_config(entry)
     runner = ServiceRunner(config)
-    runner.add_service(service_class(name))
+    runner.add_service(entry.load())
 
     stopping = []
 

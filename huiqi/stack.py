@@ -1,4 +1,4 @@
-"""Start the whole stack (four services and the gateway) as child processes, wait until each
+"""Start the whole stack (every entry of the service registry) as child processes, wait until each
 answers its health check, print where it listens, and stop them all on Ctrl-C."""
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import time
 import urllib.request
 
 from kernel import settings
+from services.registry import SERVICES
 
-ORDER = ("audit", "policy", "tickets", "liaison", "gateway")
+ORDER = SERVICES.start_order
 
 
 def _healthy(url: str) -> bool:
@@ -26,17 +27,18 @@ def start(env: dict | None = None) -> dict[str, subprocess.Popen]:
     env = {**os.environ, **(env or {})}
     children = {}
     for name in ORDER:
+        # Each child in a session of its own: Ctrl-C reaches the launcher alone, which then stops
+        # the children once and in order, instead of racing them to exit first.
         children[name] = subprocess.Popen(
             [sys.executable, "-m", "huiqi", "serve", name], env=env,
-            cwd=str(settings.ROOT))
+            cwd=str(settings.ROOT), start_new_session=True)
     return children
 
 
 def base_url(name: str, env: dict | None = None) -> str:
     env = {**os.environ, **(env or {})}
-    host = env.get("HUIQI_BIND", "127.0.0.1")
-    port = env.get(f"{name.upper()}_PORT", settings.DEFAULT_PORTS[name])
-    return f"http://{host}:{port}"
+    port = settings.port(name, SERVICES[name].port, env)
+    return f"http://{settings.bind_host(env)}:{port}"
 
 
 def wait_healthy(children: dict, env: dict | None = None, timeout: float = 60) -> None:
@@ -73,8 +75,9 @@ def up() -> int:
         wait_healthy(children)
         print(f"\nHuiqi is up. Gateway: {base_url('gateway')}/api/v1 "
               f"(OpenAPI: {base_url('gateway')}/api/v1/openapi.json)", flush=True)
-        for name in ORDER[:-1]:
-            print(f"  {name:8} metrics {base_url(name)}/metrics", flush=True)
+        for name in ORDER:
+            if name != "gateway":
+                print(f"  {name:8} metrics {base_url(name)}/metrics", flush=True)
         print(f"  broker   {settings.amqp_uri()}\nPress Ctrl-C to stop.", flush=True)
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
         while all(child.poll() is None for child in children.values()):

@@ -1,12 +1,19 @@
 """Configuration read from the environment: one name per setting, each with a default that runs on
-a laptop (SQLite under var/, RabbitMQ on localhost). The README lists every name."""
+a laptop (SQLite under var/, RabbitMQ on localhost). The README lists every name.
+
+What differs per service (its default port, whether it has a store, its migrations) comes from its
+entry in the service table (`services/registry.py`), which the caller passes in: the kernel reads
+no service's table itself.
+"""
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
 
-SERVICES = ("policy", "tickets", "liaison", "audit")
-DEFAULT_PORTS = {"gateway": 8000, "policy": 8101, "tickets": 8102, "liaison": 8103, "audit": 8104}
+if TYPE_CHECKING:
+    from kernel.registry import ServiceEntry
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -28,17 +35,28 @@ def database_url(service: str) -> str:
     return f"sqlite:///{directory / f'{service}.db'}"
 
 
-def bind_host() -> str:
-    return os.environ.get("HUIQI_BIND", "127.0.0.1")
+def bind_host(environ: Mapping[str, str] | None = None) -> str:
+    return (os.environ if environ is None else environ).get("HUIQI_BIND", "127.0.0.1")
 
 
-def port(service: str) -> int:
-    return int(os.environ.get(f"{service.upper()}_PORT", DEFAULT_PORTS[service]))
+def port(service: str, default: int, environ: Mapping[str, str] | None = None) -> int:
+    """`<SERVICE>_PORT`, else the port of the service's registry entry."""
+    return int((os.environ if environ is None else environ).get(f"{service.upper()}_PORT", default))
 
 
 def catchup_interval() -> float:
-    """Seconds between the audit's sweeps of every service's log for anything missed."""
+    """Seconds between a consumer's sweeps of the logs it follows for anything missed."""
     return float(os.environ.get("HUIQI_CATCHUP_INTERVAL", "5"))
+
+
+def reaction_max_attempts() -> int:
+    """Tries of a failing reaction to another service's event before it is parked."""
+    return int(os.environ.get("HUIQI_REACTION_MAX_ATTEMPTS", "5"))
+
+
+def reaction_backoff() -> float:
+    """Seconds before a failed reaction's first retry; each later retry waits twice as long."""
+    return float(os.environ.get("HUIQI_REACTION_BACKOFF", "10"))
 
 
 def deadline_watch_interval() -> float:
@@ -46,13 +64,17 @@ def deadline_watch_interval() -> float:
     return float(os.environ.get("HUIQI_DEADLINE_WATCH_INTERVAL", "60"))
 
 
-def nameko_config(service: str) -> dict:
+def nameko_config(entry: "ServiceEntry") -> dict:
+    """The nameko configuration of one service, from its registry entry and the environment."""
+    migrations = entry.migrations_path
     return {
         "AMQP_URI": amqp_uri(),
-        "WEB_SERVER_ADDRESS": f"{bind_host()}:{port(service)}",
+        "WEB_SERVER_ADDRESS": f"{bind_host()}:{port(entry.name, entry.port)}",
         # Workers per service; nameko's default of 10 queues HTTP under modest load.
         "max_workers": int(os.environ.get("HUIQI_MAX_WORKERS", "20")),
-        "DATABASE_URL": database_url(service) if service in SERVICES else None,
+        "DATABASE_URL": database_url(entry.name) if entry.event_store else None,
+        # The service's own Alembic revisions, applied by its EventSourcing dependency on start.
+        "MIGRATIONS": [str(migrations)] if migrations else [],
         "RELAY_INTERVAL": float(os.environ.get("HUIQI_RELAY_INTERVAL", "1.0")),
         "RPC_TIMEOUT": float(os.environ.get("HUIQI_RPC_TIMEOUT", "30")),
     }

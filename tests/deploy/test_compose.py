@@ -1,6 +1,8 @@
-"""The deployment files, checked by parsing them (no Docker needed): each service wired to the
-broker, its own database and its port; every mounted file present; Prometheus scraping every
-service; the dashboard querying only the provisioned datasource and metrics the code exports."""
+"""The deployment files, checked by parsing them (no Docker needed) and against the service
+registry (`services/registry.py`): each service of the registry in the compose file, wired to the
+broker, its own database and its registry port; every mounted file present; Prometheus scraping
+every service; the dashboard offering every service and querying only the provisioned datasource
+and metrics the code exports; the image exposing every port."""
 from __future__ import annotations
 
 import json
@@ -14,10 +16,11 @@ import yaml
 from prometheus_client.metrics import MetricWrapperBase
 
 from kernel import metrics
+from services.registry import EVENT_SOURCES, SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("policy", "tickets", "liaison", "audit", "gateway")
-BACKENDS = ("policy", "tickets", "liaison", "audit")
+APPS = SERVICES.names
+BACKENDS = EVENT_SOURCES
 GRAFANA = ROOT / "deploy" / "grafana"
 
 
@@ -116,10 +119,34 @@ def test_the_gateway_has_no_database_of_its_own(services):
 
 
 @pytest.mark.parametrize("name", APPS)
+def test_each_app_listens_on_its_registry_port(services, name):
+    assert app_port(services, name) == SERVICES[name].port
+
+
+def test_the_compose_file_runs_nothing_the_registry_does_not_know(services):
+    infrastructure = {"rabbitmq", "postgres", "prometheus", "grafana"}
+    assert set(services) - infrastructure == set(APPS)
+
+
+def test_the_gateway_starts_after_every_backend(services):
+    deps = depends_on(services["gateway"])
+    for name in BACKENDS:
+        assert deps.get(name) == "service_healthy", f"the gateway does not wait for {name}"
+
+
+@pytest.mark.parametrize("name", APPS)
 def test_each_app_health_check_asks_healthz_on_its_port(services, name):
     test = services[name]["healthcheck"]["test"]
     command = " ".join(test) if isinstance(test, list) else test
     assert f":{app_port(services, name)}/healthz" in command
+
+
+def test_the_image_exposes_every_registry_port():
+    exposed = set()
+    for keyword, arguments in dockerfile_instructions():
+        if keyword == "EXPOSE":
+            exposed.update(int(port.split("/")[0]) for port in arguments.split())
+    assert exposed == {entry.port for entry in SERVICES}
 
 
 def test_the_published_ports(services):
@@ -180,6 +207,13 @@ def test_grafana_loads_the_dashboard_from_where_it_is_mounted(services):
         source = mounts.get(provider["options"]["path"])
         assert source is not None, f"nothing is mounted at {provider['options']['path']}"
         assert (ROOT / source / "huiqi.json").is_file()
+
+
+def test_the_dashboard_offers_every_service(dashboard):
+    [variable] = [v for v in dashboard["templating"]["list"] if v["name"] == "service"]
+    assert set(variable["query"].split(",")) == set(APPS)
+    offered = {option["value"] for option in variable["options"] if option["value"] != "$__all"}
+    assert offered == set(APPS)
 
 
 def test_every_panel_queries_the_provisioned_datasource(dashboard, datasource_uid):

@@ -1,0 +1,27 @@
+"""Every process of the stack, in one table: adding a service is one entry here plus its package.
+
+Everything else follows from this table: ports and databases (`kernel.settings`), what
+`huiqi up`, `huiqi serve` and `huiqi rebuild-projections` run, the services the audit follows,
+and the deployment files (checked against it by `tests/deploy`). It names modules and
+directories as strings, so reading it imports no service.
+"""
+from __future__ import annotations
+
+from kernel.registry import Registry, ServiceEntry
+
+SERVICES = Registry(
+    # The audit first: it follows every service's events, so its queues should exist before
+    # the others publish (anything published earlier comes back through its catch-up).
+    ServiceEntry("audit", "services.audit.service:AuditService", port=8104,
+                 migrations="services/audit/migrations"),
+    ServiceEntry("policy", "services.policy.service:PolicyService", port=8101),
+    ServiceEntry("tickets", "services.tickets.service:TicketsService", port=8102,
+                 migrations="services/tickets/migrations",
+                 projections="services.tickets.projections"),
+    ServiceEntry("liaison", "services.liaison.service:LiaisonService", port=8103),
+    # The HTTP face: no store of its own; it starts after the services it calls.
+    ServiceEntry("gateway", "gateway.service:Gateway", port=8000, event_store=False),
+)
+
+# The services that keep an event store and publish "<name>.events"; the audit follows each.
+EVENT_SOURCES = SERVICES.event_sources
