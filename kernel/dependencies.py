@@ -1,5 +1,6 @@
 """nameko dependency providers of the kernel: the event store with its outbox relay, the log
-context of each worker, and access to other services' logs."""
+context of each worker, reactions to other services' events (with their operators' desk), and
+RPC proxies that give up in time."""
 from __future__ import annotations
 
 import contextlib
@@ -11,21 +12,28 @@ from typing import Callable, Sequence, TypeVar
 
 import eventlet
 import structlog
-from nameko.exceptions import RpcTimeout
+from kombu import Queue
+from nameko.exceptions import RpcTimeout, deserialize_to_instance
 from nameko.extensions import DependencyProvider
+from nameko.messaging import QueueConsumer
 from nameko.rpc import RpcProxy
+from nameko.standalone.events import get_event_exchange
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from kernel import metrics, settings
-from kernel.catchup import LogFollower
 from kernel.database import make_engine, migrate, reading
 from kernel.errors import CONFLICT, ConcurrencyError, DomainError, Refused
 from kernel.logs import bind_contextvars, clear_contextvars
+from kernel.reactions import ReactionNotFound, Reactor
 from kernel.relay import AmqpPublisher, OutboxRelay
 from kernel.store import EventStore, Projector, UnitOfWork
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
+
+# Every process that calls or serves RPC imports this module: from here on a `Refused` raised by
+# a service is rebuilt as `Refused` on the caller's side, not as a generic RemoteError.
+deserialize_to_instance(Refused)
 
 
 class LogContext(DependencyProvider):
@@ -168,43 +176,149 @@ class EventSourcing(DependencyProvider):
         return Commands(self, worker_ctx)
 
 
-class FollowLogs(DependencyProvider):
-    """Follows other services' logs into this service's database (see kernel.catchup).
+class Reactions(DependencyProvider):
+    """A service's reactions to other services' events (the logic is `kernel.reactions`).
 
-    `handle(connection, source, position, event)` applies one event; the checkpoints and the
-    events already handled live beside the service's own store.
+    Declared in one line on the service class::
+
+        reactions = Reactions("policy-work", {"tickets": {"PolicyWorkRequested": open_policy_work}})
+
+    Each source gets one durable queue per (service, consumer), bound to "<source>.events" with
+    '#': every event type arrives, so that skipping the unsubscribed ones still moves the
+    checkpoint and `previous_position` keeps telling a gap exactly. A managed thread sweeps every
+    source's `events_after` each `CATCHUP_INTERVAL` seconds and retries failed reactions when due.
+    The reactions run in units of work of the service's `EventSourcing` store.
     """
 
-    def __init__(self, name: str, handle):
-        self.name = name
-        self.handle = handle
-        self._follower = None
-        self._proxy = None
+    queue_consumer = QueueConsumer()
+
+    def __init__(self, consumer: str, subscriptions: dict):
+        self.consumer = consumer
+        self.subscriptions = subscriptions
+        self._reactor: Reactor | None = None
+
+    def setup(self):
+        config = self.container.config
+        self.interval = float(config.get("CATCHUP_INTERVAL", settings.catchup_interval()))
+        self.max_attempts = int(config.get("REACTION_MAX_ATTEMPTS",
+                                           settings.reaction_max_attempts()))
+        self.backoff = float(config.get("REACTION_BACKOFF", settings.reaction_backoff()))
+        self.rpc_timeout = float(config.get("RPC_TIMEOUT", 30))
+        self._queues = [_SourceQueue(self, source) for source in self.subscriptions]
+        for queue in self._queues:
+            self.queue_consumer.register_provider(queue)
+        self._running = False
+        self._wake = threading.Event()
+
+    def reactor(self) -> Reactor:
+        # Built on first use: extensions are set up concurrently, and the store is only there
+        # once its EventSourcing dependency has been set up (before any extension starts).
+        # A method, not a property: nameko inspects every attribute of an extension it binds.
+        if self._reactor is None:
+            store = next(dep for dep in self.container.dependencies
+                         if isinstance(dep, EventSourcing)).store
+            self._reactor = Reactor(
+                self.consumer, store, self.subscriptions, self._fetch,
+                service=self.container.service_name, max_attempts=self.max_attempts,
+                backoff=self.backoff)
+        return self._reactor
 
     def _fetch(self, source: str, after: int, limit: int) -> list:
-        if self._proxy is None:
-            self._proxy = ClusterRpcProxy(self.container.config, timeout=30).start()
-        return getattr(self._proxy, source).events_after(after, limit)
+        # A proxy of its own per call: one proxy shared by green threads (a sweep and a
+        # message's gap filling at once) mixes up their replies.
+        with ClusterRpcProxy(self.container.config, timeout=self.rpc_timeout) as cluster:
+            return getattr(cluster, source).events_after(after, limit)
 
-    def follower(self) -> LogFollower:
-        if self._follower is None:
-            store = next(dep for dep in self.container.dependencies
-                         if isinstance(dep, EventSourcing))
-            self._follower = LogFollower(self.name, store.engine, self.handle, self._fetch)
-        return self._follower
+    def start(self):
+        self._running = True
+        self.container.spawn_managed_thread(self._sweep_forever)
 
     def stop(self):
-        if self._proxy is not None:
+        self._running = False
+        self._wake.set()
+        for queue in self._queues:
+            self.queue_consumer.unregister_provider(queue)
+
+    def kill(self):
+        self._running = False
+        self._wake.set()
+
+    def sweep(self) -> dict[str, int]:
+        """Catch up every source now (the managed thread calls this every interval)."""
+        return self.reactor().sweep()
+
+    def _sweep_forever(self):
+        while self._running:
+            self._wake.wait(self.interval)
+            if not self._running:
+                return
             try:
-                self._proxy.stop()
-            except Exception:  # the broker may be gone already; the proxy is dropped either way
-                pass
-            self._proxy = None
+                self.sweep()
+            except Exception as exc:  # noqa: BLE001 - the store away: the next sweep retries
+                log.warning("reaction sweep failed", consumer=self.consumer, error=str(exc))
 
-    kill = stop
+    def get_dependency(self, worker_ctx) -> Reactor:
+        return self.reactor()
 
-    def get_dependency(self, worker_ctx) -> LogFollower:
-        return self.follower()
+
+class _SourceQueue:
+    """One source's queue of a `Reactions` dependency, as nameko's QueueConsumer serves it."""
+
+    def __init__(self, reactions: Reactions, source: str):
+        self.reactions = reactions
+        self.source = source
+        container = reactions.container
+        self.queue = Queue(
+            f"evt-{source}-all--{container.service_name}.{reactions.consumer}",
+            exchange=get_event_exchange(source, container.config), routing_key="#",
+            durable=True, auto_delete=False)
+
+    def handle_message(self, body, message):
+        event = body.get("event", {}) if isinstance(body, dict) else {}
+        clear_contextvars()
+        bind_contextvars(service=self.reactions.container.service_name,
+                         entrypoint=f"reactions:{self.reactions.consumer}",
+                         correlation_id=event.get("correlation_id"))
+        try:
+            self.reactions.reactor().receive(body)
+        except Exception as exc:  # noqa: BLE001 - see below: the source's log keeps the event
+            log.warning("event not taken in; the sweep brings it from the source's log",
+                        consumer=self.reactions.consumer, source=self.source,
+                        position=body.get("position") if isinstance(body, dict) else None,
+                        error=str(exc))
+        finally:
+            # Acked whatever became of it, never requeued: an event is only checkpointed past
+            # once its reaction committed, or its failure (with the event) was recorded, or it
+            # was a duplicate or skipped. Anything else (a store away, a failed reaction holding
+            # its source back) stays after the checkpoint in the source's own log, where the
+            # sweep reads it again in order. A requeue would instead spin a failing message
+            # through the broker and put it behind later events.
+            self.reactions.queue_consumer.ack_message(message)
+            clear_contextvars()
+
+
+class ReactionAdmin(DependencyProvider):
+    """What an operator may do with a service's reactions: list the parked ones, retry one."""
+
+    def get_dependency(self, worker_ctx) -> "ReactionDesk":
+        return ReactionDesk([dep.reactor() for dep in self.container.dependencies
+                             if isinstance(dep, Reactions)])
+
+
+class ReactionDesk:
+    def __init__(self, reactors: list[Reactor]):
+        self.reactors = reactors
+
+    def parked(self) -> list[dict]:
+        return [item for reactor in self.reactors for item in reactor.parked()]
+
+    def retry(self, event_id: str) -> str:
+        for reactor in self.reactors:
+            try:
+                return reactor.retry(event_id)
+            except ReactionNotFound:
+                continue
+        raise ReactionNotFound(event_id)
 
 
 class TimedRpcProxy(RpcProxy):

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 
-from nameko.exceptions import deserialize_to_instance
-
 # -- kinds -----------------------------------------------------------------------------------
 
 INVALID = "invalid"                  # the input breaks a rule of shape or vocabulary
@@ -167,12 +165,12 @@ class CalendarOutOfRange(LookupError):
 
 # -- across RPC ------------------------------------------------------------------------------
 
-@deserialize_to_instance
 class Refused(Exception):
     """A refused command or question, as the caller's side of RPC sees it.
 
     Each service raises its own named domain errors; at the RPC boundary they become `Refused`,
-    which nameko rebuilds on the calling side with its arguments intact, so the gateway can
+    which nameko rebuilds on the calling side with its arguments intact (`kernel.dependencies`
+    registers it with nameko, so that this module, which domains import, stays free of nameko), so the gateway can
     answer with the rule, the kind, the field and the clerk-readable message without importing
     any service's modules.
     """

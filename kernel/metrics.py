@@ -19,8 +19,17 @@ RELAY_LAG = Gauge(
 RELAY_FAILURES = Counter(
     "huiqi_relay_failures_total", "Publication attempts that failed (broker away).", ["service"])
 CONSUMED = Counter(
-    "huiqi_events_consumed_total", "Events a consumer took in, by source and outcome.",
+    "huiqi_events_consumed_total",
+    "Live events a consumer took in, by source and outcome (acted, skipped, duplicate, gap, ...).",
     ["service", "source", "outcome"])
+REACTIONS = Counter(
+    "huiqi_reactions_total",
+    "Reactions to other services' events, by consumer and outcome (acted, failed, parked).",
+    ["service", "consumer", "outcome"])
+REACTIONS_PARKED = Gauge(
+    "huiqi_reactions_parked",
+    "Reactions parked after their last try, waiting for an operator to retry them.",
+    ["service", "consumer"])
 HTTP_REQUESTS = Counter(
     "huiqi_http_requests_total", "HTTP requests served, by route and status.",
     ["service", "route", "status"])

@@ -43,6 +43,21 @@ handled_events = sa.Table(
     sa.Column("consumer", sa.String(120), primary_key=True),
     sa.Column("event_id", sa.String(36), primary_key=True),
 )
+# A reaction that failed (kernel.reactions): retried with backoff, then parked for an operator.
+reaction_failures = sa.Table(
+    "reaction_failures", metadata,
+    sa.Column("consumer", sa.String(120), primary_key=True),
+    sa.Column("event_id", sa.String(36), primary_key=True),
+    sa.Column("source", sa.String(60)),
+    sa.Column("position", sa.BigInteger),
+    sa.Column("event_type", sa.String(120)),
+    sa.Column("attempts", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("failed_at", sa.String(32)),
+    sa.Column("next_try_at", sa.String(32)),
+    sa.Column("parked", sa.Boolean),
+    sa.Column("event", sa.Text),
+)
 counters = sa.Table(
     "counters", metadata,
     sa.Column("name", sa.String(120), primary_key=True),
@@ -81,6 +96,9 @@ class UnitOfWork:
         self.correlation_id = correlation_id
         self.causation_id = causation_id
         self.appended: list[Event] = []
+        # Set by kernel.reactions when the unit of work runs a reaction: the event's source and
+        # its position in that source's log.
+        self.cause = None
 
     def load(self, aggregate_cls: type[Aggregate], stream_id: str):
         return aggregate_cls.from_events(stream_id, self.read_stream(stream_id))

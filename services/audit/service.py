@@ -3,30 +3,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import structlog
 from nameko.rpc import rpc
-from nameko.timer import timer
 
-from kernel import metrics, settings
+from kernel import metrics
 from kernel.actor import Actor
 from kernel.base_service import EventSourcedService
-from kernel.dependencies import EventSourcing, FollowLogs
-from kernel.entrypoints import all_events_of
-from kernel.errors import Refused
-from services.audit import ledger
+from kernel.dependencies import EventSourcing, Reactions
+from kernel.envelope import Event
+from kernel.errors import FORBIDDEN, Refused
+from kernel.reactions import ALL
+from kernel.store import UnitOfWork
+from services.audit import contract, ledger
+from services.registry import EVENT_SOURCES
 
-log = structlog.get_logger(__name__)
 AUDITORS = {"office", "supervisor"}
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def may_audit(actor: Actor) -> None:
     if actor.role not in AUDITORS:
-        raise Refused("forbidden", 403, "only the office and the supervision group read the ledger")
+        raise Refused("forbidden", FORBIDDEN, "only the office and the supervision group read the ledger")
 
 
-def record(connection, source, position, event):
-    seq = ledger.append(connection, source, position, event)
+def record(uow: UnitOfWork, event: Event) -> None:
+    """The ledger's reaction to every event of every service: append it as the next entry."""
+    seq = ledger.append(uow.connection, uow.cause.source, uow.cause.position, event)
     metrics.LEDGER_ENTRIES.set(seq)
 
 
@@ -34,32 +35,9 @@ class AuditService(EventSourcedService):
     name = "audit"
 
     store = EventSourcing(migrations=MIGRATIONS)
-    follow = FollowLogs("ledger", record)
-
-    @all_events_of("policy")
-    def take_policy_event(self, message):
-        self.follow.receive(message)
-
-    @all_events_of("tickets")
-    def take_tickets_event(self, message):
-        self.follow.receive(message)
-
-    @all_events_of("liaison")
-    def take_liaison_event(self, message):
-        self.follow.receive(message)
-
-    @all_events_of("audit")
-    def take_audit_event(self, message):
-        self.follow.receive(message)
-
-    @timer(interval=settings.catchup_interval())
-    def catch_up(self):
-        """Messages lost on the way (a consumer crash after ack, a purged queue) come back here."""
-        for source in settings.SERVICES:
-            try:
-                self.follow.catch_up(source)
-            except Exception as exc:  # a source that is down is retried on the next tick
-                log.warning("catch-up failed", source=source, error=str(exc))
+    # Every event of every service, its own included: the reaction machinery keeps the ledger
+    # in each source's order, once per event, and fills gaps from the sources' logs.
+    reactions = Reactions("ledger", {source: {ALL: record} for source in EVENT_SOURCES})
 
     @rpc
     def verify(self, actor: dict) -> dict:
@@ -67,8 +45,10 @@ class AuditService(EventSourcedService):
         return self.store.read(lambda c: ledger.verify_ledger(c).to_dict())
 
     @rpc
-    def entries(self, actor: dict, after: int = 0, limit: int = 100, stream_id: str | None = None) -> list[dict]:
+    def entries(self, actor: dict, after: int = 0, limit: int = contract.DEFAULT_ENTRIES,
+                stream_id: str | None = None) -> list[dict]:
         may_audit(Actor.from_dict(actor))
-        limit = max(1, min(int(limit), 1000))
+        low, high = contract.ENTRIES_PAGE
+        limit = max(low, min(int(limit), high))
         return self.store.read(
             lambda c: ledger.entries(c, after=int(after), limit=limit, stream_id=stream_id))

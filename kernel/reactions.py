@@ -1,0 +1,350 @@
+"""Reacting to other services' events: one consumer's reactions to the logs of its sources.
+
+A consumer (the audit's ledger, the policy service's policy work) subscribes to event types of
+named sources, each with a reaction `(uow, event) -> None` that loads aggregates through the unit
+of work and saves them. The `Reactor` here is the plain logic, without nameko
+(`kernel.dependencies.Reactions` wires it to RabbitMQ and a periodic sweep):
+
+- Per (consumer, source) a checkpoint: the last position taken in. A message whose
+  `previous_position` is the checkpoint is next; one at or behind the checkpoint is a duplicate;
+  anything else means messages were missed, and the source's `events_after` fills the gap.
+  Events of types not subscribed are skipped but checkpointed past, so the gap check stays exact.
+- The reaction runs in a unit of work of the consumer's own store, carrying the causing event's
+  correlation id and its event id as causation id; the checkpoint and the `handled_events` row
+  are written in that same transaction, so what a reaction records and the fact that it ran
+  commit together or not at all. `handled_events` also makes a redelivery act once even if the
+  checkpoint was lost.
+- A reaction that raises is rolled back and its attempt recorded in `reaction_failures` (with
+  the event itself) with exponential backoff; the source's later events wait, since order
+  matters within a source. After `max_attempts` the event is parked: logged, counted, and the
+  checkpoint moves past it so later events flow. An operator can retry a parked reaction; if it
+  succeeds it acts once and leaves the parked list.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import threading
+from collections.abc import Callable, Mapping
+
+import sqlalchemy as sa
+import structlog
+
+from kernel import metrics
+from kernel.database import is_sqlite, reading
+from kernel.envelope import Event, format_time, utc_now
+from kernel.errors import ConcurrencyError, NotFound
+from kernel.store import (
+    EventStore,
+    UnitOfWork,
+    handled_events,
+    reaction_failures,
+    read_checkpoint,
+    write_checkpoint,
+)
+
+log = structlog.get_logger(__name__)
+
+# A reaction: load, decide and save through the unit of work; raise to have it retried.
+Reaction = Callable[[UnitOfWork, Event], None]
+# fetch(source, after_position, limit) -> relay messages (the source's `events_after` RPC).
+Fetch = Callable[[str, int, int], list]
+# Subscribed to every event type of a source: `{source: {ALL: reaction}}`.
+ALL = "*"
+
+# What became of an event.
+ACTED = "acted"          # the reaction ran and committed
+SKIPPED = "skipped"      # a type not subscribed: checkpointed past
+DUPLICATE = "duplicate"  # taken in before
+GAP = "gap"              # not next: messages were missed (filled from the source's log)
+FAILED = "failed"        # the reaction raised; it will be retried
+PARKED = "parked"        # it failed for the last time; waiting for an operator
+WAITING = "waiting"      # an earlier failed reaction holds this source back
+
+# On PostgreSQL, replicas of a consumer take turns per transaction, so checkpoints never move
+# back and a single-writer reaction (the ledger) stays single.
+REACTION_LOCK = 7201003
+# A reaction that loses a race with a command is run again at once before it counts as failed.
+CONFLICT_RETRIES = 3
+ERROR_LIMIT = 2000
+
+
+@dataclasses.dataclass(frozen=True)
+class Cause:
+    """Where the event a reaction acts on came from (`uow.cause` while the reaction runs)."""
+
+    source: str
+    position: int
+
+
+class ReactionNotFound(NotFound):
+    rule = "reaction_not_found"
+
+    def __init__(self, event_id: str):
+        super().__init__(f"no failed or parked reaction to event {event_id}", field="event_id")
+
+
+class Reactor:
+    def __init__(self, consumer: str, store: EventStore,
+                 subscriptions: Mapping[str, Mapping[str, Reaction]], fetch: Fetch, *,
+                 service: str = "", max_attempts: int = 5, backoff: float = 10.0,
+                 max_backoff: float = 600.0, batch_size: int = 200,
+                 clock: Callable[[], dt.datetime] = utc_now):
+        for source, reactions in subscriptions.items():
+            for event_type, reaction in reactions.items():
+                if not callable(reaction):
+                    raise TypeError(f"{consumer}: the reaction to {source} {event_type} "
+                                    "is not callable")
+        if max_attempts < 1:
+            raise ValueError("max_attempts: a reaction is tried at least once")
+        self.consumer = consumer
+        self.store = store
+        self.subscriptions = {source: dict(r) for source, r in subscriptions.items()}
+        self.fetch = fetch
+        self.service = service or consumer
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.batch_size = batch_size
+        self.clock = clock
+        # One writer per process (green threads under nameko); REACTION_LOCK across replicas.
+        self._lock = threading.RLock()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(self.subscriptions)
+
+    def reaction_for(self, source: str, event_type: str) -> Reaction | None:
+        reactions = self.subscriptions.get(source, {})
+        return reactions.get(event_type) or reactions.get(ALL)
+
+    def _checkpoint_name(self, source: str) -> str:
+        return f"{self.consumer}:{source}"
+
+    def checkpoint(self, source: str) -> int:
+        with reading(self.store.engine) as connection:
+            return read_checkpoint(connection, self._checkpoint_name(source))
+
+    # -- taking events in ------------------------------------------------------------------
+
+    def receive(self, message: dict) -> str:
+        """Take in one live message (`kernel.relay.message_for`); return what became of it."""
+        source, position = message["service"], message["position"]
+        if source not in self.subscriptions:
+            raise ValueError(f"{self.consumer} does not follow {source}")
+        event = Event.from_dict(message["event"])
+        if self._waiting(source) is not None:
+            # The sweep brings this event back from the source's log once the failed reaction
+            # ahead of it is through (acted or parked).
+            outcome = WAITING
+        else:
+            outcome = self._take(source, position, message["previous_position"], event)
+        metrics.CONSUMED.labels(self.service, source, outcome).inc()
+        if outcome == GAP:
+            log.info("gap in log; catching up", consumer=self.consumer, source=source,
+                     position=position, previous_position=message["previous_position"])
+            self.catch_up(source)
+        return outcome
+
+    def catch_up(self, source: str) -> int:
+        """Retry the source's failed reaction if it is due, then take in everything the source
+        has after the checkpoint; return how many events were newly taken in."""
+        taken = 0
+        waiting = self._waiting(source)
+        if waiting is not None:
+            if waiting.next_try_at > format_time(self.clock()):
+                return taken
+            outcome = self._take(source, waiting.position, None,
+                                 Event.from_dict(json.loads(waiting.event)))
+            if outcome == FAILED:
+                return taken
+            taken += outcome != DUPLICATE
+        while True:
+            batch = self.fetch(source, self.checkpoint(source), self.batch_size)
+            for message in batch:
+                outcome = self._take(source, message["position"], message["previous_position"],
+                                     Event.from_dict(message["event"]))
+                if outcome in (FAILED, GAP):
+                    # FAILED: later events wait for the retry. GAP: another replica moved the
+                    # checkpoint meanwhile; the next sweep starts from where it is now.
+                    return taken
+                taken += outcome in (ACTED, SKIPPED, PARKED)
+            if len(batch) < self.batch_size:
+                return taken
+
+    def sweep(self) -> dict[str, int]:
+        """Catch up every source; a source that cannot be reached is tried on the next sweep."""
+        taken = {}
+        for source in self.sources:
+            try:
+                taken[source] = self.catch_up(source)
+            except Exception as exc:  # noqa: BLE001 - one source down must not stop the others
+                log.warning("catch-up failed; next sweep retries", consumer=self.consumer,
+                            source=source, error=str(exc))
+        # Refreshed each sweep, so the gauge is right from a restart on, not only once a
+        # reaction parks.
+        self._count_parked()
+        return taken
+
+    # -- operators ---------------------------------------------------------------------------
+
+    def parked(self) -> list[dict]:
+        with reading(self.store.engine) as connection:
+            rows = connection.execute(
+                sa.select(reaction_failures)
+                .where(reaction_failures.c.consumer == self.consumer,
+                       reaction_failures.c.parked.is_(True))
+                .order_by(reaction_failures.c.source, reaction_failures.c.position)).all()
+        return [self._describe(row) for row in rows]
+
+    def retry(self, event_id: str) -> str:
+        """Run a failed reaction now: a parked one, or one still waiting for its backoff."""
+        with reading(self.store.engine) as connection:
+            row = connection.execute(sa.select(reaction_failures).where(
+                reaction_failures.c.consumer == self.consumer,
+                reaction_failures.c.event_id == event_id)).first()
+        if row is None:
+            raise ReactionNotFound(event_id)
+        event = Event.from_dict(json.loads(row.event))
+        log.info("reaction retried", consumer=self.consumer, source=row.source,
+                 event_id=event_id, parked=row.parked)
+        return self._take(row.source, row.position, None, event, parked=row.parked)
+
+    def _describe(self, row) -> dict:
+        event = json.loads(row.event)
+        return {"consumer": self.consumer, "source": row.source, "position": row.position,
+                "event_id": row.event_id, "event_type": row.event_type,
+                "attempts": row.attempts, "last_error": row.last_error,
+                "failed_at": row.failed_at, "correlation_id": event["correlation_id"],
+                "stream_id": event["stream_id"]}
+
+    # -- one event ---------------------------------------------------------------------------
+
+    def _hold(self, connection: sa.Connection) -> None:
+        if not is_sqlite(connection.engine):
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"),
+                               {"k": REACTION_LOCK})
+
+    def _waiting(self, source: str):
+        """The failed, not yet parked, reaction holding `source` back, if there is one."""
+        with reading(self.store.engine) as connection:
+            return connection.execute(
+                sa.select(reaction_failures)
+                .where(reaction_failures.c.consumer == self.consumer,
+                       reaction_failures.c.source == source,
+                       reaction_failures.c.parked.is_(False))
+                .order_by(reaction_failures.c.position).limit(1)).first()
+
+    def _take(self, source: str, position: int, previous: int | None, event: Event, *,
+              parked: bool = False) -> str:
+        """Take one event in, in one transaction of the consumer's store.
+
+        `previous` is None for a retry from `reaction_failures`, whose place in the log is known
+        (the next one for a waiting reaction; behind the checkpoint for a parked one).
+        """
+        for attempt in range(1, CONFLICT_RETRIES + 1):
+            try:
+                return self._take_once(source, position, previous, event, parked)
+            except ConcurrencyError as exc:
+                if attempt == CONFLICT_RETRIES:
+                    return self._failed(source, position, event, exc)
+            except Exception as exc:  # noqa: BLE001 - any failure of a reaction is retried
+                return self._failed(source, position, event, exc)
+        raise AssertionError("unreachable")
+
+    def _take_once(self, source: str, position: int, previous: int | None, event: Event,
+                   parked: bool) -> str:
+        reaction = self.reaction_for(source, event.type)
+        name = self._checkpoint_name(source)
+        with self._lock, self.store.unit_of_work(event.correlation_id, event.event_id) as uow:
+            connection = uow.connection
+            self._hold(connection)
+            checkpoint = read_checkpoint(connection, name)
+            if not parked:
+                if position <= checkpoint:
+                    # Taken in already (by another replica, say): a waiting failure of it is
+                    # stale. A parked one stays for its operator.
+                    self._clear_failure(connection, event.event_id, waiting_only=True)
+                    return DUPLICATE
+                if previous is not None and previous != checkpoint:
+                    return GAP
+            if self._handled(connection, event.event_id):
+                outcome = DUPLICATE
+            elif reaction is None:
+                outcome = SKIPPED
+            else:
+                connection.execute(handled_events.insert().values(
+                    consumer=self.consumer, event_id=event.event_id))
+                uow.cause = Cause(source, position)
+                reaction(uow, event)
+                outcome = ACTED
+            self._clear_failure(connection, event.event_id)
+            if position > checkpoint:
+                write_checkpoint(connection, name, position)
+        if outcome == ACTED:
+            metrics.REACTIONS.labels(self.service, self.consumer, ACTED).inc()
+        if parked:
+            self._count_parked()
+        return outcome
+
+    def _handled(self, connection: sa.Connection, event_id: str) -> bool:
+        return connection.execute(sa.select(handled_events.c.event_id).where(
+            handled_events.c.consumer == self.consumer,
+            handled_events.c.event_id == event_id)).first() is not None
+
+    def _clear_failure(self, connection: sa.Connection, event_id: str, *,
+                       waiting_only: bool = False) -> None:
+        which = [reaction_failures.c.consumer == self.consumer,
+                 reaction_failures.c.event_id == event_id]
+        if waiting_only:
+            which.append(reaction_failures.c.parked.is_(False))
+        connection.execute(reaction_failures.delete().where(*which))
+
+    def _delay(self, attempts: int) -> dt.timedelta:
+        return dt.timedelta(seconds=min(self.backoff * 2 ** (attempts - 1), self.max_backoff))
+
+    def _failed(self, source: str, position: int, event: Event, error: Exception) -> str:
+        """Record a failed attempt in its own transaction (the reaction's was rolled back);
+        after the last attempt, park the event and move the checkpoint past it."""
+        now = self.clock()
+        message = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
+        with self._lock, self.store.engine.begin() as connection:
+            self._hold(connection)
+            key = (reaction_failures.c.consumer == self.consumer,
+                   reaction_failures.c.event_id == event.event_id)
+            row = connection.execute(sa.select(reaction_failures).where(*key)).first()
+            attempts = (row.attempts if row else 0) + 1
+            parked = bool(row and row.parked) or attempts >= self.max_attempts
+            values = {"source": source, "position": position, "event_type": event.type,
+                      "attempts": attempts, "last_error": message, "failed_at": format_time(now),
+                      "next_try_at": format_time(now + self._delay(attempts)), "parked": parked,
+                      "event": json.dumps(event.to_dict(), ensure_ascii=False)}
+            if row is None:
+                connection.execute(reaction_failures.insert().values(
+                    consumer=self.consumer, event_id=event.event_id, **values))
+            else:
+                connection.execute(reaction_failures.update().where(*key).values(**values))
+            if parked:
+                name = self._checkpoint_name(source)
+                if read_checkpoint(connection, name) < position:
+                    write_checkpoint(connection, name, position)
+        context = {"consumer": self.consumer, "source": source, "position": position,
+                   "event_id": event.event_id, "event_type": event.type, "attempts": attempts,
+                   "error": message, "correlation_id": event.correlation_id}
+        if parked:
+            metrics.REACTIONS.labels(self.service, self.consumer, PARKED).inc()
+            self._count_parked()
+            log.warning("reaction parked", **context)
+            return PARKED
+        metrics.REACTIONS.labels(self.service, self.consumer, FAILED).inc()
+        log.warning("reaction failed; will retry", retry_at=values["next_try_at"], **context)
+        return FAILED
+
+    def _count_parked(self) -> None:
+        with reading(self.store.engine) as connection:
+            count = connection.execute(sa.select(sa.func.count()).select_from(reaction_failures)
+                                       .where(reaction_failures.c.consumer == self.consumer,
+                                              reaction_failures.c.parked.is_(True))).scalar_one()
+        metrics.REACTIONS_PARKED.labels(self.service, self.consumer).set(count)
+

@@ -1,0 +1,222 @@
+"""Reacting to another service's log, on both stores: a duplicate acts once, a gap is filled from
+the source, a failing reaction is retried with backoff and then parked where an operator can
+retry it, and a reaction's events carry the causing event's ids."""
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from kernel.aggregate import Fact
+from kernel.database import make_engine, migrate
+from kernel.reactions import ALL, ReactionNotFound, Reactor
+from kernel.relay import message_for
+from kernel.store import EventStore
+
+AT = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+
+
+class Clock:
+    def __init__(self):
+        self.now = AT
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+class Source:
+    """Another service's log, and what its `events_after` RPC answers."""
+
+    def __init__(self, url: str, types):
+        engine = make_engine(url)
+        migrate(engine)
+        self.store = EventStore(engine)
+        for i, event_type in enumerate(types):
+            self.store.append(f"s-{i}", "ticket", 0, [Fact(event_type, {"n": i}, AT, "office:x")],
+                              correlation_id=f"corr-{i}", causation_id="call")
+        self.messages = self.events_after(0, 1000)
+        self.fetches = []
+
+    def events_after(self, after: int, limit: int) -> list[dict]:
+        out, previous = [], after
+        for position, event in self.store.read_all(after=after, limit=limit):
+            out.append(message_for("tickets", position, previous, event))
+            previous = position
+        return out
+
+    def fetch(self, source: str, after: int, limit: int) -> list[dict]:
+        assert source == "tickets"
+        self.fetches.append(after)
+        return self.events_after(after, limit)
+
+
+def acted_on(uow, event):
+    """A reaction that records what it acted on in the consumer's own store."""
+    version = len(uow.read_stream("acted"))
+    uow.append("acted", "trace", version, [Fact("Acted", {"n": event.payload["n"]}, AT, "system:t")])
+
+
+def acted(store: EventStore) -> list[int]:
+    return [e.payload["n"] for e in store.read_stream("acted")]
+
+
+@pytest.fixture
+def consumer(migrated_engine):
+    return EventStore(migrated_engine)
+
+
+def reactor(consumer, source, reaction=acted_on, types=ALL, **options):
+    subscriptions = {"tickets": {t: reaction for t in ([types] if types == ALL else types)}}
+    return Reactor("test", consumer, subscriptions, source.fetch, **options)
+
+
+def failures(engine) -> list:
+    with engine.connect() as connection:
+        return connection.execute(sa.text(
+            "SELECT event_id, attempts, parked FROM reaction_failures")).all()
+
+
+def test_duplicates_act_once_and_a_gap_is_filled_from_the_source(consumer, make_sqlite_url):
+    source = Source(make_sqlite_url(), ["ProgressNoted"] * 6)
+    messages, follower = source.messages, reactor(consumer, source)
+    assert follower.receive(messages[0]) == "acted"
+    assert follower.receive(messages[0]) == "duplicate"
+    assert follower.receive(messages[1]) == "acted"
+    assert source.fetches == []
+    # messages[2] and [3] are lost on the way; [4] arrives and reveals the gap.
+    assert follower.receive(messages[4]) == "gap"
+    assert source.fetches == [messages[1]["position"]]
+    assert acted(consumer) == [0, 1, 2, 3, 4, 5]
+    assert follower.receive(messages[3]) == "duplicate"
+    assert follower.receive(messages[5]) == "duplicate"
+    assert follower.checkpoint("tickets") == messages[5]["position"]
+    assert follower.catch_up("tickets") == 0
+    assert acted(consumer) == [0, 1, 2, 3, 4, 5]
+
+
+def test_redelivery_after_checkpoint_loss_acts_once(consumer, migrated_engine, make_sqlite_url):
+    source = Source(make_sqlite_url(), ["ProgressNoted"] * 3)
+    follower = reactor(consumer, source)
+    for message in source.messages:
+        follower.receive(message)
+    with migrated_engine.begin() as connection:  # as if the checkpoint had not been written
+        connection.execute(sa.text("UPDATE checkpoints SET position = 0"))
+    assert [follower.receive(m) for m in source.messages] == ["duplicate"] * 3
+    assert acted(consumer) == [0, 1, 2]
+
+
+def test_types_not_subscribed_are_skipped_without_seeming_a_gap(consumer, make_sqlite_url):
+    source = Source(make_sqlite_url(), ["TicketRaised", "PolicyWorkRequested", "TicketRaised",
+                                        "PolicyWorkRequested"])
+    follower = reactor(consumer, source, types=["PolicyWorkRequested"])
+    outcomes = [follower.receive(m) for m in source.messages]
+    assert outcomes == ["skipped", "acted", "skipped", "acted"]
+    assert source.fetches == []
+    assert acted(consumer) == [1, 3]
+
+
+def test_reaction_runs_with_the_causing_events_ids(consumer, make_sqlite_url):
+    source = Source(make_sqlite_url(), ["PolicyWorkRequested"])
+    reactor(consumer, source).receive(source.messages[0])
+    [cause] = source.store.read_all()
+    [effect] = consumer.read_stream("acted")
+    assert effect.correlation_id == cause[1].correlation_id == "corr-0"
+    assert effect.causation_id == cause[1].event_id
+
+
+def test_fails_twice_then_succeeds_acts_once(consumer, migrated_engine, make_sqlite_url):
+    source = Source(make_sqlite_url(), ["ProgressNoted"] * 3)
+    calls = []
+
+    def flaky(uow, event):
+        calls.append(event.payload["n"])
+        acted_on(uow, event)  # written, then rolled back with the failure
+        if event.payload["n"] == 0 and calls.count(0) <= 2:
+            raise RuntimeError("the unit's register is locked")
+
+    clock = Clock()
+    follower = reactor(consumer, source, flaky, backoff=10, clock=clock)
+    m0, m1, m2 = source.messages
+    assert follower.receive(m0) == "failed"
+    assert acted(consumer) == []
+    # Order matters within a source: the later events wait for the retry.
+    assert follower.receive(m1) == "waiting"
+    assert follower.catch_up("tickets") == 0  # not due yet
+    clock.advance(10)
+    assert follower.catch_up("tickets") == 0  # second try fails too
+    assert failures(migrated_engine)[0][1:] == (2, False)
+    clock.advance(15)
+    assert follower.catch_up("tickets") == 0  # backoff doubled: 20 s
+    clock.advance(5)
+    assert follower.catch_up("tickets") == 3  # third try acts; m1 and m2 follow from the log
+    assert acted(consumer) == [0, 1, 2]
+    assert calls == [0, 0, 0, 1, 2]
+    assert failures(migrated_engine) == []
+    assert follower.receive(m2) == "duplicate"
+    assert follower.parked() == []
+
+
+def test_always_failing_is_parked_later_events_flow_and_retry_acts_once(
+        consumer, migrated_engine, make_sqlite_url):
+    source = Source(make_sqlite_url(), ["ProgressNoted"] * 3)
+    broken = {"n": 1}
+
+    def fragile(uow, event):
+        if event.payload["n"] == broken["n"]:
+            raise ValueError(f"no unit for event {event.payload['n']}")
+        acted_on(uow, event)
+
+    clock = Clock()
+    follower = reactor(consumer, source, fragile, max_attempts=3, backoff=1, clock=clock)
+    m0, m1, m2 = source.messages
+    assert follower.receive(m0) == "acted"
+    assert follower.receive(m1) == "failed"
+    for _ in range(2):
+        clock.advance(60)
+        follower.catch_up("tickets")
+    # Parked after its third try; the checkpoint moved past it and m2 flowed.
+    assert acted(consumer) == [0, 2]
+    [parked] = follower.parked()
+    assert parked["event_id"] == m1["event"]["event_id"]
+    assert parked["attempts"] == 3 and parked["source"] == "tickets"
+    assert "ValueError: no unit for event 1" in parked["last_error"]
+    assert parked["correlation_id"] == "corr-1"
+    assert follower.receive(m1) == "duplicate"
+    assert follower.receive(m2) == "duplicate"
+
+    # An operator retries while it still fails: still parked, one more attempt.
+    assert follower.retry(parked["event_id"]) == "parked"
+    assert follower.parked()[0]["attempts"] == 4
+    # The cause is fixed: the retry acts, once, and the parked list is empty.
+    broken["n"] = None
+    assert follower.retry(parked["event_id"]) == "acted"
+    assert acted(consumer) == [0, 2, 1]
+    assert follower.parked() == [] and failures(migrated_engine) == []
+    with pytest.raises(ReactionNotFound):
+        follower.retry(parked["event_id"])
+    assert follower.catch_up("tickets") == 0
+    assert acted(consumer) == [0, 2, 1]
+
+
+def test_a_parked_event_redelivered_after_checkpoint_loss_waits_for_its_operator(
+        consumer, migrated_engine, make_sqlite_url):
+    """The handled record, not the checkpoint, is what stops a retried event acting twice."""
+    source = Source(make_sqlite_url(), ["ProgressNoted"] * 2)
+    fail = {"on": True}
+
+    def fragile(uow, event):
+        if fail["on"]:
+            raise ValueError("down")
+        acted_on(uow, event)
+
+    follower = reactor(consumer, source, fragile, max_attempts=1)
+    assert follower.receive(source.messages[0]) == "parked"
+    fail["on"] = False
+    assert follower.receive(source.messages[1]) == "acted"
+    assert follower.retry(source.messages[0]["event"]["event_id"]) == "acted"
+    with migrated_engine.begin() as connection:
+        connection.execute(sa.text("UPDATE checkpoints SET position = 0"))
+    assert follower.catch_up("tickets") == 0
+    assert acted(consumer) == [1, 0]
