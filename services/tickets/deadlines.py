@@ -1,16 +1,22 @@
 """How many working days each step of an appeal may take: signing for it, the first response to the
-enterprise, and its resolution; and how long a resolved appeal waits for a rating.
+enterprise, and its resolution; how long a resolved appeal waits for a rating; and the arithmetic
+that turns an instant and those days into the due instants the facts record.
 
 The policy is configuration handed to the aggregate. The days in force when an appeal is received
 are written into its `TicketRaised` fact, so a later change of policy never moves the deadlines of
-appeals already in the ledger, and a replay needs no policy at all.
+appeals already in the ledger, and a replay needs no policy at all. Days are Chinese working days
+(`kernel.workdays`): a step due in n working days is due at the end of the n-th working day after
+the instant it starts, Beijing time.
 """
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from typing import Mapping
 
+from kernel.envelope import format_time, parse_time
+from kernel.workdays import add_working_days
 from services.tickets.vocabulary import Category
 
 
@@ -78,3 +84,46 @@ def policy_from_json(text: str | None) -> DeadlinePolicy:
         return DeadlinePolicy.from_dict(json.loads(text))
     except (TypeError, ValueError) as exc:
         raise ValueError(f"HUIQI_TICKET_DEADLINES is not a valid deadline policy: {exc}") from exc
+
+
+# -- due instants --------------------------------------------------------------------------------
+# Each returns the instant as the facts write it (ISO 8601, UTC), so payload and fold agree.
+
+def due_after(start: dt.datetime, working_days: int) -> str:
+    """The end of the `working_days`-th working day after `start`."""
+    return format_time(add_working_days(start, working_days))
+
+
+def sign_due(dispatched_at: dt.datetime, days: StepDays) -> str:
+    """签收: counted from the dispatch (or redispatch) to the unit. notice 二(四)2"""
+    return due_after(dispatched_at, days.sign)
+
+
+def first_response_due(signed_for_at: dt.datetime, days: StepDays) -> str:
+    """The first answer to the enterprise (the classification), counted from signing for it."""
+    return due_after(signed_for_at, days.first_response)
+
+
+def resolution_due(start: dt.datetime, days: StepDays) -> str:
+    """办结: counted from signing for it, or afresh from a sending back or a reopening."""
+    return due_after(start, days.resolution)
+
+
+def extended(due: str, working_days: int) -> str:
+    """A granted extension moves the resolution due by working days from the due it had."""
+    return due_after(parse_time(due), working_days)
+
+
+def rating_wait_over(resolved_at: str, policy: DeadlinePolicy) -> dt.datetime:
+    """Until when a resolved appeal waits for the enterprise's rating before it is closed off."""
+    return add_working_days(parse_time(resolved_at), policy.close_unrated_after)
+
+
+def met_in_time(due: str | None, at: dt.datetime) -> bool:
+    """Whether a step taken at `at` meets its due (a step with no due is on time)."""
+    return due is None or parse_time(due) >= at
+
+
+def passed(due: str, at: dt.datetime) -> bool:
+    """Whether the due has passed by `at`: a step still pending then has missed it."""
+    return parse_time(due) < at

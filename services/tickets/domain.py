@@ -1,10 +1,18 @@
 """The appeal ledger (诉求台账) of notice 二(四): the Ticket aggregate, one appeal from its receipt to
-its closing off (销号), and the RoutingTable aggregate that says which unit leads on which kind of
-appeal in which county (谁主管、谁负责).
+its closing off (销号).
 
-Plain Python, no I/O: a command checks the rules against the folded facts and records new facts;
-state changes only in the `when_<Fact>` methods, so a replayed ticket and a live one cannot differ.
+Plain Python, no I/O. A command first asks the rules table (`rules.check`) whether this actor may
+run it on the appeal in its status, then checks its own fields and records new facts; state
+changes only in the `when_<Fact>` methods, so a replayed ticket and a live one cannot differ.
 Every command returns the facts it recorded.
+
+The aggregate keeps only what its decisions need: status, units, the enterprise's credit code,
+category and county (for routing), the step days and deadlines, a pending extension, the rating,
+when it was resolved, the level an escalation went to, and the ledger number and title the
+policy service is told of. What is kept for display (the enterprise's name, the description,
+notes, follow-ups, ratings and extensions as history …) is folded by the read model
+(`services.tickets.view`). The routing table is `services.tickets.routing`, the deadline
+arithmetic `services.tickets.deadlines`.
 """
 from __future__ import annotations
 
@@ -14,16 +22,14 @@ from typing import Iterable
 from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
-from kernel.envelope import format_time, parse_time
-from kernel.workdays import add_working_days
+from kernel.envelope import format_time
+from kernel.errors import FieldRequired, UnexpectedField
+from services.tickets import deadlines, rules
 from services.tickets.deadlines import DEFAULT_POLICY, DeadlinePolicy, StepDays
 from services.tickets.duplicates import is_near_duplicate
-from kernel.errors import FieldRequired, UnexpectedField
 from services.tickets.exceptions import (
     ExtensionAlreadyPending, ExtensionDaysOutOfRange, LeadUnitAlsoAssisting, NoPendingExtension,
-    NotAwaitingUpperLevel, NotClassified, NotClosed, NotLeadUnit, NotOwnAppeal, NotRatedSatisfied,
-    NotResolved, NotSignedFor, RatingPeriodNotOver, RoleNotAllowed, RouteNotFound,
-    StatusDoesNotAllow, TicketClosed, TicketNotFound, UnitNotInvolved,
+    NotOwnAppeal, RatingPeriodNotOver, RoleNotAllowed,
 )
 from services.tickets.vocabulary import (
     COUNTIES, Category, Channel, CloseReason, Deadline, RatedVia, Rating, Status,
@@ -31,28 +37,15 @@ from services.tickets.vocabulary import (
 )
 
 __all__ = [
-    "Ticket", "RoutingTable", "ROUTING_TABLE_ID", "ANY_COUNTY", "is_near_duplicate",
+    "Ticket", "is_near_duplicate",
     "COUNTIES", "Category", "Channel", "CloseReason", "Deadline", "RatedVia", "Rating", "Status",
     "UpperLevel", "Way", "DeadlinePolicy", "StepDays", "DEFAULT_POLICY",
 ]
 
-TITLE_LIMIT = 200
-DESCRIPTION_LIMIT = 5000
-NOTE_LIMIT = 5000
-NAME_LIMIT = checks.NAME_LIMIT
-CODE_LIMIT = checks.CODE_LIMIT
-EXTENSION_DAYS = (1, 30)
-
-OPEN_BEFORE_RESOLUTION = (Status.DISPATCHED, Status.SIGNED_FOR, Status.IN_PROGRESS,
-                          Status.AWAITING_UPPER_LEVEL)
-BEING_HANDLED = (Status.SIGNED_FOR, Status.IN_PROGRESS, Status.AWAITING_UPPER_LEVEL)
-CLASSIFIED = (Status.IN_PROGRESS, Status.AWAITING_UPPER_LEVEL)
-REDISPATCHABLE = (Status.DISPATCHED, Status.SIGNED_FOR, Status.IN_PROGRESS)
-
-# Who may raise an appeal: the enterprise itself, the office taking a call, fax, email or letter,
-# and leaders, liaison officers and the liaison service turning a problem found on a visit into
-# an appeal (notice 二(三)2: 摸清企业…存在的突出问题).
-RAISERS = ("enterprise", "office", "leader", "liaison", "system")
+# The limits are the wire contract's, so the gateway declares what the aggregate checks.
+from services.tickets.contract import (  # noqa: E402
+    CODE_LIMIT, DESCRIPTION_LIMIT, EXTENSION_DAYS, NAME_LIMIT, NOTE_LIMIT, TITLE_LIMIT,
+)
 
 # The details each way of handling must carry. notice 二(四)3
 WAY_DETAILS = {
@@ -85,6 +78,23 @@ def _policy_references(value) -> list[str]:
     return references
 
 
+def _classification_details(way: Way, details: dict) -> dict:
+    if way is Way.POLICY_AVAILABLE:
+        return {"policies": _policy_references(details.get("policies")),
+                "guidance": checks.text("guidance", details.get("guidance"), NOTE_LIMIT)}
+    if way is Way.ESCALATE_UPWARD:
+        if details.get("level") is None:
+            raise FieldRequired("level", "provincial or national")
+        return {"level": checks.code("level", details["level"], UpperLevel).value,
+                "report_reference": checks.text("report_reference", details.get("report_reference"),
+                                                NOTE_LIMIT)}
+    if way is Way.MUNICIPAL_POLICY:
+        return {"policy_work": checks.text("policy_work", details.get("policy_work"), NOTE_LIMIT)}
+    if way is Way.COUNTY_COORDINATION:
+        return {"county_unit": checks.text("county_unit", details.get("county_unit"), CODE_LIMIT)}
+    return {"explanation": checks.text("explanation", details.get("explanation"), NOTE_LIMIT)}
+
+
 # -- the appeal ------------------------------------------------------------------------------
 
 class Ticket(Aggregate):
@@ -94,39 +104,26 @@ class Ticket(Aggregate):
 
     def __init__(self, stream_id: str):
         super().__init__(stream_id)
+        # Named in facts the appeal records (PolicyWorkRequested), and in the raise answer.
         self.ledger_number: str | None = None
-        self.enterprise_name: str | None = None
-        self._uscc: str | None = None
         self.title: str | None = None
-        self.description: str | None = None
-        self.channel: str | None = None
+        self._uscc: str | None = None
+        # Routing (谁主管、谁负责) and the policy service's request.
         self.category: str | None = None
         self.county: str | None = None
-        self.received_at: str | None = None
-        self.step_days: dict | None = None
+        self._step_days: StepDays | None = None
         self._status: str | None = None
         self._lead_unit: str | None = None
         self._assisting_units: list[str] = []
-        self.signed_for_at: str | None = None
-        self._classification: dict | None = None
         self._due: dict[str, str | None] = {kind.value: None for kind in Deadline}
         self._met: dict[str, bool] = {kind.value: False for kind in Deadline}
         self._missed: set[tuple[str, str]] = set()
-        self.pending_extension: dict | None = None
-        self.extensions: list[dict] = []
-        self.urge_count = 0
-        self.progress_notes: list[dict] = []
-        self.upper_level_follow_ups: list[dict] = []
-        self.duplicates: list[dict] = []
-        self.resolution_summary: str | None = None
-        self.resolved_at: str | None = None
+        self._extension_days: int | None = None
+        self._upper_level: str | None = None
         self._rating: str | None = None
-        self.ratings: list[dict] = []
-        self._reopen_count = 0
-        self.closed_at: str | None = None
-        self.close_reason: str | None = None
+        self.resolved_at: str | None = None
 
-    # -- read helpers --
+    # -- what the rules and the service read --
 
     @property
     def status(self) -> str | None:
@@ -145,6 +142,10 @@ class Ticket(Aggregate):
         return self._uscc
 
     @property
+    def step_days(self) -> dict | None:
+        return self._step_days.to_dict() if self._step_days else None
+
+    @property
     def deadlines(self) -> dict[str, str | None]:
         """Each deadline's current due time (ISO, UTC), or None while it has not started."""
         return dict(self._due)
@@ -156,94 +157,57 @@ class Ticket(Aggregate):
                 if due is not None and not self._met[kind] and (kind, due) in self._missed}
 
     @property
+    def pending_extension(self) -> dict | None:
+        """The extension waiting for the office's decision: its working days."""
+        return None if self._extension_days is None else {"working_days": self._extension_days}
+
+    @property
     def rating(self) -> str | None:
         """The rating of the current round of handling (cleared when sent back or reopened)."""
         return self._rating
 
-    @property
-    def reopen_count(self) -> int:
-        return self._reopen_count
-
-    @property
-    def classification(self) -> dict | None:
-        if self._classification is None:
-            return None
-        return {"way": self._classification["way"], **self._classification["details"]}
-
     def snapshot(self) -> dict:
+        """The state the aggregate decides on (the read model's view adds what is for display)."""
         return {
             "id": self.id,
             "version": self.version,
             "ledger_number": self.ledger_number,
-            "enterprise_name": self.enterprise_name,
             "uscc": self._uscc,
             "title": self.title,
-            "description": self.description,
-            "channel": self.channel,
             "category": self.category,
             "county": self.county,
-            "received_at": self.received_at,
             "step_days": self.step_days,
             "status": self._status,
             "lead_unit": self._lead_unit,
             "assisting_units": list(self._assisting_units),
-            "signed_for_at": self.signed_for_at,
-            "classification": self.classification,
             "deadlines": dict(self._due),
             "deadlines_met": dict(self._met),
             "missed": sorted([kind, due] for kind, due in self._missed),
             "overdue": sorted(self.overdue),
             "pending_extension": self.pending_extension,
-            "extensions": list(self.extensions),
-            "urge_count": self.urge_count,
-            "progress_notes": list(self.progress_notes),
-            "upper_level_follow_ups": list(self.upper_level_follow_ups),
-            "duplicates": list(self.duplicates),
-            "resolution_summary": self.resolution_summary,
+            "upper_level": self._upper_level,
             "resolved_at": self.resolved_at,
             "rating": self._rating,
-            "ratings": list(self.ratings),
-            "reopen_count": self._reopen_count,
-            "closed_at": self.closed_at,
-            "close_reason": self.close_reason,
         }
 
-    # -- rule checks shared by the commands --
+    # -- shared by the commands --
 
-    def _begin(self, command: str, at, actor: Actor, roles: tuple[str, ...], *,
-               allow_closed: bool = False) -> dt.datetime:
+    def _begin(self, command: str, at, actor: Actor) -> dt.datetime:
+        """The moment checked, then the rules table's row for the command. rules.RULES"""
         at = checks.moment(at)
-        if not self.exists:
-            raise TicketNotFound(self.id)
-        if actor.role not in roles:
-            raise RoleNotAllowed(actor.role, command, roles)
-        if actor.role == "enterprise" and actor.uscc != self._uscc:
-            raise NotOwnAppeal(command)
-        if self._status == Status.CLOSED and not allow_closed:
-            raise TicketClosed(command)
+        rules.check(command, self, actor)
         return at
-
-    def _require_status(self, command: str, *allowed: Status) -> None:
-        if self._status not in allowed:
-            raise StatusDoesNotAllow(command, self._status, allowed)
-
-    def _require_lead_unit(self, command: str, actor: Actor) -> None:
-        if actor.role == "unit_officer" and actor.unit != self._lead_unit:
-            raise NotLeadUnit(actor.unit, self._lead_unit, command)
 
     def _record_fact(self, type_: str, payload: dict, at: dt.datetime, actor: Actor) -> Fact:
         return self._record(type_, payload, at=at, actor=actor.label)
-
-    def _days(self, step: str) -> int:
-        return self.step_days[step]
 
     # -- commands --
 
     @staticmethod
     def check_raiser(actor: Actor, uscc) -> str:
         """Who may raise an appeal for which enterprise; returns the compact credit code."""
-        if actor.role not in RAISERS:
-            raise RoleNotAllowed(actor.role, "raise an appeal", RAISERS)
+        if actor.role not in rules.RAISERS:
+            raise RoleNotAllowed(actor.role, "raise an appeal", rules.RAISERS)
         code = checks.credit_code(uscc)
         if actor.role == "enterprise" and actor.uscc != code:
             raise NotOwnAppeal("raise an appeal")
@@ -276,7 +240,7 @@ class Ticket(Aggregate):
     def link_duplicate(self, *, title: str, description: str, channel: str, at: dt.datetime,
                        actor: Actor) -> list[Fact]:
         """The same problem arrived again: one ledger line per problem. notice 二(四)2"""
-        at = self._begin("link a duplicate appeal", at, actor, ("office", "system"))
+        at = self._begin("link_duplicate", at, actor)
         return [self._record_fact("DuplicateAppealLinked", {
             "title": checks.text("title", title, TITLE_LIMIT),
             "description": checks.text("description", description, DESCRIPTION_LIMIT),
@@ -286,45 +250,40 @@ class Ticket(Aggregate):
     def dispatch(self, *, lead_unit: str, assisting_units: Iterable[str] = (), at: dt.datetime,
                  actor: Actor) -> list[Fact]:
         """Hand the appeal to the unit in charge (谁主管、谁负责). notice 二(四)2"""
-        at = self._begin("dispatch", at, actor, ("office",))
-        self._require_status("dispatch", Status.RECEIVED)
+        at = self._begin("dispatch", at, actor)
         lead = checks.text("lead_unit", lead_unit, CODE_LIMIT)
         return [self._record_fact("TicketDispatched", {
             "lead_unit": lead,
             "assisting_units": _units("assisting_units", assisting_units, lead),
-            "sign_due": format_time(add_working_days(at, self._days("sign"))),
+            "sign_due": deadlines.sign_due(at, self._step_days),
         }, at, actor)]
 
     def redispatch(self, *, lead_unit: str, assisting_units: Iterable[str] = (), reason: str,
                    at: dt.datetime, actor: Actor) -> list[Fact]:
-        at = self._begin("redispatch", at, actor, ("office",))
-        self._require_status("redispatch", *REDISPATCHABLE)
+        at = self._begin("redispatch", at, actor)
         lead = checks.text("lead_unit", lead_unit, CODE_LIMIT)
         return [self._record_fact("TicketRedispatched", {
             "lead_unit": lead,
             "assisting_units": _units("assisting_units", assisting_units, lead),
             "previous_lead_unit": self._lead_unit,
             "reason": checks.text("reason", reason, NOTE_LIMIT),
-            "sign_due": format_time(add_working_days(at, self._days("sign"))),
+            "sign_due": deadlines.sign_due(at, self._step_days),
         }, at, actor)]
 
     def sign_for(self, *, at: dt.datetime, actor: Actor) -> list[Fact]:
-        at = self._begin("sign for the appeal", at, actor, ("unit_officer",))
-        self._require_status("sign for", Status.DISPATCHED)
-        self._require_lead_unit("sign for the appeal", actor)
+        at = self._begin("sign_for", at, actor)
         sign_due = self._due[Deadline.SIGN]
         return [self._record_fact("TicketSignedFor", {
             "unit": actor.unit,
             "sign_due": sign_due,
-            "on_time": parse_time(sign_due) >= at,
-            "first_response_due": format_time(add_working_days(at, self._days("first_response"))),
-            "resolution_due": format_time(add_working_days(at, self._days("resolution"))),
+            "on_time": deadlines.met_in_time(sign_due, at),
+            "first_response_due": deadlines.first_response_due(at, self._step_days),
+            "resolution_due": deadlines.resolution_due(at, self._step_days),
         }, at, actor)]
 
     def urge(self, *, message: str, at: dt.datetime, actor: Actor) -> list[Fact]:
         """催办. notice 二(五)1"""
-        at = self._begin("urge", at, actor, ("office",))
-        self._require_status("urge", *OPEN_BEFORE_RESOLUTION)
+        at = self._begin("urge", at, actor)
         return [self._record_fact("TicketUrged", {
             "message": checks.text("message", message, NOTE_LIMIT),
             "lead_unit": self._lead_unit,
@@ -332,24 +291,20 @@ class Ticket(Aggregate):
 
     def classify(self, *, way: str, at: dt.datetime, actor: Actor, **details) -> list[Fact]:
         """Decide which of the five ways of handling applies; this is the first response. notice 二(四)3"""
-        at = self._begin("classify", at, actor, ("unit_officer",))
-        self._require_lead_unit("classify the appeal", actor)
-        if self._status in (Status.RECEIVED, Status.DISPATCHED):
-            raise NotSignedFor("classify the appeal")
-        self._require_status("classify", Status.SIGNED_FOR)
+        at = self._begin("classify", at, actor)
         chosen = checks.code("way", way, Way)
         expected = WAY_DETAILS[chosen]
         for field in details:
             if field not in expected:
                 raise UnexpectedField(field, f"the way {chosen.value} ({chosen.label})")
-        checked = self._classification_details(chosen, details)
+        checked = _classification_details(chosen, details)
         due = self._due[Deadline.FIRST_RESPONSE]
         facts = [self._record_fact("TicketClassified", {
             "way": chosen.value,
             "details": checked,
             "unit": actor.unit,
             "first_response_due": due,
-            "on_time": due is None or parse_time(due) >= at,
+            "on_time": deadlines.met_in_time(due, at),
         }, at, actor)]
         if chosen is Way.MUNICIPAL_POLICY:
             # notice 二(四)3: 属市直部门职责范围的,要及时研究、完善政策 — the policy service acts on it.
@@ -362,27 +317,8 @@ class Ticket(Aggregate):
             }, at, actor))
         return facts
 
-    def _classification_details(self, way: Way, details: dict) -> dict:
-        if way is Way.POLICY_AVAILABLE:
-            return {"policies": _policy_references(details.get("policies")),
-                    "guidance": checks.text("guidance", details.get("guidance"), NOTE_LIMIT)}
-        if way is Way.ESCALATE_UPWARD:
-            if details.get("level") is None:
-                raise FieldRequired("level", "provincial or national")
-            return {"level": checks.code("level", details["level"], UpperLevel).value,
-                    "report_reference": checks.text("report_reference", details.get("report_reference"), NOTE_LIMIT)}
-        if way is Way.MUNICIPAL_POLICY:
-            return {"policy_work": checks.text("policy_work", details.get("policy_work"), NOTE_LIMIT)}
-        if way is Way.COUNTY_COORDINATION:
-            return {"county_unit": checks.text("county_unit", details.get("county_unit"), CODE_LIMIT)}
-        return {"explanation": checks.text("explanation", details.get("explanation"), NOTE_LIMIT)}
-
     def note_progress(self, *, note: str, at: dt.datetime, actor: Actor) -> list[Fact]:
-        at = self._begin("note progress", at, actor, ("unit_officer", "office"))
-        if actor.role == "unit_officer" and actor.unit != self._lead_unit \
-                and actor.unit not in self._assisting_units:
-            raise UnitNotInvolved(actor.unit)
-        self._require_status("note progress on", *BEING_HANDLED)
+        at = self._begin("note_progress", at, actor)
         return [self._record_fact("ProgressNoted", {
             "note": checks.text("note", note, NOTE_LIMIT),
             "unit": actor.unit,
@@ -390,21 +326,16 @@ class Ticket(Aggregate):
 
     def follow_up_upper_level(self, *, note: str, at: dt.datetime, actor: Actor) -> list[Fact]:
         """做好沟通汇报,争取上级支持. notice 二(四)3"""
-        at = self._begin("follow up with the upper level", at, actor, ("unit_officer",))
-        self._require_lead_unit("follow up with the upper level", actor)
-        if self._status != Status.AWAITING_UPPER_LEVEL:
-            raise NotAwaitingUpperLevel()
+        at = self._begin("follow_up_upper_level", at, actor)
         return [self._record_fact("UpperLevelFollowedUp", {
             "note": checks.text("note", note, NOTE_LIMIT),
-            "level": self._classification["details"]["level"],
+            "level": self._upper_level,
         }, at, actor)]
 
     def request_extension(self, *, working_days: int, reason: str, at: dt.datetime,
                           actor: Actor) -> list[Fact]:
-        at = self._begin("request an extension", at, actor, ("unit_officer",))
-        self._require_lead_unit("request an extension", actor)
-        self._require_status("request an extension for", *BEING_HANDLED)
-        if self.pending_extension is not None:
+        at = self._begin("request_extension", at, actor)
+        if self._extension_days is not None:
             raise ExtensionAlreadyPending()
         low, high = EXTENSION_DAYS
         if isinstance(working_days, bool) or not isinstance(working_days, int) \
@@ -418,47 +349,38 @@ class Ticket(Aggregate):
         }, at, actor)]
 
     def grant_extension(self, *, at: dt.datetime, actor: Actor) -> list[Fact]:
-        at = self._begin("grant an extension", at, actor, ("office",))
-        if self.pending_extension is None:
+        at = self._begin("grant_extension", at, actor)
+        if self._extension_days is None:
             raise NoPendingExtension()
-        days = self.pending_extension["working_days"]
         previous_due = self._due[Deadline.RESOLUTION]
         return [self._record_fact("ExtensionGranted", {
-            "working_days": days,
+            "working_days": self._extension_days,
             "previous_due": previous_due,
-            "resolution_due": format_time(add_working_days(parse_time(previous_due), days)),
+            "resolution_due": deadlines.extended(previous_due, self._extension_days),
         }, at, actor)]
 
     def refuse_extension(self, *, reason: str, at: dt.datetime, actor: Actor) -> list[Fact]:
-        at = self._begin("refuse an extension", at, actor, ("office",))
-        if self.pending_extension is None:
+        at = self._begin("refuse_extension", at, actor)
+        if self._extension_days is None:
             raise NoPendingExtension()
         return [self._record_fact("ExtensionRefused", {
-            "working_days": self.pending_extension["working_days"],
+            "working_days": self._extension_days,
             "reason": checks.text("reason", reason, NOTE_LIMIT),
         }, at, actor)]
 
     def resolve(self, *, summary: str, at: dt.datetime, actor: Actor) -> list[Fact]:
-        at = self._begin("resolve", at, actor, ("unit_officer",))
-        self._require_lead_unit("resolve the appeal", actor)
-        if self._status in (Status.RECEIVED, Status.DISPATCHED):
-            raise NotSignedFor("resolve the appeal")
-        if self._status == Status.SIGNED_FOR:
-            raise NotClassified("resolve the appeal")
-        self._require_status("resolve", *CLASSIFIED)
+        at = self._begin("resolve", at, actor)
         due = self._due[Deadline.RESOLUTION]
         return [self._record_fact("TicketResolved", {
             "summary": checks.text("summary", summary, DESCRIPTION_LIMIT),
             "unit": actor.unit,
             "resolution_due": due,
-            "on_time": parse_time(due) >= at,
+            "on_time": deadlines.met_in_time(due, at),
         }, at, actor)]
 
     def rate(self, *, rating: str, comment: str = "", at: dt.datetime, actor: Actor) -> list[Fact]:
         """The enterprise's rating, or the office's follow-up call (回访). notice 二(五)2"""
-        at = self._begin("rate the appeal", at, actor, ("enterprise", "office"))
-        if self._status != Status.RESOLVED:
-            raise NotResolved()
+        at = self._begin("rate", at, actor)
         chosen = checks.code("rating", rating, Rating)
         via = RatedVia.ENTERPRISE if actor.role == "enterprise" else RatedVia.FOLLOW_UP_CALL
         facts = [self._record_fact("TicketRated", {
@@ -469,15 +391,14 @@ class Ticket(Aggregate):
         if chosen is Rating.UNSATISFIED:
             # 发回重办: an unsatisfied enterprise means the problem is not solved yet.
             facts.append(self._record_fact("TicketSentBack", {
-                "resolution_due": format_time(add_working_days(at, self._days("resolution"))),
+                "resolution_due": deadlines.resolution_due(at, self._step_days),
             }, at, actor))
         return facts
 
     def close_off(self, *, at: dt.datetime, actor: Actor) -> list[Fact]:
-        """销号. notice 二(四)2"""
-        at = self._begin("close off", at, actor, ("office",))
-        if self._status != Status.RATED or self._rating == Rating.UNSATISFIED:
-            raise NotRatedSatisfied()
+        """销号. notice 二(四)2 — rated is rated satisfied or basically satisfied: an unsatisfied
+        rating sends the appeal back at once (rate)."""
+        at = self._begin("close_off", at, actor)
         return [self._record_fact("TicketClosedOff", {
             "reason": CloseReason.RATED.value,
             "rating": self._rating,
@@ -485,9 +406,8 @@ class Ticket(Aggregate):
 
     def close_off_unrated(self, *, at: dt.datetime, actor: Actor,
                           policy: DeadlinePolicy = DEFAULT_POLICY) -> list[Fact]:
-        at = self._begin("close off an unrated appeal", at, actor, ("system",))
-        self._require_status("close off unrated", Status.RESOLVED)
-        wait_until = add_working_days(parse_time(self.resolved_at), policy.close_unrated_after)
+        at = self._begin("close_off_unrated", at, actor)
+        wait_until = deadlines.rating_wait_over(self.resolved_at, policy)
         if at <= wait_until:
             raise RatingPeriodNotOver(format_time(wait_until))
         return [self._record_fact("TicketClosedOff", {
@@ -496,23 +416,21 @@ class Ticket(Aggregate):
         }, at, actor)]
 
     def reopen(self, *, reason: str, at: dt.datetime, actor: Actor) -> list[Fact]:
-        at = self._begin("reopen", at, actor, ("office",), allow_closed=True)
-        if self._status != Status.CLOSED:
-            raise NotClosed()
+        at = self._begin("reopen", at, actor)
         return [self._record_fact("TicketReopened", {
             "reason": checks.text("reason", reason, NOTE_LIMIT),
-            "resolution_due": format_time(add_working_days(at, self._days("resolution"))),
+            "resolution_due": deadlines.resolution_due(at, self._step_days),
         }, at, actor)]
 
     def mark_overdue(self, *, at: dt.datetime, actor: Actor) -> list[Fact]:
         """Record each pending deadline that has passed, once per due time. notice 二(五)1"""
-        at = self._begin("mark deadlines missed", at, actor, ("system",))
+        at = self._begin("mark_overdue", at, actor)
         facts = []
         for kind in Deadline:
             due = self._due[kind]
             if due is None or self._met[kind] or (kind.value, due) in self._missed:
                 continue
-            if parse_time(due) < at:
+            if deadlines.passed(due, at):
                 facts.append(self._record_fact("TicketDeadlineMissed", {
                     "deadline": kind.value, "due": due}, at, actor))
         return facts
@@ -522,19 +440,15 @@ class Ticket(Aggregate):
     def when_TicketRaised(self, fact: Fact) -> None:
         p = fact.payload
         self.ledger_number = p["ledger_number"]
-        self.enterprise_name = p["enterprise_name"]
         self._uscc = p["uscc"]
         self.title = p["title"]
-        self.description = p["description"]
-        self.channel = p["channel"]
         self.category = p["category"]
         self.county = p["county"]
-        self.received_at = p["received_at"]
-        self.step_days = StepDays.from_dict(p["step_days"]).to_dict()
+        self._step_days = StepDays.from_dict(p["step_days"])
         self._status = Status.RECEIVED.value
 
     def when_DuplicateAppealLinked(self, fact: Fact) -> None:
-        self.duplicates.append({**fact.payload, "linked_at": format_time(fact.occurred_at)})
+        pass  # shown by the read model; the appeal's handling goes on unchanged
 
     def when_TicketDispatched(self, fact: Fact) -> None:
         self._hand_to(fact.payload)
@@ -547,9 +461,8 @@ class Ticket(Aggregate):
         self._status = Status.DISPATCHED.value
         self._lead_unit = payload["lead_unit"]
         self._assisting_units = list(payload["assisting_units"])
-        self.signed_for_at = None
-        self._classification = None
-        self.pending_extension = None
+        self._upper_level = None
+        self._extension_days = None
         self._set_due(Deadline.SIGN, payload["sign_due"])
         self._set_due(Deadline.FIRST_RESPONSE, None)
         self._set_due(Deadline.RESOLUTION, None)
@@ -560,18 +473,18 @@ class Ticket(Aggregate):
 
     def when_TicketSignedFor(self, fact: Fact) -> None:
         self._status = Status.SIGNED_FOR.value
-        self.signed_for_at = format_time(fact.occurred_at)
         self._met[Deadline.SIGN] = True
         self._set_due(Deadline.FIRST_RESPONSE, fact.payload["first_response_due"])
         self._set_due(Deadline.RESOLUTION, fact.payload["resolution_due"])
 
     def when_TicketUrged(self, fact: Fact) -> None:
-        self.urge_count += 1
+        pass  # shown by the read model (the urge count)
 
     def when_TicketClassified(self, fact: Fact) -> None:
         p = fact.payload
-        self._classification = {"way": p["way"], "details": dict(p["details"])}
         self._met[Deadline.FIRST_RESPONSE] = True
+        # Reported upward, it awaits the level it went to; follow-ups name that level.
+        self._upper_level = p["details"].get("level")
         if p["way"] == Way.ESCALATE_UPWARD:
             self._status = Status.AWAITING_UPPER_LEVEL.value
         else:
@@ -585,129 +498,46 @@ class Ticket(Aggregate):
         pass  # a signal to the policy service; the appeal itself is already classified
 
     def when_ProgressNoted(self, fact: Fact) -> None:
-        self.progress_notes.append({**fact.payload, "at": format_time(fact.occurred_at)})
+        pass  # shown by the read model
 
     def when_UpperLevelFollowedUp(self, fact: Fact) -> None:
-        self.upper_level_follow_ups.append({**fact.payload, "at": format_time(fact.occurred_at)})
+        pass  # shown by the read model
 
     def when_ExtensionRequested(self, fact: Fact) -> None:
-        self.pending_extension = {
-            "working_days": fact.payload["working_days"],
-            "reason": fact.payload["reason"],
-            "requested_at": format_time(fact.occurred_at),
-        }
+        self._extension_days = fact.payload["working_days"]
 
     def when_ExtensionGranted(self, fact: Fact) -> None:
-        self.extensions.append({**self.pending_extension, "granted": True,
-                                "resolution_due": fact.payload["resolution_due"]})
-        self.pending_extension = None
+        self._extension_days = None
         self._set_due(Deadline.RESOLUTION, fact.payload["resolution_due"])
 
     def when_ExtensionRefused(self, fact: Fact) -> None:
-        self.extensions.append({**self.pending_extension, "granted": False,
-                                "refusal_reason": fact.payload["reason"]})
-        self.pending_extension = None
+        self._extension_days = None
 
     def when_TicketResolved(self, fact: Fact) -> None:
         self._status = Status.RESOLVED.value
-        self.resolution_summary = fact.payload["summary"]
         self.resolved_at = format_time(fact.occurred_at)
         self._met[Deadline.RESOLUTION] = True
         # Resolving answers the matter: a request for more time is moot.
-        self.pending_extension = None
+        self._extension_days = None
 
     def when_TicketRated(self, fact: Fact) -> None:
         self._status = Status.RATED.value
         self._rating = fact.payload["rating"]
-        self.ratings.append({**fact.payload, "at": format_time(fact.occurred_at)})
 
     def when_TicketSentBack(self, fact: Fact) -> None:
         self._start_again(fact.payload["resolution_due"])
 
     def when_TicketReopened(self, fact: Fact) -> None:
-        self.closed_at = None
-        self.close_reason = None
         self._start_again(fact.payload["resolution_due"])
 
     def _start_again(self, resolution_due: str) -> None:
         self._status = Status.IN_PROGRESS.value
         self._rating = None
         self.resolved_at = None
-        self._reopen_count += 1
         self._set_due(Deadline.RESOLUTION, resolution_due)
 
     def when_TicketClosedOff(self, fact: Fact) -> None:
         self._status = Status.CLOSED.value
-        self.closed_at = format_time(fact.occurred_at)
-        self.close_reason = fact.payload["reason"]
 
     def when_TicketDeadlineMissed(self, fact: Fact) -> None:
         self._missed.add((fact.payload["deadline"], fact.payload["due"]))
-
-
-# -- who leads on what -----------------------------------------------------------------------
-
-ROUTING_TABLE_ID = "routing-table"
-ANY_COUNTY = "*"
-
-
-class RoutingTable(Aggregate):
-    """Which unit leads on an appeal of a category in a county (谁主管、谁负责). notice 二(四)2
-
-    A county-specific route wins over the category's city-wide route (county "*").
-    """
-
-    stream_type = "routing_table"
-
-    def __init__(self, stream_id: str = ROUTING_TABLE_ID):
-        super().__init__(stream_id)
-        self._routes: dict[tuple[str, str], str] = {}
-
-    def unit_for(self, category: str, county: str) -> str | None:
-        return self._routes.get((category, county)) or self._routes.get((category, ANY_COUNTY))
-
-    @property
-    def routes(self) -> list[dict]:
-        return [{"category": category, "county": county, "unit": unit}
-                for (category, county), unit in sorted(self._routes.items())]
-
-    def snapshot(self) -> dict:
-        return {"id": self.id, "version": self.version, "routes": self.routes}
-
-    def set_route(self, *, category: str, county: str, unit: str, at: dt.datetime,
-                  actor: Actor) -> list[Fact]:
-        """Set who leads; setting the route it already has records nothing."""
-        at = self._begin("set a route", at, actor)
-        chosen = checks.code("category", category, Category).value
-        where = checks.text("county", county, CODE_LIMIT)
-        lead = checks.text("unit", unit, CODE_LIMIT)
-        previous = self._routes.get((chosen, where))
-        if previous == lead:
-            return []
-        return [self._record("RouteSet", {
-            "category": chosen, "county": where, "unit": lead, "previous_unit": previous,
-        }, at=at, actor=actor.label)]
-
-    def remove_route(self, *, category: str, county: str, at: dt.datetime, actor: Actor) -> list[Fact]:
-        at = self._begin("remove a route", at, actor)
-        chosen = checks.code("category", category, Category).value
-        where = checks.text("county", county, CODE_LIMIT)
-        if (chosen, where) not in self._routes:
-            raise RouteNotFound(chosen, where)
-        return [self._record("RouteRemoved", {
-            "category": chosen, "county": where, "unit": self._routes[(chosen, where)],
-        }, at=at, actor=actor.label)]
-
-    def _begin(self, command: str, at, actor: Actor) -> dt.datetime:
-        at = checks.moment(at)
-        if actor.role != "office":
-            raise RoleNotAllowed(actor.role, command, ("office",))
-        return at
-
-    def when_RouteSet(self, fact: Fact) -> None:
-        p = fact.payload
-        self._routes[(p["category"], p["county"])] = p["unit"]
-
-    def when_RouteRemoved(self, fact: Fact) -> None:
-        p = fact.payload
-        self._routes.pop((p["category"], p["county"]), None)

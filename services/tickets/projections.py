@@ -1,8 +1,9 @@
 """The ledger's read model: a row per appeal, folded from its events in the same transaction as
 the command that appended them, and rebuildable from the log at any time.
 
-A row is the aggregate's own snapshot, so the read model cannot compute a state the aggregate
-would not.
+A row holds the appeal's view (`services.tickets.view`): the aggregate's own state, so the read
+model cannot compute a state the aggregate would not, and what is kept only for display. The
+row's `state` is that view as JSON, which `get_ticket` answers with.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import sqlalchemy as sa
 
 from kernel.envelope import Event
 from kernel.store import events as event_log, read_stream
-from services.tickets.domain import Status, Ticket
+from services.tickets.view import AppealView
+from services.tickets.vocabulary import Status
 
 metadata = sa.MetaData()
 ticket_rows = sa.Table(
@@ -44,18 +46,20 @@ ticket_units = sa.Table(
 )
 
 
-def _load(connection: sa.Connection, ticket_id: str) -> Ticket:
-    return Ticket.from_events(ticket_id, read_stream(connection, ticket_id))
+def appeal_view(connection: sa.Connection, ticket_id: str) -> dict | None:
+    """The appeal's view folded from its stream as this connection sees it (a command's own
+    events included, before they commit); None when there is no such appeal."""
+    events = read_stream(connection, ticket_id)
+    return AppealView.fold_events(ticket_id, events) if events else None
 
 
-def row_of(ticket: Ticket) -> dict:
-    state = ticket.snapshot()
+def row_of(state: dict) -> dict:
     missed = {tuple(pair) for pair in state["missed"]}
     # The next moment the deadline watch has something to record: a pending, not yet missed due.
     pending_dues = [due for kind, due in state["deadlines"].items()
                     if due and not state["deadlines_met"].get(kind) and (kind, due) not in missed]
     return {
-        "id": ticket.id, "ledger_number": state["ledger_number"], "uscc": state["uscc"],
+        "id": state["id"], "ledger_number": state["ledger_number"], "uscc": state["uscc"],
         "enterprise_name": state["enterprise_name"], "title": state["title"],
         "channel": state["channel"], "category": state["category"], "county": state["county"],
         "status": state["status"], "lead_unit": state["lead_unit"],
@@ -68,20 +72,23 @@ def row_of(ticket: Ticket) -> dict:
     }
 
 
-def _write(connection: sa.Connection, ticket: Ticket) -> None:
-    connection.execute(ticket_rows.delete().where(ticket_rows.c.id == ticket.id))
-    connection.execute(ticket_units.delete().where(ticket_units.c.ticket_id == ticket.id))
-    connection.execute(ticket_rows.insert().values(**row_of(ticket)))
-    units = {u for u in [ticket.lead_unit, *ticket.assisting_units] if u}
+def _write(connection: sa.Connection, ticket_id: str) -> None:
+    state = appeal_view(connection, ticket_id)
+    connection.execute(ticket_rows.delete().where(ticket_rows.c.id == ticket_id))
+    connection.execute(ticket_units.delete().where(ticket_units.c.ticket_id == ticket_id))
+    if state is None:
+        return
+    connection.execute(ticket_rows.insert().values(**row_of(state)))
+    units = {u for u in [state["lead_unit"], *state["assisting_units"]] if u}
     if units:
         connection.execute(ticket_units.insert(),
-                           [{"ticket_id": ticket.id, "unit": u} for u in sorted(units)])
+                           [{"ticket_id": ticket_id, "unit": u} for u in sorted(units)])
 
 
 def project(connection: sa.Connection, appended: Sequence[Event]) -> None:
     """The store's projector: refold every appeal the command touched."""
     for ticket_id in dict.fromkeys(e.stream_id for e in appended if e.stream_type == "ticket"):
-        _write(connection, _load(connection, ticket_id))
+        _write(connection, ticket_id)
 
 
 def rebuild(engine: sa.Engine) -> int:
@@ -94,6 +101,6 @@ def rebuild(engine: sa.Engine) -> int:
             .group_by(event_log.c.stream_id)).scalars().all()
         count = 0
         for ticket_id in ids:
-            _write(connection, _load(connection, ticket_id))
+            _write(connection, ticket_id)
             count += 1
     return count

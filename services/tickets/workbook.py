@@ -1,5 +1,6 @@
 """The ledger as the office keeps it on paper: an .xlsx workbook (诉求台账) with Chinese headers,
-Chinese labels for every code and times in Beijing time. Plain Python over appeal snapshots."""
+Chinese labels for every code and times in Beijing time. Plain Python over appeal views
+(`services.tickets.view`)."""
 from __future__ import annotations
 
 import io
@@ -40,7 +41,7 @@ def _way(state: dict) -> str | None:
     return _label(Way, classification["way"]) if classification else None
 
 
-# The ledger's columns as the office keeps them, each read from the appeal's snapshot.
+# The ledger's columns as the office keeps them, each read from the appeal's view.
 LEDGER_COLUMNS: tuple[tuple[str, Callable[[dict], str | None]], ...] = (
     ("台账编号", lambda s: s["ledger_number"]),
     ("企业名称", lambda s: s["enterprise_name"]),
@@ -82,7 +83,7 @@ def _write_row(sheet, row_number: int, values: list, widths: list[int]) -> None:
 
 
 def workbook(states: Iterable[dict]) -> bytes:
-    """The .xlsx bytes of the given appeal snapshots, one row each, in the order given."""
+    """The .xlsx bytes of the given appeal views, one row each, in the order given."""
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET_TITLE

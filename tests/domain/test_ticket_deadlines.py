@@ -70,3 +70,21 @@ def test_an_office_configures_days_per_category():
                    '{"speed": 1}', "not json"):
         with pytest.raises(ValueError, match="HUIQI_TICKET_DEADLINES"):
             policy_from_json(broken)
+
+
+def test_the_due_arithmetic_counts_working_days_from_an_instant():
+    from services.tickets import deadlines
+    days = deadlines.StepDays(sign=1, first_response=3, resolution=15)
+    friday = local(2026, 2, 13, 16)
+    assert deadlines.sign_due(friday, days) == end_of(2026, 2, 14)  # the make-up Saturday
+    assert deadlines.first_response_due(local(2026, 2, 14, 10), days) == end_of(2026, 2, 26)
+    assert deadlines.resolution_due(local(2026, 2, 14, 10), days) == end_of(2026, 3, 13)
+    # an extension counts on from the due it had, not from the day it is granted
+    assert deadlines.extended(end_of(2026, 3, 13), 2) == end_of(2026, 3, 17)
+    # resolved Friday 13 March: the enterprise may rate until the end of the fifth working day
+    wait = deadlines.rating_wait_over("2026-03-13T02:00:00.000000Z", deadlines.DeadlinePolicy())
+    assert wait == local(2026, 3, 20, 23, 59, 59, 999999)
+    due = end_of(2026, 2, 26)
+    assert deadlines.met_in_time(due, local(2026, 2, 26, 23)) and not deadlines.passed(due, local(2026, 2, 26, 23))
+    assert not deadlines.met_in_time(due, local(2026, 2, 27)) and deadlines.passed(due, local(2026, 2, 27))
+    assert deadlines.met_in_time(None, local(2026, 2, 27))
