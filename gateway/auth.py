@@ -4,15 +4,32 @@ services' rule."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import os
 
 import jwt
+from pydantic import BaseModel, Field
 
-from kernel.actor import Actor
+from kernel.actor import ROLES, Actor
 from kernel.errors import UNAUTHENTICATED, Refused
 
 DEVELOPMENT_SECRET = "huiqi-development-secret-not-for-production"
 ALGORITHM = "HS256"
+
+
+# The roles a token may carry, as a vocabulary of the wire. (kernel.actor.ROLES)
+Role = enum.StrEnum("Role", {code.upper(): code for code in ROLES})
+Role.__doc__ = "Who acts: " + ", ".join(f"{code} {label}" for code, label in ROLES.items())
+Role.__module__ = __name__
+
+
+class Caller(BaseModel):
+    """Who the bearer token says is calling."""
+
+    sub: str
+    role: Role
+    unit: str | None = Field(None, description="a unit officer's unit")
+    uscc: str | None = Field(None, description="an enterprise's credit code")
 
 
 def secret() -> str:
@@ -48,3 +65,8 @@ def authenticate(authorization: str | None) -> Actor:
         return Actor.from_dict(claims)
     except (KeyError, ValueError) as exc:
         raise unauthorized(f"the token's claims are incomplete: {exc}") from None
+
+
+def caller(request) -> dict:
+    """The identity of the request's bearer token, as the services take it."""
+    return authenticate(request.headers.get("Authorization")).to_dict()

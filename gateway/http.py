@@ -1,8 +1,16 @@
-"""Reading requests and writing responses: JSON in, JSON or problem+json out."""
+"""Reading requests and writing responses: JSON in, JSON or problem+json out.
+
+A body is read only if it is small and shallow enough to be one of the API's shapes: a
+megabyte-sized or deeply nested document is refused (400) before it is parsed, so no client can
+make the parser recurse or the gateway hold what no command takes.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import json
-from typing import Type, TypeVar
+import re
+from typing import Iterable, Type, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from werkzeug.wrappers import Response
@@ -11,40 +19,89 @@ from kernel.errors import INVALID, MALFORMED, Refused
 
 M = TypeVar("M", bound=BaseModel)
 
+MAX_BODY_BYTES = 1024 * 1024   # the largest command (a classification) is far below this
+MAX_DEPTH = 8                  # the API's bodies nest two levels
+# A JSON string (escapes included) or a bracket: what the depth scan needs to see.
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
 
 def json_response(status: int, body, headers: dict | None = None) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status=status,
                     mimetype="application/json", headers=headers)
 
 
+def _malformed(message: str) -> Refused:
+    return Refused("invalid_json", MALFORMED, message)
+
+
+def _depth(text: str, limit: int) -> int:
+    """How deep the document nests, counted up to `limit + 1`."""
+    depth = deepest = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        elif token in "]}":
+            depth -= 1
+    return deepest
+
+
 def read_json(request, empty_ok: bool = False) -> dict:
-    if not request.data:
+    length = request.content_length
+    if length is not None and length > MAX_BODY_BYTES:
+        raise _malformed(f"the request body is {length} bytes; at most {MAX_BODY_BYTES} are read")
+    data = request.get_data()
+    if not data:
         if empty_ok:
             return {}
-        raise Refused("invalid_json", MALFORMED, "the request body must be a JSON object")
+        raise _malformed("the request body must be a JSON object")
+    if len(data) > MAX_BODY_BYTES:
+        raise _malformed(f"the request body is over {MAX_BODY_BYTES} bytes")
+    text = data.decode("utf-8", errors="replace")
+    if _depth(text, MAX_DEPTH) > MAX_DEPTH:
+        raise _malformed(f"the request body nests deeper than {MAX_DEPTH} levels")
     try:
-        body = json.loads(request.get_data(as_text=True))
-    except ValueError as exc:
-        raise Refused("invalid_json", MALFORMED, f"the request body is not valid JSON: {exc}") from None
+        body = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise _malformed(f"the request body is not valid JSON: {exc}") from None
     if not isinstance(body, dict):
-        raise Refused("invalid_json", MALFORMED, "the request body must be a JSON object")
+        raise _malformed("the request body must be a JSON object")
+    if _SURROGATE_ESCAPE.search(text):
+        try:  # a lone surrogate (\ud800) is valid JSON but no text a store can keep
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise _malformed("the request body holds an unpaired surrogate escape") from None
     return body
 
 
 def parse(request, model: Type[M], empty_ok: bool = False) -> M:
-    return _validated(model, read_json(request, empty_ok))
+    return validated(model, read_json(request, empty_ok))
 
 
-def read_query(request, model: Type[M], only: set | None = None) -> M:
-    """Query parameters, checked like a body; a repeated parameter keeps its first value.
-    `only` picks the parameters this model reads when others are passed on elsewhere."""
-    args = request.args.to_dict()
-    if only is not None:
-        args = {k: v for k, v in args.items() if k in only}
-    return _validated(model, args)
+def read_query(request, model: Type[M]) -> M:
+    """Query parameters, checked like a body. A repeated parameter keeps its first value; a
+    blank one (`?status=`) is as if it were not given; one the model does not name is refused."""
+    given = {}
+    for name, value in request.args.items():
+        if name not in model.model_fields:
+            raise Refused("unknown_parameter", INVALID,
+                          f"{name} is not a query parameter here; the parameters are: "
+                          f"{', '.join(model.model_fields)}", field=name)
+        if value.strip():
+            given[name] = value
+    return validated(model, given)
 
 
-def _validated(model: Type[M], data: dict) -> M:
+def read_path(values: dict, model: Type[M]) -> M:
+    return validated(model, values)
+
+
+def validated(model: Type[M], data: dict) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -53,3 +110,20 @@ def _validated(model: Type[M], data: dict) -> M:
         first = errors[0]
         raise Refused("invalid_input", INVALID, f"{first['field']}: {first['message']}",
                       field=first["field"], errors=errors) from None
+
+
+def as_text(value) -> str:
+    """A checked query value as the services take it: text, as a query parameter carries it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def texts(model: BaseModel, names: Iterable[str]) -> dict[str, str]:
+    """The given values of `names`, as text."""
+    return {name: as_text(value) for name, value in
+            model.model_dump(include=set(names), exclude_none=True).items()}

@@ -1,92 +1,187 @@
-"""The OpenAPI document the gateway serves at /api/v1/openapi.json, built from the same pydantic
-models that validate requests, so the two cannot drift."""
+"""The OpenAPI document the gateway serves at /api/v1/openapi.json, built from the routes the
+gateway class mounts (`gateway.operations`) and the services' wire contracts that validate the
+requests, so the document, the checks and the services cannot drift.
+
+Every vocabulary is an `enum` component; every operation has an operationId, a tag, its path and
+query parameters, its 2xx answers with their schemas, and every error status its kinds of refusal
+map to (`kernel.entrypoints.HTTP_STATUS`), each a problem+json body.
+"""
 from __future__ import annotations
 
-from gateway import schemas
+import copy
+import functools
 
-PROBLEM = {"description": "problem details (RFC 9457)", "content": {
-    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-SECURED = [{"bearer": []}]
-TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}
-FILTERS = [{"name": name, "in": "query", "required": False, "schema": {"type": "string"},
-            "description": description} for name, description in [
-    ("status", "received, dispatched, signed_for, in_progress, awaiting_upper_level, resolved, "
-               "rated, closed"),
-    ("unit", "lead or assisting unit"), ("county", "county code"), ("category", "cost category"),
-    ("channel", "intake channel"), ("overdue", "true or false"),
-    ("received_from", "YYYY-MM-DD, office time"), ("received_to", "YYYY-MM-DD, office time"),
-    ("enterprise", "credit code or part of the name"), ("q", "words in the title")]]
-PAGING = [{"name": "cursor", "in": "query", "schema": {"type": "string"}},
-          {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 200}}]
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from gateway.operations import TAGS, Operation, operations_of
+from kernel import errors
+from kernel.entrypoints import HTTP_STATUS, PROBLEM_JSON
+
+REF = "#/components/schemas/{model}"
+WHAT_KIND_MEANS = {
+    errors.MALFORMED: "the body cannot be read: not JSON, not an object, too large or too deep",
+    errors.UNAUTHENTICATED: "no bearer token, or one that is not valid",
+    errors.FORBIDDEN: "the caller may not do this",
+    errors.NOT_FOUND: "no such thing",
+    errors.CONFLICT: "the thing's state does not allow it now (a broken rule: see title)",
+    errors.INVALID: "the input breaks a rule of shape or vocabulary: field names it",
+    errors.UNAVAILABLE: "a service behind the gateway is not answering; retry later",
+}
+PROBLEM = {
+    "type": "object",
+    "description": "Problem details (RFC 9457): title is the rule, field the input at fault",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string", "description": "the rule, a stable code"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string", "description": "what a clerk can act on"},
+        "field": {"type": "string", "description": "the input at fault"},
+        "errors": {"type": "array", "items": {
+            "type": "object", "required": ["field", "message"],
+            "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+}
 
 
-def _body(model) -> dict:
-    return {"required": True, "content": {"application/json": {
-        "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
+def _models(operations: list[Operation]) -> dict[tuple[type[BaseModel], str], None]:
+    found: dict[tuple[type[BaseModel], str], None] = {}
+    for operation in operations:
+        for model in (operation.body, operation.query, operation.path_model):
+            if model is not None:
+                found[(model, "validation")] = None
+        for answer in operation.answers:
+            if answer.model is not None:
+                found[(answer.model, "serialization")] = None
+    return found
 
 
-def _responses(ok: str, *problems: int) -> dict:
-    return {"200" if not ok.startswith("201") else "201": {"description": ok},
-            **{str(code): PROBLEM for code in (401, *problems)}}
+def _plain(schema: dict) -> dict:
+    """A parameter's schema: without the `null` a pydantic Optional adds, title or default."""
+    schema = copy.deepcopy(schema)
+    variants = schema.pop("anyOf", None)
+    if variants is not None:
+        kept = [v for v in variants if v.get("type") != "null"]
+        schema.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+    for key in ("title", "default"):
+        schema.pop(key, None)
+    return schema
 
 
-def _action_paths() -> dict:
-    return {f"/api/v1/tickets/{{ticket_id}}/{action}": {"post": {
-        "summary": f"{action} (a command on the appeal)", "security": SECURED,
-        "parameters": [TICKET_ID], "requestBody": _body(model),
-        "responses": _responses("the appeal after the command", 400, 403, 404, 409, 422)}}
-        for action, model in schemas.ACTIONS.items()}
+def _parameters(model: type[BaseModel] | None, where: str, schemas: dict) -> list[dict]:
+    if model is None:
+        return []
+    shape = schemas[model.__name__]
+    required = set(shape.get("required", ()))
+    parameters = []
+    for name, schema in shape["properties"].items():
+        parameter = {"name": name, "in": where, "required": where == "path" or name in required,
+                     "schema": _plain(schema)}
+        description = parameter["schema"].pop("description", None) or schema.get("description")
+        if description:
+            parameter["description"] = description
+        if where == "query" and name not in required:
+            parameter["allowEmptyValue"] = True  # a blank parameter is as if not given
+        parameters.append(parameter)
+    return parameters
 
 
-def document() -> dict:
-    models = {schemas.RaiseAppeal, schemas.Route, *schemas.ACTIONS.values()}
-    components = {m.__name__: m.model_json_schema(ref_template="#/components/schemas/{model}")
-                  for m in models}
-    components["Problem"] = {"type": "object", "properties": {
-        "type": {"type": "string"}, "title": {"type": "string", "description": "the rule"},
-        "status": {"type": "integer"}, "detail": {"type": "string"},
-        "field": {"type": "string"}, "errors": {"type": "array", "items": {"type": "object"}}}}
+def _content(media_type: str, schema: dict) -> dict:
+    return {media_type: {"schema": schema}}
+
+
+def _responses(operation: Operation) -> dict:
+    responses = {}
+    for answer in operation.answers:
+        schema = {"$ref": REF.format(model=answer.model.__name__)} if answer.model else answer.schema
+        response = {"description": answer.description,
+                    "content": _content(answer.media_type, schema)}
+        if answer.headers:
+            response["headers"] = {name: {"description": description,
+                                          "schema": {"type": "string"}}
+                                   for name, description in answer.headers}
+        responses[str(answer.status)] = response
+    for kind in operation.errors:
+        status = str(HTTP_STATUS[kind])
+        meaning = WHAT_KIND_MEANS[kind]
+        if status in responses:  # two kinds on one status: say both
+            responses[status]["description"] += f"; {meaning}"
+            continue
+        responses[status] = {"description": meaning, "content": _content(
+            PROBLEM_JSON, {"$ref": REF.format(model="Problem")})}
+        if kind == errors.UNAVAILABLE:
+            responses[status]["headers"] = {"Retry-After": {
+                "description": "seconds to wait", "schema": {"type": "string"}}}
+    return dict(sorted(responses.items()))
+
+
+def _operation(operation: Operation, schemas: dict) -> dict:
+    spelled = {
+        "operationId": operation.operation_id,
+        "tags": [operation.tag],
+        "summary": operation.summary,
+        "security": [{"bearer": []}] if operation.secured else [],
+        "responses": _responses(operation),
+    }
+    parameters = (_parameters(operation.path_model, "path", schemas)
+                  + _parameters(operation.query, "query", schemas))
+    if parameters:
+        spelled["parameters"] = parameters
+    if operation.body is not None:
+        spelled["requestBody"] = {"required": operation.body_required, "content": _content(
+            "application/json", {"$ref": REF.format(model=operation.body.__name__)})}
+    return spelled
+
+
+def _referenced(node, found: set) -> set:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            found.add(ref.rsplit("/", 1)[1])
+        for value in node.values():
+            _referenced(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _referenced(value, found)
+    return found
+
+
+@functools.lru_cache(maxsize=None)
+def document(service_cls) -> dict:
+    operations = operations_of(service_cls)
+    _, definitions = models_json_schema(list(_models(operations)), ref_template=REF)
+    schemas = {**definitions.get("$defs", {}), "Problem": PROBLEM}
+    paths: dict[str, dict] = {}
+    seen_ids: set[str] = set()
+    for operation in operations:
+        if operation.operation_id in seen_ids:
+            raise ValueError(f"operationId {operation.operation_id} is used twice")
+        seen_ids.add(operation.operation_id)
+        method = operation.method.lower()
+        if method in paths.setdefault(operation.path, {}):
+            raise ValueError(f"{operation.method} {operation.path} is documented twice")
+        paths[operation.path][method] = _operation(operation, schemas)
+    # Path and query models become parameters; keep only the schemas something refers to.
+    used = _referenced(paths, set())
+    while True:
+        more = _referenced([schemas[name] for name in used], set(used))
+        if more == used:
+            break
+        used = more
+    tags = sorted({operation.tag for operation in operations})
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Huiqi (惠企) gateway", "version": "1"},
-        "components": {"schemas": components, "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
-        "paths": {
-            "/api/v1/tickets": {
-                "post": {"summary": "Raise an appeal (诉求); a near-identical open one is linked",
-                         "security": SECURED, "requestBody": _body(schemas.RaiseAppeal),
-                         "responses": {**_responses("201 raised: id and ledger number", 400,
-                                                    403, 422),
-                                       "200": {"description": "linked to the open appeal"}}},
-                "get": {"summary": "The ledger (台账), filtered, newest first",
-                        "security": SECURED, "parameters": FILTERS + PAGING,
-                        "responses": _responses("a page of appeals and next_cursor", 422)}},
-            "/api/v1/tickets/export": {"get": {
-                "summary": "The ledger as .xlsx with Chinese headers", "security": SECURED,
-                "parameters": FILTERS, "responses": _responses("the workbook", 422)}},
-            "/api/v1/tickets/{ticket_id}": {"get": {
-                "summary": "An appeal's current state", "security": SECURED,
-                "parameters": [TICKET_ID], "responses": _responses("the appeal", 403, 404)}},
-            "/api/v1/tickets/{ticket_id}/history": {"get": {
-                "summary": "Every event of the appeal", "security": SECURED,
-                "parameters": [TICKET_ID], "responses": _responses("the events", 403, 404)}},
-            **_action_paths(),
-            "/api/v1/routes": {
-                "get": {"summary": "The routing table (category × county → unit)",
-                        "security": SECURED, "responses": _responses("the routes")},
-                "put": {"summary": "Set a route (the office)", "security": SECURED,
-                        "requestBody": _body(schemas.Route),
-                        "responses": _responses("the routes", 403, 422)},
-                "delete": {"summary": "Remove a route (the office)", "security": SECURED,
-                           "parameters": [{"name": n, "in": "query", "required": True,
-                                           "schema": {"type": "string"}}
-                                          for n in ("category", "county")],
-                           "responses": _responses("the routes", 403, 404, 422)}},
-            "/api/v1/audit/verify": {"get": {
-                "summary": "Verify the audit ledger's hash chain", "security": SECURED,
-                "responses": _responses("{ok, entries, head_hash} or first_bad_seq", 403)}},
-            "/api/v1/audit/entries": {"get": {
-                "summary": "Ledger entries after a seq, optionally of one stream",
-                "security": SECURED, "responses": _responses("the entries", 403, 422)}},
+        "info": {"title": "Huiqi (惠企) gateway", "version": "1",
+                 "description": "JSON under /api/v1 for front-end systems. Errors are "
+                                "application/problem+json whose title is the rule and field "
+                                "the input at fault."},
+        "tags": [{"name": tag, "description": TAGS.get(tag, "")} for tag in tags],
+        "paths": paths,
+        "components": {
+            "schemas": {name: schemas[name] for name in sorted(used)},
+            "securitySchemes": {"bearer": {
+                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "HS256 JWT with sub, role (see Role) and unit or uscc"}},
         },
     }

@@ -1,6 +1,6 @@
-"""Questions asked of the ledger's read model: open appeals of an enterprise, appeals with a
-deadline coming due or a rating awaited, filtered pages for the ledger view, and the ledger as a
-workbook (诉求台账).
+"""Questions asked of the ledger's read model: one appeal's view, open appeals of an enterprise
+(title and description, to tell a duplicate), appeals with a deadline coming due or a rating
+awaited, filtered pages for the ledger view, and the ledger as a workbook (诉求台账).
 
 The ledger view and the workbook share one query: the caller's filters, each checked here and
 refused by a named error naming it, narrowed further by what the actor may read
@@ -19,22 +19,30 @@ from typing import Callable, Mapping
 import sqlalchemy as sa
 
 from kernel.actor import Actor
-from kernel.clock import OFFICE_TIME, start_of_office_day
+from kernel.clock import start_of_office_day
 from kernel.envelope import format_time
 from kernel.errors import (
     FieldTooLong, InvalidCursor, InvalidFilterValue, LimitOutOfRange, UnknownCode, UnknownFilter,
 )
+from services.tickets import contract
 from services.tickets.access import scope_of
 
 from services.tickets.projections import ticket_rows, ticket_units
 from services.tickets.vocabulary import COUNTIES, Category, Channel, Status
 from services.tickets.workbook import workbook
 
-PAGE_SIZE = (1, 200)
-CURSOR_LIMIT = 400  # as the gateway's Page schema: a longer token was never handed out
+PAGE_SIZE = contract.PAGE_SIZE
+CURSOR_LIMIT = contract.CURSOR_LIMIT  # a longer token was never handed out
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")  # kernel.envelope.format_time
 TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def appeal(connection: sa.Connection, ticket_id: str) -> dict | None:
+    """The appeal's view as the read model holds it (`services.tickets.view`); None if unknown."""
+    state = connection.execute(
+        sa.select(ticket_rows.c.state).where(ticket_rows.c.id == ticket_id)).scalar_one_or_none()
+    return None if state is None else json.loads(state)
 
 
 def open_appeals_of(connection: sa.Connection, uscc: str) -> list[dict]:
@@ -86,7 +94,7 @@ def _involving(unit: str) -> sa.ColumnElement:
 
 
 def _unit(name: str, value: str) -> sa.ColumnElement:
-    return _involving(_bounded(name, value, 100))
+    return _involving(_bounded(name, value, contract.CODE_LIMIT))
 
 
 def _overdue(name: str, value: str) -> sa.ColumnElement:
@@ -117,7 +125,7 @@ def _received_to(name: str, value: str) -> sa.ColumnElement:
 
 
 def _enterprise(name: str, value: str) -> sa.ColumnElement:
-    value = _bounded(name, value, 200)
+    value = _bounded(name, value, contract.NAME_LIMIT)
     return sa.or_(ticket_rows.c.uscc == value.upper(),
                   ticket_rows.c.enterprise_name.icontains(value, autoescape=True))
 
@@ -125,10 +133,10 @@ def _enterprise(name: str, value: str) -> sa.ColumnElement:
 def _title_words(name: str, value: str) -> sa.ColumnElement:
     # Every word must appear, so "贷款 贴息" narrows rather than widens; % and _ are literal.
     return sa.and_(*(ticket_rows.c.title.icontains(word, autoescape=True)
-                     for word in _bounded(name, value, 200).split()))
+                     for word in _bounded(name, value, contract.NAME_LIMIT).split()))
 
 
-FILTERS: dict[str, Callable[[str, str], sa.ColumnElement]] = {
+_CLAUSES: dict[str, Callable[[str, str], sa.ColumnElement]] = {
     "status": _coded(ticket_rows.c.status, Status.codes()),
     "unit": _unit,
     "county": _coded(ticket_rows.c.county, list(COUNTIES)),
@@ -140,6 +148,8 @@ FILTERS: dict[str, Callable[[str, str], sa.ColumnElement]] = {
     "enterprise": _enterprise,
     "q": _title_words,
 }
+# The filters the wire contract names, each with its clause: a name without one fails at import.
+FILTERS = {name: _CLAUSES[name] for name in contract.FILTERS}
 
 
 def _given(filters: Mapping | None) -> dict[str, str]:

@@ -18,10 +18,11 @@ from kernel.dependencies import EventSourcing
 from kernel.envelope import Event, utc_now
 from kernel.errors import FieldRequired, Refused, UnknownCode
 from kernel.store import UnitOfWork
-from services.tickets import projections, queries
+from services.tickets import contract, projections, queries
 from services.tickets.access import check_may_read
 from services.tickets.deadlines import policy_from_json
-from services.tickets.domain import ROUTING_TABLE_ID, RoutingTable, Ticket, is_near_duplicate
+from services.tickets.domain import Ticket, is_near_duplicate
+from services.tickets.routing import ROUTING_TABLE_ID, RoutingTable
 from services.tickets.exceptions import RouteNotFound, TicketNotFound
 
 log = structlog.get_logger(__name__)
@@ -29,25 +30,12 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Read once at start: a service with a broken policy refuses to start rather than misjudge.
 POLICY = policy_from_json(os.environ.get("HUIQI_TICKET_DEADLINES"))
 
-# The commands on an appeal, as the HTTP API names them: aggregate method and accepted fields.
-ACTIONS = {
-    "dispatch": ("dispatch", {"lead_unit", "assisting_units"}),
-    "redispatch": ("redispatch", {"lead_unit", "assisting_units", "reason"}),
-    "sign-for": ("sign_for", set()),
-    "urge": ("urge", {"message"}),
-    "classify": ("classify", {"way", "policies", "guidance", "level", "report_reference",
-                              "policy_work", "county_unit", "explanation"}),
-    "progress": ("note_progress", {"note"}),
-    "follow-up-upper-level": ("follow_up_upper_level", {"note"}),
-    "request-extension": ("request_extension", {"working_days", "reason"}),
-    "grant-extension": ("grant_extension", set()),
-    "refuse-extension": ("refuse_extension", {"reason"}),
-    "resolve": ("resolve", {"summary"}),
-    "rate": ("rate", {"rating", "comment"}),
-    "close-off": ("close_off", set()),
-    "reopen": ("reopen", {"reason"}),
-}
-RAISE_FIELDS = {"enterprise_name", "uscc", "title", "description", "channel", "category", "county"}
+# The commands on an appeal, as the HTTP API names them: aggregate method and accepted fields,
+# from the wire contract the gateway declares too.
+ACTIONS = {name: (action.method, action.fields) for name, action in contract.ACTIONS.items()}
+RAISE_FIELDS = set(contract.RaiseAppeal.model_fields)
+ROUTE_FIELDS = set(contract.Route.model_fields)
+ROUTE_PLACE_FIELDS = set(contract.RoutePlace.model_fields)
 
 
 def ledger_number(uow: UnitOfWork, at) -> str:
@@ -121,7 +109,8 @@ class TicketsService(EventSourcedService):
                 arguments["lead_unit"] = self._routed_unit(uow, ticket)
             getattr(ticket, method)(at=utc_now(), actor=who, **arguments)
             uow.save(ticket)
-            return ticket.snapshot()
+            # The appeal as GET answers it, folded with the facts just appended.
+            return projections.appeal_view(uow.connection, ticket.id)
 
         return self.store.execute(action if action in ACTIONS else "unknown", decide)
 
@@ -138,9 +127,11 @@ class TicketsService(EventSourcedService):
         who = Actor.from_dict(actor)
 
         def read(uow: UnitOfWork) -> dict:
-            snapshot = load_ticket(uow, ticket_id).snapshot()
-            check_may_read(who, snapshot)
-            return snapshot
+            view = queries.appeal(uow.connection, ticket_id)
+            if view is None:
+                raise TicketNotFound(ticket_id)
+            check_may_read(who, view)
+            return view
 
         return self.store.query("get_ticket", read)
 
@@ -174,11 +165,11 @@ class TicketsService(EventSourcedService):
     @rpc
     def set_route(self, actor: dict, fields: dict) -> dict:
         """The office edits the routing table (谁主管、谁负责)."""
-        return self._edit_routes(actor, fields, {"category", "county", "unit"}, "set_route")
+        return self._edit_routes(actor, fields, ROUTE_FIELDS, "set_route")
 
     @rpc
     def remove_route(self, actor: dict, fields: dict) -> dict:
-        return self._edit_routes(actor, fields, {"category", "county"}, "remove_route")
+        return self._edit_routes(actor, fields, ROUTE_PLACE_FIELDS, "remove_route")
 
     def _edit_routes(self, actor: dict, fields: dict, required: set, command: str) -> dict:
         who = Actor.from_dict(actor)

@@ -20,6 +20,7 @@ from kernel.store import EventStore
 from kernel import errors
 from services.tickets import projections, queries
 from services.tickets.domain import COUNTIES, Category, Channel, Rating, Status, Ticket, Way
+from services.tickets.view import AppealView
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TICKETS_MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "tickets" / "migrations"
@@ -143,7 +144,7 @@ def ledger(request, tmp_path_factory):
     migrate(engine, TICKETS_MIGRATIONS)
     store = EventStore(engine, projectors=[projections.project])
     ids = [live_one(store, i) for i in range(36)]
-    snapshots = [Ticket.from_events(t, store.read_stream(t)).snapshot() for t in ids]
+    snapshots = [AppealView.fold_events(t, store.read_stream(t)) for t in ids]
     yield engine, snapshots
     engine.dispose()
     if admin is not None:

@@ -1,0 +1,114 @@
+"""The gateway's route table. A handler is mounted with a `Routes` decorator, which records what
+the OpenAPI document says of it: method, path, operationId, tag, summary, the models of its path,
+query and body, its 2xx answers and the kinds of refusal it may give. `gateway.openapi` builds the
+document from what the service class has mounted, so the two cannot drift.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from pydantic import BaseModel
+
+from kernel import errors
+from kernel.entrypoints import http
+
+API = "/api/v1"
+JSON = "application/json"
+TAGS: dict[str, str] = {}   # tag -> what its part of the API is for
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """A 2xx answer: its status, what it means, and its body (a model, or a schema and media
+    type for what is not JSON)."""
+
+    status: int
+    description: str
+    model: type[BaseModel] | None = None
+    media_type: str = JSON
+    schema: dict | None = None
+    headers: tuple[tuple[str, str], ...] = ()   # (name, description)
+
+
+@dataclasses.dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str                                   # OpenAPI spelling: /api/v1/tickets/{ticket_id}
+    operation_id: str
+    tag: str
+    summary: str
+    answers: tuple[Answer, ...]
+    body: type[BaseModel] | None = None
+    body_required: bool = True
+    query: type[BaseModel] | None = None
+    path_model: type[BaseModel] | None = None
+    errors: tuple[str, ...] = ()                # kinds of refusal, see kernel.errors.KINDS
+    secured: bool = True
+
+
+class Routes:
+    """The routes of one part of the API (a service's, or the gateway's own), under one tag.
+
+    Kinds of refusal that follow from the route's shape are added to what it declares: a bearer
+    token (unauthenticated), a body (malformed, invalid), path or query parameters (invalid), and
+    a service behind it (unavailable).
+    """
+
+    def __init__(self, tag: str, description: str, *, prefix: str = API,
+                 calls_service: bool = True):
+        self.tag = tag
+        self.description = description
+        TAGS[tag] = description
+        self.prefix = prefix
+        self.calls_service = calls_service
+
+    def operation(self, method: str, path: str, operation_id: str, summary: str, *,
+                  answers, body=None, query=None, path_model=None, errors_: tuple = (),
+                  secured: bool = True, body_required: bool | None = None) -> Operation:
+        kinds = list(errors_)
+        if secured:
+            kinds.append(errors.UNAUTHENTICATED)
+        if body is not None:
+            kinds += [errors.MALFORMED, errors.INVALID]
+        if query is not None or path_model is not None:
+            kinds.append(errors.INVALID)
+        if self.calls_service:
+            kinds.append(errors.UNAVAILABLE)
+        if body is not None and body_required is None:
+            body_required = any(f.is_required() for f in body.model_fields.values())
+        return Operation(
+            method=method.upper(), path=self.prefix + path,
+            operation_id=operation_id, tag=self.tag, summary=summary,
+            answers=tuple(answers) if isinstance(answers, (tuple, list)) else (answers,),
+            body=body, body_required=bool(body_required), query=query, path_model=path_model,
+            errors=tuple(sorted(set(kinds), key=errors.KINDS.index)), secured=secured)
+
+    def __call__(self, method: str, path: str, operation_id: str, summary: str, **options):
+        """Mount the handler at `method path` and document it as one operation."""
+        operation = self.operation(method, path, operation_id, summary, **options)
+        return mount(operation.method, operation.path, operation)
+
+
+def mount(method: str, path: str, *operations: Operation):
+    """Mount a handler at `method path` (`{name}` for a path parameter) documented as
+    `operations` (more than one when one handler serves several documented paths)."""
+    def decorate(fn):
+        fn.operations = getattr(fn, "operations", ()) + operations
+        return http(method, werkzeug_rule(path))(fn)
+    return decorate
+
+
+def werkzeug_rule(path: str) -> str:
+    return re.sub(r"\{(\w+)\}", r"<string:\1>", path)
+
+
+def operations_of(service_cls) -> list[Operation]:
+    """Every operation the service class mounts, in the order its handlers are defined."""
+    found: list[Operation] = []
+    for klass in reversed(service_cls.__mro__):
+        for value in vars(klass).values():
+            for operation in getattr(value, "operations", ()):
+                if operation not in found:
+                    found.append(operation)
+    return found
