@@ -12,7 +12,7 @@ errors     every kernel error: kinds of refusal, broken rules, the generic input
 checks     the input checks every aggregate shares (text, codes, moments, credit codes)
 vocabulary coded vocabularies with Chinese labels
 clock      the office's time zone and its days
-entrypoints   HTTP with correlation ids and problem+json (kinds → statuses); the all-events handler
+entrypoints   HTTP with correlation ids and problem+json (kinds → statuses)
 dependencies  the event store with its relay, log context, reactions, timed RPC
 base_service  what every event-sourced service answers: its log, parked reactions, metrics, health
 workdays   the Chinese working-day calendar deadlines run on

@@ -66,10 +66,7 @@ def migrate(engine: sa.Engine, *service_migrations: Path) -> None:
     """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    # One directory named twice (by the service class and by its registry entry) is read once,
-    # rather than Alembic warning of every revision file it loads twice.
-    locations = list(dict.fromkeys(
-        Path(p).resolve() for p in [MIGRATIONS / "versions", *service_migrations]))
+    locations = [MIGRATIONS / "versions", *service_migrations]
     config.set_main_option("version_locations", " ".join(str(p) for p in locations))
     config.set_main_option("path_separator", "space")
     with engine.begin() as connection:

@@ -119,8 +119,7 @@ class Commands:
 class EventSourcing(DependencyProvider):
     """The service's event store: migrated on start, its committed events relayed to RabbitMQ."""
 
-    def __init__(self, migrations: Path | None = None, projectors: Sequence[Projector] = ()):
-        self.migrations = [migrations] if migrations else []
+    def __init__(self, projectors: Sequence[Projector] = ()):
         self.projectors = list(projectors)
 
     def setup(self):
@@ -129,7 +128,8 @@ class EventSourcing(DependencyProvider):
         url = config.get("DATABASE_URL") or settings.database_url(service)
         self.engine = make_engine(url)
         # The service's registry entry names its migrations; `huiqi serve` passes them in config.
-        migrate(self.engine, *self.migrations, *map(Path, config.get("MIGRATIONS", ())))
+        own = config.get("MIGRATIONS", {}).get(service)
+        migrate(self.engine, *([Path(own)] if own else []))
         self.store = EventStore(self.engine, self.projectors)
         self.store.on_commit(self._committed)
         self.relay_enabled = config.get("RELAY_ENABLED", True)

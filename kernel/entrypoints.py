@@ -1,5 +1,5 @@
-"""nameko entrypoints of the kernel: HTTP that carries the correlation id and answers errors as
-problem+json, and an event handler that takes every event a service publishes."""
+"""nameko's HTTP entrypoint as the kernel uses it: carrying the correlation id, and answering every
+error as problem+json, a refusal's kind mapped to its status in one table."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,6 @@ import time
 import uuid
 
 import structlog
-from nameko.events import EventHandler
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
@@ -106,23 +105,3 @@ class HttpEntrypoint(HttpRequestHandler):
 
 
 http = HttpEntrypoint.decorator
-
-
-class AllEventsHandler(EventHandler):
-    """Every event of `source_service`, whatever its type: the queue binds with `#`.
-
-    Binding by pattern, not by a kept list of types, means a new event type reaches the
-    consumer without a change here.
-    """
-
-    def __init__(self, source_service: str, **kwargs):
-        super().__init__(source_service, "#", **kwargs)
-
-    def setup(self):
-        super().setup()
-        # A readable queue name; the binding (routing key '#') is what matters.
-        self.queue.name = (f"evt-{self.source_service}-all--"
-                           f"{self.container.service_name}.{self.method_name}")
-
-
-all_events_of = AllEventsHandler.decorator

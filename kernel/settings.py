@@ -66,15 +66,15 @@ def deadline_watch_interval() -> float:
 
 def nameko_config(entry: "ServiceEntry") -> dict:
     """The nameko configuration of one service, from its registry entry and the environment."""
-    migrations = entry.migrations_path
     return {
         "AMQP_URI": amqp_uri(),
         "WEB_SERVER_ADDRESS": f"{bind_host()}:{port(entry.name, entry.port)}",
         # Workers per service; nameko's default of 10 queues HTTP under modest load.
         "max_workers": int(os.environ.get("HUIQI_MAX_WORKERS", "20")),
         "DATABASE_URL": database_url(entry.name) if entry.event_store else None,
-        # The service's own Alembic revisions, applied by its EventSourcing dependency on start.
-        "MIGRATIONS": [str(migrations)] if migrations else [],
+        # The service's own Alembic revisions, applied by its EventSourcing dependency on start,
+        # keyed by service so that one mapping can serve every service of a process (tests).
+        "MIGRATIONS": {entry.name: str(entry.migrations_path)} if entry.migrations else {},
         "RELAY_INTERVAL": float(os.environ.get("HUIQI_RELAY_INTERVAL", "1.0")),
         "RPC_TIMEOUT": float(os.environ.get("HUIQI_RPC_TIMEOUT", "30")),
     }

@@ -1,7 +1,6 @@
 """The audit service: every event of every service, appended to the hash-chained ledger."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from nameko.rpc import rpc
 
@@ -17,7 +16,6 @@ from services.audit import contract, ledger
 from services.registry import EVENT_SOURCES
 
 AUDITORS = {"office", "supervisor"}
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def may_audit(actor: Actor) -> None:
@@ -34,7 +32,7 @@ def record(uow: UnitOfWork, event: Event) -> None:
 class AuditService(EventSourcedService):
     name = "audit"
 
-    store = EventSourcing(migrations=MIGRATIONS)
+    store = EventSourcing()
     # Every event of every service, its own included: the reaction machinery keeps the ledger
     # in each source's order, once per event, and fills gaps from the sources' logs.
     reactions = Reactions("ledger", {source: {ALL: record} for source in EVENT_SOURCES})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import uuid
-from pathlib import Path
 
 import structlog
 from nameko.rpc import rpc
@@ -26,7 +25,6 @@ from services.tickets.routing import ROUTING_TABLE_ID, RoutingTable
 from services.tickets.exceptions import RouteNotFound, TicketNotFound
 
 log = structlog.get_logger(__name__)
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Read once at start: a service with a broken policy refuses to start rather than misjudge.
 POLICY = policy_from_json(os.environ.get("HUIQI_TICKET_DEADLINES"))
 
@@ -54,7 +52,7 @@ def load_ticket(uow: UnitOfWork, ticket_id: str) -> Ticket:
 class TicketsService(EventSourcedService):
     name = "tickets"
 
-    store = EventSourcing(migrations=MIGRATIONS, projectors=[projections.project])
+    store = EventSourcing(projectors=[projections.project])
 
     @rpc
     def raise_appeal(self, actor: dict, fields: dict) -> dict:

@@ -10,7 +10,7 @@ from kernel.database import is_sqlite, make_engine, migrate
 from kernel.envelope import Event, format_time
 from services.audit import ledger
 from services.audit.chain import GENESIS, entry_hash
-from services.audit.service import MIGRATIONS
+from services.registry import SERVICES
 
 AT = dt.datetime(2026, 5, 6, 8, 0, tzinfo=dt.timezone.utc)
 
@@ -25,7 +25,7 @@ def event(n: int) -> Event:
 @pytest.fixture
 def ledger_engine(db_url):
     engine = make_engine(db_url)
-    migrate(engine, MIGRATIONS)
+    migrate(engine, SERVICES["audit"].migrations_path)
     with engine.begin() as connection:
         for n in range(1, 6):
             ledger.append(connection, "tickets", n, event(n))

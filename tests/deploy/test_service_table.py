@@ -7,13 +7,11 @@ import subprocess
 import sys
 
 import pytest
-import sqlalchemy as sa
 
 from huiqi import stack
 from huiqi.__main__ import main
 from kernel import settings
 from kernel.base_service import EventSourcedService
-from kernel.database import make_engine, migrate
 from kernel.registry import Registry, ServiceEntry
 from services.registry import EVENT_SOURCES, SERVICES
 
@@ -59,21 +57,11 @@ def test_only_services_with_a_store_get_a_database_and_migrations(monkeypatch, t
     monkeypatch.setenv("HUIQI_VAR_DIR", str(tmp_path))
     tickets = settings.nameko_config(SERVICES["tickets"])
     assert tickets["DATABASE_URL"] == f"sqlite:///{tmp_path / 'tickets.db'}"
-    assert tickets["MIGRATIONS"] == [str(settings.ROOT / "services/tickets/migrations")]
+    assert tickets["MIGRATIONS"] == {"tickets": str(settings.ROOT / "services/tickets/migrations")}
     gateway = settings.nameko_config(SERVICES["gateway"])
     assert gateway["DATABASE_URL"] is None
-    assert gateway["MIGRATIONS"] == []
+    assert gateway["MIGRATIONS"] == {}
 
-
-def test_a_directory_named_twice_is_migrated_once(tmp_path):
-    # The tickets class names its migrations and so does its entry; both reach `migrate`.
-    engine = make_engine(f"sqlite:///{tmp_path / 'twice.db'}")
-    try:
-        directory = SERVICES["tickets"].migrations_path
-        migrate(engine, directory, directory)
-        assert "ticket_rows" in sa.inspect(engine).get_table_names()
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.parametrize("command, choices", [
