@@ -97,6 +97,12 @@ class Registry:
         return tuple(entry.name for entry in self.entries if entry.event_store)
 
     @property
+    def migrations(self) -> dict[str, str]:
+        """Each service's own migrations directory, by name: the `MIGRATIONS` of its config."""
+        return {entry.name: str(entry.migrations_path) for entry in self.entries
+                if entry.migrations}
+
+    @property
     def rebuildable(self) -> tuple[str, ...]:
         """The services whose read models `huiqi rebuild-projections` can refold."""
         return tuple(entry.name for entry in self.entries if entry.projections)

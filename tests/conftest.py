@@ -125,9 +125,9 @@ def service_config(amqp_uri):
     def make(database_url: str | None = None, **overrides) -> dict:
         from services.registry import SERVICES
         # Each service's migrations as the registry names them: its store applies its own.
-        migrations = {e.name: str(e.migrations_path) for e in SERVICES if e.migrations}
         return {"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{find_free_port()}",
-                "DATABASE_URL": database_url, "RELAY_INTERVAL": 0.2, "MIGRATIONS": migrations,
+                "DATABASE_URL": database_url, "RELAY_INTERVAL": 0.2,
+                "MIGRATIONS": SERVICES.migrations,
                 **overrides}
     return make
 

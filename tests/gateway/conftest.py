@@ -13,6 +13,7 @@ from nameko.testing.utils import find_free_port
 from gateway.auth import mint
 from gateway.service import Gateway
 from services.audit.service import AuditService
+from services.registry import SERVICES
 from services.tickets.service import TicketsService
 
 AMQP_BASE = "amqp://guest:guest@127.0.0.1:5672"
@@ -59,7 +60,7 @@ def live_gateway(tmp_path_factory):
         for cls in (TicketsService, AuditService, Gateway):
             config = {"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{find_free_port()}",
                       "DATABASE_URL": f"sqlite:///{var / cls.name}.db", "RELAY_INTERVAL": 0.2,
-                      "RPC_TIMEOUT": 20}
+                      "RPC_TIMEOUT": 20, "MIGRATIONS": SERVICES.migrations}
             container = ServiceContainer(cls, config)
             container.start()
             containers.append(container)
