@@ -6,7 +6,6 @@ import json
 
 import sqlalchemy as sa
 import structlog
-from nameko.rpc import rpc
 
 from kernel import metrics
 from kernel.actor import Actor
@@ -14,6 +13,7 @@ from kernel.dependencies import LogContext, ReactionAdmin
 from kernel.entrypoints import http
 from kernel.errors import DomainError, Forbidden, Refused
 from kernel.relay import message_for
+from kernel.rpc import rpc
 
 log = structlog.get_logger(__name__)
 

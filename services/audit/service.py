@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 
-from nameko.rpc import rpc
-
 from kernel import metrics
 from kernel.actor import Actor
 from kernel.base_service import EventSourcedService
@@ -11,6 +9,7 @@ from kernel.dependencies import EventSourcing, Reactions
 from kernel.envelope import Event
 from kernel.errors import FORBIDDEN, Refused
 from kernel.reactions import ALL
+from kernel.rpc import rpc
 from kernel.store import UnitOfWork
 from services.audit import contract, ledger
 from services.registry import EVENT_SOURCES

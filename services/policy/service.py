@@ -4,11 +4,12 @@ So far it opens a policy-work item for each appeal the tickets service classifie
 municipal department's remit (`PolicyWorkRequested`), and lists them; the policy commands arrive
 with the policy issue.
 """
-from nameko.rpc import rpc
+from __future__ import annotations
 
 from kernel.actor import Actor
 from kernel.base_service import EventSourcedService
 from kernel.dependencies import EventSourcing, Reactions
+from kernel.rpc import rpc
 from services.policy import queries
 from services.policy.reactions import open_policy_work
 

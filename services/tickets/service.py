@@ -6,7 +6,6 @@ import os
 import uuid
 
 import structlog
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from kernel import checks, settings
@@ -16,6 +15,7 @@ from kernel.clock import OFFICE_TIME
 from kernel.dependencies import EventSourcing
 from kernel.envelope import Event, utc_now
 from kernel.errors import FieldRequired, Refused, UnknownCode
+from kernel.rpc import rpc
 from kernel.store import UnitOfWork
 from services.tickets import contract, projections, queries
 from services.tickets.access import check_may_read
