@@ -56,6 +56,25 @@ def amqp_uri():
         yield uri
 
 
+@pytest.fixture
+def broker_proxy(amqp_uri):
+    """The test's private vhost behind a proxy it can cut (`tests/cuttable.py`): a broker outage
+    that no other test, run or stack ever sees. Yields the proxy; `proxy.amqp_uri` goes through
+    it."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from cuttable import CuttableProxy
+
+    parts = urlsplit(amqp_uri)
+    proxy = CuttableProxy(parts.hostname, parts.port or 5672)
+    credentials = parts.netloc.rpartition("@")[0]
+    proxy.amqp_uri = urlunsplit(parts._replace(netloc=f"{credentials}@127.0.0.1:{proxy.port}"))
+    try:
+        yield proxy
+    finally:
+        proxy.close()
+
+
 @pytest.fixture(scope="session")
 def stack_amqp_uri():
     with private_vhost() as uri:
