@@ -1,25 +1,27 @@
-"""Bearer tokens: HS256 JWTs with claims `sub`, `role` and `unit` (a unit's id) or `uscc` (an
-enterprise's credit code). The gateway only establishes who is calling; what they may do is the
-services' rule."""
+"""Bearer tokens at the gateway: HS256 JWTs with claims `sub`, `role` and `unit` (a unit's id) or
+`uscc` (an enterprise's credit code), checked for issuer, audience and a bounded lifetime
+(`kernel.identity`). A verified caller reaches the services as a short-lived assertion the gateway
+signs with the internal secret; the services verify it themselves. The gateway only establishes
+who is calling; what they may do is the services' rule."""
 from __future__ import annotations
 
-import datetime as dt
 import enum
-import os
 
-import jwt
 from pydantic import BaseModel, Field
 
+from kernel import identity
 from kernel.actor import ROLES, Actor
 from kernel.errors import UNAUTHENTICATED, Refused
 
-DEVELOPMENT_SECRET = "huiqi-development-secret-not-for-production"
-ALGORITHM = "HS256"
+DEVELOPMENT_SECRET = identity.DEVELOPMENT_SECRETS[identity.JWT_SECRET]
+ALGORITHM = identity.ALGORITHM
 
 
-# The roles a token may carry, as a vocabulary of the wire. (kernel.actor.ROLES)
-Role = enum.StrEnum("Role", {code.upper(): code for code in ROLES})
-Role.__doc__ = "Who acts: " + ", ".join(f"{code} {label}" for code, label in ROLES.items())
+# The roles a token may carry, as a vocabulary of the wire: the stack's own (`system`) is not one.
+Role = enum.StrEnum("Role", {code.upper(): code for code in ROLES
+                             if code not in identity.INTERNAL_ROLES})
+Role.__doc__ = "Who acts: " + ", ".join(f"{code} {label}" for code, label in ROLES.items()
+                                        if code not in identity.INTERNAL_ROLES)
 Role.__module__ = __name__
 
 
@@ -32,16 +34,12 @@ class Caller(BaseModel):
     uscc: str | None = Field(None, description="an enterprise's credit code")
 
 
-def secret() -> str:
-    return os.environ.get("HUIQI_JWT_SECRET", DEVELOPMENT_SECRET)
-
-
 def mint(sub: str, role: str, *, unit: str | None = None, uscc: str | None = None,
          hours: float = 12) -> str:
-    actor = Actor(sub=sub, role=role, unit=unit, uscc=uscc)  # refuses an incomplete identity
-    now = dt.datetime.now(dt.timezone.utc)
-    claims = {**actor.to_dict(), "iat": now, "exp": now + dt.timedelta(hours=hours)}
-    return jwt.encode(claims, secret(), algorithm=ALGORITHM)
+    """A bearer token signed with HUIQI_JWT_SECRET (`huiqi token`); refuses an incomplete
+    identity, an internal role and a lifetime over a day (ValueError)."""
+    actor = Actor(sub=sub, role=role, unit=unit, uscc=uscc)
+    return identity.mint_token(actor, hours=hours)
 
 
 def unauthorized(message: str) -> Refused:
@@ -54,19 +52,21 @@ def authenticate(authorization: str | None) -> Actor:
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise unauthorized("the Authorization header must be 'Bearer <token>'")
-    try:
-        claims = jwt.decode(token.strip(), secret(), algorithms=[ALGORITHM],
-                            options={"require": ["sub", "role", "exp"]})
-    except jwt.ExpiredSignatureError:
-        raise unauthorized("the token has expired; obtain a new one") from None
-    except jwt.InvalidTokenError as exc:
-        raise unauthorized(f"the token is not valid: {exc}") from None
-    try:
-        return Actor.from_dict(claims)
-    except (KeyError, ValueError) as exc:
-        raise unauthorized(f"the token's claims are incomplete: {exc}") from None
+    return identity.verify_token(token.strip())
 
 
-def caller(request) -> dict:
-    """The identity of the request's bearer token, as the services take it."""
+def identify(request) -> dict:
+    """The identity of the request's bearer token (what `GET /me` answers)."""
     return authenticate(request.headers.get("Authorization")).to_dict()
+
+
+def caller(request) -> str:
+    """The request's verified caller as the services take it: an assertion the gateway signs,
+    good for a minute, passed as the first argument of every RPC."""
+    return identity.gateway_assertion(authenticate(request.headers.get("Authorization")))
+
+
+def check_secrets() -> list[str]:
+    """Raise `identity.MissingSecret` unless the gateway has both its secrets (or runs in
+    development mode); answers the warnings to log."""
+    return identity.check_secrets(identity.JWT_SECRET, identity.INTERNAL_SECRET)

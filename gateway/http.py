@@ -1,8 +1,9 @@
 """Reading requests and writing responses: JSON in, JSON or problem+json out.
 
-A body is read only if it is small and shallow enough to be one of the API's shapes: a
-megabyte-sized or deeply nested document is refused (400) before it is parsed, so no client can
-make the parser recurse or the gateway hold what no command takes.
+A body is read only if it is small and shallow enough to be one of the API's shapes: one over a
+megabyte is refused (413) by its Content-Length before any of it is read, or, sent without one,
+as soon as more than a megabyte has arrived; a deeply nested document is refused (400) before it
+is parsed. No client can make the parser recurse or the gateway hold what no command takes.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Iterable, Type, TypeVar
 from pydantic import BaseModel, ValidationError
 from werkzeug.wrappers import Response
 
-from kernel.errors import INVALID, MALFORMED, Refused
+from kernel.errors import INVALID, MALFORMED, TOO_LARGE, Refused
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -51,17 +52,33 @@ def _depth(text: str, limit: int) -> int:
     return deepest
 
 
-def read_json(request, empty_ok: bool = False) -> dict:
+def _too_large(message: str) -> Refused:
+    return Refused("body_too_large", TOO_LARGE, message)
+
+
+def read_body(request) -> bytes:
+    """The request body, at most MAX_BODY_BYTES of it: a larger one is refused (413) unread."""
     length = request.content_length
     if length is not None and length > MAX_BODY_BYTES:
-        raise _malformed(f"the request body is {length} bytes; at most {MAX_BODY_BYTES} are read")
-    data = request.get_data()
+        raise _too_large(f"the request body is {length} bytes; at most {MAX_BODY_BYTES} are read")
+    # A chunked body has no length to check first; werkzeug would hand it over as empty (the
+    # server does not mark its input terminated), so it is read from the server's own decoded
+    # input. Either way, one byte more than the cap tells it is too long without reading the
+    # rest of it.
+    chunked = length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    stream = request.input_stream if chunked else request.stream
+    data = stream.read(MAX_BODY_BYTES + 1)
+    if len(data) > MAX_BODY_BYTES:
+        raise _too_large(f"the request body is over {MAX_BODY_BYTES} bytes")
+    return data
+
+
+def read_json(request, empty_ok: bool = False) -> dict:
+    data = read_body(request)
     if not data:
         if empty_ok:
             return {}
         raise _malformed("the request body must be a JSON object")
-    if len(data) > MAX_BODY_BYTES:
-        raise _malformed(f"the request body is over {MAX_BODY_BYTES} bytes")
     text = data.decode("utf-8", errors="replace")
     if _depth(text, MAX_DEPTH) > MAX_DEPTH:
         raise _malformed(f"the request body nests deeper than {MAX_DEPTH} levels")

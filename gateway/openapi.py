@@ -20,7 +20,8 @@ from kernel.entrypoints import HTTP_STATUS, PROBLEM_JSON
 
 REF = "#/components/schemas/{model}"
 WHAT_KIND_MEANS = {
-    errors.MALFORMED: "the body cannot be read: not JSON, not an object, too large or too deep",
+    errors.MALFORMED: "the body cannot be read: not JSON, not an object, or nested too deep",
+    errors.TOO_LARGE: "the body is larger than any the API takes (1 MiB)",
     errors.UNAUTHENTICATED: "no bearer token, or one that is not valid",
     errors.FORBIDDEN: "the caller may not do this",
     errors.NOT_FOUND: "no such thing",
@@ -38,6 +39,10 @@ PROBLEM = {
         "status": {"type": "integer"},
         "detail": {"type": "string", "description": "what a clerk can act on"},
         "field": {"type": "string", "description": "the input at fault"},
+        "instance": {"type": "string",
+                     "description": "of an internal error (500): urn:huiqi:error:<error_id>"},
+        "error_id": {"type": "string",
+                     "description": "of an internal error (500): quote it; the log has it too"},
         "errors": {"type": "array", "items": {
             "type": "object", "required": ["field", "message"],
             "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},

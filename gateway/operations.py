@@ -51,8 +51,8 @@ class Routes:
     """The routes of one part of the API (a service's, or the gateway's own), under one tag.
 
     Kinds of refusal that follow from the route's shape are added to what it declares: a bearer
-    token (unauthenticated), a body (malformed, invalid), path or query parameters (invalid), and
-    a service behind it (unavailable).
+    token (unauthenticated), a body (malformed, invalid, too large), path or query parameters
+    (invalid), and a service behind it (unavailable).
     """
 
     def __init__(self, tag: str, description: str, *, prefix: str = API,
@@ -70,7 +70,7 @@ class Routes:
         if secured:
             kinds.append(errors.UNAUTHENTICATED)
         if body is not None:
-            kinds += [errors.MALFORMED, errors.INVALID]
+            kinds += [errors.MALFORMED, errors.INVALID, errors.TOO_LARGE]
         if query is not None or path_model is not None:
             kinds.append(errors.INVALID)
         if self.calls_service:

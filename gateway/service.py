@@ -8,15 +8,16 @@ built from the routes the class mounts (`gateway.openapi`).
 """
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from gateway import openapi
 from gateway.audit import AuditApi
-from gateway.auth import Caller, caller
+from gateway.auth import Caller, identify
 from gateway.http import json_response
 from gateway.operations import API, Answer, Routes
 from gateway.tickets import TicketsApi
 from kernel import metrics
+from kernel.broker import BrokerHealth, health
 from kernel.dependencies import LogContext
 
 own = Routes("gateway", "The gateway itself: health, metrics, the caller, this document",
@@ -24,19 +25,22 @@ own = Routes("gateway", "The gateway itself: health, metrics, the caller, this d
 
 
 class Health(BaseModel):
-    status: str
+    status: str = Field(description="ok, or degraded while the broker cannot be reached")
     service: str
+    broker: str = Field(description="reachable or unreachable")
 
 
 class Gateway(TicketsApi, AuditApi):
     name = "gateway"
 
     log_context = LogContext()
+    broker = BrokerHealth()
 
-    @own("GET", "/healthz", "healthz", "Whether the gateway is up", secured=False,
-         answers=Answer(200, "up", Health))
+    @own("GET", "/healthz", "healthz", "Whether the gateway is up and reaches the broker",
+         secured=False, answers=(Answer(200, "up", Health),
+                                 Answer(503, "up, but the broker cannot be reached", Health)))
     def healthz(self, request):
-        return json_response(200, {"status": "ok", "service": self.name})
+        return json_response(*health(self.name, self.broker.reachable()))
 
     @own("GET", "/metrics", "metrics", "Prometheus metrics of the gateway", secured=False,
          answers=Answer(200, "the exposition", media_type="text/plain",
@@ -53,4 +57,4 @@ class Gateway(TicketsApi, AuditApi):
     @own("GET", f"{API}/me", "who_am_i", "Who the bearer token says is calling",
          answers=Answer(200, "the caller", Caller))
     def who_am_i(self, request):
-        return json_response(200, caller(request))
+        return json_response(200, identify(request))

@@ -107,8 +107,7 @@ class TicketsApi:
     @api("GET", "/routes", "list_routes", "The routing table (category × county → lead unit)",
             answers=Answer(200, "the routing table", RoutingTableView))
     def list_routes(self, request):
-        caller(request)
-        return json_response(200, self.tickets.routes())
+        return json_response(200, self.tickets.routes(caller(request)))
 
     @api("PUT", "/routes", "set_route", "Set who leads on a category in a county (the office)",
             body=Route, errors_=(FORBIDDEN,),

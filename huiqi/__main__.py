@@ -1,9 +1,12 @@
 """The huiqi command: `up` (the whole stack), `serve NAME` (one service), `rebuild-projections
-NAME` (refold a service's read models), `token` (mint a development bearer token). The service
-names are those of the registry (`services/registry.py`)."""
+NAME` (refold a service's read models), `token` (mint a bearer token). The service names are
+those of the registry (`services/registry.py`). `up` and `token` take the stack's secrets from the
+environment or from `<var>/secrets.env` (`huiqi.secrets`); `serve` refuses to start without them
+unless in development mode (`kernel.identity`)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from services.registry import SERVICES
@@ -18,20 +21,31 @@ def main(argv=None) -> int:
     rebuild = commands.add_parser("rebuild-projections",
                                   help="drop a service's read models and fold them again from its log")
     rebuild.add_argument("service", choices=SERVICES.rebuildable)
-    token = commands.add_parser("token", help="mint a bearer token (HUIQI_JWT_SECRET)")
+    token = commands.add_parser(
+        "token", help="mint a bearer token (HUIQI_JWT_SECRET, else var/secrets.env)")
     token.add_argument("--sub", required=True, help="who: a user id")
     token.add_argument("--role", required=True,
                        help="enterprise, unit_officer, office, supervisor, leader, liaison")
     token.add_argument("--unit", help="the unit's id, for a unit officer")
     token.add_argument("--uscc", help="the enterprise's credit code, for an enterprise")
-    token.add_argument("--hours", type=float, default=12)
+    token.add_argument("--hours", type=float, default=12, help="lifetime, at most 24")
     args = parser.parse_args(argv)
 
     if args.command == "serve":
+        from kernel import identity
+        try:
+            warnings = identity.check_secrets()
+        except identity.MissingSecret as exc:
+            print(f"huiqi serve {args.service}: refusing to start: {exc}", file=sys.stderr)
+            return 2
+        for warning in warnings:
+            print(f"huiqi serve {args.service}: WARNING: {warning}", file=sys.stderr, flush=True)
         from huiqi.serve import serve
         serve(args.service)
         return 0
     if args.command == "up":
+        from huiqi import secrets
+        os.environ.update(secrets.for_stack())
         from huiqi.stack import up
         return up()
     if args.command == "rebuild-projections":
@@ -39,9 +53,12 @@ def main(argv=None) -> int:
         print(f"{args.service}: {rebuild_projections(args.service)} streams refolded")
         return 0
     from gateway.auth import mint
+    from huiqi import secrets
+    from kernel.identity import MissingSecret
+    os.environ.update(secrets.for_token())
     try:
         print(mint(args.sub, args.role, unit=args.unit, uscc=args.uscc, hours=args.hours))
-    except ValueError as exc:
+    except (ValueError, MissingSecret) as exc:
         print(f"huiqi token: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -1,4 +1,5 @@
-"""Engines for the two stores a service can use, and the Alembic migrations applied on start.
+"""Engines for the two stores a service can use, the Alembic migrations applied on start, and
+the turn one replica takes for a periodic job (`exclusive_turn`).
 
 Why these drivers: services run under nameko's eventlet hub. psycopg2 becomes cooperative once
 `eventlet.monkey_patch()` has run (eventlet installs psycopg2's wait callback), so a slow
@@ -8,7 +9,9 @@ upgrades. SQLite is the single-replica embedded default; scale out on PostgreSQL
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Iterator
 
 import sqlalchemy as sa
 from alembic import command
@@ -74,3 +77,23 @@ def migrate(engine: sa.Engine, *service_migrations: Path) -> None:
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7201001)")
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")
+
+
+@contextlib.contextmanager
+def exclusive_turn(engine: sa.Engine, key: int) -> Iterator[bool]:
+    """Whether this replica may run a periodic job now: one replica at a time gets True.
+
+    On PostgreSQL a session advisory lock, taken and released on a connection in autocommit, so
+    no transaction stays open while the job runs its own short ones; should the connection die,
+    the lock goes with it. SQLite is the single-replica default: always its turn.
+    """
+    if is_sqlite(engine):
+        yield True
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        mine = connection.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+        try:
+            yield bool(mine)
+        finally:
+            if mine:
+                connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})

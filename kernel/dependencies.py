@@ -4,6 +4,9 @@ RPC proxies that give up in time."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import inspect
+import json
 import threading
 import time
 import uuid
@@ -11,8 +14,8 @@ from pathlib import Path
 from typing import Callable, Sequence, TypeVar
 
 import eventlet
+import sqlalchemy as sa
 import structlog
-from kombu import Queue
 from nameko.exceptions import RpcTimeout, deserialize_to_instance
 from nameko.extensions import DependencyProvider
 from nameko.messaging import QueueConsumer
@@ -20,13 +23,23 @@ from nameko.rpc import RpcProxy
 from nameko.standalone.events import get_event_exchange
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from kernel import metrics, settings
+from kernel import identity, metrics, settings
 from kernel.database import make_engine, migrate, reading
-from kernel.errors import CONFLICT, ConcurrencyError, DomainError, Refused
+from kernel.entrypoints import COMMAND_ID
+from kernel.envelope import canonical_json
+from kernel.errors import (
+    CONFLICT, UNAVAILABLE, ConcurrencyError, DomainError, IdempotencyKeyReused, Refused,
+)
 from kernel.logs import bind_contextvars, clear_contextvars
-from kernel.reactions import ReactionNotFound, Reactor
+from kernel.dead_letters import (
+    DeadLetterQueue,
+    dead_letter_queue,
+    source_queue,
+    undecodable_reason,
+)
+from kernel.reactions import HANDLER_FAILED, PoisonMessage, ReactionNotFound, Reactor
 from kernel.relay import AmqpPublisher, OutboxRelay
-from kernel.store import EventStore, Projector, UnitOfWork
+from kernel.store import CommandRecorded, EventStore, Projector, UnitOfWork
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -79,33 +92,69 @@ class Commands:
 
     def execute(self, command: str, decide: Callable[[UnitOfWork], T], attempts: int = 3) -> T:
         """Load, decide and append in one transaction; on losing a race, decide again on the
-        fresh state. A broken rule becomes `Refused` with nothing written."""
+        fresh state. A broken rule becomes `Refused` with nothing written.
+
+        A command that carries an id (`command_id` in the worker's context: the gateway's
+        Idempotency-Key, which travels with the RPC message and so survives its redelivery) is
+        carried out once: its response is recorded in the same transaction as its events, and
+        the same id again answers that response without deciding again."""
         service = self._provider.container.service_name
         correlation_id = self._worker_ctx.data.get("correlation_id") or uuid.uuid4().hex
         causation_id = self._worker_ctx.call_id
+        once = _CommandOnce.of(self._worker_ctx, command)
         started = time.perf_counter()
         try:
             with self._refusals(command):
                 for attempt in range(1, attempts + 1):
                     try:
                         with self.store.unit_of_work(correlation_id, causation_id) as uow:
+                            if once is not None and (first := once.recorded(uow)) is not None:
+                                metrics.COMMANDS.labels(service, command, "replayed").inc()
+                                log.info("command replayed", command=command)
+                                return first
                             result = decide(uow)
+                            if once is not None:
+                                once.record(uow, result)
                         metrics.COMMANDS.labels(service, command, "ok").inc()
                         log.info("command handled", command=command,
                                  events=[e.type for e in uow.appended], attempt=attempt)
                         return result
+                    except CommandRecorded as exc:
+                        # A concurrent delivery of it committed first: its record answers.
+                        if attempt == attempts:
+                            raise Refused("concurrent_change", CONFLICT, str(exc)) from exc
                     except ConcurrencyError as exc:
                         if attempt == attempts:
                             metrics.COMMANDS.labels(service, command, "conflict").inc()
                             raise Refused("concurrent_change", CONFLICT, str(exc)) from exc
+                    except sa.exc.DBAPIError as exc:
+                        # The database ended the connection (a restart, a failover, an
+                        # administrator's pg_terminate_backend): the transaction was rolled
+                        # back whole, so deciding again on a fresh connection is safe.
+                        if not exc.connection_invalidated:
+                            raise
+                        log.warning("store connection lost; deciding again", command=command,
+                                    attempt=attempt)
+                        if attempt == attempts:
+                            metrics.COMMANDS.labels(service, command, "unavailable").inc()
+                            raise store_unavailable(exc) from exc
         finally:
             metrics.COMMAND_SECONDS.labels(service, command).observe(time.perf_counter() - started)
 
-    def query(self, name: str, answer: Callable[[UnitOfWork], T]) -> T:
+    def query(self, name: str, answer: Callable[[UnitOfWork], T], attempts: int = 2) -> T:
         """Answer a question from the store without writing; broken rules (not found, not
-        allowed to read) become `Refused` as for commands."""
-        with self._refusals(name), reading(self.engine) as connection:
-            return answer(UnitOfWork(self.store, connection, "", ""))
+        allowed to read) become `Refused` as for commands. A connection the database ended is
+        replaced once."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self._refusals(name), reading(self.engine) as connection:
+                    return answer(UnitOfWork(self.store, connection, "", ""))
+            except sa.exc.DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                if attempt == attempts:
+                    raise store_unavailable(exc) from exc
+        raise AssertionError("unreachable")
 
     def read_log(self, after: int, limit: int):
         return self.store.read_all(after=after, limit=limit)
@@ -114,6 +163,53 @@ class Commands:
         """Run a read-only query on the service's database."""
         with reading(self.engine) as connection:
             return query(connection)
+
+
+def store_unavailable(exc: Exception) -> Refused:
+    return Refused("store_unavailable", UNAVAILABLE,
+                   "the service's database cannot be reached just now; try again shortly "
+                   f"(a command sent with an Idempotency-Key is carried out once): {exc.orig}")
+
+
+class _CommandOnce:
+    """A command's id and what it asked, for carrying it out once (`Commands.execute`).
+
+    The id is scoped by the caller (the verified actor, the RPC's first argument), so that two
+    callers choosing the same key never meet; the request hash covers the command and every
+    other argument, so the same key sent with other fields is refused, not answered."""
+
+    def __init__(self, command_id: str, command: str, request_hash: str):
+        self.command_id, self.command, self.request_hash = command_id, command, request_hash
+
+    @classmethod
+    def of(cls, worker_ctx, command: str) -> "_CommandOnce | None":
+        key = worker_ctx.data.get(COMMAND_ID)
+        if not key:
+            return None  # a timer's or an internal command: nothing redelivers it by id
+        method = getattr(worker_ctx.service, worker_ctx.entrypoint.method_name)
+        arguments = inspect.signature(method).bind(*worker_ctx.args, **worker_ctx.kwargs)
+        names = list(arguments.arguments)
+        caller = arguments.arguments[names[0]] if names else None
+        asked = {name: arguments.arguments[name] for name in names[1:]}
+        scope = hashlib.sha256(canonical_json([caller, str(key)])).hexdigest()
+        request_hash = hashlib.sha256(canonical_json([command, asked])).hexdigest()
+        return cls(scope, command, request_hash)
+
+    def recorded(self, uow: UnitOfWork):
+        row = uow.recorded_command(self.command_id)
+        if row is None:
+            return None
+        if row.command != self.command or row.request_hash != self.request_hash:
+            raise IdempotencyKeyReused(row.command, self.command)
+        return json.loads(row.response)
+
+    def record(self, uow: UnitOfWork, result) -> None:
+        uow.record_command(self.command_id, self.command, self.request_hash,
+                           canonical_json(result).decode("utf-8"))
+
+
+# Seconds a stopping service gives its relay to finish the batch it is publishing.
+RELAY_STOP_GRACE = 5
 
 
 class EventSourcing(DependencyProvider):
@@ -134,23 +230,45 @@ class EventSourcing(DependencyProvider):
         self.store.on_commit(self._committed)
         self.relay_enabled = config.get("RELAY_ENABLED", True)
         self.relay_interval = float(config.get("RELAY_INTERVAL", 1.0))
-        self.relay = OutboxRelay(service, self.store,
-                                 AmqpPublisher(service, config.get("AMQP_URI", settings.amqp_uri())))
+        heartbeat = float(config.get("HEARTBEAT", settings.amqp_heartbeat()))
+        self.relay = OutboxRelay(service, self.store, AmqpPublisher(
+            service, config.get("AMQP_URI", settings.amqp_uri()), heartbeat=heartbeat,
+            confirm_timeout=float(config.get("RELAY_CONFIRM_TIMEOUT",
+                                             settings.relay_confirm_timeout()))))
+        # The publisher's connection is read only here: keep its heartbeats going between
+        # publications, twice per interval as the broker expects.
+        self.keepalive_every = heartbeat / 2 if heartbeat else None
         self._wake = threading.Event()
         self._running = False
 
     def start(self):
+        self._thread = None
         if self.relay_enabled:
             self._running = True
-            self.container.spawn_managed_thread(self._relay_forever)
+            self._thread = self.container.spawn_managed_thread(self._relay_forever)
 
     def stop(self):
+        # The relay's thread owns the publisher's connection: let it finish its batch first.
+        # Closing the connection under a green thread that reads it leaves that read registered
+        # with the hub, and the next socket on the descriptor fails ("second simultaneous read").
+        self._end_relay(grace=RELAY_STOP_GRACE)
+
+    def kill(self):
+        self._end_relay(grace=0)
+
+    def _end_relay(self, grace: float) -> None:
         self._running = False
         self._wake.set()
+        thread = getattr(self, "_thread", None)
+        if thread is not None:
+            with eventlet.Timeout(grace, False):
+                with contextlib.suppress(Exception):
+                    thread.wait()
+            # Still inside a publish after the grace: a broker that stopped answering.
+            thread.kill()
+            self._thread = None
         self.relay.publisher.close()
         self.engine.dispose()
-
-    kill = stop
 
     def _committed(self, events):
         service = self.container.service_name
@@ -170,10 +288,47 @@ class EventSourcing(DependencyProvider):
                 log.warning("relay could not publish; will retry", error=str(exc),
                             retry_in=backoff)
                 backoff = min(backoff * 2, 30.0)
-            self._wake.wait(backoff)
+            self._wait(backoff)
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep until woken by a commit or `seconds` pass, keeping the publisher's connection
+        alive meanwhile."""
+        deadline = time.monotonic() + seconds
+        while self._running and not self._wake.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._wake.wait(min(left, self.keepalive_every or left))
+            self.relay.publisher.keepalive()
 
     def get_dependency(self, worker_ctx) -> Commands:
         return Commands(self, worker_ctx)
+
+
+class _ReactionsQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, for the queues of `Reactions` only (a connection of its own).
+
+    Two things differ from nameko's: every (re)connection declares each consumer's dead-letter
+    queue before consuming, so a rejected message always has somewhere to go; and a body kombu
+    cannot decode (malformed JSON, a content type not accepted) is dead-lettered by its queue's
+    provider, where nameko's consumer would raise out of its loop and stop the container.
+    """
+
+    def get_consumers(self, consumer_cls, channel):
+        for provider in self._providers:
+            provider.dead_letter_queue(channel).declare()
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            consumer.on_decode_error = provider.undecodable
+        return consumers
+
+    def reject_message(self, message):
+        """Reject without requeue: the broker moves the message to the dead-letter queue."""
+        if message.channel.connection:
+            try:
+                message.reject(requeue=False)
+            except ConnectionError:  # pragma: no cover - gone with its connection: redelivered
+                pass
 
 
 class Reactions(DependencyProvider):
@@ -185,12 +340,18 @@ class Reactions(DependencyProvider):
 
     Each source gets one durable queue per (service, consumer), bound to "<source>.events" with
     '#': every event type arrives, so that skipping the unsubscribed ones still moves the
-    checkpoint and `previous_position` keeps telling a gap exactly. A managed thread sweeps every
-    source's `events_after` each `CATCHUP_INTERVAL` seconds and retries failed reactions when due.
-    The reactions run in units of work of the service's `EventSourcing` store.
+    checkpoint and `previous_position` keeps telling a gap exactly. What the consumer cannot take
+    goes to its dead-letter queue (`kernel.dead_letters`). A managed thread sweeps every source's
+    `events_after` each `CATCHUP_INTERVAL` seconds, each source on a green thread of its own and
+    each call bounded by `CATCHUP_TIMEOUT`, and retries failed reactions when due. The reactions
+    run in units of work of the service's `EventSourcing` store.
     """
 
-    queue_consumer = QueueConsumer()
+    queue_consumer = _ReactionsQueueConsumer()
+    # A readable message that could not be taken in (the consumer's store away, say) is tried
+    # this many times, pausing twice as long each time, before it is dead-lettered.
+    HANDLER_ATTEMPTS = 3
+    HANDLER_PAUSE = 0.5
 
     def __init__(self, consumer: str, subscriptions: dict):
         self.consumer = consumer
@@ -203,10 +364,13 @@ class Reactions(DependencyProvider):
         self.max_attempts = int(config.get("REACTION_MAX_ATTEMPTS",
                                            settings.reaction_max_attempts()))
         self.backoff = float(config.get("REACTION_BACKOFF", settings.reaction_backoff()))
-        self.rpc_timeout = float(config.get("RPC_TIMEOUT", 30))
+        self.catchup_timeout = float(config.get("CATCHUP_TIMEOUT", settings.catchup_timeout()))
         self._queues = [_SourceQueue(self, source) for source in self.subscriptions]
         for queue in self._queues:
             self.queue_consumer.register_provider(queue)
+        self.dead_letters = DeadLetterQueue(
+            config.get("AMQP_URI", settings.amqp_uri()), self.container.service_name,
+            self.consumer, self._describe_dead_letter, accept=list(self.container.accept))
         self._running = False
         self._wake = threading.Event()
 
@@ -225,9 +389,15 @@ class Reactions(DependencyProvider):
 
     def _fetch(self, source: str, after: int, limit: int) -> list:
         # A proxy of its own per call: one proxy shared by green threads (a sweep and a
-        # message's gap filling at once) mixes up their replies.
-        with ClusterRpcProxy(self.container.config, timeout=self.rpc_timeout) as cluster:
-            return getattr(cluster, source).events_after(after, limit)
+        # message's gap filling at once) mixes up their replies. The whole call, connecting
+        # included, is bounded: a source that does not answer is retried on the next sweep.
+        late = RpcTimeout(f"{source}.events_after did not answer within "
+                          f"{self.catchup_timeout:g}s")
+        with eventlet.Timeout(self.catchup_timeout, late), \
+                ClusterRpcProxy(self.container.config, timeout=self.catchup_timeout) as cluster:
+            # As the system, signed by this service for itself (`kernel.identity`).
+            caller = identity.service_assertion(self.container.service_name)
+            return getattr(cluster, source).events_after(caller, after, limit)
 
     def start(self):
         self._running = True
@@ -244,8 +414,10 @@ class Reactions(DependencyProvider):
         self._wake.set()
 
     def sweep(self) -> dict[str, int]:
-        """Catch up every source now (the managed thread calls this every interval)."""
-        return self.reactor().sweep()
+        """Catch up every source now, all at once (the managed thread calls this every
+        interval): one source slow or away delays none of the others."""
+        reactor = self.reactor()
+        return reactor.sweep(eventlet.GreenPool(max(1, len(reactor.sources))).imap)
 
     def _sweep_forever(self):
         while self._running:
@@ -257,57 +429,112 @@ class Reactions(DependencyProvider):
             except Exception as exc:  # noqa: BLE001 - the store away: the next sweep retries
                 log.warning("reaction sweep failed", consumer=self.consumer, error=str(exc))
 
+    def _describe_dead_letter(self, message, came_from: str | None) -> tuple[str, str]:
+        """Why this consumer rejected `message` (from its queue `came_from`): read it again."""
+        source = next((q.source for q in self._queues if q.queue.name == came_from), None)
+        try:
+            body = message.decode()
+        except Exception as exc:  # noqa: BLE001 - what kombu could not decode is the reason
+            return undecodable_reason(exc), str(exc)[:500]
+        try:
+            self.reactor().read(body, arrived_from=source)
+        except PoisonMessage as poison:
+            return poison.reason, poison.detail
+        return HANDLER_FAILED, "a readable message that could not be taken in at the time"
+
     def get_dependency(self, worker_ctx) -> Reactor:
         return self.reactor()
 
 
 class _SourceQueue:
-    """One source's queue of a `Reactions` dependency, as nameko's QueueConsumer serves it."""
+    """One source's queue of a `Reactions` dependency, as its queue consumer serves it."""
 
     def __init__(self, reactions: Reactions, source: str):
         self.reactions = reactions
         self.source = source
         container = reactions.container
-        self.queue = Queue(
-            f"evt-{source}-all--{container.service_name}.{reactions.consumer}",
-            exchange=get_event_exchange(source, container.config), routing_key="#",
-            durable=True, auto_delete=False)
+        self.queue = source_queue(container.service_name, reactions.consumer, source,
+                                  get_event_exchange(source, container.config))
+
+    def dead_letter_queue(self, channel):
+        return dead_letter_queue(self.reactions.container.service_name,
+                                 self.reactions.consumer)(channel)
 
     def handle_message(self, body, message):
         event = body.get("event", {}) if isinstance(body, dict) else {}
         clear_contextvars()
         bind_contextvars(service=self.reactions.container.service_name,
                          entrypoint=f"reactions:{self.reactions.consumer}",
-                         correlation_id=event.get("correlation_id"))
+                         correlation_id=event.get("correlation_id")
+                         if isinstance(event, dict) else None)
         try:
-            self.reactions.reactor().receive(body)
-        except Exception as exc:  # noqa: BLE001 - see below: the source's log keeps the event
-            log.warning("event not taken in; the sweep brings it from the source's log",
-                        consumer=self.reactions.consumer, source=self.source,
-                        position=body.get("position") if isinstance(body, dict) else None,
-                        error=str(exc))
-        finally:
-            # Acked whatever became of it, never requeued: an event is only checkpointed past
-            # once its reaction committed, or its failure (with the event) was recorded, or it
-            # was a duplicate or skipped. Anything else (a store away, a failed reaction holding
-            # its source back) stays after the checkpoint in the source's own log, where the
-            # sweep reads it again in order. A requeue would instead spin a failing message
-            # through the broker and put it behind later events.
+            self._take_in(body)
+        except PoisonMessage as poison:
+            self.dead_letter(message, poison.reason, poison.detail)
+        except Exception as exc:  # noqa: BLE001 - retried already: see _take_in
+            self.dead_letter(message, HANDLER_FAILED, f"{type(exc).__name__}: {exc}")
+        else:
+            # Taken in: acted on, skipped, a duplicate, a gap filled from the source's log, or a
+            # reaction that raised. That last one is acked too, not dead-lettered: its failure
+            # was recorded with the event itself in `reaction_failures` (same store, same
+            # transaction rules), from where the sweep retries it with backoff and then parks
+            # it for `parked_reactions`/`retry_reaction`; a copy in the dead-letter queue would
+            # be a second, racing way to run it. Events behind it stay after the checkpoint in
+            # the source's log, where the sweep reads them in order.
             self.reactions.queue_consumer.ack_message(message)
+        finally:
             clear_contextvars()
+
+    def _take_in(self, body) -> str:
+        """`Reactor.receive`, tried again after a pause while it raises (the consumer's store
+        away): the message stays unacknowledged meanwhile, so a crash loses nothing."""
+        pause = self.reactions.HANDLER_PAUSE
+        for attempt in range(1, self.reactions.HANDLER_ATTEMPTS + 1):
+            try:
+                return self.reactions.reactor().receive(body, arrived_from=self.source)
+            except PoisonMessage:
+                raise
+            except Exception as exc:  # noqa: BLE001 - anything else may pass: try again
+                if attempt == self.reactions.HANDLER_ATTEMPTS:
+                    raise
+                log.warning("event not taken in; trying again", consumer=self.reactions.consumer,
+                            source=self.source, attempt=attempt, error=str(exc))
+                eventlet.sleep(pause)
+                pause *= 2
+        raise AssertionError("unreachable")
+
+    def undecodable(self, message, error: Exception) -> None:
+        """kombu's decode error callback (`_ReactionsQueueConsumer`)."""
+        self.dead_letter(message, undecodable_reason(error), str(error)[:500])
+
+    def dead_letter(self, message, reason: str, detail: str) -> None:
+        self.reactions.queue_consumer.reject_message(message)
+        service, consumer = self.reactions.container.service_name, self.reactions.consumer
+        metrics.DEAD_LETTERED.labels(service, consumer, reason).inc()
+        # The event, if there is a readable one, also stays in its source's log: a
+        # HANDLER_FAILED message is caught up by the sweep whether or not it is replayed.
+        log.warning("message dead-lettered", reason=reason, detail=detail,
+                    queue=self.queue.name, dead_letter_queue=dead_letter_queue(
+                        service, consumer).name, consumer=consumer, source=self.source,
+                    routing_key=message.delivery_info.get("routing_key"))
 
 
 class ReactionAdmin(DependencyProvider):
-    """What an operator may do with a service's reactions: list the parked ones, retry one."""
+    """What an operator may do with a service's reactions: list the parked ones, retry one;
+    list the dead letters, replay them."""
 
     def get_dependency(self, worker_ctx) -> "ReactionDesk":
-        return ReactionDesk([dep.reactor() for dep in self.container.dependencies
+        return ReactionDesk([dep for dep in self.container.dependencies
                              if isinstance(dep, Reactions)])
 
 
 class ReactionDesk:
-    def __init__(self, reactors: list[Reactor]):
-        self.reactors = reactors
+    def __init__(self, reactions: list[Reactions]):
+        self.reactions = reactions
+
+    @property
+    def reactors(self) -> list[Reactor]:
+        return [dependency.reactor() for dependency in self.reactions]
 
     def parked(self) -> list[dict]:
         return [item for reactor in self.reactors for item in reactor.parked()]
@@ -319,6 +546,21 @@ class ReactionDesk:
             except ReactionNotFound:
                 continue
         raise ReactionNotFound(event_id)
+
+    def dead_letters(self, limit: int) -> dict:
+        """Per consumer: how many messages its dead-letter queue holds, the first `limit`."""
+        queues = [dependency.dead_letters.peek(limit) for dependency in self.reactions]
+        return {"count": sum(queue["count"] for queue in queues), "consumers": queues}
+
+    def replay_dead_letters(self, limit: int) -> dict:
+        """Move up to `limit` dead letters of each consumer back to the queues they came from."""
+        replayed = {}
+        for dependency in self.reactions:
+            moved = dependency.dead_letters.replay(limit)
+            metrics.DEAD_LETTERS_REPLAYED.labels(dependency.container.service_name,
+                                                 dependency.consumer).inc(moved)
+            replayed[dependency.consumer] = moved
+        return {"replayed": sum(replayed.values()), "consumers": replayed}
 
 
 class TimedRpcProxy(RpcProxy):

@@ -7,6 +7,8 @@ import time
 import uuid
 
 import structlog
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu.exceptions import OperationalError as KombuOperationalError
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
@@ -18,6 +20,14 @@ from kernel.errors import Refused
 
 log = structlog.get_logger(__name__)
 PROBLEM_JSON = "application/problem+json"
+IDEMPOTENCY_KEY = "Idempotency-Key"
+CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# The worker context key of a command's id; nameko carries context data on every RPC it makes.
+COMMAND_ID = "command_id"
+# What a call raises when the broker is gone (after kombu's own retries): the client should come
+# back, as for a service that does not answer.
+BROKER_ERRORS = (OSError, KombuOperationalError, AmqpConnectionError)
+RETRY_AFTER = "5"
 
 # The one place a kind of refusal becomes an HTTP status.
 HTTP_STATUS = {
@@ -28,6 +38,7 @@ HTTP_STATUS = {
     errors.CONFLICT: 409,
     errors.INVALID: 422,
     errors.UNAVAILABLE: 503,
+    errors.TOO_LARGE: 413,
 }
 
 
@@ -76,7 +87,23 @@ class CorrelatingWebServer(WebServer):
         # The id a front-end sends is kept so its own logs line up with ours.
         given = request.headers.get("X-Correlation-ID", "")
         valid = 0 < len(given) <= 64 and given.replace("-", "").isalnum()
-        return {"correlation_id": given if valid else uuid.uuid4().hex}
+        data = {"correlation_id": given if valid else uuid.uuid4().hex}
+        if request.method in CHANGING_METHODS:
+            data[COMMAND_ID] = command_id(request.headers.get(IDEMPOTENCY_KEY))
+        return data
+
+
+def command_id(key: str | None) -> str:
+    """The id a command is carried out once under: the client's Idempotency-Key, else one made
+    for this request. It travels in the RPC message's headers, so a message redelivered after a
+    crash or a broker outage carries the same id and answers the first response."""
+    if key is None:
+        return uuid.uuid4().hex
+    if not (1 <= len(key) <= 100 and all(" " <= ch <= "~" for ch in key)):
+        raise Refused("invalid_idempotency_key", errors.INVALID,
+                      f"{IDEMPOTENCY_KEY} must be 1 to 100 printable ASCII characters",
+                      field=IDEMPOTENCY_KEY)
+    return key
 
 
 class HttpEntrypoint(HttpRequestHandler):
@@ -92,16 +119,30 @@ class HttpEntrypoint(HttpRequestHandler):
 
     def response_from_exception(self, exc):
         if isinstance(exc, Refused):
-            return problem_response(*problem(exc))
+            status, body = problem(exc)
+            # Unavailable is the one refusal that passes: say when to come back.
+            headers = {"Retry-After": RETRY_AFTER} if status == 503 else None
+            return problem_response(status, body, headers)
         if isinstance(exc, (UnknownService, RpcTimeout)):
             return problem_response(503, {
                 "type": "about:blank", "title": "service_unavailable", "status": 503,
                 "detail": f"a service behind the gateway is not answering: {exc}"},
-                headers={"Retry-After": "5"})
-        log.error("request failed", exc_info=exc, url=self.url)
+                headers={"Retry-After": RETRY_AFTER})
+        if isinstance(exc, BROKER_ERRORS):
+            log.warning("broker unreachable", url=self.url, error=str(exc))
+            return problem_response(503, {
+                "type": "about:blank", "title": "service_unavailable", "status": 503,
+                "detail": "the message broker behind the gateway cannot be reached; try again "
+                          "shortly (a command sent with an Idempotency-Key is carried out once)"},
+                headers={"Retry-After": RETRY_AFTER})
+        # An id the caller can quote and an operator can find: in the answer and the log line.
+        error_id = uuid.uuid4().hex
+        log.error("request failed", exc_info=exc, url=self.url, error_id=error_id)
         return problem_response(500, {
             "type": "about:blank", "title": "internal_error", "status": 500,
-            "detail": "the server could not complete the request; it has been logged"})
+            "detail": f"the server could not complete the request; it has been logged as "
+                      f"error {error_id}: quote it when reporting this",
+            "instance": f"urn:huiqi:error:{error_id}", "error_id": error_id})
 
 
 http = HttpEntrypoint.decorator

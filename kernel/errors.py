@@ -19,7 +19,9 @@ FORBIDDEN = "forbidden"              # the caller may not do this
 NOT_FOUND = "not_found"              # the thing acted on does not exist
 CONFLICT = "conflict"                # the thing's state does not allow it now
 UNAVAILABLE = "unavailable"          # a service behind the caller is not answering
-KINDS = (INVALID, MALFORMED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, UNAVAILABLE)
+TOO_LARGE = "too_large"              # the request is bigger than anything the API takes
+KINDS = (INVALID, MALFORMED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, UNAVAILABLE,
+         TOO_LARGE)
 
 
 # -- broken rules ----------------------------------------------------------------------------
@@ -144,6 +146,20 @@ class ConcurrencyError(Exception):
             "another change was recorded first; reload and try again")
         self.stream_id = stream_id
         self.expected_version = expected_version
+
+
+# -- commands carried out once (kernel.dependencies.Commands) ---------------------------------
+
+class IdempotencyKeyReused(DomainError):
+    """The caller sent an Idempotency-Key it had already used for another request."""
+
+    rule = "idempotency_key_reused"
+    kind = CONFLICT
+
+    def __init__(self, first: str, now: str):
+        what = "with other fields" if first == now else f"for {first}, not {now}"
+        super().__init__(f"this Idempotency-Key was already used {what}; send a new key for a "
+                         "new request", field="Idempotency-Key")
 
 
 # -- the calendar ----------------------------------------------------------------------------

@@ -18,6 +18,27 @@ RELAY_LAG = Gauge(
     "huiqi_relay_lag_events", "Events committed but not yet published.", ["service"])
 RELAY_FAILURES = Counter(
     "huiqi_relay_failures_total", "Publication attempts that failed (broker away).", ["service"])
+RELAY_CONFIRM_TIMEOUTS = Counter(
+    "huiqi_relay_confirm_timeouts_total",
+    "Publications the broker did not confirm in time (the batch is retried).", ["service"])
+RELAY_TURNS_LOST = Counter(
+    "huiqi_relay_turns_lost_total",
+    "Times a relay found its turn gone (lock connection lost, checkpoint moved by another) and "
+    "stopped publishing.", ["service"])
+DEAD_LETTERED = Counter(
+    "huiqi_messages_dead_lettered_total",
+    "Messages a consumer could not take and sent to its dead-letter queue, by reason "
+    "(malformed_json, unsupported_content, not_a_relay_message, bad_envelope, "
+    "source_not_followed, handler_failed).",
+    ["service", "consumer", "reason"])
+DEAD_LETTERS_REPLAYED = Counter(
+    "huiqi_dead_letters_replayed_total",
+    "Dead-lettered messages an operator moved back to their consumer's queue.",
+    ["service", "consumer"])
+CATCHUP_FAILURES = Counter(
+    "huiqi_catchup_failures_total",
+    "Catch-ups from a source's log that failed (source away or too slow); the next sweep retries.",
+    ["service", "source"])
 CONSUMED = Counter(
     "huiqi_events_consumed_total",
     "Live events a consumer took in, by source and outcome (acted, skipped, duplicate, gap, ...).",

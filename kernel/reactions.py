@@ -19,6 +19,10 @@ of work and saves them. The `Reactor` here is the plain logic, without nameko
   matters within a source. After `max_attempts` the event is parked: logged, counted, and the
   checkpoint moves past it so later events flow. An operator can retry a parked reaction; if it
   succeeds it acts once and leaves the parked list.
+- A live message is read (`read_message`) before anything is done with it: one that is not a
+  relay message of a followed source (`PoisonMessage`, with a reason) is for the dead-letter
+  queue, never for a reaction; an unknown event type of a followed source is not poison, it is
+  skipped and checkpointed past like any type not subscribed.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ import json
 import threading
 from collections.abc import Callable, Mapping
 
+import pydantic
 import sqlalchemy as sa
 import structlog
 
@@ -68,6 +73,74 @@ REACTION_LOCK = 7201003
 # A reaction that loses a race with a command is run again at once before it counts as failed.
 CONFLICT_RETRIES = 3
 ERROR_LIMIT = 2000
+
+# Why a message went to the dead-letter queue (`PoisonMessage.reason`, the metric's label).
+MALFORMED_JSON = "malformed_json"            # says it is JSON, but is not
+UNSUPPORTED_CONTENT = "unsupported_content"  # a content type consumers do not accept
+NOT_A_RELAY_MESSAGE = "not_a_relay_message"  # not an object with service, positions and event
+BAD_ENVELOPE = "bad_envelope"                # a relay message whose fields break the schema
+SOURCE_NOT_FOLLOWED = "source_not_followed"  # from a service this consumer does not follow
+HANDLER_FAILED = "handler_failed"            # readable, but could not be taken in after retries
+RELAY_FIELDS = ("service", "position", "previous_position", "event")
+
+
+class PoisonMessage(ValueError):
+    """A message no consumer can take: it goes to the dead-letter queue, not to a reaction."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+class _Envelope(pydantic.BaseModel):
+    """`kernel.envelope.Event` as it must arrive; strict: a string is not a number here."""
+
+    model_config = pydantic.ConfigDict(strict=True, extra="ignore")
+    event_id: str = pydantic.Field(min_length=1)
+    stream_id: str = pydantic.Field(min_length=1)
+    stream_type: str
+    version: int = pydantic.Field(ge=1)
+    type: str = pydantic.Field(min_length=1)
+    occurred_at: str
+    actor: str
+    correlation_id: str
+    causation_id: str
+    payload: dict
+
+
+class _RelayMessage(pydantic.BaseModel):
+    """`kernel.relay.message_for` as it must arrive."""
+
+    model_config = pydantic.ConfigDict(strict=True, extra="ignore")
+    service: str = pydantic.Field(min_length=1)
+    position: int = pydantic.Field(ge=1)
+    previous_position: int = pydantic.Field(ge=0)
+    event: _Envelope
+
+    @pydantic.model_validator(mode="after")
+    def _in_order(self):
+        if self.previous_position >= self.position:
+            raise ValueError("previous_position must be before position")
+        return self
+
+
+def read_message(body) -> tuple[str, int, int, Event]:
+    """The source, position, previous position and event of a relay message, or
+    `PoisonMessage` naming what is wrong with it."""
+    if not isinstance(body, dict) or any(name not in body for name in RELAY_FIELDS):
+        what = type(body).__name__ if not isinstance(body, dict) else (
+            "an object without " + ", ".join(n for n in RELAY_FIELDS if n not in body))
+        raise PoisonMessage(NOT_A_RELAY_MESSAGE, f"expected a relay message, got {what}")
+    try:
+        message = _RelayMessage.model_validate(body)
+    except pydantic.ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'message'}: {error['msg']}"
+            for error in exc.errors())
+        raise PoisonMessage(BAD_ENVELOPE, problems[:ERROR_LIMIT]) from None
+    event = Event.from_dict(message.event.model_dump())
+    return message.service, message.position, message.previous_position, event
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,23 +201,34 @@ class Reactor:
 
     # -- taking events in ------------------------------------------------------------------
 
-    def receive(self, message: dict) -> str:
-        """Take in one live message (`kernel.relay.message_for`); return what became of it."""
-        source, position = message["service"], message["position"]
-        if source not in self.subscriptions:
-            raise ValueError(f"{self.consumer} does not follow {source}")
-        event = Event.from_dict(message["event"])
+    def read(self, message, arrived_from: str | None = None) -> tuple[str, int, int, Event]:
+        """`read_message`, and the message is from a source this consumer follows (the one
+        whose queue it `arrived_from`, if given); else `PoisonMessage`."""
+        source, position, previous, event = read_message(message)
+        if source not in self.subscriptions or arrived_from not in (None, source):
+            where = f" on {arrived_from}'s queue" if arrived_from else ""
+            raise PoisonMessage(SOURCE_NOT_FOLLOWED,
+                                f"{self.consumer} does not follow {source}{where}")
+        return source, position, previous, event
+
+    def receive(self, message, arrived_from: str | None = None) -> str:
+        """Take in one live message (`kernel.relay.message_for`); return what became of it.
+        A message that cannot be read raises `PoisonMessage`."""
+        source, position, previous, event = self.read(message, arrived_from)
         if self._waiting(source) is not None:
             # The sweep brings this event back from the source's log once the failed reaction
             # ahead of it is through (acted or parked).
             outcome = WAITING
         else:
-            outcome = self._take(source, position, message["previous_position"], event)
+            outcome = self._take(source, position, previous, event)
         metrics.CONSUMED.labels(self.service, source, outcome).inc()
         if outcome == GAP:
             log.info("gap in log; catching up", consumer=self.consumer, source=source,
-                     position=position, previous_position=message["previous_position"])
-            self.catch_up(source)
+                     position=position, previous_position=previous)
+            # This event and the missed ones stay after the checkpoint in the source's log
+            # whatever happens here: a source that does not answer now is caught up by the
+            # sweep, so its failure is not this message's.
+            self._catch_up_or_log(source)
         return outcome
 
     def catch_up(self, source: str) -> int:
@@ -173,15 +257,23 @@ class Reactor:
             if len(batch) < self.batch_size:
                 return taken
 
-    def sweep(self) -> dict[str, int]:
-        """Catch up every source; a source that cannot be reached is tried on the next sweep."""
-        taken = {}
-        for source in self.sources:
-            try:
-                taken[source] = self.catch_up(source)
-            except Exception as exc:  # noqa: BLE001 - one source down must not stop the others
-                log.warning("catch-up failed; next sweep retries", consumer=self.consumer,
-                            source=source, error=str(exc))
+    def _catch_up_or_log(self, source: str) -> int | None:
+        try:
+            return self.catch_up(source)
+        except Exception as exc:  # noqa: BLE001 - one source down must not stop the others
+            metrics.CATCHUP_FAILURES.labels(self.service, source).inc()
+            log.warning("catch-up failed; next sweep retries", consumer=self.consumer,
+                        source=source, error=f"{type(exc).__name__}: {exc}")
+            return None
+
+    def sweep(self, map_: Callable = map) -> dict[str, int]:
+        """Catch up every source; a source that cannot be reached is tried on the next sweep.
+
+        `map_` runs the catch-ups: the built-in one after another, or a green pool's `imap`
+        (`kernel.dependencies.Reactions`) so that a slow source does not delay the others.
+        """
+        outcomes = dict(zip(self.sources, map_(self._catch_up_or_log, self.sources)))
+        taken = {source: n for source, n in outcomes.items() if n is not None}
         # Refreshed each sweep, so the gauge is right from a restart on, not only once a
         # reaction parks.
         self._count_parked()

@@ -5,26 +5,35 @@ the log after its checkpoint, publishes each event to the service's topic exchan
 event type) as a persistent message with publisher confirms, and only then moves the checkpoint.
 A crash between commit and publish, or between publish and checkpoint, repeats a publication
 rather than losing one: consumers are idempotent on `event_id`.
+
+Replicas on PostgreSQL take turns (`_PostgresTurn`): a session-level advisory lock held on a
+connection of its own, which holds no transaction while the relay waits on the broker. The turn
+is checked before every batch, and the checkpoint is written on the lock's own connection as a
+compare-and-set, so a relay that lost its turn stops within one batch and can never move the
+checkpoint back.
 """
 from __future__ import annotations
 
 import contextlib
+import socket
 from typing import Iterator, Protocol
 
 import sqlalchemy as sa
-
 import structlog
 from kombu import Connection, Producer
 from nameko.standalone.events import get_event_exchange
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from kernel import metrics
 from kernel.database import is_sqlite, reading
 from kernel.envelope import Event
-from kernel.store import EventStore, read_checkpoint, write_checkpoint
+from kernel.store import EventStore, checkpoints, read_checkpoint
 
 log = structlog.get_logger(__name__)
 RELAY_CHECKPOINT = "relay"
 RELAY_LOCK = 7201004
+CONFIRM_TIMEOUT = 5.0
+HEARTBEAT = 10
 
 
 def message_for(service: str, position: int, previous_position: int, event: Event) -> dict:
@@ -40,19 +49,36 @@ class Publisher(Protocol):
     def publish(self, message: dict, routing_key: str, correlation_id: str) -> None: ...
 
 
-class AmqpPublisher:
-    """Publishes to `<service>.events`, the exchange nameko's event handlers bind to."""
+class PublishTimedOut(ConnectionError):
+    """The broker did not confirm a publication in time: it may or may not have taken it."""
 
-    def __init__(self, service: str, amqp_uri: str):
+
+class AmqpPublisher:
+    """Publishes to `<service>.events`, the exchange nameko's event handlers bind to.
+
+    Every publication waits for the broker's confirm at most `confirm_timeout` seconds, so a
+    broker that stops answering without closing the connection (a hung node, a silent network)
+    fails the batch instead of holding the relay's turn for ever. The connection negotiates
+    heartbeats; nothing reads it between publications, so the relay's loop calls `keepalive()`
+    (read what the broker sent, send a heartbeat when due) more often than every
+    `heartbeat / 2` seconds.
+    """
+
+    def __init__(self, service: str, amqp_uri: str, *, confirm_timeout: float = CONFIRM_TIMEOUT,
+                 heartbeat: float = HEARTBEAT):
+        self.service = service
         self.exchange = get_event_exchange(service, {})
         self.amqp_uri = amqp_uri
+        self.confirm_timeout = confirm_timeout
+        self.heartbeat = heartbeat
         self._connection: Connection | None = None
         self._producer: Producer | None = None
 
     def _ensure(self) -> Producer:
         if self._producer is None:
             self._connection = Connection(
-                self.amqp_uri, transport_options={"confirm_publish": True}, connect_timeout=5)
+                self.amqp_uri, transport_options={"confirm_publish": True},
+                connect_timeout=self.confirm_timeout, heartbeat=self.heartbeat)
             channel = self._connection.channel()
             self._producer = Producer(channel, exchange=self.exchange)
             self.exchange(channel).declare()
@@ -62,18 +88,117 @@ class AmqpPublisher:
         try:
             self._ensure().publish(
                 message, routing_key=routing_key, serializer="json", delivery_mode=2,
-                headers={"nameko.correlation_id": correlation_id}, retry=False)
+                headers={"nameko.correlation_id": correlation_id}, retry=False,
+                timeout=self.confirm_timeout, confirm_timeout=self.confirm_timeout)
+        except (socket.timeout, TimeoutError) as exc:
+            self.close(graceful=False)
+            metrics.RELAY_CONFIRM_TIMEOUTS.labels(self.service).inc()
+            log.warning("publish confirm timed out; the batch is retried",
+                        exchange=self.exchange.name, routing_key=routing_key,
+                        timeout=self.confirm_timeout)
+            raise PublishTimedOut(f"no publisher confirm from the broker within "
+                                  f"{self.confirm_timeout:g}s") from exc
         except Exception:
-            self.close()
+            self.close(graceful=False)
             raise
 
-    def close(self) -> None:
+    def keepalive(self) -> None:
+        """Take in the broker's heartbeats and send ours when due; a dead connection is closed
+        (the next publication opens a new one)."""
+        if self._connection is None:
+            return
+        try:
+            with contextlib.suppress(socket.timeout, TimeoutError):
+                self._connection.drain_events(timeout=0.01)
+            self._connection.heartbeat_check()
+        except Exception as exc:  # noqa: BLE001 - any failure here means a broken connection
+            log.info("relay connection lost between publications; reconnecting on the next",
+                     error=str(exc))
+            self.close(graceful=False)
+
+    def close(self, graceful: bool = True) -> None:
+        """Close the connection; after a failure, drop it without the closing handshake, which
+        would wait for ever on a broker that stopped answering."""
         if self._connection is not None:
             try:
-                self._connection.release()
+                if graceful:
+                    self._connection.release()
+                else:
+                    self._connection.collect()
             except Exception:  # a broken connection may fail to close; it is dropped either way
                 pass
         self._connection = self._producer = None
+
+
+class _SqliteTurn:
+    """SQLite is the single-replica default: always its turn. The checkpoint is still moved by
+    compare-and-set, so two relays started on one file by mistake cannot move it back."""
+
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+
+    def held(self) -> bool:
+        return True
+
+    def checkpoint(self) -> int:
+        with reading(self.engine) as connection:
+            return read_checkpoint(connection, RELAY_CHECKPOINT)
+
+    def advance(self, expected: int, new: int) -> bool:
+        with self.engine.begin() as connection:
+            return _compare_and_set(connection, expected, new)
+
+
+class _PostgresTurn:
+    """A session-level advisory lock on a connection of its own, in autocommit: it holds no
+    transaction (`idle` in pg_stat_activity, never `idle in transaction`) while the relay waits
+    on the broker. The lock lives as long as the session: if the connection dies (terminated,
+    network cut) the lock is gone and the next `held()` or `advance()` on it fails."""
+
+    def __init__(self, connection: sa.Connection):
+        self.connection = connection
+
+    def held(self) -> bool:
+        try:
+            return bool(self.connection.execute(sa.text(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+                " AND pid = pg_backend_pid() AND classid = 0 AND objid = :k"
+                " AND objsubid = 1 AND granted)"), {"k": RELAY_LOCK}).scalar())
+        except DBAPIError:
+            return False
+
+    def checkpoint(self) -> int:
+        return read_checkpoint(self.connection, RELAY_CHECKPOINT)
+
+    def advance(self, expected: int, new: int) -> bool:
+        try:
+            return _compare_and_set(self.connection, expected, new)
+        except DBAPIError:
+            return False
+
+
+def _compare_and_set(connection: sa.Connection, expected: int, new: int) -> bool:
+    """Move the relay's checkpoint from `expected` to `new`; False if it is not at `expected`
+    any more (another relay published and moved it) or if `new` would move it back."""
+    if new <= expected:
+        return False
+    moved = connection.execute(
+        checkpoints.update()
+        .where(checkpoints.c.name == RELAY_CHECKPOINT, checkpoints.c.position == expected)
+        .values(position=new)).rowcount
+    if moved:
+        return True
+    if expected != 0:
+        return False
+    exists = connection.execute(sa.select(checkpoints.c.position).where(
+        checkpoints.c.name == RELAY_CHECKPOINT)).first()
+    if exists is not None:
+        return False
+    try:
+        connection.execute(checkpoints.insert().values(name=RELAY_CHECKPOINT, position=new))
+    except IntegrityError:  # another relay wrote the first checkpoint meanwhile
+        return False
+    return True
 
 
 class OutboxRelay:
@@ -88,47 +213,74 @@ class OutboxRelay:
             return read_checkpoint(connection, RELAY_CHECKPOINT)
 
     @contextlib.contextmanager
-    def _turn(self) -> Iterator[bool]:
-        """Whether this relay may publish the next batch.
-
-        With several replicas on PostgreSQL, one relay at a time holds a transaction-scoped
-        advisory lock while it publishes a batch, so replicas neither send each event N times
-        nor move the checkpoint back. SQLite is the single-replica default: always its turn.
-        """
+    def _turn(self) -> Iterator[_SqliteTurn | _PostgresTurn | None]:
+        """This relay's turn to publish, or None while another replica holds it."""
         engine = self.store.engine
         if is_sqlite(engine):
-            yield True
+            yield _SqliteTurn(engine)
             return
-        with engine.connect() as connection, connection.begin():
-            yield connection.execute(sa.text("SELECT pg_try_advisory_xact_lock(:k)"),
-                                     {"k": RELAY_LOCK}).scalar()
+        connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        mine = False
+        try:
+            mine = connection.execute(sa.text("SELECT pg_try_advisory_lock(:k)"),
+                                      {"k": RELAY_LOCK}).scalar()
+            yield _PostgresTurn(connection) if mine else None
+        finally:
+            try:
+                if mine:
+                    connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"),
+                                       {"k": RELAY_LOCK})
+            except Exception:  # noqa: BLE001 - the session is gone, and its lock with it
+                # Never back to the pool: a pooled session still holding the lock would keep
+                # the turn from every other relay.
+                connection.invalidate()
+            connection.close()
+
+    def _lost(self, reason: str, **context) -> None:
+        metrics.RELAY_TURNS_LOST.labels(self.service).inc()
+        log.warning("relay turn lost; stopping", reason=reason, service=self.service, **context)
 
     def publish_pending(self) -> int:
         """Publish everything committed after the checkpoint; return how many were published.
 
         On a failed publication the checkpoint stays at the last confirmed event and the error
-        propagates: the next run resumes from there.
+        propagates: the next run resumes from there. A lost turn ends the run quietly (with a
+        warning): whoever holds the turn now carries on.
         """
-        published, more = 0, True
-        while more:
-            with self._turn() as mine:
-                if not mine:
+        published = 0
+        with self._turn() as turn:
+            while turn is not None:
+                if not turn.held():
+                    self._lost("the advisory lock's connection is gone")
                     break
-                checkpoint = self.checkpoint()
+                checkpoint = turn.checkpoint()
                 batch = self.store.read_all(after=checkpoint, limit=self.batch_size)
-                more = len(batch) == self.batch_size
-                previous = confirmed = checkpoint
-                try:
-                    for position, event in batch:
-                        self.publisher.publish(
-                            message_for(self.service, position, previous, event),
-                            routing_key=event.type, correlation_id=event.correlation_id)
-                        previous = confirmed = position
-                        published += 1
-                        metrics.RELAY_PUBLISHED.labels(self.service).inc()
-                finally:
-                    if confirmed != checkpoint:
-                        with self.store.engine.begin() as connection:
-                            write_checkpoint(connection, RELAY_CHECKPOINT, confirmed)
+                if not batch:
+                    break
+                confirmed = self._publish_batch(turn, checkpoint, batch)
+                published += len(batch)
+                if not turn.advance(checkpoint, confirmed):
+                    self._lost("the checkpoint moved under this relay", expected=checkpoint,
+                               confirmed=confirmed)
+                    break
+                if len(batch) < self.batch_size:
+                    break
         metrics.RELAY_LAG.labels(self.service).set(self.store.head_position() - self.checkpoint())
         return published
+
+    def _publish_batch(self, turn, checkpoint: int, batch: list[tuple[int, Event]]) -> int:
+        """Publish a batch in order; return the last confirmed position. On a failure the
+        confirmed part is checkpointed (if the turn is still this relay's) before it raises."""
+        previous = checkpoint
+        try:
+            for position, event in batch:
+                self.publisher.publish(message_for(self.service, position, previous, event),
+                                       routing_key=event.type, correlation_id=event.correlation_id)
+                previous = position
+                metrics.RELAY_PUBLISHED.labels(self.service).inc()
+        except BaseException:
+            if previous != checkpoint and not turn.advance(checkpoint, previous):
+                self._lost("the checkpoint moved under this relay", expected=checkpoint,
+                           confirmed=previous)
+            raise
+        return previous

@@ -59,9 +59,24 @@ def reaction_backoff() -> float:
     return float(os.environ.get("HUIQI_REACTION_BACKOFF", "10"))
 
 
+def catchup_timeout() -> float:
+    """Seconds a consumer waits for a source's `events_after` before trying the next sweep."""
+    return float(os.environ.get("HUIQI_CATCHUP_TIMEOUT", "5"))
+
+
+def relay_confirm_timeout() -> float:
+    """Seconds the outbox relay waits for the broker to confirm a publication."""
+    return float(os.environ.get("HUIQI_RELAY_CONFIRM_TIMEOUT", "5"))
+
+
 def deadline_watch_interval() -> float:
     """Seconds between the tickets service's sweeps for missed deadlines."""
     return float(os.environ.get("HUIQI_DEADLINE_WATCH_INTERVAL", "60"))
+
+
+def amqp_heartbeat() -> float:
+    """Seconds between AMQP heartbeats on the connections a service keeps open."""
+    return float(os.environ.get("HUIQI_AMQP_HEARTBEAT", "10"))
 
 
 def nameko_config(entry: "ServiceEntry") -> dict:
@@ -77,4 +92,7 @@ def nameko_config(entry: "ServiceEntry") -> dict:
         "MIGRATIONS": {entry.name: str(entry.migrations_path)} if entry.migrations else {},
         "RELAY_INTERVAL": float(os.environ.get("HUIQI_RELAY_INTERVAL", "1.0")),
         "RPC_TIMEOUT": float(os.environ.get("HUIQI_RPC_TIMEOUT", "30")),
+        # AMQP heartbeats on nameko's consuming connections: a broker that went silent without
+        # closing the connection is noticed within two of these, and the consumer reconnects.
+        "HEARTBEAT": amqp_heartbeat(),
     }

@@ -11,11 +11,13 @@ import json
 from typing import Callable, Iterable, Iterator, Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from kernel.aggregate import Aggregate, Fact
 from kernel.database import is_sqlite, reading
-from kernel.envelope import Event, format_time, new_event_id
+from kernel.envelope import Event, format_time, new_event_id, utc_now
 from kernel.errors import ConcurrencyError
 
 metadata = sa.MetaData()
@@ -63,12 +65,32 @@ counters = sa.Table(
     sa.Column("name", sa.String(120), primary_key=True),
     sa.Column("value", sa.BigInteger),
 )
+# Each command carried out, by the id its caller gave it (the gateway's Idempotency-Key): written
+# in the command's own transaction, so that a redelivered or retried command answers the first
+# response instead of being decided again.
+commands = sa.Table(
+    "commands", metadata,
+    sa.Column("command_id", sa.String(128), primary_key=True),
+    sa.Column("command", sa.String(120)),
+    sa.Column("request_hash", sa.String(64)),
+    sa.Column("response", sa.Text),
+    sa.Column("recorded_at", sa.String(32)),
+)
 
 # Appends on PostgreSQL take this transaction-scoped lock so that global positions commit in
 # order: a reader following the log by position can then never skip an event that commits late.
 APPEND_LOCK = 7201002
 
 Projector = Callable[[sa.Connection, Sequence[Event]], None]
+
+
+class CommandRecorded(Exception):
+    """Another delivery of the same command committed first: the transaction is spent; run
+    again, and its record answers."""
+
+    def __init__(self, command_id: str):
+        super().__init__(f"command {command_id} was carried out meanwhile")
+        self.command_id = command_id
 
 
 def row_to_event(row) -> Event:
@@ -149,15 +171,35 @@ class UnitOfWork:
         return new
 
     def next_number(self, name: str) -> int:
-        """The next value of a named gap-free counter, allocated in this transaction."""
-        conn = self.connection
-        updated = conn.execute(
-            counters.update().where(counters.c.name == name)
-            .values(value=counters.c.value + 1).returning(counters.c.value)).scalar_one_or_none()
-        if updated is not None:
-            return updated
-        conn.execute(counters.insert().values(name=name, value=1))
-        return 1
+        """The next value of a named gap-free counter, allocated in this transaction.
+
+        One atomic upsert: two transactions creating the same counter at once (the first
+        appeals of a new year) cannot both insert it; the second waits for the first's row lock
+        and takes the next value, and a rolled-back transaction gives its number back.
+        """
+        insert = (sqlite_insert if is_sqlite(self.connection.engine) else pg_insert)(counters)
+        return self.connection.execute(
+            insert.values(name=name, value=1)
+            .on_conflict_do_update(index_elements=[counters.c.name],
+                                   set_={"value": counters.c.value + 1})
+            .returning(counters.c.value)).scalar_one()
+
+    def recorded_command(self, command_id: str):
+        """The record of the command carried out under `command_id`, or None."""
+        return self.connection.execute(
+            sa.select(commands).where(commands.c.command_id == command_id)).one_or_none()
+
+    def record_command(self, command_id: str, command: str, request_hash: str,
+                       response: str) -> None:
+        """Record a command carried out, in its own transaction; `CommandRecorded` if the same
+        id was recorded meanwhile by a concurrent delivery of it."""
+        try:
+            with self.connection.begin_nested():
+                self.connection.execute(commands.insert().values(
+                    command_id=command_id, command=command, request_hash=request_hash,
+                    response=response, recorded_at=format_time(utc_now())))
+        except IntegrityError as exc:
+            raise CommandRecorded(command_id) from exc
 
 
 class EventStore:

@@ -18,6 +18,12 @@ import os  # noqa: E402
 # The audit's periodic sweep stays out of the way of in-process tests, which call it when they
 # mean to; the stack started by the e2e tests sets its own interval.
 os.environ.setdefault("HUIQI_CATCHUP_INTERVAL", "3600")
+# Secrets of the test session's own, so that nothing under test (in process, or the stack the
+# e2e tests start) runs in development mode; HUIQI_DEVELOPMENT is cleared for the same reason.
+os.environ.setdefault("HUIQI_JWT_SECRET", "test-session-jwt-secret-" + os.urandom(16).hex())
+os.environ.setdefault("HUIQI_INTERNAL_SECRET",
+                      "test-session-internal-secret-" + os.urandom(16).hex())
+os.environ.pop("HUIQI_DEVELOPMENT", None)
 
 import shutil  # noqa: E402
 import socket  # noqa: E402
@@ -149,6 +155,22 @@ def service_config(amqp_uri):
                 "MIGRATIONS": SERVICES.migrations,
                 **overrides}
     return make
+
+
+@pytest.fixture
+def assertion():
+    """What the gateway passes a service for a caller it has verified: `assertion(sub, role,
+    unit=None, uscc=None)`, or `assertion({"sub": ..., "role": ...})` (`tests/callers.py`).
+    Every RPC takes one first; mint it at the call (it lives a minute)."""
+    from callers import assertion
+    return assertion
+
+
+@pytest.fixture
+def system_assertion():
+    """What a service passes for itself (`events_after`): `system_assertion("audit")`."""
+    from callers import system_assertion
+    return system_assertion
 
 
 def _free_port() -> int:

@@ -37,7 +37,7 @@ class CuttableProxy:
             pairs, self._pairs = self._pairs, []
         for pair in pairs:
             for sock in pair:
-                _close(sock)
+                _shutdown(sock)
 
     def restore(self) -> None:
         with self._lock:
@@ -60,7 +60,7 @@ class CuttableProxy:
     def close(self) -> None:
         self._closed = True
         self.cut()
-        _close(self._listener)
+        _shutdown(self._listener)  # wakes the accepting thread, which closes it
 
     # -- forwarding --------------------------------------------------------------------------
 
@@ -69,6 +69,7 @@ class CuttableProxy:
             try:
                 client, _ = self._listener.accept()
             except OSError:
+                _close(self._listener)
                 return
             if not self._up:
                 _close(client)
@@ -85,10 +86,13 @@ class CuttableProxy:
                     _close(upstream)
                     continue
                 self._pairs.append((client, upstream))
-            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
+            finished: list[bool] = []
+            threading.Thread(target=self._pump, args=(client, upstream, finished),
+                             daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, finished),
+                             daemon=True).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, finished: list[bool]) -> None:
         try:
             while True:
                 data = source.recv(65536)
@@ -97,11 +101,27 @@ class CuttableProxy:
                 while self._frozen and self._up and not self._closed:
                     time.sleep(0.05)
                 sink.sendall(data)
-        except OSError:
+        except (OSError, EOFError):  # EOFError: eventlet's word for a socket closed under it
             pass
         finally:
-            _close(source)
-            _close(sink)
+            # Wake the pump going the other way; the last of the two closes the pair.
+            _shutdown(source)
+            _shutdown(sink)
+            with self._lock:
+                finished.append(True)
+                last = len(finished) == 2
+            if last:
+                _close(source)
+                _close(sink)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    # Shut down, not closed: the pumps waiting on the socket wake up and close it themselves. A
+    # socket closed under a green thread that waits on it leaves that wait registered with
+    # eventlet's hub, and the next socket to reuse the descriptor fails with "second simultaneous
+    # read".
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _close(sock: socket.socket) -> None:

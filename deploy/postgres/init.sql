@@ -17,3 +17,8 @@ REVOKE ALL ON DATABASE huiqi_liaison FROM PUBLIC;
 CREATE ROLE huiqi_audit LOGIN PASSWORD 'huiqi_audit';
 CREATE DATABASE huiqi_audit OWNER huiqi_audit;
 REVOKE ALL ON DATABASE huiqi_audit FROM PUBLIC;
+
+-- The audit service appends to its ledger as this role, which may only SELECT and INSERT on it
+-- (services/audit/migrations/a0002): huiqi_audit owns the table, and takes the role per append.
+CREATE ROLE huiqi_ledger_writer NOLOGIN;
+GRANT huiqi_ledger_writer TO huiqi_audit;

@@ -80,6 +80,9 @@ class RaiseAppeal(Body):
     channel: Channel
     category: Category
     county: County
+    visit_id: Text(CODE_LIMIT) | None = Field(
+        None, description="the visit the problem was found on: required when a leader or a "
+                          "liaison officer raises the appeal in the enterprise's name")
 
 
 # One body shape per command on an appeal, named as the domain names it.

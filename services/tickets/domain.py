@@ -29,7 +29,7 @@ from services.tickets.deadlines import DEFAULT_POLICY, DeadlinePolicy, StepDays
 from services.tickets.duplicates import is_near_duplicate
 from services.tickets.exceptions import (
     ExtensionAlreadyPending, ExtensionDaysOutOfRange, LeadUnitAlsoAssisting, NoPendingExtension,
-    NotOwnAppeal, RatingPeriodNotOver, RoleNotAllowed,
+    NotOwnAppeal, RatingPeriodNotOver, RoleNotAllowed, VisitRequired,
 )
 from services.tickets.vocabulary import (
     COUNTIES, Category, Channel, CloseReason, Deadline, RatedVia, Rating, Status,
@@ -204,23 +204,33 @@ class Ticket(Aggregate):
     # -- commands --
 
     @staticmethod
-    def check_raiser(actor: Actor, uscc) -> str:
-        """Who may raise an appeal for which enterprise; returns the compact credit code."""
+    def check_raiser(actor: Actor, uscc, visit_id=None) -> str:
+        """Who may raise an appeal for which enterprise; returns the compact credit code.
+
+        A leader or liaison officer must name the visit the problem was found on. No visit
+        register exists yet to check it against: the id is recorded with the appeal, so the
+        ledger shows on whose visit it was raised."""
         if actor.role not in rules.RAISERS:
             raise RoleNotAllowed(actor.role, "raise an appeal", rules.RAISERS)
         code = checks.credit_code(uscc)
         if actor.role == "enterprise" and actor.uscc != code:
             raise NotOwnAppeal("raise an appeal")
+        if actor.role in rules.RAISERS_BY_VISIT and not (
+                isinstance(visit_id, str) and visit_id.strip()):
+            raise VisitRequired(actor.role)
         return code
 
     @classmethod
     def raise_appeal(cls, ticket_id: str, *, ledger_number: str, enterprise_name: str, uscc: str,
                      title: str, description: str, channel: str, category: str, county: str,
-                     at: dt.datetime, actor: Actor, policy: DeadlinePolicy = DEFAULT_POLICY) -> "Ticket":
+                     at: dt.datetime, actor: Actor, policy: DeadlinePolicy = DEFAULT_POLICY,
+                     visit_id: str | None = None) -> "Ticket":
         """Receive an appeal (受理) into the ledger. notice 二(四)1-2"""
         at = checks.moment(at)
         ticket_id = checks.text("ticket_id", ticket_id, CODE_LIMIT)
-        code = cls.check_raiser(actor, uscc)
+        code = cls.check_raiser(actor, uscc, visit_id)
+        # Only when given: an appeal raised without a visit reads as it always has.
+        visit = {"visit_id": checks.text("visit_id", visit_id, CODE_LIMIT)} if visit_id else {}
         chosen_category = checks.code("category", category, Category)
         ticket = cls(ticket_id)
         ticket._record_fact("TicketRaised", {
@@ -234,6 +244,7 @@ class Ticket(Aggregate):
             "county": checks.text("county", county, CODE_LIMIT),
             "received_at": format_time(at),
             "step_days": policy.for_category(chosen_category).to_dict(),
+            **visit,
         }, at, actor)
         return ticket
 

@@ -61,6 +61,17 @@ class NotOwnAppeal(Forbidden):
         super().__init__(f"an enterprise may {command} only for an appeal raised under its own credit code")
 
 
+class VisitRequired(Forbidden):
+    """A leader or liaison officer raises an appeal in an enterprise's name only for a problem
+    found on a visit (notice 二(三)2), and says which visit."""
+
+    rule = "visit_required"
+
+    def __init__(self, role: str):
+        super().__init__(f"a {role} raises an appeal in an enterprise's name only for a problem "
+                         "found on a visit: name the visit in visit_id", field="visit_id")
+
+
 # -- the ticket's life ----------------------------------------------------------------------------
 
 class TicketNotFound(NotFound):

@@ -14,7 +14,7 @@ import binascii
 import datetime as dt
 import json
 import re
-from typing import Callable, Mapping
+from typing import Callable, Mapping, TypeVar
 
 import sqlalchemy as sa
 
@@ -29,9 +29,11 @@ from services.tickets.access import scope_of
 
 from services.tickets.projections import ticket_rows, ticket_units
 from services.tickets.vocabulary import COUNTIES, Category, Channel, Status
-from services.tickets.workbook import workbook
+from services.tickets.workbook import LedgerWorkbook
 
 PAGE_SIZE = contract.PAGE_SIZE
+EXPORT_CHUNK = 500  # appeals read and written at a time
+T = TypeVar("T")
 CURSOR_LIMIT = contract.CURSOR_LIMIT  # a longer token was never handed out
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")  # kernel.envelope.format_time
@@ -45,11 +47,14 @@ def appeal(connection: sa.Connection, ticket_id: str) -> dict | None:
     return None if state is None else json.loads(state)
 
 
-def open_appeals_of(connection: sa.Connection, uscc: str) -> list[dict]:
+def open_appeals_of(connection: sa.Connection, uscc: str, limit: int) -> list[dict]:
+    """The enterprise's `limit` most recent open appeals, newest first: the candidates a new
+    appeal may duplicate."""
     rows = connection.execute(
         sa.select(ticket_rows.c.id, ticket_rows.c.state)
         .where(ticket_rows.c.uscc == uscc, ticket_rows.c.status != Status.CLOSED.value)
-        .order_by(ticket_rows.c.received_at)).all()
+        .order_by(ticket_rows.c.received_at.desc(), ticket_rows.c.id.desc())
+        .limit(limit)).all()
     found = []
     for row in rows:
         state = json.loads(row.state)
@@ -58,16 +63,29 @@ def open_appeals_of(connection: sa.Connection, uscc: str) -> list[dict]:
 
 
 def due_before(connection: sa.Connection, moment: dt.datetime) -> list[str]:
-    """Appeals with a pending deadline already past: candidates for a missed-deadline fact."""
+    """Appeals with a pending deadline already past: candidates for a missed-deadline fact.
+    Only those rows are read, by the index on next_due."""
     return connection.execute(
         sa.select(ticket_rows.c.id).where(ticket_rows.c.next_due < format_time(moment))
         .order_by(ticket_rows.c.next_due)).scalars().all()
 
 
-def resolved_unrated(connection: sa.Connection) -> list[str]:
-    """Resolved appeals still waiting for a rating; the aggregate says when the wait is over."""
+def resolved_unrated(connection: sa.Connection, moment: dt.datetime,
+                     wait_days: int) -> list[str]:
+    """Resolved appeals still waiting for a rating whose wait may be over by `moment`.
+
+    The wait is counted in working days, which SQL cannot count; but n working days are at
+    least n calendar days, so an appeal resolved less than `wait_days` calendar days ago cannot
+    be due, and the rest are a small superset the aggregate decides on (those resolved in the
+    last week or two). Counted here rather than stored at projection time because the policy
+    in force when the watch runs is the one that decides. Read by the (status, resolved_at)
+    index.
+    """
+    cut_off = format_time(moment - dt.timedelta(days=wait_days))
     return connection.execute(
-        sa.select(ticket_rows.c.id).where(ticket_rows.c.status == Status.RESOLVED.value)
+        sa.select(ticket_rows.c.id)
+        .where(ticket_rows.c.status == Status.RESOLVED.value,
+               ticket_rows.c.resolved_at < cut_off)
         .order_by(ticket_rows.c.resolved_at)).scalars().all()
 
 
@@ -253,8 +271,23 @@ def page(connection: sa.Connection, actor: Actor, filters: Mapping | None, curso
             "next_cursor": _encode_cursor(last.received_at, last.id) if last else None}
 
 
-def export_base64(connection: sa.Connection, actor: Actor, filters: Mapping | None) -> str:
+def _inline(function: Callable[..., T], *arguments) -> T:
+    return function(*arguments)
+
+
+def export_base64(connection: sa.Connection, actor: Actor, filters: Mapping | None, *,
+                  offload: Callable = _inline, chunk: int = EXPORT_CHUNK) -> str:
     """Every appeal the filters and the actor's scope allow, newest first, as an .xlsx workbook,
-    base64-encoded for the trip over RPC."""
-    states = connection.execute(_ledger(actor, filters, ticket_rows.c.state)).scalars()
-    return base64.b64encode(workbook(json.loads(s) for s in states)).decode("ascii")
+    base64-encoded for the trip over RPC.
+
+    Rows are streamed from the query `chunk` at a time (a server-side cursor on PostgreSQL) into
+    a write-only workbook, so memory stays bounded. Building the workbook is CPU work: each step
+    of it goes through `offload` (the tickets service passes a thread pool's `execute`), while
+    reading the rows stays with the caller's connection.
+    """
+    query = _ledger(actor, filters, ticket_rows.c.state)
+    book = offload(LedgerWorkbook)
+    result = connection.execution_options(yield_per=chunk).execute(query).scalars()
+    for states in result.partitions():
+        offload(book.add_json, states)
+    return offload(book.finish_base64)

@@ -48,6 +48,8 @@ INVOLVED = "involved"  # the lead unit's or an assisting unit's
 # call, fax, email or letter, and leaders, liaison officers and the liaison service turning a
 # problem found on a visit into an appeal (notice 二(三)2: 摸清企业…存在的突出问题).
 RAISERS = ("enterprise", "office", "leader", "liaison", "system")
+# Who raises in another's name only on the strength of a visit, which the appeal then names.
+RAISERS_BY_VISIT = ("leader", "liaison")
 
 
 class Appeal(Protocol):

@@ -6,27 +6,33 @@ import os
 import uuid
 
 import structlog
+from eventlet import tpool
 from nameko.timer import timer
 
 from kernel import checks, settings
 from kernel.actor import SYSTEM, Actor
 from kernel.base_service import EventSourcedService
 from kernel.clock import OFFICE_TIME
+from kernel.database import exclusive_turn
 from kernel.dependencies import EventSourcing
 from kernel.envelope import Event, utc_now
 from kernel.errors import FieldRequired, Refused, UnknownCode
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
-from services.tickets import contract, projections, queries
+from services.tickets import contract, duplicates, projections, queries
 from services.tickets.access import check_may_read
 from services.tickets.deadlines import policy_from_json
-from services.tickets.domain import Ticket, is_near_duplicate
+from services.tickets.domain import Ticket
 from services.tickets.routing import ROUTING_TABLE_ID, RoutingTable
+from services.tickets.view import history_entry
 from services.tickets.exceptions import RouteNotFound, TicketNotFound
+from services.tickets.vocabulary import Status
 
 log = structlog.get_logger(__name__)
 # Read once at start: a service with a broken policy refuses to start rather than misjudge.
 POLICY = policy_from_json(os.environ.get("HUIQI_TICKET_DEADLINES"))
+# The advisory lock one replica holds while it sweeps for deadlines (kernel locks are 7201001-4).
+DEADLINE_WATCH_LOCK = 7201005
 
 # The commands on an appeal, as the HTTP API names them: aggregate method and accepted fields,
 # from the wire contract the gateway declares too.
@@ -58,14 +64,16 @@ class TicketsService(EventSourcedService):
     def raise_appeal(self, actor: dict, fields: dict) -> dict:
         who = Actor.from_dict(actor)
 
+        # Compared before the write transaction opens, off the hub: only whether the
+        # candidate is still open is checked again inside it.
+        duplicate_of = self._open_duplicate(who, fields)
+
         def decide(uow: UnitOfWork) -> dict:
             checks.only_fields(fields, RAISE_FIELDS, "an appeal")
             at = utc_now()
-            # Before looking for an open duplicate: a caller must not learn of another
-            # enterprise's appeal by raising one in its name.
-            uscc = Ticket.check_raiser(who, fields.get("uscc"))
-            open_one = self._open_duplicate(uow, uscc, fields)
-            if open_one is not None:
+            Ticket.check_raiser(who, fields.get("uscc"), fields.get("visit_id"))
+            open_one = load_ticket(uow, duplicate_of) if duplicate_of else None
+            if open_one is not None and open_one.status != Status.CLOSED:
                 open_one.link_duplicate(title=fields.get("title"),
                                         description=fields.get("description"),
                                         channel=fields.get("channel"), at=at, actor=SYSTEM)
@@ -81,15 +89,25 @@ class TicketsService(EventSourcedService):
 
         return self.store.execute("raise_appeal", decide)
 
-    def _open_duplicate(self, uow: UnitOfWork, uscc: str, fields: dict) -> Ticket | None:
-        """The same enterprise's open appeal about the same problem, if there is one."""
+    def _open_duplicate(self, who: Actor, fields: dict) -> str | None:
+        """The id of the same enterprise's open appeal about the same problem, if there is one.
+
+        A bounded comparison (`services.tickets.duplicates`), still pure Python: it runs in a
+        thread of eventlet's pool so that a long text does not hold the other workers up.
+        """
         title, description = fields.get("title"), fields.get("description")
         if not (isinstance(title, str) and isinstance(description, str)):
             return None  # the aggregate will name what is missing
-        for candidate in queries.open_appeals_of(uow.connection, uscc):
-            if is_near_duplicate(title, description, candidate["title"], candidate["description"]):
-                return load_ticket(uow, candidate["id"])
-        return None
+
+        def candidates(uow: UnitOfWork) -> list[dict]:
+            checks.only_fields(fields, RAISE_FIELDS, "an appeal")
+            # Before looking for an open duplicate: a caller must not learn of another
+            # enterprise's appeal by raising one in its name.
+            uscc = Ticket.check_raiser(who, fields.get("uscc"), fields.get("visit_id"))
+            return queries.open_appeals_of(uow.connection, uscc, limit=duplicates.CANDIDATES)
+
+        found = self.store.query("raise_appeal", candidates)
+        return tpool.execute(duplicates.first_near_duplicate, title, description, found)
 
     @rpc
     def act(self, actor: dict, ticket_id: str, action: str, fields: dict) -> dict:
@@ -142,7 +160,8 @@ class TicketsService(EventSourcedService):
             if not events:
                 raise TicketNotFound(ticket_id)
             check_may_read(who, Ticket.from_events(ticket_id, events).snapshot())
-            return [e.to_dict() for e in events]
+            # An enterprise sees who acted by role and unit, not by their internal ids.
+            return [history_entry(who.role, e) for e in events]
 
         return self.store.query("history", read)
 
@@ -157,8 +176,9 @@ class TicketsService(EventSourcedService):
     def export_tickets(self, actor: dict, filters: dict) -> str:
         """The ledger as an .xlsx workbook, base64-encoded for the trip over RPC."""
         who = Actor.from_dict(actor)
+        # Rows are read here, a chunk at a time; the workbook is built in eventlet's thread pool.
         return self.store.query("export_tickets", lambda uow: queries.export_base64(
-            uow.connection, who, filters))
+            uow.connection, who, filters, offload=tpool.execute))
 
     @rpc
     def set_route(self, actor: dict, fields: dict) -> dict:
@@ -185,7 +205,7 @@ class TicketsService(EventSourcedService):
         return self.store.execute(command, decide)
 
     @rpc
-    def routes(self) -> dict:
+    def routes(self, actor: dict) -> dict:
         return self.store.query(
             "routes", lambda uow: uow.load(RoutingTable, ROUTING_TABLE_ID).snapshot())
 
@@ -193,17 +213,25 @@ class TicketsService(EventSourcedService):
     def watch_deadlines(self):
         """Record each missed deadline once, and close off appeals left unrated too long.
 
-        Several replicas may run this at once: the aggregate records a missed deadline only once
-        per due time, and optimistic concurrency makes the slower replica decide again on the
-        fresh state, where there is nothing left to record.
+        Only what is due is read, by index: appeals whose next due has passed, and resolved
+        appeals old enough that their rating wait may be over. One replica sweeps at a time (a
+        PostgreSQL advisory lock; the others skip this round). Should two still overlap (a lock
+        connection lost), the aggregate records a missed deadline only once per due time, and
+        optimistic concurrency makes the slower one decide again on the fresh state.
         """
-        now = utc_now()
-        overdue = self.store.read(lambda c: queries.due_before(c, now))
-        for ticket_id in overdue:
-            self._watch(ticket_id, "mark_overdue", lambda t: t.mark_overdue(at=now, actor=SYSTEM))
-        for ticket_id in self.store.read(queries.resolved_unrated):
-            self._watch(ticket_id, "close_off_unrated", lambda t: t.close_off_unrated(
-                at=now, actor=SYSTEM, policy=POLICY))
+        with exclusive_turn(self.store.engine, DEADLINE_WATCH_LOCK) as mine:
+            if not mine:
+                return
+            now = utc_now()
+            overdue = self.store.read(lambda c: queries.due_before(c, now))
+            for ticket_id in overdue:
+                self._watch(ticket_id, "mark_overdue",
+                            lambda t: t.mark_overdue(at=now, actor=SYSTEM))
+            unrated = self.store.read(
+                lambda c: queries.resolved_unrated(c, now, POLICY.close_unrated_after))
+            for ticket_id in unrated:
+                self._watch(ticket_id, "close_off_unrated", lambda t: t.close_off_unrated(
+                    at=now, actor=SYSTEM, policy=POLICY))
 
     def _watch(self, ticket_id: str, command: str, decide) -> None:
         def run(uow: UnitOfWork) -> None:

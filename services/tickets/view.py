@@ -172,3 +172,25 @@ class AppealView:
         self.closed_at = format_time(fact.occurred_at)
         self.close_reason = fact.payload["reason"]
 
+
+
+# Roles whose actor label carries a scope (`role:scope:sub`): the unit, or the credit code.
+_SCOPED_ROLES = ("unit_officer", "enterprise")
+
+
+def shown_actor(reader_role: str, label: str) -> str:
+    """Who acted, as `reader_role` is shown it: an enterprise sees the role and the unit (or
+    credit code) but never the person's internal id; everyone else sees the whole label."""
+    if reader_role != "enterprise":
+        return label
+    role, _, rest = label.partition(":")
+    if role in _SCOPED_ROLES and ":" in rest:
+        return f"{role}:{rest.partition(':')[0]}"
+    return role
+
+
+def history_entry(reader_role: str, event: Event) -> dict:
+    """One event of an appeal's history as `reader_role` is shown it."""
+    entry = event.to_dict()
+    entry["actor"] = shown_actor(reader_role, entry["actor"])
+    return entry

@@ -1,14 +1,22 @@
 """The ledger as the office keeps it on paper: an .xlsx workbook (诉求台账) with Chinese headers,
 Chinese labels for every code and times in Beijing time. Plain Python over appeal views
-(`services.tickets.view`)."""
+(`services.tickets.view`).
+
+The workbook is written in openpyxl's write-only mode: rows go to a temporary file as they are
+added, a chunk at a time, so that memory stays bounded however many appeals are exported; the
+column widths are therefore fixed beforehand rather than measured on the rows.
+"""
 from __future__ import annotations
 
+import base64
 import io
+import json
 import unicodedata
 from typing import Callable, Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -65,42 +73,70 @@ LEDGER_COLUMNS: tuple[tuple[str, Callable[[dict], str | None]], ...] = (
 )
 
 
+# Widths in Latin characters, for what a column usually holds (a Chinese character counts two).
+TYPICAL_WIDTH = {"台账编号": 16, "企业名称": 32, "统一社会信用代码": 20, "诉求标题": 36,
+                 "诉求内容": MAX_WIDTH, "协办单位": 24, "责任单位(主办)": 20, "处理方式": 18,
+                 "满意度评价": 12}
+TIME_WIDTH = 18  # "2026-05-06 16:00"
+
+
 def _display_width(text: str) -> int:
     # A Chinese character takes about two columns of a Latin one.
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _write_row(sheet, row_number: int, values: list, widths: list[int]) -> None:
-    for column, value in enumerate(values, start=1):
-        if isinstance(value, str):
-            # Enterprise text may carry control characters a workbook cannot hold.
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell = sheet.cell(row=row_number, column=column, value=value)
-        if isinstance(value, str):
-            # An appeal titled "=..." is the enterprise's words, never a formula to evaluate.
-            cell.data_type = "s"
-            widths[column - 1] = max(widths[column - 1], _display_width(value))
+def _width(header: str) -> int:
+    typical = TYPICAL_WIDTH.get(header, TIME_WIDTH if header.endswith(("时间", "期限")) else 10)
+    return min(max(typical, _display_width(header) + 2), MAX_WIDTH)
 
 
-def workbook(states: Iterable[dict]) -> bytes:
-    """The .xlsx bytes of the given appeal views, one row each, in the order given."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET_TITLE
-    headers = [header for header, _ in LEDGER_COLUMNS]
-    widths = [0] * len(headers)
-    _write_row(sheet, 1, headers, widths)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    row_number = 1
-    for row_number, state in enumerate(states, start=2):
-        _write_row(sheet, row_number, [value(state) for _, value in LEDGER_COLUMNS], widths)
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = min(width + 2, MAX_WIDTH)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{row_number}"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+class LedgerWorkbook:
+    """A ledger workbook being written: headers first, then rows a chunk at a time, then bytes.
 
+    Only one thread at a time may use it; the tickets service writes each chunk in a thread of
+    its own so that the work stays off the event loop.
+    """
+
+    def __init__(self) -> None:
+        self._book = Workbook(write_only=True)
+        self._sheet = self._book.create_sheet(SHEET_TITLE)
+        headers = [header for header, _ in LEDGER_COLUMNS]
+        # Write-only sheets take their widths, panes and filter before any row is written.
+        for column, header in enumerate(headers, start=1):
+            self._sheet.column_dimensions[get_column_letter(column)].width = _width(header)
+        self._sheet.freeze_panes = "A2"
+        bold = Font(bold=True)
+        self._sheet.append([self._cell(header, font=bold) for header in headers])
+        self._rows = 1
+
+    def _cell(self, value, font: Font | None = None):
+        if not isinstance(value, str):
+            return value
+        # Enterprise text may carry control characters a workbook cannot hold.
+        cell = WriteOnlyCell(self._sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+        # An appeal titled "=..." is the enterprise's words, never a formula to evaluate.
+        cell.data_type = "s"
+        if font is not None:
+            cell.font = font
+        return cell
+
+    def add(self, states: Iterable[dict]) -> None:
+        """Append one row per appeal view, in the order given."""
+        for state in states:
+            self._sheet.append([self._cell(value(state)) for _, value in LEDGER_COLUMNS])
+            self._rows += 1
+
+    def add_json(self, states: Iterable[str]) -> None:
+        """`add` for views as the read model stores them (JSON text)."""
+        self.add(json.loads(state) for state in states)
+
+    def finish(self) -> bytes:
+        """The .xlsx bytes; the workbook can take no more rows."""
+        self._sheet.auto_filter.ref = f"A1:{get_column_letter(len(LEDGER_COLUMNS))}{self._rows}"
+        buffer = io.BytesIO()
+        self._book.save(buffer)
+        return buffer.getvalue()
+
+    def finish_base64(self) -> str:
+        return base64.b64encode(self.finish()).decode("ascii")
 

@@ -106,7 +106,9 @@ class TicketLife(RuleBasedStateMachine):
         self.ticket = Ticket.raise_appeal(
             "ticket-m", ledger_number="GZ-1", enterprise_name="某企业", uscc=OWN_USCC, title="用工难",
             description="招工困难", channel="visit", category="labour", county="zhanggong",
-            at=self.now, actor=actor, policy=POLICY)
+            at=self.now, actor=actor, policy=POLICY,
+            # a liaison officer raises in the enterprise's name on the strength of a visit
+            visit_id="visit-1" if raiser == "liaison" else None)
         self.shadow_status = "received"
         self.shadow_rating = None
         self.refused = 0

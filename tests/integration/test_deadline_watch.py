@@ -1,18 +1,20 @@
 """The deadline watch with two replicas racing on one store: each missed deadline is recorded
-once. And the ledger's read model, dropped and rebuilt from the log, comes back the same."""
+once, one replica sweeps at a time, and a sweep loads only the appeals that are due. And the
+ledger's read model, dropped and rebuilt from the log, comes back the same."""
 import datetime as dt
 from pathlib import Path
 
 import eventlet
 import sqlalchemy as sa
 from nameko.testing.services import entrypoint_hook
+from prometheus_client import REGISTRY
 
 from kernel.actor import Actor
 from kernel.database import make_engine, migrate
 from kernel.store import EventStore
 from services.tickets import projections
 from services.tickets.domain import Ticket
-from services.tickets.service import TicketsService
+from services.tickets.service import DEADLINE_WATCH_LOCK, TicketsService
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "tickets" / "migrations"
 OFFICE = Actor(sub="clerk", role="office")
@@ -88,4 +90,99 @@ def test_read_model_rebuilds_to_the_same_rows(db_url):
         connection.execute(sa.text("UPDATE ticket_rows SET status = 'closed'"))
     assert projections.rebuild(engine) == 3
     assert rows() == before
+    engine.dispose()
+
+
+# -- the sweep reads only what is due ---------------------------------------------------------
+
+UNIT = "nankang-finance"
+UNIT_OFFICER = Actor(sub="officer", role="unit_officer", unit=UNIT)
+
+
+def appeal(n: int, at: dt.datetime) -> Ticket:
+    return Ticket.raise_appeal(
+        f"t-{n}", ledger_number=f"GZ-2026-{n:06d}", enterprise_name=f"企业{n}",
+        uscc=CODES[n % len(CODES)], title=f"问题{n}", description="请协调解决。", channel="letter",
+        category="financing", county="nankang", at=at, actor=OFFICE)
+
+
+def resolved(n: int, at: dt.datetime) -> Ticket:
+    """Taken from receipt to resolution within the hour: every deadline met."""
+    ticket = appeal(n, at)
+    ticket.dispatch(lead_unit=UNIT, at=at + dt.timedelta(minutes=10), actor=OFFICE)
+    ticket.sign_for(at=at + dt.timedelta(minutes=20), actor=UNIT_OFFICER)
+    ticket.classify(way="unsolvable", explanation="超出地方事权,已向企业解释",
+                    at=at + dt.timedelta(minutes=30), actor=UNIT_OFFICER)
+    ticket.resolve(summary="已答复企业", at=at + dt.timedelta(minutes=40), actor=UNIT_OFFICER)
+    return ticket
+
+
+def seed_mostly_not_due(engine) -> dict[str, set[str]]:
+    """1,000 appeals with nothing due (received, dispatched or resolved just now) and three
+    that are due: one never signed for since March, two resolved in March and never rated."""
+    store = EventStore(engine, projectors=[projections.project])
+    now = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+    with store.unit_of_work() as uow:
+        for n in range(1, 1001):
+            if n % 10 == 0:
+                ticket = resolved(n, now)
+            else:
+                ticket = appeal(n, now)
+                if n % 2:
+                    ticket.dispatch(lead_unit=UNIT, at=now + dt.timedelta(minutes=5), actor=OFFICE)
+            uow.save(ticket)
+        late = appeal(1001, LONG_AGO)
+        late.dispatch(lead_unit=UNIT, at=LONG_AGO, actor=OFFICE)
+        uow.save(late)
+        uow.save(resolved(1002, LONG_AGO))
+        uow.save(resolved(1003, LONG_AGO))
+    return {"mark_overdue": {"t-1001"}, "close_off_unrated": {"t-1002", "t-1003"}}
+
+
+def commands_run(command: str) -> float:
+    return REGISTRY.get_sample_value(
+        "huiqi_command_seconds_count", {"service": "tickets", "command": command}) or 0.0
+
+
+def facts(engine, event_type: str) -> set[str]:
+    with engine.connect() as connection:
+        return set(connection.execute(sa.text("SELECT stream_id FROM events WHERE type = :t"),
+                                      {"t": event_type}).scalars())
+
+
+def test_the_sweep_loads_only_the_due_appeals(db_url, container_factory, service_config):
+    engine = make_engine(db_url)
+    migrate(engine, MIGRATIONS)
+    due = seed_mostly_not_due(engine)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM ticket_rows")).scalar() == 1003
+    container = container_factory(TicketsService, service_config(db_url, RELAY_ENABLED=False))
+    container.start()
+    before = {command: commands_run(command) for command in due}
+    with entrypoint_hook(container, "watch_deadlines") as watch:
+        watch()
+    # One command (one appeal loaded) per due appeal, none for the thousand others.
+    assert {command: commands_run(command) - before[command] for command in due} == \
+        {command: len(ids) for command, ids in due.items()}
+    assert facts(engine, "TicketDeadlineMissed") == due["mark_overdue"]
+    assert facts(engine, "TicketClosedOff") == due["close_off_unrated"]
+    engine.dispose()
+
+
+def test_one_replica_sweeps_at_a_time(make_pg_url, container_factory, service_config):
+    url = make_pg_url()
+    engine = make_engine(url)
+    migrate(engine, MIGRATIONS)
+    ids = seed(engine)
+    container = container_factory(TicketsService, service_config(url, RELAY_ENABLED=False))
+    container.start()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as other_replica:
+        other_replica.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": DEADLINE_WATCH_LOCK})
+        with entrypoint_hook(container, "watch_deadlines") as watch:
+            watch()
+        assert missed_counts(engine) == {}  # another replica's turn: this one skipped the round
+        other_replica.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": DEADLINE_WATCH_LOCK})
+    with entrypoint_hook(container, "watch_deadlines") as watch:
+        watch()
+    assert missed_counts(engine) == {ticket_id: 1 for ticket_id in ids}
     engine.dispose()

@@ -11,6 +11,7 @@ from kernel.dependencies import Reactions
 from kernel.store import EventStore
 from services.audit.service import AuditService
 from services.tickets.service import TicketsService
+from callers import assertion
 
 
 def sweep(container):
@@ -47,7 +48,7 @@ def test_relay_down_then_back_loses_nothing_and_doubles_nothing(
     silent.start()
 
     with ClusterRpcProxy(service_config()) as cluster:
-        raised = [cluster.tickets.raise_appeal(office, appeal(n)) for n in range(5)]
+        raised = [cluster.tickets.raise_appeal(assertion(office), appeal(n)) for n in range(5)]
     assert len({r["id"] for r in raised}) == 5
 
     tickets_engine, audit_engine = make_engine(tickets_url), make_engine(audit_url)
@@ -72,7 +73,7 @@ def test_relay_down_then_back_loses_nothing_and_doubles_nothing(
     rows = ledger_rows(audit_engine)
     assert [r.event_id for r in rows] == committed
     with ClusterRpcProxy(service_config()) as cluster:
-        verdict = cluster.audit.verify({"sub": "w", "role": "supervisor"})
+        verdict = cluster.audit.verify(assertion({"sub": "w", "role": "supervisor"}))
     assert verdict["ok"] and verdict["entries"] == 5
     tickets_engine.dispose()
     audit_engine.dispose()
@@ -87,7 +88,7 @@ def test_sweep_over_rpc_fills_what_messages_never_brought(
     audit.start()
     with ClusterRpcProxy(service_config()) as cluster:
         for n in range(3):
-            cluster.tickets.raise_appeal(office, appeal(n))
+            cluster.tickets.raise_appeal(assertion(office), appeal(n))
     audit_engine = make_engine(audit_url)
     assert ledger_rows(audit_engine) == []
     sweep(audit)

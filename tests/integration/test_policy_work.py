@@ -12,6 +12,7 @@ from kernel.errors import Refused
 from kernel.store import EventStore
 from services.policy.service import PolicyService
 from services.tickets.service import TicketsService
+from callers import assertion
 
 UNIT = "city-industry-bureau"
 OFFICER = {"sub": "officer-wang", "role": "unit_officer", "unit": UNIT}
@@ -47,19 +48,19 @@ def test_policy_work_requested_opens_one_item(
     policy.start()
 
     with ClusterRpcProxy(config, context_data={"correlation_id": "appeal-7"}) as cluster:
-        raised = cluster.tickets.raise_appeal(office, appeal(0, "出口退税政策滞后", "tax_and_fees"))
+        raised = cluster.tickets.raise_appeal(assertion(office), appeal(0, "出口退税政策滞后", "tax_and_fees"))
         ticket_id = raised["id"]
-        cluster.tickets.act(office, ticket_id, "dispatch", {"lead_unit": UNIT})
-        cluster.tickets.act(OFFICER, ticket_id, "sign-for", {})
-        cluster.tickets.act(OFFICER, ticket_id, "classify", {
+        cluster.tickets.act(assertion(office), ticket_id, "dispatch", {"lead_unit": UNIT})
+        cluster.tickets.act(assertion(OFFICER), ticket_id, "sign-for", {})
+        cluster.tickets.act(assertion(OFFICER), ticket_id, "classify", {
             "way": "municipal_policy", "policy_work": "修订出口退税办理细则，压缩办理时限"})
 
     with ClusterRpcProxy(config) as cluster:
-        wait_until(lambda: cluster.policy.policy_work_items(office))
-        [item] = cluster.policy.policy_work_items(office)
-        assert cluster.policy.policy_work_items(OFFICER) == [item]
-        assert cluster.policy.policy_work_items(
-            {"sub": "o", "role": "unit_officer", "unit": "another-unit"}) == []
+        wait_until(lambda: cluster.policy.policy_work_items(assertion(office)))
+        [item] = cluster.policy.policy_work_items(assertion(office))
+        assert cluster.policy.policy_work_items(assertion(OFFICER)) == [item]
+        assert cluster.policy.policy_work_items(assertion(
+            {"sub": "o", "role": "unit_officer", "unit": "another-unit"})) == []
 
     tickets_engine, policy_engine = make_engine(tickets_url), make_engine(policy_url)
     [requested] = events_of(tickets_engine, "PolicyWorkRequested")
@@ -84,8 +85,8 @@ def test_policy_work_requested_opens_one_item(
     sweep(policy)
     assert len(events_of(policy_engine, "PolicyWorkOpened")) == 1
     with ClusterRpcProxy(config) as cluster:
-        assert len(cluster.policy.policy_work_items(office)) == 1
-        assert cluster.policy.parked_reactions(office) == []
+        assert len(cluster.policy.policy_work_items(assertion(office))) == 1
+        assert cluster.policy.parked_reactions(assertion(office)) == []
     tickets_engine.dispose()
     policy_engine.dispose()
 
@@ -95,10 +96,10 @@ def test_only_operators_see_parked_reactions(container_factory, service_config, 
     policy.start()
     enterprise = {"sub": "e", "role": "enterprise", "uscc": "91360702MA35G0QX4J"}
     with ClusterRpcProxy(service_config()) as cluster:
-        assert cluster.policy.parked_reactions({"sub": "s", "role": "supervisor"}) == []
+        assert cluster.policy.parked_reactions(assertion({"sub": "s", "role": "supervisor"})) == []
         with pytest.raises(Refused) as refused:
-            cluster.policy.parked_reactions(enterprise)
+            cluster.policy.parked_reactions(assertion(enterprise))
         assert refused.value.rule == "not_an_operator" and refused.value.kind == "forbidden"
         with pytest.raises(Refused) as refused:
-            cluster.policy.retry_reaction({"sub": "s", "role": "office"}, "no-such-event")
+            cluster.policy.retry_reaction(assertion({"sub": "s", "role": "office"}), "no-such-event")
         assert refused.value.rule == "reaction_not_found" and refused.value.kind == "not_found"

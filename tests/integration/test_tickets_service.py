@@ -17,6 +17,7 @@ from kernel import logs, settings
 from kernel.errors import Refused
 from kernel.database import make_engine
 from services.tickets.service import TicketsService
+from callers import assertion
 
 OFFICE = {"sub": "clerk-li", "role": "office"}
 APPEAL = {"enterprise_name": "南康家具产业园某企业", "uscc": "91360703MA37K8L9PN",
@@ -35,12 +36,12 @@ def tickets(db_url, container_factory, service_config):
 def test_a_near_identical_open_appeal_is_linked_not_doubled(tickets):
     _, config = tickets
     with ClusterRpcProxy(config) as cluster:
-        first = cluster.tickets.raise_appeal(OFFICE, APPEAL)
-        again = cluster.tickets.raise_appeal(OFFICE, {**APPEAL, "channel": "hotline",
+        first = cluster.tickets.raise_appeal(assertion(OFFICE), APPEAL)
+        again = cluster.tickets.raise_appeal(assertion(OFFICE), {**APPEAL, "channel": "hotline",
                                                       "description": APPEAL["description"] + "。"})
-        other = cluster.tickets.raise_appeal(OFFICE, {**APPEAL, "title": "用地指标不足",
+        other = cluster.tickets.raise_appeal(assertion(OFFICE), {**APPEAL, "title": "用地指标不足",
                                                       "description": "扩建厂房缺少用地指标。"})
-        history = cluster.tickets.history(OFFICE, first["id"])
+        history = cluster.tickets.history(assertion(OFFICE), first["id"])
     assert first["linked_to_open_appeal"] is False
     assert again == {**first, "linked_to_open_appeal": True}
     assert other["id"] != first["id"] and other["ledger_number"] != first["ledger_number"]
@@ -50,7 +51,7 @@ def test_a_near_identical_open_appeal_is_linked_not_doubled(tickets):
     # Another enterprise sending the same text under the first one's code learns nothing.
     impostor = {"sub": "x", "role": "enterprise", "uscc": "91360702MA35G0QX4J"}
     with ClusterRpcProxy(config) as cluster, pytest.raises(Refused) as refused:
-        cluster.tickets.raise_appeal(impostor, APPEAL)
+        cluster.tickets.raise_appeal(assertion(impostor), APPEAL)
     assert refused.value.kind == "forbidden" and refused.value.rule == "not_own_appeal"
 
 
@@ -69,9 +70,9 @@ def log_lines():
 def test_logs_carry_the_correlation_id_and_metrics_count_commands(tickets, log_lines):
     _, config = tickets
     with ClusterRpcProxy(config, context_data={"correlation_id": "corr-42"}) as cluster:
-        cluster.tickets.raise_appeal(OFFICE, APPEAL)
+        cluster.tickets.raise_appeal(assertion(OFFICE), APPEAL)
         with pytest.raises(Exception):
-            cluster.tickets.raise_appeal(OFFICE, {**APPEAL, "uscc": "123"})
+            cluster.tickets.raise_appeal(assertion(OFFICE), {**APPEAL, "uscc": "123"})
     lines = log_lines()
     handled = [l for l in lines if l.get("event") == "command handled"]
     refused = [l for l in lines if l.get("event") == "refused"]
@@ -88,8 +89,8 @@ def test_logs_carry_the_correlation_id_and_metrics_count_commands(tickets, log_l
 def test_rebuild_command_refolds_the_read_model(tickets, db_url):
     _, config = tickets
     with ClusterRpcProxy(config) as cluster:
-        raised = cluster.tickets.raise_appeal(OFFICE, APPEAL)
-        cluster.tickets.act(OFFICE, raised["id"], "dispatch", {"lead_unit": "nankang-commerce"})
+        raised = cluster.tickets.raise_appeal(assertion(OFFICE), APPEAL)
+        cluster.tickets.act(assertion(OFFICE), raised["id"], "dispatch", {"lead_unit": "nankang-commerce"})
     engine = make_engine(db_url)
     with engine.begin() as connection:
         connection.execute(sa.text("DELETE FROM ticket_rows"))
@@ -102,3 +103,30 @@ def test_rebuild_command_refolds_the_read_model(tickets, db_url):
         row = connection.execute(sa.text("SELECT status, lead_unit FROM ticket_rows")).one()
     assert tuple(row) == ("dispatched", "nankang-commerce")
     engine.dispose()
+
+
+def test_a_connection_the_database_ended_is_replaced_not_answered_with_an_error(
+        make_pg_url, pg_admin, container_factory, service_config):
+    """An administrator's pg_terminate_backend (or a failover) between two commands: the next
+    command and the next question decide again on a fresh connection, and nothing is lost."""
+    url = make_pg_url()
+    config = service_config(url)
+    container = container_factory(TicketsService, config)
+    container.start()
+    database = sa.make_url(url).database
+    with ClusterRpcProxy(config) as cluster:
+        first = cluster.tickets.raise_appeal(assertion(OFFICE), APPEAL)
+        with pg_admin.connect() as connection:  # only this test's own database
+            ended = connection.execute(sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = :db AND pid <> pg_backend_pid()"), {"db": database}).scalar_one()
+        assert ended >= 1
+        second = cluster.tickets.raise_appeal(assertion(OFFICE), {
+            **APPEAL, "title": "用地指标不足", "description": "扩建厂房缺少用地指标。"})
+        with pg_admin.connect() as connection:
+            connection.execute(sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :db AND pid <> pg_backend_pid()"), {"db": database})
+        seen = cluster.tickets.get_ticket(assertion(OFFICE), first["id"])
+    assert second["ledger_number"] != first["ledger_number"]
+    assert seen["ledger_number"] == first["ledger_number"]

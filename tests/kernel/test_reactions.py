@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from kernel.aggregate import Fact
 from kernel.database import make_engine, migrate
-from kernel.reactions import ALL, ReactionNotFound, Reactor
+from kernel.reactions import ALL, PoisonMessage, ReactionNotFound, Reactor
 from kernel.relay import message_for
 from kernel.store import EventStore
 
@@ -220,3 +220,30 @@ def test_a_parked_event_redelivered_after_checkpoint_loss_waits_for_its_operator
         connection.execute(sa.text("UPDATE checkpoints SET position = 0"))
     assert follower.catch_up("tickets") == 0
     assert acted(consumer) == [1, 0]
+
+
+def test_poison_is_refused_by_reason_and_unknown_types_are_skipped(consumer, make_sqlite_url):
+    source = Source(make_sqlite_url(), ["ProgressNoted", "SomethingNewlyInvented"])
+    follower = reactor(consumer, source, types=["ProgressNoted"])
+    good, unknown_type = source.messages
+    broken = {**good, "event": {k: v for k, v in good["event"].items() if k != "stream_id"}}
+    cases = [
+        (["a", "list"], "not_a_relay_message"),
+        ({"service": "tickets"}, "not_a_relay_message"),
+        (broken, "bad_envelope"),
+        ({**good, "position": "1"}, "bad_envelope"),
+        ({**good, "event": {**good["event"], "payload": "text"}}, "bad_envelope"),
+        ({**good, "previous_position": good["position"]}, "bad_envelope"),
+        ({**good, "service": "liaison"}, "source_not_followed"),
+    ]
+    for message, reason in cases:
+        with pytest.raises(PoisonMessage) as poison:
+            follower.receive(message)
+        assert poison.value.reason == reason
+    with pytest.raises(PoisonMessage) as poison:
+        follower.receive(good, arrived_from="liaison")  # on another source's queue
+    assert poison.value.reason == "source_not_followed"
+    assert follower.checkpoint("tickets") == 0  # poison moved nothing
+    assert follower.receive(good) == "acted"
+    assert follower.receive(unknown_type) == "skipped"
+    assert follower.checkpoint("tickets") == unknown_type["position"]

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from eventlet import tpool
 from openpyxl import load_workbook
 
 from kernel.actor import SYSTEM, Actor
@@ -487,3 +488,32 @@ def test_the_workbook_honours_filters_and_scope(ledger, actor, filters):
     assert [cell.value for cell in book["诉求台账"][1]] == HEADERS
     rows = sheet_rows(book)
     assert [by_number[r["台账编号"]] for r in rows] == expected(snapshots, filters, actor)
+
+
+def test_the_workbook_is_streamed_a_chunk_at_a_time_through_the_offload(ledger):
+    engine, snapshots = ledger
+    steps = []
+
+    def offload(function, *arguments):
+        steps.append((function.__name__, len(arguments[0]) if arguments else None))
+        return function(*arguments)
+
+    with reading(engine) as connection:
+        encoded = queries.export_base64(connection, office, {}, offload=offload, chunk=5)
+    assert steps[0][0] == "LedgerWorkbook" and steps[-1][0] == "finish_base64"
+    # Every step of building the workbook went through the offload, a chunk of rows at a time.
+    assert [size for name, size in steps[1:-1]] == [5] * 7 + [1]
+    assert {name for name, _ in steps[1:-1]} == {"add_json"}
+    streamed = load_workbook(io.BytesIO(base64.b64decode(encoded)))
+    assert sheet_rows(streamed) == sheet_rows(exported(engine, office, {}))
+    assert len(sheet_rows(streamed)) == len(snapshots)
+
+
+def test_the_workbook_built_in_eventlet_s_thread_pool_is_the_same(ledger):
+    engine, _ = ledger
+    with reading(engine) as connection:
+        encoded = queries.export_base64(connection, office, {"county": "ruijin"},
+                                        offload=tpool.execute, chunk=4)
+    book = load_workbook(io.BytesIO(base64.b64decode(encoded)))
+    assert sheet_rows(book) == sheet_rows(exported(engine, office, {"county": "ruijin"}))
+    assert book["诉求台账"].auto_filter.ref == f"A1:S{len(sheet_rows(book)) + 1}"
