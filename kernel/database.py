@@ -54,7 +54,11 @@ def make_engine(url: str) -> sa.Engine:
             connection.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # No ping on every checkout: it is a round trip per transaction. A connection the database
+    # ended is found by the statement that uses it, which invalidates it and the pool's older
+    # ones; commands and questions then run again on a fresh one (`Commands.execute`/`query`),
+    # and the relay and the reactions retry on their next turn.
+    return sa.create_engine(url, pool_size=10, max_overflow=10)
 
 
 def reading(engine: sa.Engine) -> sa.Connection:

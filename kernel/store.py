@@ -3,6 +3,13 @@ global position. One SQLAlchemy implementation serves SQLite and PostgreSQL.
 
 A command runs inside a unit of work: load, decide, append, and update the service's projections
 in the same transaction, so a read model never disagrees with the log it was built from.
+
+Appends take no lock beyond the rows they write: on PostgreSQL one statement checks the expected
+version and inserts (the unique (stream, version) key settles a race), so concurrent writers
+commit side by side. Readers of the whole log follow `position`, which is given only after commit
+(`EventStore.sequence`, migration k0004): a position given later is always higher than every
+position a reader could have seen before, so a reader following positions never skips an event
+that committed late.
 """
 from __future__ import annotations
 
@@ -13,7 +20,6 @@ from typing import Callable, Iterable, Iterator, Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from kernel.aggregate import Aggregate, Fact
 from kernel.database import is_sqlite, reading
@@ -23,7 +29,9 @@ from kernel.errors import ConcurrencyError
 metadata = sa.MetaData()
 events = sa.Table(
     "events", metadata,
-    sa.Column("position", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    # The order of insertion, and `position`, the order readers follow (None until sequenced).
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    sa.Column("position", sa.BigInteger),
     sa.Column("event_id", sa.String(36)),
     sa.Column("stream_id", sa.String(120)),
     sa.Column("stream_type", sa.String(60)),
@@ -77,9 +85,44 @@ commands = sa.Table(
     sa.Column("recorded_at", sa.String(32)),
 )
 
-# Appends on PostgreSQL take this transaction-scoped lock so that global positions commit in
-# order: a reader following the log by position can then never skip an event that commits late.
-APPEND_LOCK = 7201002
+# The sequencer's turn on PostgreSQL, held until its transaction commits: positions are given
+# by one transaction at a time, each above every position given before.
+SEQUENCE_LOCK = 7201002
+# Rows given positions per sequencer transaction.
+SEQUENCE_BATCH = 5000
+# The columns an append writes, in the order of `_pg_append`'s VALUES.
+APPENDED_COLUMNS = ("event_id", "stream_id", "stream_type", "version", "type", "occurred_at",
+                    "actor", "correlation_id", "causation_id", "payload")
+_pg_appends: dict[int, sa.TextClause] = {}
+
+
+def _pg_append(count: int) -> sa.TextClause:
+    """One statement that appends `count` events only if the stream is at the expected version.
+
+    The version check is the EXISTS (the stream has reached `expected`) and the unique (stream,
+    version) key (it has not gone past it): a concurrent append of the same version waits for
+    the other transaction and then inserts nothing, which the caller reads as a lost race. No
+    savepoint is needed, since nothing failed.
+    """
+    if count not in _pg_appends:
+        rows = ", ".join(
+            "(" + ", ".join(f":{name}_{i}" for name in APPENDED_COLUMNS) + ")"
+            for i in range(count))
+        _pg_appends[count] = sa.text(
+            f"INSERT INTO events ({', '.join(APPENDED_COLUMNS)}) "
+            f"SELECT * FROM (VALUES {rows}) AS appended ({', '.join(APPENDED_COLUMNS)}) "
+            "WHERE CAST(:expected AS integer) = 0 OR EXISTS ("
+            "SELECT 1 FROM events WHERE stream_id = :stream AND version = :expected) "
+            "ON CONFLICT ON CONSTRAINT uq_events_stream_version DO NOTHING RETURNING id")
+    return _pg_appends[count]
+
+
+_SEQUENCE = sa.text(
+    "WITH head AS (SELECT coalesce(max(position), 0) AS at FROM events), "
+    "waiting AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM events "
+    "WHERE position IS NULL ORDER BY id LIMIT :limit) "
+    "UPDATE events SET position = head.at + waiting.n FROM head, waiting "
+    "WHERE events.id = waiting.id")
 
 Projector = Callable[[sa.Connection, Sequence[Event]], None]
 
@@ -121,6 +164,9 @@ class UnitOfWork:
         # Set by kernel.reactions when the unit of work runs a reaction: the event's source and
         # its position in that source's log.
         self.cause = None
+        # What code running in this transaction keeps for the rest of it (the audit's ledger
+        # head across a batch of reactions, say); gone with the transaction.
+        self.scratch: dict = {}
 
     def load(self, aggregate_cls: type[Aggregate], stream_id: str):
         return aggregate_cls.from_events(stream_id, self.read_stream(stream_id))
@@ -140,13 +186,6 @@ class UnitOfWork:
         if not facts:
             return []
         conn = self.connection
-        if not is_sqlite(conn.engine):
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK})
-        current = conn.execute(
-            sa.select(sa.func.coalesce(sa.func.max(events.c.version), 0))
-            .where(events.c.stream_id == stream_id)).scalar_one()
-        if current != expected_version:
-            raise ConcurrencyError(stream_id, expected_version)
         new = [
             Event(
                 event_id=new_event_id(), stream_id=stream_id, stream_type=stream_type,
@@ -157,16 +196,31 @@ class UnitOfWork:
             )
             for i, fact in enumerate(facts, start=1)
         ]
-        try:
-            # A savepoint, so that losing the race leaves the transaction usable and empty.
-            with conn.begin_nested():
-                conn.execute(events.insert(), [
-                    {**e.to_dict(), "payload": json.dumps(e.payload, ensure_ascii=False,
-                                                          sort_keys=True)}
-                    for e in new
-                ])
-        except IntegrityError as exc:
-            raise ConcurrencyError(stream_id, expected_version) from exc
+        rows = [{**e.to_dict(), "payload": json.dumps(e.payload, ensure_ascii=False,
+                                                      sort_keys=True)} for e in new]
+        if self.store.sqlite:
+            # The writer holds the database's write lock from BEGIN IMMEDIATE: nobody appends
+            # between the check and the insert, and the positions given here commit in order.
+            current, head = conn.execute(sa.select(
+                sa.select(sa.func.coalesce(sa.func.max(events.c.version), 0))
+                .where(events.c.stream_id == stream_id).scalar_subquery(),
+                sa.select(sa.func.coalesce(sa.func.max(events.c.position), 0))
+                .scalar_subquery())).one()
+            if current != expected_version:
+                raise ConcurrencyError(stream_id, expected_version)
+            conn.execute(events.insert(), [{**row, "position": head + i}
+                                           for i, row in enumerate(rows, start=1)])
+        else:
+            parameters = {"expected": expected_version, "stream": stream_id}
+            for i, row in enumerate(rows):
+                parameters.update({f"{name}_{i}": row[name] for name in APPENDED_COLUMNS})
+            inserted = conn.execute(_pg_append(len(rows)), parameters).scalars().all()
+            if len(inserted) != len(rows):
+                if inserted:
+                    # Some versions were free, others taken: take back what went in, so the
+                    # transaction is as it was before the append.
+                    conn.execute(events.delete().where(events.c.id.in_(inserted)))
+                raise ConcurrencyError(stream_id, expected_version)
         self.appended.extend(new)
         return new
 
@@ -177,7 +231,7 @@ class UnitOfWork:
         appeals of a new year) cannot both insert it; the second waits for the first's row lock
         and takes the next value, and a rolled-back transaction gives its number back.
         """
-        insert = (sqlite_insert if is_sqlite(self.connection.engine) else pg_insert)(counters)
+        insert = (sqlite_insert if self.store.sqlite else pg_insert)(counters)
         return self.connection.execute(
             insert.values(name=name, value=1)
             .on_conflict_do_update(index_elements=[counters.c.name],
@@ -193,18 +247,20 @@ class UnitOfWork:
                        response: str) -> None:
         """Record a command carried out, in its own transaction; `CommandRecorded` if the same
         id was recorded meanwhile by a concurrent delivery of it."""
-        try:
-            with self.connection.begin_nested():
-                self.connection.execute(commands.insert().values(
-                    command_id=command_id, command=command, request_hash=request_hash,
-                    response=response, recorded_at=format_time(utc_now())))
-        except IntegrityError as exc:
-            raise CommandRecorded(command_id) from exc
+        insert = (sqlite_insert if self.store.sqlite else pg_insert)(commands)
+        recorded = self.connection.execute(
+            insert.values(command_id=command_id, command=command, request_hash=request_hash,
+                          response=response, recorded_at=format_time(utc_now()))
+            .on_conflict_do_nothing(index_elements=[commands.c.command_id])
+            .returning(commands.c.command_id)).first()
+        if recorded is None:
+            raise CommandRecorded(command_id)
 
 
 class EventStore:
     def __init__(self, engine: sa.Engine, projectors: Sequence[Projector] = ()):
         self.engine = engine
+        self.sqlite = is_sqlite(engine)
         self.projectors = list(projectors)
         self._after_commit: list[Callable[[list[Event]], None]] = []
 
@@ -236,8 +292,34 @@ class EventStore:
         with reading(self.engine) as connection:
             return read_stream(connection, stream_id)
 
+    def sequence(self) -> int:
+        """Give positions to the committed events that have none yet, in the order they were
+        inserted; return how many were given. Readers of the whole log call it first.
+
+        On PostgreSQL one sequencer at a time (SEQUENCE_LOCK, held to its commit), so every
+        position given is above all those given before it. A row still uncommitted is not seen
+        and is numbered by a later turn, after whatever committed before it: never behind a
+        position a reader has passed. On SQLite the append has numbered it already.
+        """
+        if self.sqlite:
+            return 0
+        given = 0
+        with reading(self.engine) as connection:
+            if connection.execute(sa.select(events.c.id).where(events.c.position.is_(None))
+                                  .limit(1)).first() is None:
+                return 0
+        while True:
+            with self.engine.begin() as connection:
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"),
+                                   {"k": SEQUENCE_LOCK})
+                numbered = connection.execute(_SEQUENCE, {"limit": SEQUENCE_BATCH}).rowcount
+            given += numbered
+            if numbered < SEQUENCE_BATCH:
+                return given
+
     def read_all(self, after: int = 0, limit: int = 500) -> list[tuple[int, Event]]:
         """Events after a global position, in order, with their positions."""
+        self.sequence()
         with reading(self.engine) as connection:
             rows = connection.execute(
                 sa.select(events).where(events.c.position > after)
@@ -245,6 +327,7 @@ class EventStore:
             return [(row.position, row_to_event(row)) for row in rows]
 
     def head_position(self) -> int:
+        self.sequence()
         with reading(self.engine) as connection:
             return connection.execute(
                 sa.select(sa.func.coalesce(sa.func.max(events.c.position), 0))).scalar_one()

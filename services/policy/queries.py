@@ -26,7 +26,7 @@ def policy_work_items(connection: sa.Connection, actor: Actor) -> list[dict]:
         raise MayNotReadPolicyWork(actor.role)
     rows = connection.execute(
         sa.select(events).where(events.c.stream_type == PolicyWork.stream_type)
-        .order_by(events.c.position)).all()
+        .order_by(events.c.id)).all()
     streams: dict[str, list] = {}
     for row in rows:
         streams.setdefault(row.stream_id, []).append(row_to_event(row))

@@ -1,4 +1,5 @@
 """The event store on SQLite and PostgreSQL: appends, reads, optimistic concurrency."""
+import contextlib
 import datetime as dt
 
 import eventlet
@@ -107,3 +108,91 @@ def test_canonical_json_is_stable():
         '{"a":{"z":[1,2],"时间":"2026-02-13T02:00:00.000000Z"},"b":1}'.encode("utf-8"))
     with pytest.raises(ValueError):
         canonical_json({"naive": dt.datetime(2026, 1, 1)})
+
+
+def test_a_lost_race_leaves_the_transaction_usable_and_empty(migrated_engine):
+    store = EventStore(migrated_engine)
+    store.append("t-1", "ticket", 0, [fact()])
+    store.append("t-1", "ticket", 1, [fact("TicketDispatched", unit="u1")])
+    with store.unit_of_work() as uow:
+        # Versions 2 and 3 asked for: 2 is taken, 3 is free; neither may stay.
+        with pytest.raises(ConcurrencyError):
+            uow.append("t-1", "ticket", 1, [fact("TicketSigned"), fact("TicketClassified")])
+        uow.append("t-2", "ticket", 0, [fact()])
+    assert [e.type for e in store.read_stream("t-1")] == ["TicketRaised", "TicketDispatched"]
+    assert [e.stream_id for _, e in store.read_all()] == ["t-1", "t-1", "t-2"]
+
+
+def test_an_expected_version_beyond_the_stream_is_refused(migrated_engine):
+    store = EventStore(migrated_engine)
+    with pytest.raises(ConcurrencyError):
+        store.append("t-1", "ticket", 3, [fact()])
+    store.append("t-2", "ticket", 0, [fact()])
+    with pytest.raises(ConcurrencyError):
+        store.append("t-2", "ticket", 2, [fact()])
+    assert store.read_stream("t-1") == [] and len(store.read_stream("t-2")) == 1
+
+
+def test_a_reader_never_skips_an_event_that_commits_late(make_pg_url):
+    """The case a lock around every append used to prevent: an append inserted first commits
+    last. Its event must come after what the reader has already passed, not behind it."""
+    from kernel.database import make_engine, migrate
+    engine = make_engine(make_pg_url())
+    migrate(engine)
+    store = EventStore(engine)
+    try:
+        with contextlib.ExitStack() as late:
+            slow = late.enter_context(store.unit_of_work())
+            slow.append("slow", "ticket", 0, [fact()])      # inserted first, not committed
+            store.append("quick", "ticket", 0, [fact()])    # inserted second, committed
+            first = store.read_all()
+            assert [e.stream_id for _, e in first] == ["quick"]
+        # `slow` has committed now.
+        after = store.read_all(after=first[-1][0])
+        assert [e.stream_id for _, e in after] == ["slow"]
+        assert after[0][0] > first[-1][0]
+        assert [e.stream_id for _, e in store.read_all()] == ["quick", "slow"]
+    finally:
+        engine.dispose()
+
+
+def test_a_follower_sees_every_event_once_under_concurrent_writers(migrated_engine):
+    """Sixteen writers append while a follower reads by position: it gets every event once, in
+    positions that only rise, with none passed over."""
+    store = EventStore(migrated_engine)
+    writers, appends = 16, 15
+    done = eventlet.event.Event()
+
+    def writer(n):
+        for i in range(appends):
+            with store.unit_of_work() as uow:
+                uow.append(f"w{n}-{i}", "ticket", 0, [fact(), fact("TicketDispatched")])
+            eventlet.sleep(0)
+
+    def follower():
+        seen, after = [], 0
+        while True:
+            finished = done.ready()
+            page = store.read_all(after=after, limit=7)
+            seen += page
+            if page:
+                after = page[-1][0]
+            elif finished:
+                return seen
+            eventlet.sleep(0)
+
+    reading = eventlet.spawn(follower)
+    pool = eventlet.GreenPool(writers)
+    for _ in pool.imap(writer, range(writers)):
+        pass
+    done.send()
+    seen = reading.wait()
+    positions = [p for p, _ in seen]
+    assert positions == sorted(set(positions))
+    ids = [e.event_id for _, e in seen]
+    assert len(ids) == len(set(ids)) == 2 * writers * appends
+    assert sorted(ids) == sorted(e.event_id for _, e in store.read_all(limit=10_000))
+    streams = {}  # and each stream's events in their order
+    for _, event in seen:
+        streams.setdefault(event.stream_id, []).append(event.version)
+    assert all(versions == [1, 2] for versions in streams.values())
