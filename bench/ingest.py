@@ -3,14 +3,21 @@ over N events, beside a bare kombu consume-and-ack loop on the same broker.
 
 The real path, on the run's own vhost and fresh databases: a tickets service whose log already
 holds N events (appended through the kernel's store before it starts, ten to a stream) relays
-them all to RabbitMQ as it does any commit, and the audit (`huiqi serve audit`) takes them into
-its ledger, filling whatever it sees out of order from the source's `events_after`. The rate is
-read from the ledger itself: entries 1 to N over the time between their `recorded_at`. The peer
-drains N messages of the same shape from a queue of its own, acking each, with the prefetch
-nameko gives the audit's consumer (its worker count).
+them all to RabbitMQ as it does any commit, into the audit's queue (declared by starting the
+audit once, and stopping it). Then the audit (`huiqi serve audit`) starts and takes the N
+messages into its ledger, filling whatever it sees out of order from the source's
+`events_after`. The rate is read from the ledger itself: entries 1 to N over the time between
+their `recorded_at`. Like the peer's, the queue is full when consuming starts, so the figure is
+the consumer's and not the relay's. The peer drains N messages of the same shape from a queue of
+its own, acking each, with the prefetch the audit's consumer gets.
+
+`HUIQI_BENCH_INGEST_EVENTS` sets N for a shorter run while working on it.
 """
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import time
 import uuid
 
@@ -20,15 +27,19 @@ import sqlalchemy as sa
 from bench.infra import Borrowed
 from bench.services import Children, free_port
 from bench.table import Row
+from kernel import settings
 from kernel.aggregate import Fact
 from kernel.database import make_engine, migrate, reading
+from kernel.dead_letters import source_queue
 from kernel.envelope import Event, format_time, new_event_id, parse_time, utc_now
 from kernel.relay import message_for
 from kernel.store import EventStore
 
 SOURCE = "tickets"
 PER_STREAM = 10
-WORKERS = 20  # HUIQI_MAX_WORKERS' default: nameko's prefetch for the audit's consumer
+# The prefetch of the audit's consumer (`kernel.dependencies._ReactionsQueueConsumer`): two
+# batches, or nameko's worker count if that is more.
+PREFETCH = max(20, 2 * settings.reaction_batch_size())
 
 
 def messages(count: int):
@@ -107,15 +118,43 @@ def kombu_rate(amqp_uri: str, count: int) -> float:
         taken.append(1)
 
     with Connection(amqp_uri) as connection:
-        with connection.Consumer(queue, callbacks=[on_message], prefetch_count=WORKERS):
+        with connection.Consumer(queue, callbacks=[on_message], prefetch_count=PREFETCH):
             started = time.perf_counter()
             while len(taken) < count:
                 connection.drain_events(timeout=30)
             return count / (time.perf_counter() - started)
 
 
+def stop(children: Children, name: str, timeout: float = 20) -> None:
+    process = children.processes[name]
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def queue_depth(amqp_uri: str, queue: Queue) -> int:
+    with Connection(amqp_uri) as connection:
+        return queue(connection.channel()).queue_declare(passive=True).message_count
+
+
+def relayed(amqp_uri: str, count: int, children: Children, timeout: float) -> None:
+    """Wait until the audit's queue of the source holds all N messages."""
+    queue = source_queue("audit", "ledger", SOURCE, Exchange(f"{SOURCE}.events", type="topic"))
+    deadline = time.monotonic() + timeout
+    while (depth := queue_depth(amqp_uri, queue)) < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the relay published {depth} of {count} events in "
+                               f"{timeout:.0f}s\ntickets' log:\n{children.tail('tickets')}")
+        time.sleep(0.5)
+
+
 def run(borrowed: Borrowed, counts: dict) -> list[Row]:
-    count = counts["ingest_events"]
+    # `HUIQI_BENCH_INGEST_EVENTS` runs the figure shorter while working on it; the table's
+    # figure is the harness's count.
+    count = int(os.environ.get("HUIQI_BENCH_INGEST_EVENTS") or counts["ingest_events"])
     rows = []
     amqp_uri = borrowed.vhost()
     peer = kombu_rate(amqp_uri, count)
@@ -130,11 +169,16 @@ def run(borrowed: Borrowed, counts: dict) -> list[Row]:
                # Only the tickets service runs: the audit's periodic sweep of every source
                # would wait on the others; gaps are filled from tickets when they are seen.
                "HUIQI_CATCHUP_INTERVAL": "3600"}
+        health = {"audit": f"http://127.0.0.1:{ports['audit']}/healthz"}
         with Children(env, borrowed.directory("ingest")) as children:
-            # The audit first, so that its queue exists before the relay publishes.
+            # The audit once, so that its queues exist before the relay publishes; then the
+            # relay fills them while the audit is away.
             children.serve("audit")
-            children.wait_healthy({"audit": f"http://127.0.0.1:{ports['audit']}/healthz"})
+            children.wait_healthy(health)
+            stop(children, "audit")
             children.serve("tickets")
+            relayed(amqp_uri, count, children, timeout=60 + count / 50)
+            children.serve("audit")
             try:
                 ours = ledger_rate(audit_url, count, timeout=60 + count / 20)
             except RuntimeError as exc:

@@ -4,6 +4,7 @@ RPC proxies that give up in time."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import inspect
 import json
@@ -171,6 +172,12 @@ def store_unavailable(exc: Exception) -> Refused:
                    f"(a command sent with an Idempotency-Key is carried out once): {exc.orig}")
 
 
+@functools.lru_cache(maxsize=256)
+def _signature(function) -> inspect.Signature:
+    """An RPC method's signature, worked out once per method rather than per command."""
+    return inspect.signature(function)
+
+
 class _CommandOnce:
     """A command's id and what it asked, for carrying it out once (`Commands.execute`).
 
@@ -187,7 +194,12 @@ class _CommandOnce:
         if not key:
             return None  # a timer's or an internal command: nothing redelivers it by id
         method = getattr(worker_ctx.service, worker_ctx.entrypoint.method_name)
-        arguments = inspect.signature(method).bind(*worker_ctx.args, **worker_ctx.kwargs)
+        function = getattr(method, "__func__", None)
+        if function is not None:
+            arguments = _signature(function).bind(None, *worker_ctx.args, **worker_ctx.kwargs)
+            arguments.arguments.pop(next(iter(arguments.arguments)))  # self
+        else:
+            arguments = inspect.signature(method).bind(*worker_ctx.args, **worker_ctx.kwargs)
         names = list(arguments.arguments)
         caller = arguments.arguments[names[0]] if names else None
         asked = {name: arguments.arguments[name] for name in names[1:]}
@@ -308,11 +320,23 @@ class EventSourcing(DependencyProvider):
 class _ReactionsQueueConsumer(QueueConsumer):
     """nameko's queue consumer, for the queues of `Reactions` only (a connection of its own).
 
-    Two things differ from nameko's: every (re)connection declares each consumer's dead-letter
-    queue before consuming, so a rejected message always has somewhere to go; and a body kombu
+    What differs from nameko's: every (re)connection declares each consumer's dead-letter
+    queue before consuming, so a rejected message always has somewhere to go; a body kombu
     cannot decode (malformed JSON, a content type not accepted) is dead-lettered by its queue's
-    provider, where nameko's consumer would raise out of its loop and stop the container.
+    provider, where nameko's consumer would raise out of its loop and stop the container; a
+    delivered message is handed to its queue's provider at once, in delivery order, to be
+    buffered for a batch (not given a worker thread of its own); and the prefetch lets two
+    batches be on their way at once, one being taken in while the next arrives.
     """
+
+    @property
+    def prefetch_count(self):
+        batch = int(self.container.config.get("REACTION_BATCH_SIZE",
+                                              settings.reaction_batch_size()))
+        return max(self.container.max_workers, 2 * batch)
+
+    def handle_message(self, provider, body, message):
+        provider.handle_message(body, message)
 
     def get_consumers(self, consumer_cls, channel):
         for provider in self._providers:
@@ -345,6 +369,11 @@ class Reactions(DependencyProvider):
     `events_after` each `CATCHUP_INTERVAL` seconds, each source on a green thread of its own and
     each call bounded by `CATCHUP_TIMEOUT`, and retries failed reactions when due. The reactions
     run in units of work of the service's `EventSourcing` store.
+
+    Delivered messages are taken in by batches (`Reactor.receive_many`): up to
+    `REACTION_BATCH_SIZE` of a source's messages, or what arrived within `REACTION_BATCH_LINGER`
+    seconds, by one transaction, on a green thread per source; each is acknowledged only once
+    the transaction that took it in has committed.
     """
 
     queue_consumer = _ReactionsQueueConsumer()
@@ -352,6 +381,8 @@ class Reactions(DependencyProvider):
     # this many times, pausing twice as long each time, before it is dead-lettered.
     HANDLER_ATTEMPTS = 3
     HANDLER_PAUSE = 0.5
+    # Seconds a stopping consumer gives the messages it holds to be taken in.
+    STOP_GRACE = 10.0
 
     def __init__(self, consumer: str, subscriptions: dict):
         self.consumer = consumer
@@ -365,6 +396,10 @@ class Reactions(DependencyProvider):
                                            settings.reaction_max_attempts()))
         self.backoff = float(config.get("REACTION_BACKOFF", settings.reaction_backoff()))
         self.catchup_timeout = float(config.get("CATCHUP_TIMEOUT", settings.catchup_timeout()))
+        self.batch_size = max(1, int(config.get("REACTION_BATCH_SIZE",
+                                                settings.reaction_batch_size())))
+        self.batch_linger = float(config.get("REACTION_BATCH_LINGER",
+                                             settings.reaction_batch_linger()))
         self._queues = [_SourceQueue(self, source) for source in self.subscriptions]
         for queue in self._queues:
             self.queue_consumer.register_provider(queue)
@@ -401,15 +436,23 @@ class Reactions(DependencyProvider):
 
     def start(self):
         self._running = True
+        for queue in self._queues:
+            queue.start()
         self.container.spawn_managed_thread(self._sweep_forever)
 
     def stop(self):
         self._running = False
         self._wake.set()
         for queue in self._queues:
+            queue.stopping()
             self.queue_consumer.unregister_provider(queue)
+        # What was delivered before the consumers were cancelled is taken in and acknowledged;
+        # anything delivered later stays unacknowledged and comes back on the next start.
+        for queue in self._queues:
+            queue.drained()
 
     def kill(self):
+        # What is buffered is left unacknowledged: the broker delivers it again.
         self._running = False
         self._wake.set()
 
@@ -455,12 +498,86 @@ class _SourceQueue:
         container = reactions.container
         self.queue = source_queue(container.service_name, reactions.consumer, source,
                                   get_event_exchange(source, container.config))
+        # Delivered, not yet taken in: (body, message) in delivery order.
+        self._buffer: list = []
+        # Set when the buffer gets its first message, fills a batch, or the queue stops.
+        self._arrived = threading.Event()
+        self._running = False
+        self._taker = None
 
     def dead_letter_queue(self, channel):
         return dead_letter_queue(self.reactions.container.service_name,
                                  self.reactions.consumer)(channel)
 
+    def start(self) -> None:
+        self._running = True
+        self._taker = self.reactions.container.spawn_managed_thread(
+            self._take_in_forever, identifier=f"reactions:{self.reactions.consumer}:{self.source}")
+
+    def stopping(self) -> None:
+        self._running = False
+        self._arrived.set()
+
+    def drained(self) -> None:
+        """Wait until what is buffered has been taken in (`stopping` first), for a while: a
+        store that does not answer does not hold the stop up; what is left unacknowledged is
+        delivered again."""
+        if self._taker is None or self._taker.dead:
+            return
+        with eventlet.Timeout(self.reactions.STOP_GRACE, False):
+            self._taker.wait()
+        if not self._taker.dead:
+            self._taker.kill()
+
     def handle_message(self, body, message):
+        """The queue consumer's callback, in delivery order: buffer the message for the next
+        batch; it is acknowledged once the batch's transaction has committed."""
+        self._buffer.append((body, message))
+        if len(self._buffer) == 1 or len(self._buffer) >= self.reactions.batch_size:
+            self._arrived.set()
+
+    def _take_in_forever(self) -> None:
+        size, linger = self.reactions.batch_size, self.reactions.batch_linger
+        while self._running or self._buffer:
+            if not self._buffer:
+                self._arrived.wait()
+                self._arrived.clear()
+                continue
+            if len(self._buffer) < size and self._running and linger > 0:
+                # A moment for the rest of a burst, so that it shares the transaction.
+                self._arrived.clear()
+                self._arrived.wait(linger)
+            batch, self._buffer = self._buffer[:size], self._buffer[size:]
+            try:
+                self._take_in_batch(batch)
+            except Exception as exc:  # noqa: BLE001 - unacknowledged: redelivered, not lost
+                log.error("batch not taken in", consumer=self.reactions.consumer,
+                          source=self.source, messages=len(batch),
+                          error=f"{type(exc).__name__}: {exc}")
+
+    def _take_in_batch(self, batch: list) -> None:
+        clear_contextvars()
+        bind_contextvars(service=self.reactions.container.service_name,
+                         entrypoint=f"reactions:{self.reactions.consumer}")
+        try:
+            results = self.reactions.reactor().receive_many(
+                [body for body, _ in batch], arrived_from=self.source)
+        except Exception as exc:  # noqa: BLE001 - nothing acknowledged yet: each alone, then
+            results = [exc] * len(batch)
+        finally:
+            clear_contextvars()
+        for (body, message), result in zip(batch, results):
+            if isinstance(result, PoisonMessage):
+                self.dead_letter(message, result.reason, result.detail)
+            elif isinstance(result, Exception):
+                # Not taken in by its batch, nor alone (the store away): tried again alone.
+                self.handle_message_alone(body, message, tried=result)
+            else:
+                # Taken in and committed: acted on, skipped, a duplicate, a gap filled from the
+                # source's log, or a reaction that raised (see `handle_message_alone`).
+                self.reactions.queue_consumer.ack_message(message)
+
+    def handle_message_alone(self, body, message, tried: Exception | None = None):
         event = body.get("event", {}) if isinstance(body, dict) else {}
         clear_contextvars()
         bind_contextvars(service=self.reactions.container.service_name,
@@ -468,7 +585,7 @@ class _SourceQueue:
                          correlation_id=event.get("correlation_id")
                          if isinstance(event, dict) else None)
         try:
-            self._take_in(body)
+            self._take_in(body, tried)
         except PoisonMessage as poison:
             self.dead_letter(message, poison.reason, poison.detail)
         except Exception as exc:  # noqa: BLE001 - retried already: see _take_in
@@ -485,23 +602,28 @@ class _SourceQueue:
         finally:
             clear_contextvars()
 
-    def _take_in(self, body) -> str:
+    def _take_in(self, body, tried: Exception | None = None) -> str:
         """`Reactor.receive`, tried again after a pause while it raises (the consumer's store
-        away): the message stays unacknowledged meanwhile, so a crash loses nothing."""
+        away): the message stays unacknowledged meanwhile, so a crash loses nothing. `tried` is
+        what its first try raised, if that was made already (with its batch)."""
         pause = self.reactions.HANDLER_PAUSE
-        for attempt in range(1, self.reactions.HANDLER_ATTEMPTS + 1):
-            try:
-                return self.reactions.reactor().receive(body, arrived_from=self.source)
-            except PoisonMessage:
-                raise
-            except Exception as exc:  # noqa: BLE001 - anything else may pass: try again
-                if attempt == self.reactions.HANDLER_ATTEMPTS:
+        attempt, error = (1, tried) if tried is not None else (0, None)
+        while True:
+            if error is None:
+                attempt += 1
+                try:
+                    return self.reactions.reactor().receive(body, arrived_from=self.source)
+                except PoisonMessage:
                     raise
-                log.warning("event not taken in; trying again", consumer=self.reactions.consumer,
-                            source=self.source, attempt=attempt, error=str(exc))
-                eventlet.sleep(pause)
-                pause *= 2
-        raise AssertionError("unreachable")
+                except Exception as exc:  # noqa: BLE001 - anything else may pass: try again
+                    error = exc
+            if attempt >= self.reactions.HANDLER_ATTEMPTS:
+                raise error
+            log.warning("event not taken in; trying again", consumer=self.reactions.consumer,
+                        source=self.source, attempt=attempt, error=str(error))
+            eventlet.sleep(pause)
+            pause *= 2
+            error = None
 
     def undecodable(self, message, error: Exception) -> None:
         """kombu's decode error callback (`_ReactionsQueueConsumer`)."""

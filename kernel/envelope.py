@@ -44,12 +44,17 @@ def _encode_default(value: Any) -> Any:
     raise TypeError(f"cannot encode {type(value).__name__} in an event")
 
 
+# What json.dumps(value, sort_keys=True, ...) builds on every call, built once: the encoder
+# keeps no state between calls, so its output is json.dumps's, byte for byte.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
+    default=_encode_default,
+)
+
+
 def canonical_json(value: Any) -> bytes:
     """The bytes a hash is taken over: sorted keys, no whitespace, UTF-8 (not \\u escapes)."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-        allow_nan=False, default=_encode_default,
-    ).encode("utf-8")
+    return _CANONICAL.encode(value).encode("utf-8")
 
 
 def plain(value: Any) -> Any:

@@ -23,14 +23,22 @@ of work and saves them. The `Reactor` here is the plain logic, without nameko
   relay message of a followed source (`PoisonMessage`, with a reason) is for the dead-letter
   queue, never for a reaction; an unknown event type of a followed source is not poison, it is
   skipped and checkpointed past like any type not subscribed.
+- Live messages arrive in batches (`receive_many`): consecutive messages are taken in by one
+  transaction, under one lock, with the checkpoints read and written once and the handled
+  events checked and recorded with one statement each. A gap ends its source's part of the
+  batch, and is filled after the commit. Should any reaction of the batch raise, the whole
+  batch is rolled back and its messages are taken in one at a time as above, so a failure is
+  isolated, retried and parked exactly as it would be alone. A reaction may gather its writes
+  and have them made once for the whole transaction (`before_checkpoint`).
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import pydantic
 import sqlalchemy as sa
@@ -43,6 +51,7 @@ from kernel.errors import ConcurrencyError, NotFound
 from kernel.store import (
     EventStore,
     UnitOfWork,
+    checkpoints,
     handled_events,
     reaction_failures,
     read_checkpoint,
@@ -82,6 +91,30 @@ BAD_ENVELOPE = "bad_envelope"                # a relay message whose fields brea
 SOURCE_NOT_FOLLOWED = "source_not_followed"  # from a service this consumer does not follow
 HANDLER_FAILED = "handler_failed"            # readable, but could not be taken in after retries
 RELAY_FIELDS = ("service", "position", "previous_position", "event")
+
+# Where a unit of work opened by a `Reactor` keeps what is to run before its checkpoint is written.
+_BEFORE_CHECKPOINT = "kernel.reactions.before_checkpoint"
+
+
+def before_checkpoint(uow: UnitOfWork, flush: Callable[[], None]) -> None:
+    """Have `flush()` run in this transaction once its reactions have run, before its checkpoint
+    and handled events are written: for a reaction that gathers its writes so that a batch of
+    events makes them once (the audit's ledger). Only a reaction run by a `Reactor` may; should
+    `flush` raise, the transaction is rolled back as if the reaction had."""
+    try:
+        uow.scratch[_BEFORE_CHECKPOINT].append(flush)
+    except KeyError:
+        raise RuntimeError("before_checkpoint: only in a reaction run by a Reactor") from None
+
+
+def _reacting(uow: UnitOfWork) -> UnitOfWork:
+    uow.scratch[_BEFORE_CHECKPOINT] = []
+    return uow
+
+
+def _flush(uow: UnitOfWork) -> None:
+    for flush in uow.scratch.pop(_BEFORE_CHECKPOINT, ()):
+        flush()
 
 
 class PoisonMessage(ValueError):
@@ -214,7 +247,9 @@ class Reactor:
     def receive(self, message, arrived_from: str | None = None) -> str:
         """Take in one live message (`kernel.relay.message_for`); return what became of it.
         A message that cannot be read raises `PoisonMessage`."""
-        source, position, previous, event = self.read(message, arrived_from)
+        return self._receive_one(*self.read(message, arrived_from))
+
+    def _receive_one(self, source: str, position: int, previous: int, event: Event) -> str:
         if self._waiting(source) is not None:
             # The sweep brings this event back from the source's log once the failed reaction
             # ahead of it is through (acted or parked).
@@ -231,6 +266,61 @@ class Reactor:
             self._catch_up_or_log(source)
         return outcome
 
+    def receive_many(self, messages: Sequence, arrived_from: str | None = None) -> list:
+        """Take in consecutive live messages together; return, per message, what became of it
+        (as `receive`) or why it could not be taken in: its `PoisonMessage`, or what taking it
+        in alone raised (the store away, say).
+
+        The messages are taken in by one transaction; if any reaction raises, that transaction
+        is rolled back and each message is taken in by `receive`'s own path instead.
+        """
+        results: list = [None] * len(messages)
+        indices, items = [], []
+        for index, message in enumerate(messages):
+            try:
+                items.append(self.read(message, arrived_from))
+                indices.append(index)
+            except PoisonMessage as poison:
+                results[index] = poison
+        if not items:
+            return results
+        try:
+            outcomes, gaps = self._take_many(items)
+        except Exception as exc:  # noqa: BLE001 - one at a time isolates whatever it was
+            log.info("batch rolled back; taking its messages one at a time",
+                     consumer=self.consumer, messages=len(items),
+                     error=f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT])
+            for index, item in zip(indices, items):
+                try:
+                    results[index] = self._receive_one(*item)
+                except Exception as exc:  # noqa: BLE001 - the caller retries or dead-letters it
+                    results[index] = exc
+            return results
+        for source in gaps:
+            _, position, previous, _ = next(item for item, outcome in zip(items, outcomes)
+                                            if item[0] == source and outcome == GAP)
+            log.info("gap in log; catching up", consumer=self.consumer, source=source,
+                     position=position, previous_position=previous)
+            # As in `receive`: the gap and what follows it stay in the source's log whatever
+            # happens here, for the sweep if the source does not answer now.
+            self._catch_up_or_log(source)
+        # Behind a gap in the batch: caught up since, or still missing (the sweep brings it).
+        now_at = {}
+        for source in gaps:
+            try:
+                now_at[source] = self.checkpoint(source)
+            except Exception:  # noqa: BLE001 - committed already: only the outcome's name is
+                now_at[source] = 0  # at stake, and the sweep brings what is missing
+        counted = collections.Counter()
+        for index, (source, position, *_), outcome in zip(indices, items, outcomes):
+            if outcome is None:
+                outcome = DUPLICATE if position <= now_at[source] else GAP
+            results[index] = outcome
+            counted[source, outcome] += 1
+        for (source, outcome), n in counted.items():
+            metrics.CONSUMED.labels(self.service, source, outcome).inc(n)
+        return results
+
     def catch_up(self, source: str) -> int:
         """Retry the source's failed reaction if it is due, then take in everything the source
         has after the checkpoint; return how many events were newly taken in."""
@@ -246,14 +336,25 @@ class Reactor:
             taken += outcome != DUPLICATE
         while True:
             batch = self.fetch(source, self.checkpoint(source), self.batch_size)
-            for message in batch:
-                outcome = self._take(source, message["position"], message["previous_position"],
-                                     Event.from_dict(message["event"]))
-                if outcome in (FAILED, GAP):
-                    # FAILED: later events wait for the retry. GAP: another replica moved the
-                    # checkpoint meanwhile; the next sweep starts from where it is now.
+            items = [(source, message["position"], message["previous_position"],
+                      Event.from_dict(message["event"])) for message in batch]
+            try:
+                # The fetched events together, as live ones are (`receive_many`).
+                outcomes, _gaps = self._take_many(items) if items else ([], [])
+            except Exception:  # noqa: BLE001 - one at a time isolates the failing reaction
+                outcomes = None
+            if outcomes is not None:
+                taken += sum(outcome in (ACTED, SKIPPED) for outcome in outcomes)
+                if any(outcome in (GAP, WAITING) for outcome in outcomes):
                     return taken
-                taken += outcome in (ACTED, SKIPPED, PARKED)
+            else:
+                for item in items:
+                    outcome = self._take(*item)
+                    if outcome in (FAILED, GAP):
+                        # FAILED: later events wait for the retry. GAP: another replica moved
+                        # the checkpoint meanwhile; the next sweep starts from where it is now.
+                        return taken
+                    taken += outcome in (ACTED, SKIPPED, PARKED)
             if len(batch) < self.batch_size:
                 return taken
 
@@ -350,6 +451,7 @@ class Reactor:
         reaction = self.reaction_for(source, event.type)
         name = self._checkpoint_name(source)
         with self._lock, self.store.unit_of_work(event.correlation_id, event.event_id) as uow:
+            _reacting(uow)
             connection = uow.connection
             self._hold(connection)
             checkpoint = read_checkpoint(connection, name)
@@ -370,6 +472,7 @@ class Reactor:
                     consumer=self.consumer, event_id=event.event_id))
                 uow.cause = Cause(source, position)
                 reaction(uow, event)
+                _flush(uow)
                 outcome = ACTED
             self._clear_failure(connection, event.event_id)
             if position > checkpoint:
@@ -379,6 +482,86 @@ class Reactor:
         if parked:
             self._count_parked()
         return outcome
+
+    def _take_many(self, items: Sequence[tuple[str, int, int, Event]]) -> tuple[list, list[str]]:
+        """Take consecutive events in by one transaction of the consumer's store; return what
+        became of each (None for one behind a gap of its source, left for the catch-up) and the
+        sources with a gap. Raises, the transaction rolled back, if anything in it does."""
+        outcomes: list = [None] * len(items)
+        names = {source: self._checkpoint_name(source) for source, *_ in items}
+        event_ids = [event.event_id for *_, event in items]
+        gaps: list[str] = []
+        with self._lock, self.store.unit_of_work() as uow:
+            connection = _reacting(uow).connection
+            self._hold(connection)
+            failures = connection.execute(
+                sa.select(reaction_failures.c.source, reaction_failures.c.event_id,
+                          reaction_failures.c.parked)
+                .where(reaction_failures.c.consumer == self.consumer,
+                       sa.or_(reaction_failures.c.parked.is_(False),
+                              reaction_failures.c.event_id.in_(event_ids)))).all()
+            # A source whose failed reaction waits for its retry: its events wait too (`receive`).
+            waiting = {row.source for row in failures if not row.parked}
+            failed = {row.event_id for row in failures}
+            read = dict(connection.execute(
+                sa.select(checkpoints.c.name, checkpoints.c.position)
+                .where(checkpoints.c.name.in_(set(names.values())))).all())
+            start = {source: read.get(name) or 0 for source, name in names.items()}
+            at = dict(start)
+            handled = set(connection.execute(
+                sa.select(handled_events.c.event_id)
+                .where(handled_events.c.consumer == self.consumer,
+                       handled_events.c.event_id.in_(event_ids))).scalars())
+            newly_handled, cleared, stale = [], [], []
+            for index, (source, position, previous, event) in enumerate(items):
+                if source in waiting:
+                    outcomes[index] = WAITING
+                    continue
+                if source in gaps:
+                    continue
+                if position <= at[source]:
+                    if event.event_id in failed:
+                        stale.append(event.event_id)
+                    outcomes[index] = DUPLICATE
+                    continue
+                if previous != at[source]:
+                    outcomes[index] = GAP
+                    gaps.append(source)
+                    continue
+                reaction = self.reaction_for(source, event.type)
+                if event.event_id in handled:
+                    outcome = DUPLICATE
+                elif reaction is None:
+                    outcome = SKIPPED
+                else:
+                    handled.add(event.event_id)
+                    newly_handled.append({"consumer": self.consumer, "event_id": event.event_id})
+                    uow.correlation_id, uow.causation_id = event.correlation_id, event.event_id
+                    uow.cause = Cause(source, position)
+                    reaction(uow, event)
+                    outcome = ACTED
+                if event.event_id in failed:
+                    cleared.append(event.event_id)
+                at[source] = position
+                outcomes[index] = outcome
+            _flush(uow)
+            if newly_handled:
+                connection.execute(handled_events.insert(), newly_handled)
+            if cleared:
+                connection.execute(reaction_failures.delete().where(
+                    reaction_failures.c.consumer == self.consumer,
+                    reaction_failures.c.event_id.in_(cleared)))
+            if stale:
+                connection.execute(reaction_failures.delete().where(
+                    reaction_failures.c.consumer == self.consumer,
+                    reaction_failures.c.event_id.in_(stale),
+                    reaction_failures.c.parked.is_(False)))
+            for source, position in at.items():
+                if position > start[source]:
+                    write_checkpoint(connection, names[source], position)
+        if newly_handled:
+            metrics.REACTIONS.labels(self.service, self.consumer, ACTED).inc(len(newly_handled))
+        return outcomes, gaps
 
     def _handled(self, connection: sa.Connection, event_id: str) -> bool:
         return connection.execute(sa.select(handled_events.c.event_id).where(

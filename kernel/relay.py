@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import time
 from typing import Iterator, Protocol
 
 import sqlalchemy as sa
 import structlog
+from amqp.exceptions import MessageNacked
 from kombu import Connection, Producer
+from kombu.serialization import dumps
 from nameko.standalone.events import get_event_exchange
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -62,6 +65,10 @@ class AmqpPublisher:
     heartbeats; nothing reads it between publications, so the relay's loop calls `keepalive()`
     (read what the broker sent, send a heartbeat when due) more often than every
     `heartbeat / 2` seconds.
+
+    A batch (`publish_many`) is published whole, then its confirms are awaited once: one round
+    trip per batch, not per event. What the broker confirmed of it, in order, is kept in
+    `confirmed_of_batch`, so a batch that fails half way checkpoints the confirmed part.
     """
 
     def __init__(self, service: str, amqp_uri: str, *, confirm_timeout: float = CONFIRM_TIMEOUT,
@@ -73,6 +80,12 @@ class AmqpPublisher:
         self.heartbeat = heartbeat
         self._connection: Connection | None = None
         self._producer: Producer | None = None
+        self.confirmed_of_batch = 0
+        # Publisher confirms of the channel: the delivery tag of its last publication, the tag
+        # up to which everything is confirmed, tags confirmed out of order, tags refused.
+        self._tag = self._confirmed = 0
+        self._acked: set[int] = set()
+        self._nacked = False
 
     def _ensure(self) -> Producer:
         if self._producer is None:
@@ -82,15 +95,62 @@ class AmqpPublisher:
             channel = self._connection.channel()
             self._producer = Producer(channel, exchange=self.exchange)
             self.exchange(channel).declare()
+            self._tag = self._confirmed = 0
+            self._acked, self._nacked = set(), False
+            channel.confirm_select()
+            channel._confirm_selected = True
+            channel.events["basic_ack"].add(self._on_ack)
+            channel.events["basic_nack"].add(self._on_nack)
         return self._producer
 
+    def _on_ack(self, tag: int, multiple: bool) -> None:
+        if multiple:
+            self._confirmed = max(self._confirmed, tag)
+        else:
+            self._acked.add(tag)
+        while self._confirmed + 1 in self._acked:
+            self._confirmed += 1
+            self._acked.discard(self._confirmed)
+        self._acked = {t for t in self._acked if t > self._confirmed} if multiple else self._acked
+
+    def _on_nack(self, tag: int, multiple: bool) -> None:
+        self._nacked = True
+
     def publish(self, message: dict, routing_key: str, correlation_id: str) -> None:
+        self.publish_many([(message, routing_key, correlation_id)])
+
+    def publish_many(self, messages: list[tuple[dict, str, str]]) -> None:
+        """Publish (message, routing key, correlation id) in order and wait for the broker to
+        confirm them all, at most `confirm_timeout` seconds. On a failure (a confirm that does
+        not come in time, a refusal, a broken connection) the connection is dropped and the
+        error raised; `confirmed_of_batch` says how many of the first were confirmed."""
+        self.confirmed_of_batch = 0
+        routing_key = messages[0][1] if messages else ""
+        first = None
         try:
-            self._ensure().publish(
-                message, routing_key=routing_key, serializer="json", delivery_mode=2,
-                headers={"nameko.correlation_id": correlation_id}, retry=False,
-                timeout=self.confirm_timeout, confirm_timeout=self.confirm_timeout)
+            channel = self._ensure().channel
+            first = self._tag + 1
+            for message, routing_key, correlation_id in messages:
+                content_type, encoding, body = dumps(message, serializer="json")
+                channel._basic_publish(
+                    channel.prepare_message(
+                        body, content_type=content_type, content_encoding=encoding,
+                        headers={"nameko.correlation_id": correlation_id},
+                        properties={"delivery_mode": 2}),
+                    exchange=self.exchange.name, routing_key=routing_key)
+                self._tag += 1
+            deadline = time.monotonic() + self.confirm_timeout
+            while self._confirmed < self._tag and not self._nacked:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise socket.timeout("publisher confirms did not come in time")
+                self._connection.drain_events(timeout=left)
+            self.confirmed_of_batch = max(0, min(self._confirmed, self._tag) - first + 1)
+            if self._nacked:
+                raise MessageNacked(f"the broker refused a publication to "
+                                    f"{self.exchange.name}")
         except (socket.timeout, TimeoutError) as exc:
+            self.confirmed_of_batch = max(0, self._confirmed - first + 1) if first else 0
             self.close(graceful=False)
             metrics.RELAY_CONFIRM_TIMEOUTS.labels(self.service).inc()
             log.warning("publish confirm timed out; the batch is retried",
@@ -128,6 +188,8 @@ class AmqpPublisher:
             except Exception:  # a broken connection may fail to close; it is dropped either way
                 pass
         self._connection = self._producer = None
+        self._tag = self._confirmed = 0
+        self._acked, self._nacked = set(), False
 
 
 class _SqliteTurn:
@@ -145,8 +207,19 @@ class _SqliteTurn:
             return read_checkpoint(connection, RELAY_CHECKPOINT)
 
     def advance(self, expected: int, new: int) -> bool:
-        with self.engine.begin() as connection:
-            return _compare_and_set(connection, expected, new)
+        # The checkpoint's commit need not wait for the disk (PRAGMA synchronous=NORMAL for this
+        # one transaction; WAL keeps it atomic and safe from a process crash): should a power
+        # cut lose it, the relay publishes those events again, which consumers tell as
+        # duplicates. The commands' own commits keep the engine's full durability.
+        with self.engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            before = raw.execute("PRAGMA synchronous").fetchone()[0]
+            raw.execute("PRAGMA synchronous=NORMAL")
+            try:
+                with connection.begin():
+                    return _compare_and_set(connection, expected, new)
+            finally:
+                raw.execute(f"PRAGMA synchronous={int(before)}")
 
 
 class _PostgresTurn:
@@ -256,7 +329,8 @@ class OutboxRelay:
                 checkpoint = turn.checkpoint()
                 batch = self.store.read_all(after=checkpoint, limit=self.batch_size)
                 if not batch:
-                    break
+                    metrics.RELAY_LAG.labels(self.service).set(0)
+                    return published
                 confirmed = self._publish_batch(turn, checkpoint, batch)
                 published += len(batch)
                 if not turn.advance(checkpoint, confirmed):
@@ -264,23 +338,47 @@ class OutboxRelay:
                                confirmed=confirmed)
                     break
                 if len(batch) < self.batch_size:
-                    break
+                    # All there was is out: no need to ask the store how far behind it is.
+                    metrics.RELAY_LAG.labels(self.service).set(0)
+                    return published
         metrics.RELAY_LAG.labels(self.service).set(self.store.head_position() - self.checkpoint())
         return published
 
     def _publish_batch(self, turn, checkpoint: int, batch: list[tuple[int, Event]]) -> int:
         """Publish a batch in order; return the last confirmed position. On a failure the
-        confirmed part is checkpointed (if the turn is still this relay's) before it raises."""
+        confirmed part is checkpointed (if the turn is still this relay's) before it raises.
+
+        A publisher with `publish_many` takes the batch at once and is confirmed once for it
+        (`AmqpPublisher`); any other is given one message at a time."""
         previous = checkpoint
+        messages, positions = [], []
+        for position, event in batch:
+            messages.append((message_for(self.service, position, previous, event), event.type,
+                             event.correlation_id))
+            positions.append(position)
+            previous = position
+        publish_many = getattr(self.publisher, "publish_many", None)
+        confirmed = 0
         try:
-            for position, event in batch:
-                self.publisher.publish(message_for(self.service, position, previous, event),
-                                       routing_key=event.type, correlation_id=event.correlation_id)
-                previous = position
-                metrics.RELAY_PUBLISHED.labels(self.service).inc()
+            if publish_many is not None:
+                try:
+                    publish_many(messages)
+                    confirmed = len(messages)
+                finally:
+                    confirmed = confirmed or min(len(messages),
+                                                 getattr(self.publisher, "confirmed_of_batch", 0))
+            else:
+                for message, routing_key, correlation_id in messages:
+                    self.publisher.publish(message, routing_key=routing_key,
+                                           correlation_id=correlation_id)
+                    confirmed += 1
         except BaseException:
-            if previous != checkpoint and not turn.advance(checkpoint, previous):
+            reached = positions[confirmed - 1] if confirmed else checkpoint
+            if confirmed:
+                metrics.RELAY_PUBLISHED.labels(self.service).inc(confirmed)
+            if reached != checkpoint and not turn.advance(checkpoint, reached):
                 self._lost("the checkpoint moved under this relay", expected=checkpoint,
-                           confirmed=previous)
+                           confirmed=reached)
             raise
-        return previous
+        metrics.RELAY_PUBLISHED.labels(self.service).inc(confirmed)
+        return positions[-1]

@@ -59,6 +59,16 @@ def reaction_backoff() -> float:
     return float(os.environ.get("HUIQI_REACTION_BACKOFF", "10"))
 
 
+def reaction_batch_size() -> int:
+    """Live messages a consumer takes in by one transaction, at most."""
+    return int(os.environ.get("HUIQI_REACTION_BATCH_SIZE", "200"))
+
+
+def reaction_batch_linger() -> float:
+    """Seconds a consumer waits for more messages before taking in a batch that is not full."""
+    return float(os.environ.get("HUIQI_REACTION_BATCH_LINGER", "0.005"))
+
+
 def catchup_timeout() -> float:
     """Seconds a consumer waits for a source's `events_after` before trying the next sweep."""
     return float(os.environ.get("HUIQI_CATCHUP_TIMEOUT", "5"))

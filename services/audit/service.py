@@ -8,7 +8,7 @@ from kernel.base_service import EventSourcedService
 from kernel.dependencies import EventSourcing, Reactions
 from kernel.envelope import Event
 from kernel.errors import FORBIDDEN, Refused
-from kernel.reactions import ALL
+from kernel.reactions import ALL, before_checkpoint
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
 from services.audit import contract, ledger
@@ -23,8 +23,15 @@ def may_audit(actor: Actor) -> None:
 
 
 def record(uow: UnitOfWork, event: Event) -> None:
-    """The ledger's reaction to every event of every service: append it as the next entry."""
-    seq = ledger.append(uow.connection, uow.cause.source, uow.cause.position, event)
+    """The ledger's reaction to every event of every service: append it as the next entry.
+
+    The entries of one transaction (a batch of events taken in together) share one writer: the
+    head is read once, and the entries are inserted at once before the checkpoint is written."""
+    appender = uow.scratch.get(ledger.Appender)
+    if appender is None:
+        appender = uow.scratch[ledger.Appender] = ledger.Appender(uow.connection)
+        before_checkpoint(uow, appender.flush)
+    seq = appender.add(uow.cause.source, uow.cause.position, event)
     metrics.LEDGER_ENTRIES.set(seq)
 
 

@@ -43,6 +43,8 @@ ticket_units = sa.Table(
     "ticket_units", metadata,
     sa.Column("ticket_id", sa.String(100), primary_key=True),
     sa.Column("unit", sa.String(100), primary_key=True),
+    # The appeal's, so that a unit's appeals are read newest first by index (t0003).
+    sa.Column("received_at", sa.String(32)),
 )
 
 
@@ -72,23 +74,35 @@ def row_of(state: dict) -> dict:
     }
 
 
-def _write(connection: sa.Connection, ticket_id: str) -> None:
-    state = appeal_view(connection, ticket_id)
-    connection.execute(ticket_rows.delete().where(ticket_rows.c.id == ticket_id))
-    connection.execute(ticket_units.delete().where(ticket_units.c.ticket_id == ticket_id))
+def _write(connection: sa.Connection, ticket_id: str,
+           new_stream: Sequence[Event] | None = None) -> None:
+    """Write the appeal's row and its units afresh. `new_stream`: the whole stream of an appeal
+    the command has just raised, folded as it is, with nothing of it to read or replace."""
+    if new_stream is not None:
+        state = AppealView.fold_events(ticket_id, new_stream)
+    else:
+        state = appeal_view(connection, ticket_id)
+        connection.execute(ticket_rows.delete().where(ticket_rows.c.id == ticket_id))
+        connection.execute(ticket_units.delete().where(ticket_units.c.ticket_id == ticket_id))
     if state is None:
         return
     connection.execute(ticket_rows.insert().values(**row_of(state)))
     units = {u for u in [state["lead_unit"], *state["assisting_units"]] if u}
     if units:
         connection.execute(ticket_units.insert(),
-                           [{"ticket_id": ticket_id, "unit": u} for u in sorted(units)])
+                           [{"ticket_id": ticket_id, "unit": u, "received_at": state["received_at"]}
+                            for u in sorted(units)])
 
 
 def project(connection: sa.Connection, appended: Sequence[Event]) -> None:
     """The store's projector: refold every appeal the command touched."""
-    for ticket_id in dict.fromkeys(e.stream_id for e in appended if e.stream_type == "ticket"):
-        _write(connection, ticket_id)
+    touched: dict[str, list[Event]] = {}
+    for event in appended:
+        if event.stream_type == "ticket":
+            touched.setdefault(event.stream_id, []).append(event)
+    for ticket_id, events in touched.items():
+        # A stream begun by this command is all here: one write, no read of the log.
+        _write(connection, ticket_id, events if events[0].version == 1 else None)
 
 
 def rebuild(engine: sa.Engine) -> int:

@@ -185,14 +185,15 @@ def _given(filters: Mapping | None) -> dict[str, str]:
     return given
 
 
-def _filter_clauses(filters: Mapping | None) -> list[sa.ColumnElement]:
+def _filter_clauses(filters: Mapping | None) -> tuple[dict[str, str], dict[str, sa.ColumnElement]]:
+    """The filters given, and each one's clause (every value checked), by name."""
     given = _given(filters)
-    clauses = [FILTERS[name](name, value) for name, value in given.items()]
+    clauses = {name: FILTERS[name](name, value) for name, value in given.items()}
     # Both are checked YYYY-MM-DD by now, so text order is date order.
     if given.get("received_from", "") > given.get("received_to", "9999-99-99"):
         raise InvalidFilterValue("received_to", given["received_to"],
                                  f"a date on or after received_from {given['received_from']}")
-    return clauses
+    return given, clauses
 
 
 def _scope_clauses(actor: Actor) -> list[sa.ColumnElement]:
@@ -207,10 +208,37 @@ def _scope_clauses(actor: Actor) -> list[sa.ColumnElement]:
     return [sa.false()]
 
 
-def _ledger(actor: Actor, filters: Mapping | None, *columns) -> sa.Select:
-    return (sa.select(*columns)
-            .where(*_filter_clauses(filters), *_scope_clauses(actor))
-            .order_by(ticket_rows.c.received_at.desc(), ticket_rows.c.id.desc()))
+def _ledger(actor: Actor, filters: Mapping | None, *columns,
+            cursor: tuple[str, str] | None = None) -> sa.Select:
+    """The appeals the filters and the actor's scope allow, newest first by (received_at, id),
+    those after `cursor` only if one is given.
+
+    Read in that order from an index, so that a page costs a page however long the ledger: the
+    (…, received_at, id) indexes of ticket_rows (t0003), or, when the appeals are one unit's
+    (a unit officer's scope, else the unit filter), that unit's rows of ticket_units by
+    (unit, received_at, ticket_id), joined. A unit's rows carry their appeal's received_at for
+    this, so the join gives the same appeals in the same order as `id IN (the unit's)` would,
+    without sorting all of the unit's appeals to show the first fifty.
+    """
+    given, clauses = _filter_clauses(filters)
+    scope = _scope_clauses(actor)
+    unit = scope_of(actor).get("involved_unit")
+    if unit is not None:
+        scope = []  # the join below narrows to it
+    elif "unit" in given:
+        unit = given["unit"]
+        del clauses["unit"]
+    if unit is None:
+        source, keys = ticket_rows, (ticket_rows.c.received_at, ticket_rows.c.id)
+    else:
+        units = ticket_units.alias("unit_rows")
+        source = ticket_rows.join(units, sa.and_(units.c.ticket_id == ticket_rows.c.id,
+                                                 units.c.unit == unit))
+        keys = (units.c.received_at, units.c.ticket_id)
+    query = (sa.select(*columns).select_from(source)
+             .where(*clauses.values(), *scope)
+             .order_by(*(key.desc() for key in keys)))
+    return query if cursor is None else query.where(_after(keys, cursor))
 
 
 # -- pages of the ledger view ----------------------------------------------------------------
@@ -234,11 +262,17 @@ def _decode_cursor(token: str) -> tuple[str, str]:
     return received_at, ticket_id
 
 
-def _after(cursor: tuple[str, str]) -> sa.ColumnElement:
-    """Rows that come after the cursor's row in (received_at DESC, id DESC) order."""
+def _after(keys: tuple[sa.ColumnElement, sa.ColumnElement],
+           cursor: tuple[str, str]) -> sa.ColumnElement:
+    """Rows that come after the cursor's row in (received_at DESC, id DESC) order, `keys`
+    being the columns the query is ordered by.
+
+    Written as one row-value comparison rather than `a < x OR (a = x AND b < y)`, so that both
+    stores read it as a range of the index the page is read from and start the page at the
+    cursor instead of filtering every older row.
+    """
     received_at, ticket_id = cursor
-    return sa.or_(ticket_rows.c.received_at < received_at,
-                  sa.and_(ticket_rows.c.received_at == received_at, ticket_rows.c.id < ticket_id))
+    return sa.tuple_(*keys) < sa.tuple_(sa.literal(received_at), sa.literal(ticket_id))
 
 
 def _page_size(limit) -> int:
@@ -260,9 +294,8 @@ def page(connection: sa.Connection, actor: Actor, filters: Mapping | None, curso
          limit: int) -> dict:
     """One page of the ledger view, newest first, and the cursor of the next (None at the end)."""
     size = _page_size(limit)
-    query = _ledger(actor, filters, *ticket_rows.c)
-    if cursor:
-        query = query.where(_after(_decode_cursor(cursor)))
+    query = _ledger(actor, filters, *ticket_rows.c,
+                    cursor=_decode_cursor(cursor) if cursor else None)
     # One row more than asked tells whether another page exists without counting them all.
     rows = connection.execute(query.limit(size + 1)).all()
     items = [_item(row) for row in rows[:size]]

@@ -107,6 +107,8 @@ class TicketsService(EventSourcedService):
             return queries.open_appeals_of(uow.connection, uscc, limit=duplicates.CANDIDATES)
 
         found = self.store.query("raise_appeal", candidates)
+        if not found:
+            return None  # the enterprise has no open appeal: nothing to compare, no thread
         return tpool.execute(duplicates.first_near_duplicate, title, description, found)
 
     @rpc

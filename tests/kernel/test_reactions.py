@@ -247,3 +247,144 @@ def test_poison_is_refused_by_reason_and_unknown_types_are_skipped(consumer, mak
     assert follower.receive(good) == "acted"
     assert follower.receive(unknown_type) == "skipped"
     assert follower.checkpoint("tickets") == unknown_type["position"]
+
+
+# -- batches (`receive_many`) ------------------------------------------------------------------
+
+class Commits:
+    """Counts the transactions committed on an engine, and the statements that write a
+    checkpoint (a first write may take two: an update that finds no row, then the insert)."""
+
+    def __init__(self, engine):
+        self.commits = 0
+        self.checkpoint_writes = 0
+        sa.event.listen(engine, "commit", self._commit)
+        sa.event.listen(engine, "before_cursor_execute", self._statement)
+
+    def _commit(self, connection):
+        self.commits += 1
+
+    def _statement(self, connection, cursor, statement, parameters, context, executemany):
+        words = statement.split()
+        if words[0] in ("UPDATE", "INSERT") and words[1 + (words[0] == "INSERT")] == "checkpoints":
+            self.checkpoint_writes += 1
+
+
+def handled_count(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(sa.text("SELECT count(*) FROM handled_events")).scalar_one()
+
+
+def test_a_batch_is_taken_in_by_one_transaction(consumer, migrated_engine, make_sqlite_url):
+    source = Source(make_sqlite_url(), ["ProgressNoted", "TicketRaised"] * 5)
+    follower = reactor(consumer, source, types=["ProgressNoted"])
+    first, *rest = source.messages
+    assert follower.receive(first) == "acted"  # the checkpoint's row exists from here on
+    counted = Commits(migrated_engine)
+    outcomes = follower.receive_many(rest)
+    assert outcomes == ["skipped"] + ["acted", "skipped"] * 4
+    assert counted.commits == 1 and counted.checkpoint_writes == 1
+    assert acted(consumer) == [0, 2, 4, 6, 8]
+    assert follower.checkpoint("tickets") == source.messages[-1]["position"]
+    assert handled_count(migrated_engine) == 5
+    # Each reaction carried its own cause, not the batch's first.
+    effects = consumer.read_stream("acted")
+    causes = {e.event_id: e for _, e in source.store.read_all()}
+    assert [causes[e.causation_id].payload["n"] for e in effects] == [0, 2, 4, 6, 8]
+    assert [e.correlation_id for e in effects] == [f"corr-{n}" for n in (0, 2, 4, 6, 8)]
+
+    # Delivered again, with the checkpoint lost: duplicates all, by the handled events, in one
+    # transaction that acts on nothing.
+    with migrated_engine.begin() as connection:
+        connection.execute(sa.text("UPDATE checkpoints SET position = 0"))
+    before = counted.commits
+    assert follower.receive_many(source.messages) == ["duplicate", "skipped"] * 5
+    assert counted.commits == before + 1
+    assert acted(consumer) == [0, 2, 4, 6, 8]
+
+
+def test_duplicates_gaps_and_poison_inside_a_batch(consumer, make_sqlite_url):
+    source = Source(make_sqlite_url(), ["ProgressNoted"] * 6)
+    m = source.messages
+    follower = reactor(consumer, source)
+    assert follower.receive(m[0]) == "acted"
+    poison = {**m[1], "service": "liaison"}
+    # m[0] again (behind the checkpoint), m[1] twice, poison, then m[3]: m[2] was lost, so m[3]
+    # reveals a gap that ends the batch for its source; the catch-up after the commit takes in
+    # m[2] to m[5], and the batch's later messages are then duplicates.
+    outcomes = follower.receive_many([m[0], m[1], m[1], poison, m[3], m[4], m[2]])
+    assert outcomes[:3] == ["duplicate", "acted", "duplicate"]
+    assert isinstance(outcomes[3], PoisonMessage)
+    assert outcomes[3].reason == "source_not_followed"
+    assert outcomes[4:] == ["gap", "duplicate", "duplicate"]
+    assert source.fetches == [m[1]["position"]]
+    assert acted(consumer) == [0, 1, 2, 3, 4, 5]
+    assert follower.checkpoint("tickets") == m[5]["position"]
+    assert follower.receive_many([m[5]]) == ["duplicate"]
+
+
+def test_a_gap_the_source_cannot_fill_now_is_left_for_the_sweep(consumer, make_sqlite_url):
+    source = Source(make_sqlite_url(), ["ProgressNoted"] * 4)
+    m = source.messages
+    follower = reactor(consumer, source)
+
+    def away(source_name, after, limit):
+        raise ConnectionError("tickets is away")
+
+    follower.fetch = away
+    assert follower.receive_many([m[0], m[2], m[3]]) == ["acted", "gap", "gap"]
+    assert acted(consumer) == [0]
+    follower.fetch = source.fetch
+    assert follower.sweep() == {"tickets": 3}
+    assert acted(consumer) == [0, 1, 2, 3]
+
+
+def test_a_failing_reaction_in_a_batch_is_isolated_retried_and_parked(
+        consumer, migrated_engine, make_sqlite_url):
+    source = Source(make_sqlite_url(), ["ProgressNoted"] * 5)
+    calls = []
+    broken = {"n": 2}
+
+    def fragile(uow, event):
+        calls.append(event.payload["n"])
+        acted_on(uow, event)
+        if event.payload["n"] == broken["n"]:
+            raise ValueError(f"no unit for event {event.payload['n']}")
+
+    clock = Clock()
+    follower = reactor(consumer, source, fragile, max_attempts=2, backoff=1, clock=clock)
+    counted = Commits(migrated_engine)
+    outcomes = follower.receive_many(source.messages)
+    # The batch was rolled back and its messages taken in one at a time: those before the
+    # failure acted once, the failure was recorded, and the later ones wait behind it.
+    assert outcomes == ["acted", "acted", "failed", "waiting", "waiting"]
+    assert acted(consumer) == [0, 1]
+    assert calls == [0, 1, 2, 0, 1, 2]
+    assert counted.commits == 3  # 0 and 1 alone, and the failure's record
+    assert [(attempts, parked) for _, attempts, parked in failures(migrated_engine)] == [
+        (1, False)]
+    clock.advance(60)
+    # Its last try parks it; the checkpoint moves past it and the rest flow from the log.
+    assert follower.catch_up("tickets") == 3  # parked, 3 and 4
+    assert acted(consumer) == [0, 1, 3, 4]
+    [parked] = follower.parked()
+    assert parked["event_id"] == source.messages[2]["event"]["event_id"]
+    assert parked["attempts"] == 2
+    # Delivered again in a batch: the parked one waits for its operator; nothing acts twice.
+    assert follower.receive_many(source.messages) == ["duplicate"] * 5
+    assert len(follower.parked()) == 1
+    broken["n"] = None
+    assert follower.retry(parked["event_id"]) == "acted"
+    assert acted(consumer) == [0, 1, 3, 4, 2]
+    assert follower.parked() == [] and failures(migrated_engine) == []
+
+
+def test_catch_up_takes_a_fetched_page_by_one_transaction(consumer, migrated_engine,
+                                                          make_sqlite_url):
+    source = Source(make_sqlite_url(), ["ProgressNoted"] * 7)
+    follower = reactor(consumer, source, batch_size=3)
+    counted = Commits(migrated_engine)
+    assert follower.catch_up("tickets") == 7
+    assert acted(consumer) == list(range(7))
+    assert counted.commits == 3  # pages of 3, 3 and 1
+    assert counted.checkpoint_writes <= 4  # once each (the first may take two statements)

@@ -1,0 +1,154 @@
+"""Batches on the real broker: a consumer takes delivered messages in together and acknowledges
+each only once the transaction that took it in has committed. A consumer that dies before the
+commit loses nothing (the broker delivers the batch again, to the next consumer, which acts on
+each message once); one that stops takes in what it holds before it goes."""
+import threading
+import time
+
+import pytest
+from kombu import Connection, Producer, Queue
+from nameko.standalone.events import get_event_exchange
+
+from kernel.aggregate import Fact
+from kernel.base_service import EventSourcedService
+from kernel.dependencies import EventSourcing, Reactions
+from kernel.envelope import Event
+from kernel.relay import message_for
+
+SOURCE_QUEUE = "reactions-tickets--batcher.trace"
+
+
+class Gate:
+    """Holds the reaction to event `held` until opened: a transaction caught before its commit."""
+
+    def __init__(self):
+        self.held = None
+        self.entered = threading.Event()
+        self.opened = threading.Event()
+
+
+GATE = Gate()
+
+
+def note(uow, event):
+    if event.payload["n"] == GATE.held:
+        GATE.entered.set()
+        GATE.opened.wait()
+    version = len(uow.read_stream("noted"))
+    uow.append("noted", "trace", version,
+               [Fact("Noted", {"n": event.payload["n"]}, event.occurred, "system:batcher")])
+
+
+class BatcherService(EventSourcedService):
+    name = "batcher"
+    store = EventSourcing()
+    reactions = Reactions("trace", {"tickets": {"ProgressNoted": note}})
+
+
+def relay_message(n: int) -> dict:
+    event = Event(event_id=f"00000000-0000-4000-9000-{n:012d}", stream_id="t-1",
+                  stream_type="ticket", version=n, type="ProgressNoted",
+                  occurred_at="2026-06-01T00:00:00.000000Z", actor="office:x",
+                  correlation_id=f"corr-{n}", causation_id="call", payload={"n": n})
+    return message_for("tickets", n, n - 1, event)
+
+
+def wait_until(predicate, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def gate():
+    global GATE
+    GATE = Gate()
+    yield GATE
+    GATE.opened.set()
+
+
+@pytest.fixture
+def broker(amqp_uri):
+    connection = Connection(amqp_uri)
+    channel = connection.channel()
+    exchange = get_event_exchange("tickets", {})
+    exchange(channel).declare()
+    producer = Producer(channel, exchange=exchange)
+
+    class Broker:
+        def publish(self, message: dict):
+            producer.publish(message, routing_key=message["event"]["type"], serializer="json")
+
+        def ready(self, name: str) -> int:
+            """Messages in the queue not delivered to any consumer (unacknowledged ones are
+            not counted)."""
+            return Queue(name, channel=channel).queue_declare(passive=True).message_count
+
+    yield Broker()
+    connection.release()
+
+
+def noted(container) -> list[int]:
+    store = next(d for d in container.dependencies if isinstance(d, EventSourcing)).store
+    return [e.payload["n"] for e in store.read_stream("noted")]
+
+
+def source_queue_of(container):
+    [reactions] = [d for d in container.dependencies if isinstance(d, Reactions)]
+    [queue] = reactions._queues
+    return queue
+
+
+def test_a_batch_is_acknowledged_after_its_commit_and_delivered_again_if_the_consumer_dies(
+        db_url, container_factory, service_config, broker, gate):
+    # A long linger, so that the five messages surely make one batch.
+    config = service_config(db_url, REACTION_BATCH_LINGER=1.0)
+    gate.held = 3
+    first = container_factory(BatcherService, config)
+    first.start()
+    for n in range(1, 6):
+        broker.publish(relay_message(n))
+    wait_until(gate.entered.is_set)
+    # Every message delivered, the batch's transaction caught before its commit (1 and 2 acted
+    # on inside it): nothing committed, and nothing acknowledged.
+    assert broker.ready(SOURCE_QUEUE) == 0
+    assert noted(first) == []
+
+    first.kill()  # dies before the commit
+    wait_until(lambda: broker.ready(SOURCE_QUEUE) == 5)  # the broker has them all back
+    assert noted(first) == []
+
+    gate.held = None
+    gate.opened.set()
+    second = container_factory(BatcherService, config)
+    second.start()
+    wait_until(lambda: noted(second) == [1, 2, 3, 4, 5])
+    wait_until(lambda: broker.ready(SOURCE_QUEUE) == 0)
+    second.stop()
+    assert broker.ready(SOURCE_QUEUE) == 0  # acknowledged: not delivered a third time
+    assert noted(second) == [1, 2, 3, 4, 5]
+
+
+def test_a_stopping_consumer_takes_in_and_acknowledges_what_it_holds(
+        db_url, container_factory, service_config, broker):
+    # A linger far longer than the test: only the stop can make this batch go.
+    config = service_config(db_url, REACTION_BATCH_LINGER=60)
+    follower = container_factory(BatcherService, config)
+    follower.start()
+    for n in range(1, 4):
+        broker.publish(relay_message(n))
+    queue = source_queue_of(follower)
+    wait_until(lambda: len(queue._buffer) == 3)
+    assert noted(follower) == []
+    follower.stop()
+    assert noted(follower) == [1, 2, 3]
+    assert broker.ready(SOURCE_QUEUE) == 0
+
+    again = container_factory(BatcherService, config)
+    again.start()
+    time.sleep(0.5)
+    assert len(source_queue_of(again)._buffer) == 0  # nothing delivered again
+    again.stop()
+    assert noted(again) == [1, 2, 3]
