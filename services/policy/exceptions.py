@@ -1,0 +1,205 @@
+"""Every rule of the policy registry that a command can break, one exception each.
+
+Each carries a stable `rule` code, the `kind` of refusal inherited from its kernel base, and a
+message a clerk can act on; input errors name the `field`. The generic checks (a field required,
+too long, unexpected; an unknown code naming the allowed codes) are the kernel's, in
+`kernel.errors`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from kernel.errors import DomainError, Forbidden, InvalidInput, NotFound
+from services.policy.vocabulary import Status
+
+# -- bad input ------------------------------------------------------------------------------------
+
+class InvalidDate(InvalidInput):
+    rule = "invalid_date"
+
+    def __init__(self, field: str, value):
+        super().__init__(f"{field} {value!r} is not a calendar date (YYYY-MM-DD)", field=field)
+
+
+class EndBeforeStart(InvalidInput):
+    rule = "end_before_start"
+
+    def __init__(self, start: dt.date, end: dt.date):
+        super().__init__(
+            f"effective_until {end.isoformat()} is before effective_from {start.isoformat()}",
+            field="effective_until")
+
+
+class InvalidPhone(InvalidInput):
+    rule = "invalid_phone"
+
+    def __init__(self, value, field: str = "contact.phone"):
+        super().__init__(
+            f"{field} {value!r} is not a mainland phone number: a mobile number (11 digits, "
+            "1[3-9]…) or a landline with its area code (0797-8123456, extension optional) or a "
+            "400/800 number", field=field)
+
+
+class InvalidEmail(InvalidInput):
+    rule = "invalid_email"
+
+    def __init__(self, value, field: str = "contact.email"):
+        super().__init__(f"{field} {value!r} is not an e-mail address (name@domain.cn)",
+                         field=field)
+
+
+class InvalidFlag(InvalidInput):
+    rule = "invalid_flag"
+
+    def __init__(self, field: str, value):
+        super().__init__(f"{field} {value!r}: expected true, false or null (either)", field=field)
+
+
+class NotAnObject(InvalidInput):
+    rule = "not_an_object"
+
+    def __init__(self, field: str, value, fields):
+        super().__init__(f"{field} {value!r}: expected an object with some of: {', '.join(fields)}",
+                         field=field)
+
+
+class PointsToItself(InvalidInput):
+    rule = "points_to_itself"
+
+    def __init__(self):
+        super().__init__("a policy cannot implement itself: master_policy_id names this policy",
+                         field="master_policy_id")
+
+
+class NothingAmended(InvalidInput):
+    rule = "nothing_amended"
+
+    def __init__(self, what: str = "amendment"):
+        super().__init__(f"the {what} changes nothing of the policy; change at least one field")
+
+
+# -- publication ----------------------------------------------------------------------------------
+
+class ContactRequired(DomainError):
+    """notice 二(一)3: 谁出台、谁宣讲、谁解释 — every policy names who answers for it."""
+
+    rule = "contact_required"
+
+    def __init__(self):
+        super().__init__(
+            "set the consultation contact (咨询单位、联系人、联系电话、电子邮箱) before publishing: "
+            "谁出台、谁宣讲、谁解释", field="contact")
+
+
+class FullTextRequired(DomainError):
+    rule = "full_text_required"
+
+    def __init__(self):
+        super().__init__("the policy's full text is empty; add it before publishing",
+                         field="full_text")
+
+
+class AlreadyLapsed(DomainError):
+    rule = "already_lapsed"
+
+    def __init__(self, until: str):
+        super().__init__(f"the policy's effective dates ended on {until}; it cannot be published",
+                         field="effective_until")
+
+
+# -- who may act ----------------------------------------------------------------------------------
+
+class RoleNotAllowed(Forbidden):
+    rule = "role_not_allowed"
+
+    def __init__(self, role: str, doing: str, allowed: tuple[str, ...]):
+        super().__init__(f"a {role} may not {doing}; only {' or '.join(allowed)} may")
+
+
+class NotIssuingUnit(Forbidden):
+    rule = "not_issuing_unit"
+
+    def __init__(self, unit: str | None, issuing_unit: str | None, doing: str):
+        super().__init__(
+            f"only the issuing unit ({issuing_unit}) or the office may {doing}; {unit} is not it "
+            "(谁出台、谁解释)")
+
+
+# -- the policy's life ----------------------------------------------------------------------------
+
+class PolicyNotFound(NotFound):
+    rule = "policy_not_found"
+
+    def __init__(self, policy_id: str):
+        super().__init__(f"no policy {policy_id} in the registry", field="id")
+
+
+class PolicyAlreadyExists(DomainError):
+    rule = "policy_already_exists"
+
+    def __init__(self, policy_id: str):
+        super().__init__(f"policy {policy_id} is already in the registry", field="id")
+
+
+class PolicyRepealed(DomainError):
+    rule = "policy_repealed"
+
+    def __init__(self, doing: str):
+        super().__init__(f"the policy was repealed (已废止); you cannot {doing}")
+
+
+class PolicyExpired(DomainError):
+    rule = "policy_expired"
+
+    def __init__(self, doing: str, until: str | None = None):
+        when = f" on {until}" if until else ""
+        super().__init__(f"the policy expired (已失效){when}; you cannot {doing}")
+
+
+class NotADraft(DomainError):
+    rule = "not_a_draft"
+
+    def __init__(self, doing: str):
+        super().__init__(f"only a draft can be revised; you cannot {doing} — a published policy is "
+                         "amended, which keeps its earlier text as a version")
+
+
+class AlreadyPublished(DomainError):
+    rule = "already_published"
+
+    def __init__(self, doing: str):
+        super().__init__(f"the policy is already published; you cannot {doing} — amend it instead")
+
+
+class NotPublished(DomainError):
+    rule = "not_published"
+
+    def __init__(self, doing: str):
+        super().__init__(f"the policy is still a draft; you cannot {doing} — publish it first")
+
+
+class NoEndDate(DomainError):
+    rule = "no_end_date"
+
+    def __init__(self):
+        super().__init__("the policy has no end date (effective_until); it expires only if "
+                         "amended to have one, or is repealed", field="effective_until")
+
+
+class NotYetExpired(DomainError):
+    rule = "not_yet_expired"
+
+    def __init__(self, until: str):
+        super().__init__(
+            f"the policy is in force until {until} inclusive; it expires after that day",
+            field="effective_until")
+
+
+class StatusDoesNotAllow(DomainError):
+    rule = "status_does_not_allow"
+
+    def __init__(self, doing: str, status, allowed):
+        current = Status(status)
+        labels = "、".join(f"{Status(s).label} {Status(s).value}" for s in allowed)
+        super().__init__(f"cannot {doing} a policy that is {current.label} ({current.value}); "
+                         f"only one that is {labels}")

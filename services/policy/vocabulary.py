@@ -1,0 +1,64 @@
+"""The words of the policy registry (惠企政策): English codes stored in events, Chinese labels beside
+them for the compendium, the contact sheet and the portal (`kernel.vocabulary.LabelledEnum`).
+"""
+from __future__ import annotations
+
+from kernel.vocabulary import LabelledEnum
+
+
+class Status(LabelledEnum):
+    """A policy's life: drafted, published, amended (a new version), then repealed or expired."""
+
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    AMENDED = "amended", "已修订"
+    REPEALED = "repealed", "已废止"
+    EXPIRED = "expired", "已失效"
+
+
+# The statuses in which a policy may be in force (its effective dates decide the rest).
+IN_FORCE = (Status.PUBLISHED, Status.AMENDED)
+ENDED = (Status.REPEALED, Status.EXPIRED)
+
+
+class Level(LabelledEnum):
+    # notice 二(一)2: 中央、省、市已出台且目前仍在执行的惠企政策; and the counties' own 实施细则 (二(一)1)
+    NATIONAL = "national", "国家"
+    PROVINCIAL = "provincial", "省"
+    MUNICIPAL = "municipal", "市"
+    COUNTY = "county", "县(市、区)"
+
+
+class CostCategory(LabelledEnum):
+    """What cost of doing business a policy lowers: the action is 降低企业成本优化发展环境.
+
+    The codes are the appeal ledger's categories (so an appeal's category names the policies of
+    the same kind), with `comprehensive` for measures spanning them all, as 《若干政策措施》 does.
+    """
+
+    TAX_AND_FEES = "tax_and_fees", "税费"
+    FINANCING = "financing", "融资"
+    LABOUR = "labour", "用工"
+    LAND_AND_ENERGY = "land_and_energy", "用地用能"
+    LOGISTICS = "logistics", "物流"
+    INSTITUTIONAL = "institutional", "制度性交易成本"
+    # notice 二(三)2: 融资、技术、用工、用地等方面存在的突出问题
+    TECHNOLOGY = "technology", "技术"
+    MARKET = "market", "市场"
+    COMPREHENSIVE = "comprehensive", "综合"
+    OTHER = "other", "其他"
+
+
+class OperatingTier(LabelledEnum):
+    # notice 三(一)1: 按运营情况"较好、一般、困难"三个档次进行分类
+    GOOD = "good", "较好"
+    AVERAGE = "average", "一般"
+    DIFFICULT = "difficult", "困难"
+
+
+class EnterpriseSize(LabelledEnum):
+    # The statistical classes of enterprise size (大中小微企业划型).
+    LARGE = "large", "大型"
+    MEDIUM = "medium", "中型"
+    SMALL = "small", "小型"
+    MICRO = "micro", "微型"
