@@ -203,3 +203,86 @@ class StatusDoesNotAllow(DomainError):
         labels = "、".join(f"{Status(s).label} {Status(s).value}" for s in allowed)
         super().__init__(f"cannot {doing} a policy that is {current.label} ({current.value}); "
                          f"only one that is {labels}")
+
+
+# -- implementation rules (实施细则, notice 二(一)1) -----------------------------------------------
+
+class RuleNotFound(NotFound):
+    rule = "implementation_rule_not_found"
+
+    def __init__(self, rule_id: str):
+        super().__init__(f"no implementation rule {rule_id} is required of any unit", field="id")
+
+
+class RuleAlreadyRequired(DomainError):
+    rule = "implementation_rule_already_required"
+
+    def __init__(self, policy_id: str, unit: str):
+        super().__init__(f"{unit} already owes an implementation rule for policy {policy_id}",
+                         field="unit")
+
+
+class DueBeforeRequired(InvalidInput):
+    rule = "due_before_required"
+
+    def __init__(self, due: str, day: str):
+        super().__init__(f"due {due} is before today ({day}); give a date to come, or none for "
+                         "as soon as possible (尽快)", field="due")
+
+
+class NotOwingUnit(Forbidden):
+    rule = "not_owing_unit"
+
+    def __init__(self, unit: str | None, owing_unit: str | None, doing: str):
+        super().__init__(f"only the unit that owes the rule ({owing_unit}) or the office may "
+                         f"{doing}; {unit} is not it")
+
+
+class OperatingRulesIncomplete(DomainError):
+    """notice 二(一)1: 对指向清晰的政策,要重点明确操作流程和时限要求."""
+
+    rule = "operating_rules_incomplete"
+
+    def __init__(self, field: str, label: str):
+        super().__init__(f"operating rules (具体办法/操作细则) must state their {label}: {field} "
+                         "is empty (要重点明确操作流程和时限要求)", field=field)
+
+
+class WorkPlanIncomplete(DomainError):
+    """notice 二(一)1: 对只明确了方向的政策,要进一步细化举措,出台工作方案."""
+
+    rule = "work_plan_incomplete"
+
+    def __init__(self, field: str, label: str):
+        super().__init__(f"a work plan (工作方案) must set out its {label}: {field} is empty "
+                         "(要进一步细化举措)", field=field)
+
+
+class RuleAlreadyFiled(DomainError):
+    rule = "implementation_rule_already_filed"
+
+    def __init__(self, doing: str):
+        super().__init__(f"the implementation rule is already filed (已报备); you cannot {doing}")
+
+
+class RuleAlreadyOverdue(DomainError):
+    rule = "implementation_rule_already_overdue"
+
+    def __init__(self, doing: str):
+        super().__init__(f"the implementation rule is already recorded overdue; you cannot {doing}")
+
+
+class NoDueDate(DomainError):
+    rule = "no_due_date"
+
+    def __init__(self):
+        super().__init__("the rule is due as soon as possible (尽快), without a date; it is never "
+                         "overdue by the timer — supervision follows it up", field="due")
+
+
+class NotYetDue(DomainError):
+    rule = "not_yet_due"
+
+    def __init__(self, due: str):
+        super().__init__(f"the rule is due on {due} inclusive; it is overdue only after that day",
+                         field="due")

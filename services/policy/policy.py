@@ -57,7 +57,7 @@ AMENDABLE_FIELDS = tuple(field for field in CONTENT_FIELDS if field != "level")
 
 # -- input checks ----------------------------------------------------------------------------
 
-def _date(field: str, value, required: bool = True) -> str | None:
+def calendar_date(field: str, value, required: bool = True) -> str | None:
     """A calendar day as ISO text; a datetime is refused (an effective date is a day)."""
     if value is None or value == "":
         if required:
@@ -77,8 +77,8 @@ def _date(field: str, value, required: bool = True) -> str | None:
 
 def _content(fields: dict, policy_id: str) -> dict:
     """Every content field checked, in its stored shape; the full text may still be empty."""
-    start = _date("effective_from", fields.get("effective_from"))
-    end = _date("effective_until", fields.get("effective_until"), required=False)
+    start = calendar_date("effective_from", fields.get("effective_from"))
+    end = calendar_date("effective_until", fields.get("effective_until"), required=False)
     if end is not None and end < start:
         raise EndBeforeStart(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
     master = checks.optional_text("master_policy_id", fields.get("master_policy_id"), UNIT_LIMIT)
@@ -106,7 +106,8 @@ def _code(field: str, value, vocabulary) -> str:
     return checks.code(field, value, vocabulary).value
 
 
-def _day(at: dt.datetime | dt.date) -> dt.date:
+def office_day_of(at: dt.datetime | dt.date) -> dt.date:
+    """The office's calendar day of a moment (a date is taken as it is)."""
     if isinstance(at, dt.datetime):
         return office_day(checks.moment(at))
     if isinstance(at, dt.date):
@@ -169,14 +170,14 @@ class Policy(Aggregate):
         """Published (or amended), not repealed or expired, and `at`'s day within its dates."""
         if self._status not in IN_FORCE:
             return False
-        day = _day(at).isoformat()
+        day = office_day_of(at).isoformat()
         until = self._content["effective_until"]
         return self._content["effective_from"] <= day and (until is None or day <= until)
 
     def lapsed(self, at: dt.datetime | dt.date) -> bool:
         """Its end date has passed at `at` (whether or not the timer has recorded it yet)."""
         until = self._content["effective_until"] if self._content else None
-        return until is not None and _day(at).isoformat() > until
+        return until is not None and office_day_of(at).isoformat() > until
 
     def snapshot(self) -> dict:
         """The policy as readers see it: status, current text, contact and every version."""
