@@ -286,3 +286,96 @@ class NotYetDue(DomainError):
     def __init__(self, due: str):
         super().__init__(f"the rule is due on {due} inclusive; it is overdue only after that day",
                          field="due")
+
+
+# -- briefings (宣讲活动) --------------------------------------------------------------------------
+
+class BriefingNotFound(NotFound):
+    rule = "briefing_not_found"
+
+    def __init__(self, briefing_id: str):
+        super().__init__(f"no briefing {briefing_id} is scheduled", field="id")
+
+
+class BriefingAlreadyExists(DomainError):
+    rule = "briefing_already_exists"
+
+    def __init__(self, briefing_id: str):
+        super().__init__(f"briefing {briefing_id} is already scheduled; revise it instead",
+                         field="id")
+
+
+class NotOrganisingUnit(Forbidden):
+    rule = "not_organising_unit"
+
+    def __init__(self, unit: str | None, organiser: str | None, doing: str):
+        super().__init__(f"only the organising unit ({organiser}) or the office may {doing}; "
+                         f"{unit} is not it")
+
+
+class NoPoliciesExplained(InvalidInput):
+    rule = "no_policies_explained"
+
+    def __init__(self):
+        super().__init__("a briefing explains at least one policy (宣讲《若干政策措施》): "
+                         "policy_ids is empty", field="policy_ids")
+
+
+class EmptyAgenda(InvalidInput):
+    rule = "empty_agenda"
+
+    def __init__(self):
+        super().__init__("a briefing has an agenda (议程): give at least one item — a leader's "
+                         "speech, a department's reading or a park's statement", field="agenda")
+
+
+class AgendaItemIncomplete(InvalidInput):
+    rule = "agenda_item_incomplete"
+
+    def __init__(self, field: str, label: str):
+        super().__init__(f"{field}: {label} is required for this agenda item", field=field)
+
+
+class BriefingDateInPast(InvalidInput):
+    rule = "briefing_date_in_past"
+
+    def __init__(self, date: str, today: str):
+        super().__init__(f"the briefing's date {date} is before today ({today}); schedule it for "
+                         "today or later", field="date")
+
+
+class NothingRevised(InvalidInput):
+    rule = "nothing_revised"
+
+    def __init__(self):
+        super().__init__("the revision changes nothing of the briefing; change at least one field")
+
+
+class BriefingAlreadyHeld(DomainError):
+    rule = "briefing_already_held"
+
+    def __init__(self, doing: str):
+        super().__init__(f"the briefing has already been held (已举行); you cannot {doing}")
+
+
+class BriefingCancelled(DomainError):
+    rule = "briefing_cancelled"
+
+    def __init__(self, doing: str):
+        super().__init__(f"the briefing was cancelled (已取消); you cannot {doing}")
+
+
+class BriefingNotYetDue(DomainError):
+    rule = "briefing_not_yet_due"
+
+    def __init__(self, date: str, today: str):
+        super().__init__(f"the briefing is set for {date}; it cannot be recorded as held on "
+                         f"{today}, before its date", field="date")
+
+
+class InvalidAttendance(InvalidInput):
+    rule = "invalid_attendance"
+
+    def __init__(self, value):
+        super().__init__(f"attendance {value!r} is not a count of people present (a whole "
+                         "number, at least 1)", field="attendance")

@@ -115,6 +115,16 @@ def office_day_of(at: dt.datetime | dt.date) -> dt.date:
     raise InvalidDate("at", at)
 
 
+def in_force_on(policy: dict, at: dt.datetime | dt.date) -> bool:
+    """The rule of `Policy.in_force`, read from a snapshot (or any dict with `status`,
+    `effective_from` and `effective_until`): published or amended, `at`'s day within its dates."""
+    if policy.get("status") not in IN_FORCE:
+        return False
+    day = office_day_of(at).isoformat()
+    until = policy["effective_until"]
+    return policy["effective_from"] <= day and (until is None or day <= until)
+
+
 # -- the policy ------------------------------------------------------------------------------
 
 class Policy(Aggregate):
@@ -168,11 +178,7 @@ class Policy(Aggregate):
 
     def in_force(self, at: dt.datetime | dt.date) -> bool:
         """Published (or amended), not repealed or expired, and `at`'s day within its dates."""
-        if self._status not in IN_FORCE:
-            return False
-        day = office_day_of(at).isoformat()
-        until = self._content["effective_until"]
-        return self._content["effective_from"] <= day and (until is None or day <= until)
+        return in_force_on({"status": self._status, **(self._content or {})}, at)
 
     def lapsed(self, at: dt.datetime | dt.date) -> bool:
         """Its end date has passed at `at` (whether or not the timer has recorded it yet)."""

@@ -80,3 +80,19 @@ class RuleStatus(LabelledEnum):
     REQUIRED = "required", "待制定"
     OVERDUE = "overdue", "已逾期"
     FILED = "filed", "已报备"
+
+
+class BriefingStatus(LabelledEnum):
+    """A briefing's life (宣讲活动): scheduled, revised while still ahead, then held or cancelled."""
+
+    SCHEDULED = "scheduled", "已安排"
+    HELD = "held", "已举行"
+    CANCELLED = "cancelled", "已取消"
+
+
+class AgendaItemKind(LabelledEnum):
+    """notice 二(二)1: 宣讲活动议程包括市领导讲话、市直部门政策解读、园区表态发言等."""
+
+    LEADER_SPEECH = "leader_speech", "领导讲话"
+    POLICY_READING = "policy_reading", "部门解读政策"
+    PARK_STATEMENT = "park_statement", "园区表态发言"
