@@ -10,18 +10,19 @@ import enum
 from pydantic import BaseModel, Field
 
 from kernel import identity
-from kernel.actor import ROLES, Actor
+from kernel.actor import ROLES, TOKENLESS_ROLES, Actor
 from kernel.errors import UNAUTHENTICATED, Refused
 
 DEVELOPMENT_SECRET = identity.DEVELOPMENT_SECRETS[identity.JWT_SECRET]
 ALGORITHM = identity.ALGORITHM
 
 
-# The roles a token may carry, as a vocabulary of the wire: the stack's own (`system`) is not one.
-Role = enum.StrEnum("Role", {code.upper(): code for code in ROLES
-                             if code not in identity.INTERNAL_ROLES})
-Role.__doc__ = "Who acts: " + ", ".join(f"{code} {label}" for code, label in ROLES.items()
-                                        if code not in identity.INTERNAL_ROLES)
+# The roles a token may carry, as a vocabulary of the wire: the stack's own (`system`) is not one,
+# nor the public's (who reads the portal without a token, `kernel.actor.PUBLIC`).
+TOKEN_ROLES = tuple(code for code in ROLES
+                    if code not in identity.INTERNAL_ROLES and code not in TOKENLESS_ROLES)
+Role = enum.StrEnum("Role", {code.upper(): code for code in TOKEN_ROLES})
+Role.__doc__ = "Who acts: " + ", ".join(f"{code} {ROLES[code]}" for code in TOKEN_ROLES)
 Role.__module__ = __name__
 
 

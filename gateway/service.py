@@ -2,7 +2,8 @@
 is calling and checks the shape of what they send against each service's wire contract; every
 rule belongs to a service.
 
-One class composes the routes of each part of the API (`gateway.tickets`, `gateway.audit`) with
+One class composes the routes of each part of the API (`gateway.tickets`, `gateway.audit`,
+`gateway.policy`, and the public portal `gateway.portal`) with
 the gateway's own: health, metrics, the caller's identity and the OpenAPI document, which is
 built from the routes the class mounts (`gateway.openapi`).
 """
@@ -15,6 +16,8 @@ from gateway.audit import AuditApi
 from gateway.auth import Caller, identify
 from gateway.http import json_response
 from gateway.operations import API, Answer, Routes
+from gateway.policy import PolicyApi
+from gateway.portal import PortalApi
 from gateway.tickets import TicketsApi
 from kernel import metrics
 from kernel.broker import BrokerHealth, health
@@ -30,7 +33,7 @@ class Health(BaseModel):
     broker: str = Field(description="reachable or unreachable")
 
 
-class Gateway(TicketsApi, AuditApi):
+class Gateway(TicketsApi, AuditApi, PolicyApi, PortalApi):
     name = "gateway"
 
     log_context = LogContext()

@@ -2,7 +2,8 @@
 
 Roles follow the design: an enterprise (identified by its unified social credit code), a unit
 officer (identified by the unit's id), the leading-group office, a supervisor (督查考核组), a leader
-or liaison officer, and the system itself for timers.
+or liaison officer, the system itself for timers, and the public: a citizen reading the policy
+portal without a token (notice 二(二)3), who reads only what is published.
 """
 from __future__ import annotations
 
@@ -16,7 +17,12 @@ ROLES = {
     "leader": "市领导",
     "liaison": "联络员",
     "system": "系统",
+    "public": "公众",
 }
+
+# Roles no bearer token ever carries: the public is who calls the portal without one, an actor the
+# gateway constructs itself for the portal's routes only (`PUBLIC`).
+TOKENLESS_ROLES = frozenset({"public"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,3 +55,5 @@ class Actor:
 
 
 SYSTEM = Actor(sub="timer", role="system")
+# Who reads the public portal (公众): no token, no unit, no credit code.
+PUBLIC = Actor(sub="portal", role="public")

@@ -10,6 +10,8 @@ import dataclasses
 import datetime as dt
 from typing import ClassVar, Iterable
 
+from kernel import checks
+from kernel.actor import Actor
 from kernel.envelope import Event, parse_time, plain
 
 
@@ -28,7 +30,8 @@ class Fact:
 
 
 class Aggregate:
-    """Subclasses set `stream_type` and define `when_<EventType>(self, fact)` for each fact."""
+    """Subclasses set `stream_type`, define `when_<EventType>(self, fact)` for each fact and, for
+    `_begin`, `_check(command, actor)` asking their rules table."""
 
     stream_type: ClassVar[str] = ""
 
@@ -51,6 +54,20 @@ class Aggregate:
     @property
     def exists(self) -> bool:
         return self.version > 0
+
+    def _begin(self, command: str, at, actor: Actor) -> dt.datetime:
+        """The moment checked, then the rules table asked: what every command does first."""
+        at = checks.moment(at)
+        self._check(command, actor)
+        return at
+
+    def _check(self, command: str, actor: Actor) -> None:
+        """Refuse, by its named error, an actor who may not run `command` now."""
+        raise NotImplementedError(f"{type(self).__name__} has no rules table")
+
+    def _record_fact(self, type_: str, payload: dict, at: dt.datetime, actor: Actor) -> Fact:
+        """Record a fact on behalf of `actor`."""
+        return self._record(type_, payload, at=at, actor=actor.label)
 
     def _record(self, type_: str, payload: dict, *, at: dt.datetime, actor: str) -> Fact:
         # The payload is normalised to its JSON shape first, so that what the live aggregate

@@ -25,7 +25,7 @@ from typing import Mapping
 
 import jwt
 
-from kernel.actor import Actor
+from kernel.actor import TOKENLESS_ROLES, Actor
 from kernel.errors import UNAUTHENTICATED, Refused
 
 ALGORITHM = "HS256"
@@ -116,6 +116,9 @@ def mint_token(actor: Actor, *, hours: float = 12, environ=None, now=None) -> st
     """A bearer token for an outside caller, as `huiqi token` hands them out."""
     if actor.role in INTERNAL_ROLES:
         raise ValueError(f"the {actor.role} role is the stack's own; no token carries it")
+    if actor.role in TOKENLESS_ROLES:
+        raise ValueError(f"the {actor.role} role is who calls without a token; no token "
+                         "carries it")
     lifetime = dt.timedelta(hours=hours)
     if not dt.timedelta(0) < lifetime <= MAX_TOKEN_LIFETIME:
         raise ValueError(f"a token lives more than 0 and at most "
@@ -150,6 +153,9 @@ def verify_token(token: str, *, environ=None) -> Actor:
     if claims["role"] in INTERNAL_ROLES:
         raise _refused("internal_role", f"the {claims['role']} role is the stack's own; no "
                        "caller from outside acts in it")
+    if claims["role"] in TOKENLESS_ROLES:
+        raise _refused("tokenless_role", f"the {claims['role']} role is who calls the portal "
+                       "without a token; no token carries it")
     return _actor(claims)
 
 

@@ -14,7 +14,9 @@ SERVICES = Registry(
     # the others publish (anything published earlier comes back through its catch-up).
     ServiceEntry("audit", "services.audit.service:AuditService", port=8104,
                  migrations="services/audit/migrations"),
-    ServiceEntry("policy", "services.policy.service:PolicyService", port=8101),
+    ServiceEntry("policy", "services.policy.service:PolicyService", port=8101,
+                 migrations="services/policy/migrations",
+                 projections="services.policy.projections"),
     ServiceEntry("tickets", "services.tickets.service:TicketsService", port=8102,
                  migrations="services/tickets/migrations",
                  projections="services.tickets.projections"),

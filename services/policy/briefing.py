@@ -20,11 +20,11 @@ import dataclasses
 import datetime as dt
 from typing import Protocol
 
-from kernel import checks
+from kernel import checks, rules_table
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
-from kernel.errors import DomainError, FieldRequired, FieldTooLong, UnexpectedField
+from kernel.errors import FieldRequired, FieldTooLong, UnexpectedField
 from services.policy.exceptions import (
     AgendaItemIncomplete,
     BriefingAlreadyExists,
@@ -76,44 +76,32 @@ ORGANISERS = ("office", "unit_officer")
 OFFICE = "office"  # the organiser recorded when the office schedules a briefing itself
 
 
-class BriefingLike(Protocol):
+class BriefingLike(rules_table.Subject, Protocol):
     """What the table reads of a briefing: the `Briefing` aggregate provides it."""
-
-    id: str
-
-    @property
-    def exists(self) -> bool: ...
-
-    @property
-    def status(self) -> str | None: ...
 
     @property
     def organiser(self) -> str | None: ...
 
 
 @dataclasses.dataclass(frozen=True)
-class Rule:
+class Rule(rules_table.OwnUnitRow):
     """One row: who may run a command on a briefing, and in which statuses. A status outside
     `statuses` is refused by `BriefingAlreadyHeld` or `BriefingCancelled`."""
 
-    command: str
-    roles: tuple[str, ...]
-    statuses: tuple[BriefingStatus, ...]
-    own_unit: bool = True
-    doing: str = ""
-
-    def refusal(self, status: BriefingStatus) -> type[DomainError] | None:
-        if status in self.statuses:
-            return None
-        return BriefingAlreadyHeld if status is HELD else BriefingCancelled
+    role_not_allowed = RoleNotAllowed
+    final_refusals = {HELD: BriefingAlreadyHeld}
+    default_refusal = BriefingCancelled
+    not_found = BriefingNotFound
+    not_own_unit = NotOrganisingUnit
+    status_type = BriefingStatus
 
 
-RULES: dict[str, Rule] = {rule.command: rule for rule in (
+RULES: dict[str, Rule] = rules_table.table(
     # A briefing is changed only while it is still ahead; once held, it is a fact.
     Rule("revise", ORGANISERS, (SCHEDULED,), doing="revise the briefing"),
     Rule("record_held", ORGANISERS, (SCHEDULED,), doing="record the briefing held"),
     Rule("cancel", ORGANISERS, (SCHEDULED,), doing="cancel the briefing"),
-)}
+)
 
 # Scheduling is the one command on a briefing that does not yet exist.
 SCHEDULERS = ORGANISERS
@@ -129,17 +117,7 @@ def check_scheduler(actor: Actor, existing: BriefingLike | None, briefing_id: st
 
 def check(command: str, briefing: BriefingLike, actor: Actor) -> Rule:
     """Refuse, by its named error, an actor who may not run `command` on the briefing now."""
-    row = RULES[command]
-    if not briefing.exists:
-        raise BriefingNotFound(briefing.id)
-    if actor.role not in row.roles:
-        raise RoleNotAllowed(actor.role, row.doing, row.roles)
-    if row.own_unit and actor.role == "unit_officer" and actor.unit != briefing.organiser:
-        raise NotOrganisingUnit(actor.unit, briefing.organiser, row.doing)
-    error = row.refusal(BriefingStatus(briefing.status))
-    if error is not None:
-        raise error(row.doing)
-    return row
+    return RULES[command].check(briefing, actor, briefing.organiser)
 
 
 # -- input checks -----------------------------------------------------------------------------
@@ -302,13 +280,8 @@ class Briefing(Aggregate):
 
     # -- shared by the commands --
 
-    def _begin(self, command: str, at, actor: Actor) -> dt.datetime:
-        at = checks.moment(at)
+    def _check(self, command: str, actor: Actor) -> None:
         check(command, self, actor)
-        return at
-
-    def _record_fact(self, type_: str, payload: dict, at: dt.datetime, actor: Actor) -> Fact:
-        return self._record(type_, payload, at=at, actor=actor.label)
 
     # -- commands --
 

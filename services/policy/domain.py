@@ -1,9 +1,10 @@
-"""The policy service's domain, so far one aggregate: a policy-work item (政策研究完善事项).
+"""The policy service's policy-work items (政策研究完善事项).
 
 notice 二(四)3: an appeal within a municipal department's remit (属市直部门职责范围的) calls for the
 department to study and improve the policy. When the tickets service classifies an appeal that
-way it records `PolicyWorkRequested`; the policy service opens one item for it here. The rest of
-the policy domain (policies, their life, implementation rules) arrives with the policy issue.
+way it records `PolicyWorkRequested`; the policy service opens one item for it here, and when the
+unit's policy in force answers it, `PolicyWorkAnswered` tells the appeal (once).
+
 
 Plain Python, no I/O: commands check the rules and record facts; state changes only in the
 `when_<Fact>` methods.
@@ -17,7 +18,7 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
-from kernel.errors import DomainError, NotFound
+from kernel.errors import DomainError, Forbidden, NotFound
 
 # Item ids derive from the request's event id: the same request can only ever name one item.
 ITEM_NAMESPACE = uuid.UUID("5f0c1a52-3d1e-4d62-9b0a-7a61c2f0e9b4")
@@ -45,6 +46,43 @@ class PolicyWorkNotFound(NotFound):
         super().__init__(f"no policy-work item {item_id}", field="id")
 
 
+class PolicyWorkAlreadyAnswered(DomainError):
+    rule = "policy_work_already_answered"
+
+    def __init__(self, item_id: str, document_number: str | None):
+        super().__init__(f"policy-work item {item_id} is already answered by the policy "
+                         f"{document_number}; an item is answered once", field="item_id")
+
+
+class NotItemUnit(Forbidden):
+    rule = "not_item_unit"
+
+    def __init__(self, unit: str | None, item_unit: str | None):
+        super().__init__(f"only the unit the policy work is owed by ({item_unit}) or the office "
+                         f"may answer it; {unit} may not", field="item_id")
+
+
+class MayNotAnswerPolicyWork(Forbidden):
+    rule = "may_not_answer_policy_work"
+
+    def __init__(self, role: str):
+        super().__init__(f"a {role} may not answer policy work; only the unit officer of the "
+                         "unit it is owed by, or the office, may")
+
+
+class AnsweringPolicyNotInForce(DomainError):
+    """The service's check, by the answering policy's own rule (`Policy.in_force`)."""
+
+    rule = "answering_policy_not_in_force"
+
+    def __init__(self, policy_id: str, status: str | None):
+        super().__init__(f"policy {policy_id} is {status or 'unknown'}, not in force: only a "
+                         "policy published and in force answers policy work", field="policy_id")
+
+
+ANSWERERS = ("unit_officer", "office")
+
+
 class PolicyWork(Aggregate):
     """One piece of policy work a unit owes because of an appeal. notice 二(四)3"""
 
@@ -61,6 +99,8 @@ class PolicyWork(Aggregate):
         self.requested_event_id: str | None = None
         self.opened_at: str | None = None
         self.status: str | None = None
+        self.answered_by: dict | None = None
+        self.answered_at: str | None = None
 
     @classmethod
     def open(cls, *, unit: str, category: str, policy_work: str, ledger_number: str, title: str,
@@ -85,6 +125,29 @@ class PolicyWork(Aggregate):
         }, at=at, actor=actor.label)
         return item
 
+    def answer(self, *, policy_id: str, document_number: str, title: str, at: dt.datetime,
+               actor: Actor) -> list[Fact]:
+        """The unit's policy in force answers the item (the service has checked it is in force):
+        the appeal that asked for it is told. Only the item's unit or the office; only once."""
+        at = checks.moment(at)
+        if not self.exists:
+            raise PolicyWorkNotFound(self.id)
+        if actor.role not in ANSWERERS:
+            raise MayNotAnswerPolicyWork(actor.role)
+        if actor.role == "unit_officer" and actor.unit != self.unit:
+            raise NotItemUnit(actor.unit, self.unit)
+        if self.status == "answered":
+            raise PolicyWorkAlreadyAnswered(self.id,
+                                            (self.answered_by or {}).get("document_number"))
+        return [self._record("PolicyWorkAnswered", {
+            "ticket_id": self.ticket_id,
+            "ledger_number": self.ledger_number,
+            "policy_id": checks.text("policy_id", policy_id, UNIT_LIMIT),
+            "document_number": checks.text("document_number", document_number, UNIT_LIMIT),
+            "title": checks.text("title", title, TITLE_LIMIT),
+            "unit": self.unit,
+        }, at=at, actor=actor.label)]
+
     def when_PolicyWorkOpened(self, fact: Fact) -> None:
         p = fact.payload
         self.unit, self.category = p["unit"], p["category"]
@@ -94,9 +157,19 @@ class PolicyWork(Aggregate):
         self.opened_at = format_time(fact.occurred_at)
         self.status = "open"
 
+    def when_PolicyWorkAnswered(self, fact: Fact) -> None:
+        p = fact.payload
+        self.status = "answered"
+        self.answered_by = {"policy_id": p["policy_id"], "document_number": p["document_number"],
+                        "title": p["title"]}
+        self.answered_at = format_time(fact.occurred_at)
+
     def snapshot(self) -> dict:
         return {"id": self.id, "version": self.version, "status": self.status,
                 "unit": self.unit, "category": self.category, "policy_work": self.policy_work,
                 "ledger_number": self.ledger_number, "title": self.title,
                 "ticket_id": self.ticket_id, "requested_event_id": self.requested_event_id,
-                "opened_at": self.opened_at}
+                "opened_at": self.opened_at,
+                "answer": dict(self.answered_by) if self.answered_by else None,
+                "answered_at": self.answered_at}
+

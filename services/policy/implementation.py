@@ -21,11 +21,11 @@ import datetime as dt
 import uuid
 from typing import Protocol
 
-from kernel import checks
+from kernel import checks, rules_table
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
-from kernel.errors import DomainError, UnexpectedField
+from kernel.errors import UnexpectedField
 from services.policy.exceptions import (
     DueBeforeRequired,
     NoDueDate,
@@ -83,46 +83,34 @@ OWING_UNIT_OR_OFFICE = ("unit_officer", "office")
 TIMER = ("system",)
 
 
-class RuleLike(Protocol):
+class RuleLike(rules_table.Subject, Protocol):
     """What the table reads of a rule: the `ImplementationRule` aggregate provides it."""
-
-    id: str
-
-    @property
-    def exists(self) -> bool: ...
-
-    @property
-    def status(self) -> str | None: ...
 
     @property
     def unit(self) -> str | None: ...
 
 
 @dataclasses.dataclass(frozen=True)
-class Rule:
+class Rule(rules_table.OwnUnitRow):
     """One row: who may run a command on an implementation rule, and in which statuses. A status
     outside `statuses` is refused by `RuleAlreadyFiled` or `RuleAlreadyOverdue`."""
 
-    command: str
-    roles: tuple[str, ...]
-    statuses: tuple[RuleStatus, ...]
-    own_unit: bool = True
-    doing: str = ""
-
-    def refusal(self, status: RuleStatus) -> type[DomainError] | None:
-        if status in self.statuses:
-            return None
-        return RuleAlreadyFiled if status is FILED else RuleAlreadyOverdue
+    role_not_allowed = RoleNotAllowed
+    final_refusals = {FILED: RuleAlreadyFiled}
+    default_refusal = RuleAlreadyOverdue
+    not_found = RuleNotFound
+    not_own_unit = NotOwingUnit
+    status_type = RuleStatus
 
 
-RULES: dict[str, Rule] = {rule.command: rule for rule in (
+RULES: dict[str, Rule] = rules_table.table(
     # The owing unit files its own rule; the office may file it on the unit's behalf. Filing
     # after the due date is allowed: the rule is recorded as late.
     Rule("file", OWING_UNIT_OR_OFFICE, (REQUIRED, OVERDUE), doing="file the implementation rule"),
     # The timer records the missed due date once; supervision takes it up from there.
     Rule("mark_overdue", TIMER, (REQUIRED,), own_unit=False,
          doing="mark the implementation rule overdue"),
-)}
+)
 
 # Requiring is the one command on a rule that does not yet exist: the office's, for any unit.
 REQUIRERS = OFFICE
@@ -138,17 +126,7 @@ def check_requirer(actor: Actor, existing: RuleLike | None, policy_id: str, unit
 
 def check(command: str, owed: RuleLike, actor: Actor) -> Rule:
     """Refuse, by its named error, an actor who may not run `command` on the rule now."""
-    row = RULES[command]
-    if not owed.exists:
-        raise RuleNotFound(owed.id)
-    if actor.role not in row.roles:
-        raise RoleNotAllowed(actor.role, row.doing, row.roles)
-    if row.own_unit and actor.role == "unit_officer" and actor.unit != owed.unit:
-        raise NotOwingUnit(actor.unit, owed.unit, row.doing)
-    error = row.refusal(RuleStatus(owed.status))
-    if error is not None:
-        raise error(row.doing)
-    return row
+    return RULES[command].check(owed, actor, owed.unit)
 
 
 # -- the rule ---------------------------------------------------------------------------------
@@ -224,13 +202,8 @@ class ImplementationRule(Aggregate):
 
     # -- shared by the commands --
 
-    def _begin(self, command: str, at, actor: Actor) -> dt.datetime:
-        at = checks.moment(at)
+    def _check(self, command: str, actor: Actor) -> None:
         check(command, self, actor)
-        return at
-
-    def _record_fact(self, type_: str, payload: dict, at: dt.datetime, actor: Actor) -> Fact:
-        return self._record(type_, payload, at=at, actor=actor.label)
 
     # -- commands --
 

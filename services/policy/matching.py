@@ -18,7 +18,7 @@ from kernel.errors import FieldRequired
 from services.policy.criteria import FIELDS as CRITERIA_FIELDS
 from services.policy.criteria import criteria as checked_criteria
 from services.policy.exceptions import InvalidFlag, NotAnObject
-from services.policy.policy import office_day_of
+from services.policy.policy import in_force_on, office_day_of
 from services.policy.vocabulary import IN_FORCE, EnterpriseSize, OperatingTier, Status
 
 PROFILE_FIELDS = ("uscc", "industry", "size", "county", "tier", "above_designated_size")
@@ -134,26 +134,25 @@ def meets(profile: EnterpriseProfile, criteria: dict | None) -> bool:
 
 # -- policies -------------------------------------------------------------------------------
 
-def _not_in_force(policy: dict, day: str) -> tuple[str, str] | None:
-    """Why the policy is not in force on `day` (what failed, in words), or None if it is.
-    The same rule as `Policy.in_force`, read from a snapshot."""
+def _not_in_force(policy: dict, at: dt.datetime | dt.date) -> tuple[str, str] | None:
+    """Why the policy is not in force on `at`'s day (what failed, in words), or None if it is
+    (`in_force_on`, the rule of `Policy.in_force`)."""
+    if in_force_on(policy, at):
+        return None
     status = policy["status"]
     if status not in IN_FORCE:
         label = Status(status).label if status else "不存在"
         return "status", f"政策状态: {label}, 不在执行中"
-    if day < policy["effective_from"]:
+    if office_day_of(at).isoformat() < policy["effective_from"]:
         return "effective_from", f"政策尚未生效: 自 {policy['effective_from']} 起执行"
-    until = policy["effective_until"]
-    if until is not None and day > until:
-        return "effective_until", f"政策已到期: 执行至 {until}"
-    return None
+    return "effective_until", f"政策已到期: 执行至 {policy['effective_until']}"
 
 
 def explain(profile: EnterpriseProfile, policy: dict, at: dt.datetime | dt.date,
             names: Mapping[str, str] | None = None) -> Verdict:
     """Does the enterprise meet the policy (a `Policy.snapshot()`) on `at`'s day, and why."""
     identity = {"policy_id": policy["id"], "title": policy.get("title") or ""}
-    closed = _not_in_force(policy, office_day_of(at).isoformat())
+    closed = _not_in_force(policy, at)
     if closed:
         return Verdict(**identity, eligible=False, failed=closed[0], reason=closed[1])
     failed, reason = assess(profile, policy["criteria"], names)

@@ -209,13 +209,8 @@ class Policy(Aggregate):
 
     # -- shared by the commands --
 
-    def _begin(self, command: str, at, actor: Actor) -> dt.datetime:
-        at = checks.moment(at)
+    def _check(self, command: str, actor: Actor) -> None:
         rules.check(command, self, actor)
-        return at
-
-    def _record_fact(self, type_: str, payload: dict, at: dt.datetime, actor: Actor) -> Fact:
-        return self._record(type_, payload, at=at, actor=actor.label)
 
     def _changed(self, fields: dict, allowed: tuple[str, ...], context: str) -> dict:
         """The current content with `fields` laid over it, all of it checked again."""
@@ -319,6 +314,21 @@ class Policy(Aggregate):
             "document_number": self._content["document_number"],
         }, at, actor)]
 
+    def reached_enterprises(self, *, version: int, enterprises: list[dict],
+                            at: dt.datetime, actor: Actor) -> list[Fact]:
+        """精准推送: record which enterprises version `version` newly applies to, each with the
+        reason matching gave; nothing when there are none. Matching reads the enterprises the
+        service keeps, so the service finds them and the policy only records them."""
+        at = checks.moment(at)
+        if not enterprises:
+            return []
+        return [self._record_fact("PolicyReachedEnterprises", {
+            "policy_id": self.id,
+            "version": version,
+            "enterprises": [item["uscc"] for item in enterprises],
+            "reasons": {item["uscc"]: item.get("reason", "") for item in enterprises},
+        }, at, actor)]
+
     # -- facts applied --
 
     def when_PolicyDrafted(self, fact: Fact) -> None:
@@ -348,6 +358,9 @@ class Policy(Aggregate):
     def _version(self, fact: Fact, reason: str | None) -> dict:
         return {"number": fact.payload["number"], **_deep_copy(self._content),
                 "published_at": format_time(fact.occurred_at), "reason": reason}
+
+    def when_PolicyReachedEnterprises(self, fact: Fact) -> None:
+        pass  # the enterprises' side of publication; nothing the policy decides on changes
 
     def when_PolicyRepealed(self, fact: Fact) -> None:
         self._end(Status.REPEALED, fact, fact.payload["reason"])

@@ -16,8 +16,8 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Protocol
 
+from kernel import rules_table
 from kernel.actor import Actor
-from kernel.errors import DomainError
 from services.policy.exceptions import (
     AlreadyPublished,
     NotADraft,
@@ -39,50 +39,30 @@ UNIT_OR_OFFICE = ("unit_officer", "office")
 TIMER = ("system", "office")
 
 
-class PolicyLike(Protocol):
+class PolicyLike(rules_table.Subject, Protocol):
     """What the rules read of a policy: the `Policy` aggregate provides it."""
-
-    id: str
-
-    @property
-    def exists(self) -> bool: ...
-
-    @property
-    def status(self) -> str | None: ...
 
     @property
     def issuing_unit(self) -> str | None: ...
 
 
 @dataclasses.dataclass(frozen=True)
-class Rule:
+class Rule(rules_table.OwnUnitRow):
     """One row: who may run a command on a policy, and in which statuses.
 
     A status outside `statuses` is refused by `PolicyRepealed` or `PolicyExpired` once the
     policy's life has ended, else by `otherwise`, else by `StatusDoesNotAllow`."""
 
-    command: str
-    roles: tuple[str, ...]
-    statuses: tuple[Status, ...]
-    own_unit: bool = True
-    otherwise: type[DomainError] | None = None
-    doing: str = ""
-
-    def __post_init__(self):
-        if not self.doing:
-            object.__setattr__(self, "doing", f"{self.command.replace('_', ' ')} the policy")
-
-    def refusal(self, status: Status) -> type[DomainError] | None:
-        if status in self.statuses:
-            return None
-        if status is REPEALED:
-            return PolicyRepealed
-        if status is EXPIRED:
-            return PolicyExpired
-        return self.otherwise or StatusDoesNotAllow
+    acts_on = "the policy"
+    role_not_allowed = RoleNotAllowed
+    status_does_not_allow = StatusDoesNotAllow
+    final_refusals = {REPEALED: PolicyRepealed, EXPIRED: PolicyExpired}
+    not_found = PolicyNotFound
+    not_own_unit = NotIssuingUnit
+    status_type = Status
 
 
-RULES: dict[str, Rule] = {rule.command: rule for rule in (
+RULES: dict[str, Rule] = rules_table.table(
     # A draft is the unit's own work until it is published.
     Rule("revise_draft", UNIT_OR_OFFICE, (DRAFT,), otherwise=NotADraft, doing="revise the draft"),
     # notice 二(一)3: the contact may change (a new person) without a new version of the text.
@@ -94,7 +74,7 @@ RULES: dict[str, Rule] = {rule.command: rule for rule in (
     Rule("repeal", UNIT_OR_OFFICE, IN_FORCE, otherwise=NotPublished),
     # The timer records that the effective dates have run out.
     Rule("expire", TIMER, IN_FORCE, own_unit=False, otherwise=NotPublished),
-)}
+)
 
 # Drafting is the one command on a policy that does not yet exist.
 DRAFTERS = UNIT_OR_OFFICE
@@ -113,33 +93,11 @@ def check_drafter(actor: Actor, issuing_unit: str, existing: PolicyLike | None =
 
 def check(command: str, policy: PolicyLike, actor: Actor) -> Rule:
     """Refuse, by its named error, an actor who may not run `command` on `policy` now."""
-    rule = RULES[command]
-    if not policy.exists:
-        raise PolicyNotFound(policy.id)
-    if actor.role not in rule.roles:
-        raise RoleNotAllowed(actor.role, rule.doing, rule.roles)
-    if rule.own_unit and actor.role == "unit_officer" and actor.unit != policy.issuing_unit:
-        raise NotIssuingUnit(actor.unit, policy.issuing_unit, rule.doing)
-    status = Status(policy.status)
-    error = rule.refusal(status)
-    if error is StatusDoesNotAllow:
-        raise StatusDoesNotAllow(rule.doing, status, rule.statuses)
-    if error is not None:
-        raise error(rule.doing)
-    return rule
+    return RULES[command].check(policy, actor, policy.issuing_unit)
 
 
 def matrix(commands: Sequence[str] | None = None) -> str:
     """The table as Markdown: a row per command, its roles, whether a unit officer must be of the
-    issuing unit, and per status ✓ where allowed, else the rule code of the refusing error."""
-    statuses = list(Status)
-    header = ["command", "roles", "own unit", *(status.value for status in statuses)]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for command in commands or RULES:
-        rule = RULES[command]
-        cells = [command, ", ".join(rule.roles), "✓" if rule.own_unit else ""]
-        for status in statuses:
-            error = rule.refusal(status)
-            cells.append("✓" if error is None else error.rule)
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    issuing unit, and per status ✓ where allowed, · where `StatusDoesNotAllow` refuses it, else
+    the rule code of the refusing error."""
+    return rules_table.matrix(RULES, Status, commands)

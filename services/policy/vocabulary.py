@@ -3,6 +3,7 @@ them for the compendium, the contact sheet and the portal (`kernel.vocabulary.La
 """
 from __future__ import annotations
 
+from kernel.campaign import COST_CATEGORIES
 from kernel.vocabulary import LabelledEnum
 
 
@@ -29,24 +30,14 @@ class Level(LabelledEnum):
     COUNTY = "county", "县(市、区)"
 
 
-class CostCategory(LabelledEnum):
-    """What cost of doing business a policy lowers: the action is 降低企业成本优化发展环境.
+CostCategory = LabelledEnum("CostCategory", {
+    code.upper(): (code, label) for code, label in COST_CATEGORIES.items()
+}, module=__name__)
+CostCategory.__doc__ = """What cost of doing business a policy lowers: the action is 降低企业成本优化发展环境.
 
     The codes are the appeal ledger's categories (so an appeal's category names the policies of
     the same kind), with `comprehensive` for measures spanning them all, as 《若干政策措施》 does.
     """
-
-    TAX_AND_FEES = "tax_and_fees", "税费"
-    FINANCING = "financing", "融资"
-    LABOUR = "labour", "用工"
-    LAND_AND_ENERGY = "land_and_energy", "用地用能"
-    LOGISTICS = "logistics", "物流"
-    INSTITUTIONAL = "institutional", "制度性交易成本"
-    # notice 二(三)2: 融资、技术、用工、用地等方面存在的突出问题
-    TECHNOLOGY = "technology", "技术"
-    MARKET = "market", "市场"
-    COMPREHENSIVE = "comprehensive", "综合"
-    OTHER = "other", "其他"
 
 
 class OperatingTier(LabelledEnum):

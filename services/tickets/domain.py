@@ -118,6 +118,8 @@ class Ticket(Aggregate):
         self._due: dict[str, str | None] = {kind.value: None for kind in Deadline}
         self._met: dict[str, bool] = {kind.value: False for kind in Deadline}
         self._missed: set[tuple[str, str]] = set()
+        # The policy service's answers already noted, by the answering event's id.
+        self._policy_answers: set[str] = set()
         self._extension_days: int | None = None
         self._upper_level: str | None = None
         self._rating: str | None = None
@@ -446,6 +448,23 @@ class Ticket(Aggregate):
                     "deadline": kind.value, "due": due}, at, actor))
         return facts
 
+    def note_policy_answer(self, *, answer_event_id: str, policy_id: str, document_number: str,
+                           title: str, unit: str, at: dt.datetime, actor: Actor) -> list[Fact]:
+        """The policy the appeal's policy work was answered by (notice 二(四)3: 要及时研究、完善
+        政策): noted once per answer, whatever the appeal's status by then — a second delivery of
+        the same answer records nothing."""
+        at = self._begin("note_policy_answer", at, actor)
+        answer_event_id = checks.text("answer_event_id", answer_event_id, CODE_LIMIT)
+        if answer_event_id in self._policy_answers:
+            return []
+        return [self._record_fact("PolicyAnswerNoted", {
+            "answer_event_id": answer_event_id,
+            "policy_id": checks.text("policy_id", policy_id, CODE_LIMIT),
+            "document_number": checks.text("document_number", document_number, NAME_LIMIT),
+            "title": checks.text("title", title, NAME_LIMIT),
+            "unit": checks.text("unit", unit, CODE_LIMIT),
+        }, at, actor)]
+
     # -- facts applied --
 
     def when_TicketRaised(self, fact: Fact) -> None:
@@ -552,3 +571,6 @@ class Ticket(Aggregate):
 
     def when_TicketDeadlineMissed(self, fact: Fact) -> None:
         self._missed.add((fact.payload["deadline"], fact.payload["due"]))
+
+    def when_PolicyAnswerNoted(self, fact: Fact) -> None:
+        self._policy_answers.add(fact.payload["answer_event_id"])

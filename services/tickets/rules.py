@@ -15,8 +15,9 @@ is no lead unit to be (`status_first`).
 from __future__ import annotations
 
 import dataclasses
-from typing import Mapping, Protocol, Sequence
+from typing import Protocol, Sequence
 
+from kernel import rules_table
 from kernel.actor import Actor
 from kernel.errors import DomainError
 from services.tickets.exceptions import (
@@ -52,16 +53,8 @@ RAISERS = ("enterprise", "office", "leader", "liaison", "system")
 RAISERS_BY_VISIT = ("leader", "liaison")
 
 
-class Appeal(Protocol):
+class Appeal(rules_table.Subject, Protocol):
     """What the rules read of an appeal: the `Ticket` aggregate provides it."""
-
-    id: str
-
-    @property
-    def exists(self) -> bool: ...
-
-    @property
-    def status(self) -> str | None: ...
 
     @property
     def lead_unit(self) -> str | None: ...
@@ -74,7 +67,7 @@ class Appeal(Protocol):
 
 
 @dataclasses.dataclass(frozen=True)
-class Rule:
+class Rule(rules_table.Row):
     """One row of the table: who may run a command on an appeal, and in which statuses.
 
     A status outside `statuses` is refused by `refused[status]` if named, else by `otherwise`,
@@ -88,36 +81,33 @@ class Rule:
     default).
     """
 
-    command: str
-    roles: tuple[str, ...]
-    statuses: tuple[Status, ...]
     unit: str | None = None
     own_appeal: bool = False
-    refused: Mapping[Status, type[DomainError]] = dataclasses.field(default_factory=dict)
-    otherwise: type[DomainError] | None = None
     status_first: bool = False
-    doing: str = ""
     step_words: str = ""
     status_words: str = ""
 
-    def __post_init__(self):
-        if not self.doing:
-            object.__setattr__(self, "doing", self.command.replace("_", " "))
+    role_not_allowed = RoleNotAllowed
+    status_does_not_allow = StatusDoesNotAllow
+    # Closed off is final for every command but reopening (销号).
+    final_refusals = {CLOSED: TicketClosed}
 
-    def refusal(self, status: Status) -> type[DomainError] | None:
-        """The error that refuses the command in `status`; None where it is allowed."""
-        if status in self.statuses:
-            return None
-        if status in self.refused:
-            return self.refused[status]
-        if status is CLOSED:
-            return TicketClosed
-        return self.otherwise or StatusDoesNotAllow
+    def refusing(self, error: type[DomainError], status: Status) -> DomainError:
+        if error is StatusDoesNotAllow:
+            return StatusDoesNotAllow(self.status_words or self.doing, status, self.statuses)
+        if error is TicketClosed:
+            return TicketClosed(self.doing)
+        if error in (NotSignedFor, NotClassified):
+            return error(self.step_words or self.doing)
+        return error()
+
+    def cells(self) -> dict[str, str]:
+        return {"unit": self.unit or "", "own appeal": "✓" if self.own_appeal else ""}
 
 
 NOT_YET_SIGNED = {RECEIVED: NotSignedFor, DISPATCHED: NotSignedFor}
 
-RULES: dict[str, Rule] = {rule.command: rule for rule in (
+RULES: dict[str, Rule] = rules_table.table(
     # 交办: the office hands the appeal to the unit in charge (谁主管、谁负责). notice 二(四)2
     Rule("dispatch", OFFICE, (RECEIVED,)),
     Rule("redispatch", OFFICE, REDISPATCHABLE),
@@ -160,7 +150,10 @@ RULES: dict[str, Rule] = {rule.command: rule for rule in (
     Rule("mark_overdue", SYSTEM, OPEN, doing="mark deadlines missed"),
     # One ledger line per problem: the same problem again is linked to the open line. notice 二(四)2
     Rule("link_duplicate", ("office", "system"), OPEN, doing="link a duplicate appeal"),
-)}
+    # The policy service tells the appeal which policy answers the policy work it asked for
+    # (notice 二(四)3); a fact for the record, in whatever status the appeal is by then.
+    Rule("note_policy_answer", SYSTEM, tuple(Status), doing="note the policy answering it"),
+)
 
 
 def check(command: str, appeal: Appeal, actor: Actor) -> Rule:
@@ -168,47 +161,23 @@ def check(command: str, appeal: Appeal, actor: Actor) -> Rule:
     rule = RULES[command]
     if not appeal.exists:
         raise TicketNotFound(appeal.id)
-    if actor.role not in rule.roles:
-        raise RoleNotAllowed(actor.role, rule.doing, rule.roles)
+    rule.check_role(actor)
     if rule.own_appeal and actor.role == "enterprise" and actor.uscc != appeal.uscc:
         raise NotOwnAppeal(rule.doing)
     status = Status(appeal.status)
     if status is CLOSED or rule.status_first:
-        _refuse_in(rule, status)
+        rule.refuse_in(status)
     if actor.role == "unit_officer":
         if rule.unit == LEAD and actor.unit != appeal.lead_unit:
             raise NotLeadUnit(actor.unit, appeal.lead_unit, rule.step_words or rule.doing)
         if rule.unit == INVOLVED and actor.unit not in {appeal.lead_unit, *appeal.assisting_units}:
             raise UnitNotInvolved(actor.unit)
-    _refuse_in(rule, status)
+    rule.refuse_in(status)
     return rule
-
-
-def _refuse_in(rule: Rule, status: Status) -> None:
-    error = rule.refusal(status)
-    if error is None:
-        return
-    if error is StatusDoesNotAllow:
-        raise StatusDoesNotAllow(rule.status_words or rule.doing, status, rule.statuses)
-    if error is TicketClosed:
-        raise TicketClosed(rule.doing)
-    if error in (NotSignedFor, NotClassified):
-        raise error(rule.step_words or rule.doing)
-    raise error()
 
 
 def matrix(commands: Sequence[str] | None = None) -> str:
     """The table as Markdown: a row per command, its roles, which unit officers (lead, involved),
     whether an enterprise must own the appeal, and per status ✓ where the command is allowed, ·
     where `StatusDoesNotAllow` refuses it, or else the rule code of the named error."""
-    statuses = list(Status)
-    header = ["command", "roles", "unit", "own appeal", *(status.value for status in statuses)]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for command in commands or RULES:
-        rule = RULES[command]
-        cells = [command, ", ".join(rule.roles), rule.unit or "", "✓" if rule.own_appeal else ""]
-        for status in statuses:
-            error = rule.refusal(status)
-            cells.append("✓" if error is None else "·" if error is StatusDoesNotAllow else error.rule)
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    return rules_table.matrix(RULES, Status, commands)

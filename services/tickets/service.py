@@ -14,7 +14,7 @@ from kernel.actor import SYSTEM, Actor
 from kernel.base_service import EventSourcedService
 from kernel.clock import OFFICE_TIME
 from kernel.database import exclusive_turn
-from kernel.dependencies import EventSourcing
+from kernel.dependencies import EventSourcing, Reactions
 from kernel.envelope import Event, utc_now
 from kernel.errors import FieldRequired, Refused, UnknownCode
 from kernel.rpc import rpc
@@ -48,6 +48,26 @@ def ledger_number(uow: UnitOfWork, at) -> str:
     return f"GZ-{year}-{uow.next_number(f'ledger-{year}'):06d}"
 
 
+# The tickets service itself notes on the appeal what the policy service answered.
+POLICY_ANSWERS = Actor(sub="policy-answers", role="system")
+
+
+def note_policy_answer(uow: UnitOfWork, event: Event) -> None:
+    """policy `PolicyWorkAnswered` → the appeal that asked for the policy work notes the policy
+    answering it (notice 二(四)3), once: the answer's event id is kept in the fact, so a second
+    delivery notes nothing."""
+    p = event.payload
+    ticket = uow.load(Ticket, p["ticket_id"])
+    if not ticket.exists:
+        log.warning("policy answer for an unknown appeal", ticket_id=p["ticket_id"],
+                    event_id=event.event_id)
+        return
+    ticket.note_policy_answer(answer_event_id=event.event_id, policy_id=p["policy_id"],
+                              document_number=p["document_number"], title=p["title"],
+                              unit=p["unit"], at=utc_now(), actor=POLICY_ANSWERS)
+    uow.save(ticket)
+
+
 def load_ticket(uow: UnitOfWork, ticket_id: str) -> Ticket:
     ticket = uow.load(Ticket, ticket_id)
     if not ticket.exists:
@@ -59,6 +79,8 @@ class TicketsService(EventSourcedService):
     name = "tickets"
 
     store = EventSourcing(projectors=[projections.project])
+    policy_answers = Reactions("policy-answers",
+                               {"policy": {"PolicyWorkAnswered": note_policy_answer}})
 
     @rpc
     def raise_appeal(self, actor: dict, fields: dict) -> dict:

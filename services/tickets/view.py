@@ -172,6 +172,15 @@ class AppealView:
         self.closed_at = format_time(fact.occurred_at)
         self.close_reason = fact.payload["reason"]
 
+    def on_PolicyAnswerNoted(self, fact: Fact) -> None:
+        # Shown among the progress notes, citing the policy (notice 二(四)3).
+        p = fact.payload
+        self.progress_notes.append({
+            "note": f"政策已出台: 《{p['title']}》({p['document_number']})",
+            "unit": p["unit"], "at": format_time(fact.occurred_at),
+            "policy": {"policy_id": p["policy_id"], "document_number": p["document_number"],
+                       "title": p["title"]}})
+
 
 
 # Roles whose actor label carries a scope (`role:scope:sub`): the unit, or the credit code.

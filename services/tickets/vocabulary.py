@@ -6,6 +6,8 @@ Every enum value is the code that goes into a payload; `label` is what a clerk r
 """
 from __future__ import annotations
 
+from kernel.campaign import COMPREHENSIVE, COST_CATEGORIES
+from kernel.campaign import COUNTIES as COUNTIES  # the ledger's modules read it from here
 from kernel.vocabulary import LabelledEnum
 
 
@@ -32,16 +34,10 @@ class Channel(LabelledEnum):
     LETTER = "letter", "来信"
 
 
-class Category(LabelledEnum):
-    TAX_AND_FEES = "tax_and_fees", "税费"
-    FINANCING = "financing", "融资"
-    LABOUR = "labour", "用工"
-    LAND_AND_ENERGY = "land_and_energy", "用地用能"
-    LOGISTICS = "logistics", "物流"
-    INSTITUTIONAL = "institutional", "制度性交易成本"
-    TECHNOLOGY = "technology", "技术"
-    MARKET = "market", "市场"
-    OTHER = "other", "其他"
+# What an appeal is about: one of the campaign's costs of doing business (never all of them).
+Category = LabelledEnum("Category", {
+    code.upper(): (code, label) for code, label in COST_CATEGORIES.items() if code != COMPREHENSIVE
+}, module=__name__)
 
 
 class Way(LabelledEnum):
@@ -80,30 +76,3 @@ class CloseReason(LabelledEnum):
     RATED = "rated", "评价后销号"
     UNRATED = "unrated", "逾期未评价销号"
 
-
-# The county-level divisions of Ganzhou and the three development zones the notice addresses
-# beside them (notice, salutation and 三(一)). Codes are stable pinyin; the caller checks a
-# county code against this table, the aggregate only requires one.
-COUNTIES: dict[str, str] = {
-    "zhanggong": "章贡区",
-    "nankang": "南康区",
-    "ganxian": "赣县区",
-    "ruijin": "瑞金市",
-    "longnan": "龙南市",
-    "xinfeng": "信丰县",
-    "dayu": "大余县",
-    "shangyou": "上犹县",
-    "chongyi": "崇义县",
-    "anyuan": "安远县",
-    "dingnan": "定南县",
-    "quannan": "全南县",
-    "ningdu": "宁都县",
-    "yudu": "于都县",
-    "xingguo": "兴国县",
-    "huichang": "会昌县",
-    "xunwu": "寻乌县",
-    "shicheng": "石城县",
-    "ganzhou_etdz": "赣州经开区",
-    "longnan_etdz": "龙南经开区",
-    "ruijin_etdz": "瑞金经开区",
-}

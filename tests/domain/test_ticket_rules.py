@@ -42,7 +42,8 @@ MATRIX = """\
 | close_off_unrated | system |  |  | · | · | · | · | · | ✓ | · | ticket_closed |
 | reopen | office |  |  | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | ✓ |
 | mark_overdue | system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ticket_closed |
-| link_duplicate | office, system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ticket_closed |"""
+| link_duplicate | office, system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ticket_closed |
+| note_policy_answer | system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |"""
 
 
 def at(month, day, hour=10):
@@ -113,6 +114,9 @@ RIGHT = {
     "reopen": (office, {"reason": "再次反映"}),
     "mark_overdue": (SYSTEM, {}),
     "link_duplicate": (office, {"title": "贴息未到位", "description": "同一问题", "channel": "fax"}),
+    "note_policy_answer": (SYSTEM, {"answer_event_id": "e-1", "policy_id": "p-1",
+                                    "document_number": "赣市府发〔2026〕1号", "title": "若干政策措施",
+                                    "unit": "finance_bureau"}),
 }
 
 

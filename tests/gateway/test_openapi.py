@@ -50,8 +50,8 @@ def test_every_vocabulary_is_an_enum(served):
     schemas = served["components"]["schemas"]
     for name, vocabulary_ in VOCABULARIES.items():
         assert schemas[name]["enum"] == [member.value for member in vocabulary_], name
-    # the stack's own role (system) is no role a token carries
-    assert schemas["Role"]["enum"] == [role for role in ROLES if role != "system"]
+    # the stack's own role (system) is no role a token carries, nor the portal's public
+    assert schemas["Role"]["enum"] == [role for role in ROLES if role not in ("system", "public")]
     # and each is used where the wire carries it, not a free string
     assert schemas["RaiseAppeal"]["properties"]["channel"] == {"$ref": "#/components/schemas/Channel"}
     assert schemas["Classify"]["properties"]["way"] == {"$ref": "#/components/schemas/Way"}

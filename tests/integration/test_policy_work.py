@@ -26,7 +26,8 @@ def stores(db_url, make_sqlite_url, make_pg_url):
 
 
 def sweep(container):
-    [reactions] = [d for d in container.dependencies if isinstance(d, Reactions)]
+    [reactions] = [d for d in container.dependencies
+                   if isinstance(d, Reactions) and d.consumer == "policy-work"]
     return reactions.sweep()
 
 

@@ -1,0 +1,51 @@
+"""The campaign's words that more than one service speaks: the costs of doing business the notice
+sets out to lower (降低企业成本优化发展环境) and the county-level divisions it addresses. Each
+service builds its own vocabulary from these, so an appeal's category and a policy's cost
+category keep the same codes. Plain data, no I/O.
+"""
+from __future__ import annotations
+
+# The costs of doing business, code → label, in the order the documents list them.
+COST_CATEGORIES: dict[str, str] = {
+    "tax_and_fees": "税费",
+    "financing": "融资",
+    "labour": "用工",
+    "land_and_energy": "用地用能",
+    "logistics": "物流",
+    "institutional": "制度性交易成本",
+    # notice 二(三)2: 融资、技术、用工、用地等方面存在的突出问题
+    "technology": "技术",
+    "market": "市场",
+    "comprehensive": "综合",
+    "other": "其他",
+}
+# A measure spanning all the costs, as 《若干政策措施》 does: a policy may be one, while an
+# appeal is always about one cost in particular.
+COMPREHENSIVE = "comprehensive"
+
+# The county-level divisions of Ganzhou and the three development zones the notice addresses
+# beside them (notice, salutation and 三(一)). Codes are stable pinyin; the caller checks a
+# county code against this table, an aggregate only requires one.
+COUNTIES: dict[str, str] = {
+    "zhanggong": "章贡区",
+    "nankang": "南康区",
+    "ganxian": "赣县区",
+    "ruijin": "瑞金市",
+    "longnan": "龙南市",
+    "xinfeng": "信丰县",
+    "dayu": "大余县",
+    "shangyou": "上犹县",
+    "chongyi": "崇义县",
+    "anyuan": "安远县",
+    "dingnan": "定南县",
+    "quannan": "全南县",
+    "ningdu": "宁都县",
+    "yudu": "于都县",
+    "xingguo": "兴国县",
+    "huichang": "会昌县",
+    "xunwu": "寻乌县",
+    "shicheng": "石城县",
+    "ganzhou_etdz": "赣州经开区",
+    "longnan_etdz": "龙南经开区",
+    "ruijin_etdz": "瑞金经开区",
+}

@@ -1,0 +1,1 @@
+"""The policy service's tests, and the register of policies they share (`policy.fixtures`)."""
