@@ -33,6 +33,7 @@ from kernel.actor import PUBLIC
 from kernel.dependencies import TimedRpcProxy
 from kernel.entrypoints import HTTP_STATUS
 from kernel.errors import NOT_FOUND, Refused
+from kernel.wire import Body, Text
 from services.policy import contract
 from services.policy.vocabulary import CostCategory, Level
 
@@ -79,14 +80,14 @@ def published(path: str, operation_id: str, summary: str, **options):
 
 # -- what the portal takes ------------------------------------------------------------------
 
-class PortalSearch(contract.Body):
+class PortalSearch(Body):
     """The portal's search: words and filters over the published policies, newest first."""
 
-    q: contract.Text(contract.NAME_LIMIT) | None = Field(
+    q: Text(contract.NAME_LIMIT) | None = Field(
         None, description="words to find (Chinese or not), ranked by relevance")
     level: Level | None = None
     cost_category: CostCategory | None = None
-    unit: contract.Text(contract.CODE_LIMIT) | None = Field(None, description="the issuing unit")
+    unit: Text(contract.CODE_LIMIT) | None = Field(None, description="the issuing unit")
     in_force_on: dt.date | None = Field(None, description="YYYY-MM-DD: in force on that day")
     cursor: Annotated[str, StringConstraints(max_length=contract.CURSOR_LIMIT,
                                              pattern=r"^[A-Za-z0-9_-]*$")] | None = Field(
@@ -97,8 +98,8 @@ class PortalSearch(contract.Body):
 SEARCH_FILTERS = ("q", "level", "cost_category", "unit", "in_force_on")
 
 
-class PortalRules(contract.Body):
-    policy_id: contract.Text(contract.CODE_LIMIT) | None = Field(
+class PortalRules(Body):
+    policy_id: Text(contract.CODE_LIMIT) | None = Field(
         None, description="one policy's rules")
 
 

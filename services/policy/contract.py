@@ -17,14 +17,14 @@ the service.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from kernel import checks
 from kernel.vocabulary import LabelledEnum
+from kernel.wire import Action, Body, CreditCode, Text
 from services.policy.vocabulary import (
     AgendaItemKind, BriefingStatus, CostCategory, EnterpriseSize, Level, OperatingTier, RuleKind,
     RuleStatus, Status,
@@ -59,29 +59,9 @@ PAGE_SIZE = (1, 200)
 DEFAULT_PAGE_SIZE = 50
 CURSOR_LIMIT = 400
 FEED_SIZE = (1, 200)
-CREDIT_CODE_LENGTH = 18                 # 统一社会信用代码
-
-NO_NUL = r"^[^\x00]*$"
-
-
-def Text(limit: int, minimum: int = 1):
-    """Text of `minimum` to `limit` characters once stripped."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=minimum,
-                                            max_length=limit, pattern=NO_NUL)]
-
-
-CreditCode = Annotated[str, StringConstraints(strip_whitespace=True,
-                                              min_length=CREDIT_CODE_LENGTH,
-                                              max_length=CREDIT_CODE_LENGTH, pattern=NO_NUL)]
 
 
 # -- requests --------------------------------------------------------------------------------
-
-class Body(BaseModel):
-    """A request body: exactly the fields named, surrounding blanks stripped."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
 
 class Criteria(Body):
     """Who a policy is for (申报条件): an empty list means any, a null flag either."""
@@ -261,19 +241,6 @@ class EnterpriseProfile(Body):
     county: Text(CODE_LIMIT)
     tier: OperatingTier
     above_designated_size: bool
-
-
-@dataclasses.dataclass(frozen=True)
-class Action:
-    """A command on an aggregate: the method it runs and the body it takes."""
-
-    method: str
-    body: type[Body]
-    summary: str
-
-    @property
-    def fields(self) -> set[str]:
-        return set(self.body.model_fields)
 
 
 # The commands on a policy, as the HTTP API names them (POST /policies/{id}/<action>).

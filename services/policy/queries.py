@@ -9,8 +9,6 @@ checked here and refused by a named error naming the filter.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import json
 import re
@@ -18,10 +16,9 @@ from typing import Callable, Mapping
 
 import sqlalchemy as sa
 
+from kernel import listing
 from kernel.actor import Actor
-from kernel.errors import (
-    FieldTooLong, InvalidCursor, InvalidFilterValue, LimitOutOfRange, UnknownCode, UnknownFilter,
-)
+from kernel.errors import InvalidCursor, InvalidFilterValue
 from services.policy import access, contract, search
 from services.policy.projections import (
     briefing_rows, compendium_editions, policy_feed, policy_rows,
@@ -32,7 +29,6 @@ from services.policy.vocabulary import (
 )
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 IN_FORCE_CODES = [status.value for status in IN_FORCE]
 # notice 二(二)3: the policies on the portal by May 15; the implementation rules by May 20.
 POLICIES_ON_PORTAL_BY = (5, 15)
@@ -60,20 +56,6 @@ def briefing(connection: sa.Connection, briefing_id: str) -> dict | None:
 
 # -- filters ---------------------------------------------------------------------------------
 
-def _bounded(name: str, value: str, limit: int) -> str:
-    if len(value) > limit:
-        raise FieldTooLong(name, limit, len(value))
-    return value
-
-
-def _coded(column: sa.Column, codes: list[str]) -> Callable[[str, str], sa.ColumnElement]:
-    def clause(name: str, value: str) -> sa.ColumnElement:
-        if value not in codes:
-            raise UnknownCode(name, value, codes)
-        return column == value
-    return clause
-
-
 def _day(name: str, value: str) -> str:
     try:
         if not DATE.fullmatch(value):
@@ -95,38 +77,23 @@ def _in_force_on(name: str, value: str) -> sa.ColumnElement:
 
 
 def _unit(name: str, value: str) -> sa.ColumnElement:
-    return policy_rows.c.issuing_unit == _bounded(name, value, contract.CODE_LIMIT)
+    return policy_rows.c.issuing_unit == listing.bounded(name, value, contract.CODE_LIMIT)
 
 
 def _q(name: str, value: str) -> None:
-    _bounded(name, value, contract.NAME_LIMIT)
+    listing.bounded(name, value, contract.NAME_LIMIT)
     return None  # ranked by the search, not a clause
 
 
 _POLICY_CLAUSES: dict[str, Callable[[str, str], sa.ColumnElement | None]] = {
     "q": _q,
-    "level": _coded(policy_rows.c.level, Level.codes()),
-    "cost_category": _coded(policy_rows.c.cost_category, CostCategory.codes()),
+    "level": listing.coded(policy_rows.c.level, Level.codes()),
+    "cost_category": listing.coded(policy_rows.c.cost_category, CostCategory.codes()),
     "unit": _unit,
     "in_force_on": _in_force_on,
-    "status": _coded(policy_rows.c.status, Status.codes()),
+    "status": listing.coded(policy_rows.c.status, Status.codes()),
 }
 POLICY_FILTERS = {name: _POLICY_CLAUSES[name] for name in contract.FILTERS}
-
-
-def _given(filters: Mapping | None, known: Mapping) -> dict[str, str]:
-    """The filters that narrow anything: a blank one (`?level=`) is no filter."""
-    given = {}
-    for name, value in (filters or {}).items():
-        if name not in known:
-            raise UnknownFilter(name, list(known))
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            raise InvalidFilterValue(name, value, "text, as a query parameter carries it")
-        if value.strip():
-            given[name] = value.strip()
-    return given
 
 
 def _policy_scope(actor: Actor) -> list[sa.ColumnElement]:
@@ -141,24 +108,8 @@ def _policy_scope(actor: Actor) -> list[sa.ColumnElement]:
 
 # -- pages of the policy list ----------------------------------------------------------------
 
-def _encode(value) -> str:
-    raw = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return base64.urlsafe_b64encode(raw.encode("utf-8")).rstrip(b"=").decode("ascii")
-
-
-def _decode(token) -> object:
-    if not isinstance(token, str) or len(token) > contract.CURSOR_LIMIT \
-            or not TOKEN.fullmatch(token):
-        raise InvalidCursor()
-    try:
-        return json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-                          .decode("utf-8"))
-    except (binascii.Error, ValueError, TypeError):
-        raise InvalidCursor() from None
-
-
 def _keyset_cursor(token: str) -> tuple[str, str]:
-    value = _decode(token)
+    value = listing.decode_cursor(token, contract.CURSOR_LIMIT)
     if not (isinstance(value, list) and len(value) == 2
             and all(isinstance(part, str) and part for part in value)):
         raise InvalidCursor()
@@ -166,18 +117,11 @@ def _keyset_cursor(token: str) -> tuple[str, str]:
 
 
 def _offset_cursor(token: str) -> int:
-    value = _decode(token)
+    value = listing.decode_cursor(token, contract.CURSOR_LIMIT)
     if not (isinstance(value, dict) and isinstance(value.get("offset"), int)
             and not isinstance(value.get("offset"), bool) and value["offset"] >= 0):
         raise InvalidCursor()
     return value["offset"]
-
-
-def _page_size(limit, bounds=contract.PAGE_SIZE) -> int:
-    low, high = bounds
-    if isinstance(limit, bool) or not isinstance(limit, int) or not low <= limit <= high:
-        raise LimitOutOfRange(limit, low, high)
-    return limit
 
 
 SUMMARY_FIELDS = tuple(contract.PolicySummary.model_fields)
@@ -191,8 +135,8 @@ def page(connection: sa.Connection, actor: Actor, filters: Mapping | None,
          cursor: str | None, limit: int) -> dict:
     """One page of the policies the filters and the actor's scope allow: ranked by relevance
     when `q` is given (`services.policy.search`), else newest published first."""
-    size = _page_size(limit)
-    given = _given(filters, POLICY_FILTERS)
+    size = listing.page_size(limit, contract.PAGE_SIZE)
+    given = listing.given(filters, POLICY_FILTERS)
     clauses = [clause for name, value in given.items()
                if (clause := POLICY_FILTERS[name](name, value)) is not None]
     where = [*clauses, *_policy_scope(actor)]
@@ -208,7 +152,7 @@ def page(connection: sa.Connection, actor: Actor, filters: Mapping | None,
     rows = connection.execute(query.limit(size + 1)).all()
     items = [summary_of(json.loads(row.state), row.updated_at) for row in rows[:size]]
     last = rows[size - 1] if len(rows) > size else None
-    return {"items": items, "next_cursor": _encode([last.listed_at, last.id]) if last else None}
+    return {"items": items, "next_cursor": listing.encode_cursor([last.listed_at, last.id]) if last else None}
 
 
 def _searched(connection: sa.Connection, q: str, where: list, cursor: str | None,
@@ -223,7 +167,7 @@ def _searched(connection: sa.Connection, q: str, where: list, cursor: str | None
     items = [summary_of(json.loads(rows[policy_id].state), rows[policy_id].updated_at)
              for policy_id in found[:size] if policy_id in rows]
     more = len(found) > size
-    return {"items": items, "next_cursor": _encode({"offset": offset + size}) if more else None}
+    return {"items": items, "next_cursor": listing.encode_cursor({"offset": offset + size}) if more else None}
 
 
 def in_force_snapshots(connection: sa.Connection, day: str) -> list[dict]:
@@ -240,17 +184,17 @@ def _states(connection: sa.Connection, query: sa.Select) -> list[dict]:
 
 
 _RULE_CLAUSES = {
-    "policy_id": lambda name, value: rule_rows.c.policy_id == _bounded(name, value,
+    "policy_id": lambda name, value: rule_rows.c.policy_id == listing.bounded(name, value,
                                                                        contract.CODE_LIMIT),
-    "unit": lambda name, value: rule_rows.c.unit == _bounded(name, value, contract.CODE_LIMIT),
-    "status": _coded(rule_rows.c.status, RuleStatus.codes()),
+    "unit": lambda name, value: rule_rows.c.unit == listing.bounded(name, value, contract.CODE_LIMIT),
+    "status": listing.coded(rule_rows.c.status, RuleStatus.codes()),
 }
 RULE_FILTERS = {name: _RULE_CLAUSES[name] for name in contract.RULE_FILTERS}
 
 
 def rules(connection: sa.Connection, actor: Actor, filters: Mapping | None) -> list[dict]:
     """The implementation rules the filters and the actor's scope allow, by due date."""
-    given = _given(filters, RULE_FILTERS)
+    given = listing.given(filters, RULE_FILTERS)
     where = [RULE_FILTERS[name](name, value) for name, value in given.items()]
     scope = access.rule_scope(actor)
     filed = rule_rows.c.status == RuleStatus.FILED.value
@@ -263,8 +207,8 @@ def rules(connection: sa.Connection, actor: Actor, filters: Mapping | None) -> l
 
 
 _BRIEFING_CLAUSES = {
-    "status": _coded(briefing_rows.c.status, BriefingStatus.codes()),
-    "organiser": lambda name, value: briefing_rows.c.organiser == _bounded(
+    "status": listing.coded(briefing_rows.c.status, BriefingStatus.codes()),
+    "organiser": lambda name, value: briefing_rows.c.organiser == listing.bounded(
         name, value, contract.CODE_LIMIT),
     "policy_id": None,  # a value inside the state: filtered after reading
 }
@@ -274,7 +218,7 @@ BRIEFING_FILTERS = {name: _BRIEFING_CLAUSES[name] for name in contract.BRIEFING_
 def briefings(connection: sa.Connection, actor: Actor, filters: Mapping | None) -> list[dict]:
     """The briefings the filters allow, newest date first (a briefing is public once
     scheduled: notice 二(二)1 invites the parks and enterprises)."""
-    given = _given(filters, BRIEFING_FILTERS)
+    given = listing.given(filters, BRIEFING_FILTERS)
     where = [BRIEFING_FILTERS[name](name, value) for name, value in given.items()
              if BRIEFING_FILTERS[name] is not None]
     found = _states(connection, sa.select(briefing_rows.c.state).where(*where).order_by(
@@ -306,7 +250,7 @@ def editions(connection: sa.Connection) -> list[dict]:
 
 def feed(connection: sa.Connection, limit: int) -> list[dict]:
     """What was published or amended, newest first (the portal's Atom feed)."""
-    size = _page_size(limit, contract.FEED_SIZE)
+    size = listing.page_size(limit, contract.FEED_SIZE)
     rows = connection.execute(sa.select(policy_feed).order_by(
         policy_feed.c.at.desc(), policy_feed.c.event_id.desc()).limit(size)).all()
     return [{"policy_id": row.policy_id, "title": row.title,

@@ -15,14 +15,14 @@ nothing else, so that any caller can take it without taking the service.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from kernel import checks
 from kernel.vocabulary import LabelledEnum
+from kernel.wire import NO_NUL, Action, Body, CreditCode, Text
 from services.tickets.vocabulary import (
     COUNTIES, Category, Channel, CloseReason, Deadline, RatedVia, Rating, Status, UpperLevel, Way,
 )
@@ -40,7 +40,6 @@ POLICIES_LIMIT = 50
 PAGE_SIZE = (1, 200)                # items on one page of the ledger
 DEFAULT_PAGE_SIZE = 50
 CURSOR_LIMIT = 400                  # longer than any cursor the ledger hands out
-CREDIT_CODE_LENGTH = 18             # 统一社会信用代码
 
 # The one code that is not a county: a route for every county. (RoutingTable's ANY_COUNTY)
 ANY_COUNTY = "*"
@@ -50,30 +49,13 @@ County = LabelledEnum("County", {code.upper(): (code, label) for code, label in 
 County.__doc__ = "A county-level division of Ganzhou or a development zone (县市区、经开区)."
 County.__module__ = __name__
 
-# Text never carries NUL: no store keeps it faithfully.
-NO_NUL = r"^[^\x00]*$"
-
-
-def Text(limit: int, minimum: int = 1):
-    """Text of `minimum` to `limit` characters once stripped."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=minimum,
-                                            max_length=limit, pattern=NO_NUL)]
-
-
 # -- requests --------------------------------------------------------------------------------
-
-class Body(BaseModel):
-    """A request body: exactly the fields named, surrounding blanks stripped."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
 
 class RaiseAppeal(Body):
     """An appeal (诉求) as an enterprise, the office or a visiting cadre raises it."""
 
     enterprise_name: Text(NAME_LIMIT) = Field(description="企业名称")
-    uscc: Annotated[str, StringConstraints(strip_whitespace=True, min_length=CREDIT_CODE_LENGTH,
-                                           max_length=CREDIT_CODE_LENGTH, pattern=NO_NUL)] = \
+    uscc: CreditCode = \
         Field(description="统一社会信用代码, 18 characters with a valid check character")
     title: Text(TITLE_LIMIT)
     description: Text(DESCRIPTION_LIMIT)
@@ -143,19 +125,6 @@ class Resolve(Body):
 class Rate(Body):
     rating: Rating
     comment: Text(NOTE_LIMIT, minimum=0) = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class Action:
-    """A command on an appeal: the aggregate method it runs and the body it takes."""
-
-    method: str
-    body: type[Body]
-    summary: str
-
-    @property
-    def fields(self) -> set[str]:
-        return set(self.body.model_fields)
 
 
 # The commands on an appeal, as the HTTP API names them (POST /tickets/{id}/<action>).

@@ -9,8 +9,6 @@ received while a clerk pages through is neither skipped nor shown twice.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import json
 import re
@@ -18,12 +16,11 @@ from typing import Callable, Mapping, TypeVar
 
 import sqlalchemy as sa
 
+from kernel import listing
 from kernel.actor import Actor
 from kernel.clock import start_of_office_day
 from kernel.envelope import format_time
-from kernel.errors import (
-    FieldTooLong, InvalidCursor, InvalidFilterValue, LimitOutOfRange, UnknownCode, UnknownFilter,
-)
+from kernel.errors import InvalidCursor, InvalidFilterValue
 from services.tickets import contract
 from services.tickets.access import scope_of
 
@@ -37,7 +34,6 @@ T = TypeVar("T")
 CURSOR_LIMIT = contract.CURSOR_LIMIT  # a longer token was never handed out
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")  # kernel.envelope.format_time
-TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def appeal(connection: sa.Connection, ticket_id: str) -> dict | None:
@@ -91,20 +87,6 @@ def resolved_unrated(connection: sa.Connection, moment: dt.datetime,
 
 # -- the filters of the ledger view ----------------------------------------------------------
 
-def _bounded(name: str, value: str, limit: int) -> str:
-    if len(value) > limit:
-        raise FieldTooLong(name, limit, len(value))
-    return value
-
-
-def _coded(column: sa.Column, codes: list[str]) -> Callable[[str, str], sa.ColumnElement]:
-    def clause(name: str, value: str) -> sa.ColumnElement:
-        if value not in codes:
-            raise UnknownCode(name, value, codes)
-        return column == value
-    return clause
-
-
 def _involving(unit: str) -> sa.ColumnElement:
     """Appeals the unit leads or assists on, as the projection lists them."""
     return ticket_rows.c.id.in_(
@@ -112,7 +94,7 @@ def _involving(unit: str) -> sa.ColumnElement:
 
 
 def _unit(name: str, value: str) -> sa.ColumnElement:
-    return _involving(_bounded(name, value, contract.CODE_LIMIT))
+    return _involving(listing.bounded(name, value, contract.CODE_LIMIT))
 
 
 def _overdue(name: str, value: str) -> sa.ColumnElement:
@@ -143,7 +125,7 @@ def _received_to(name: str, value: str) -> sa.ColumnElement:
 
 
 def _enterprise(name: str, value: str) -> sa.ColumnElement:
-    value = _bounded(name, value, contract.NAME_LIMIT)
+    value = listing.bounded(name, value, contract.NAME_LIMIT)
     return sa.or_(ticket_rows.c.uscc == value.upper(),
                   ticket_rows.c.enterprise_name.icontains(value, autoescape=True))
 
@@ -151,15 +133,15 @@ def _enterprise(name: str, value: str) -> sa.ColumnElement:
 def _title_words(name: str, value: str) -> sa.ColumnElement:
     # Every word must appear, so "贷款 贴息" narrows rather than widens; % and _ are literal.
     return sa.and_(*(ticket_rows.c.title.icontains(word, autoescape=True)
-                     for word in _bounded(name, value, contract.NAME_LIMIT).split()))
+                     for word in listing.bounded(name, value, contract.NAME_LIMIT).split()))
 
 
 _CLAUSES: dict[str, Callable[[str, str], sa.ColumnElement]] = {
-    "status": _coded(ticket_rows.c.status, Status.codes()),
+    "status": listing.coded(ticket_rows.c.status, Status.codes()),
     "unit": _unit,
-    "county": _coded(ticket_rows.c.county, list(COUNTIES)),
-    "category": _coded(ticket_rows.c.category, Category.codes()),
-    "channel": _coded(ticket_rows.c.channel, Channel.codes()),
+    "county": listing.coded(ticket_rows.c.county, list(COUNTIES)),
+    "category": listing.coded(ticket_rows.c.category, Category.codes()),
+    "channel": listing.coded(ticket_rows.c.channel, Channel.codes()),
     "overdue": _overdue,
     "received_from": _received_from,
     "received_to": _received_to,
@@ -170,24 +152,9 @@ _CLAUSES: dict[str, Callable[[str, str], sa.ColumnElement]] = {
 FILTERS = {name: _CLAUSES[name] for name in contract.FILTERS}
 
 
-def _given(filters: Mapping | None) -> dict[str, str]:
-    """The filters that narrow anything: a blank query parameter (`?status=`) is no filter."""
-    given = {}
-    for name, value in (filters or {}).items():
-        if name not in FILTERS:
-            raise UnknownFilter(name, list(FILTERS))
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            raise InvalidFilterValue(name, value, "text, as a query parameter carries it")
-        if value.strip():
-            given[name] = value.strip()
-    return given
-
-
 def _filter_clauses(filters: Mapping | None) -> tuple[dict[str, str], dict[str, sa.ColumnElement]]:
     """The filters given, and each one's clause (every value checked), by name."""
-    given = _given(filters)
+    given = listing.given(filters, FILTERS)
     clauses = {name: FILTERS[name](name, value) for name, value in given.items()}
     # Both are checked YYYY-MM-DD by now, so text order is date order.
     if given.get("received_from", "") > given.get("received_to", "9999-99-99"):
@@ -244,18 +211,14 @@ def _ledger(actor: Actor, filters: Mapping | None, *columns,
 # -- pages of the ledger view ----------------------------------------------------------------
 
 def _encode_cursor(received_at: str, ticket_id: str) -> str:
-    raw = json.dumps([received_at, ticket_id], separators=(",", ":"), ensure_ascii=False)
-    return base64.urlsafe_b64encode(raw.encode("utf-8")).rstrip(b"=").decode("ascii")
+    return listing.encode_cursor([received_at, ticket_id])
 
 
 def _decode_cursor(token: str) -> tuple[str, str]:
-    if not isinstance(token, str) or len(token) > CURSOR_LIMIT or not TOKEN.fullmatch(token):
+    value = listing.decode_cursor(token, CURSOR_LIMIT)
+    if not (isinstance(value, list) and len(value) == 2):
         raise InvalidCursor()
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        received_at, ticket_id = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, ValueError, TypeError):
-        raise InvalidCursor() from None
+    received_at, ticket_id = value
     if not (isinstance(received_at, str) and MOMENT.fullmatch(received_at)
             and isinstance(ticket_id, str) and ticket_id):
         raise InvalidCursor()
@@ -275,13 +238,6 @@ def _after(keys: tuple[sa.ColumnElement, sa.ColumnElement],
     return sa.tuple_(*keys) < sa.tuple_(sa.literal(received_at), sa.literal(ticket_id))
 
 
-def _page_size(limit) -> int:
-    low, high = PAGE_SIZE
-    if isinstance(limit, bool) or not isinstance(limit, int) or not low <= limit <= high:
-        raise LimitOutOfRange(limit, low, high)
-    return limit
-
-
 def _item(row: sa.Row) -> dict:
     item = dict(row._mapping)
     state = json.loads(item.pop("state"))
@@ -293,7 +249,7 @@ def _item(row: sa.Row) -> dict:
 def page(connection: sa.Connection, actor: Actor, filters: Mapping | None, cursor: str | None,
          limit: int) -> dict:
     """One page of the ledger view, newest first, and the cursor of the next (None at the end)."""
-    size = _page_size(limit)
+    size = listing.page_size(limit, PAGE_SIZE)
     query = _ledger(actor, filters, *ticket_rows.c,
                     cursor=_decode_cursor(cursor) if cursor else None)
     # One row more than asked tells whether another page exists without counting them all.
