@@ -40,8 +40,8 @@ events = sa.Table(
     sa.Column("type", sa.String(120)),
     sa.Column("occurred_at", sa.String(32)),
     sa.Column("actor", sa.String(240)),
-    sa.Column("correlation_id", sa.String(64)),
-    sa.Column("causation_id", sa.String(64)),
+    sa.Column("correlation_id", sa.String(200)),
+    sa.Column("causation_id", sa.String(200)),
     sa.Column("payload", sa.Text),
 )
 checkpoints = sa.Table(

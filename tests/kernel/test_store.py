@@ -29,6 +29,17 @@ def test_append_and_read_back(migrated_engine):
     assert stream[0].occurred_at == "2026-02-13T02:00:00.000000Z"
 
 
+def test_a_long_entrypoint_name_fits_the_envelope(migrated_engine):
+    # nameko's call id, "<service>.<entrypoint>.<uuid>", is a command's causation id.
+    causation = f"liaison.{'appoint_liaison_officer_for_the_leader'}.{'0' * 36}"
+    correlation = "c" * 150
+    store = EventStore(migrated_engine)
+    store.append("t-1", "ticket", 0, [fact()], correlation_id=correlation,
+                 causation_id=causation)
+    [event] = store.read_stream("t-1")
+    assert (event.correlation_id, event.causation_id) == (correlation, causation)
+
+
 def test_read_all_follows_global_position(migrated_engine):
     store = EventStore(migrated_engine)
     store.append("a", "ticket", 0, [fact()])
