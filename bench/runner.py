@@ -23,7 +23,7 @@ from kernel import identity
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 # Each figure's module has `run(borrowed, counts) -> list[Row]`.
-FIGURES = ("store", "ingest", "verify", "endtoend", "growth")
+FIGURES = ("store", "ingest", "verify", "endtoend", "growth", "plan")
 
 FULL = {
     "store_commands": {1: 1000, 16: 3000},
@@ -33,6 +33,7 @@ FULL = {
     "e2e_clients": 16,
     "growth_appeals": 100_000,
     "growth_enterprises": 10_000,
+    "plan_city": {"city_leaders": 30, "top_leaders": 6, "parks": 40, "enterprises": 2000},
 }
 SHORT = {
     "store_commands": {1: 20, 16: 48},
@@ -42,6 +43,7 @@ SHORT = {
     "e2e_clients": 16,
     "growth_appeals": 200,
     "growth_enterprises": 20,
+    "plan_city": {"city_leaders": 8, "top_leaders": 2, "parks": 40, "enterprises": 2000},
 }
 
 

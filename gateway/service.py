@@ -15,6 +15,9 @@ from gateway import openapi
 from gateway.audit import AuditApi
 from gateway.auth import Caller, identify
 from gateway.http import json_response
+from gateway.liaison.fieldwork import LiaisonFieldworkApi
+from gateway.liaison.linkage import LiaisonLinkageApi
+from gateway.liaison.registry import LiaisonRegistryApi
 from gateway.operations import API, Answer, Routes
 from gateway.policy import PolicyApi
 from gateway.portal import PortalApi
@@ -33,7 +36,8 @@ class Health(BaseModel):
     broker: str = Field(description="reachable or unreachable")
 
 
-class Gateway(TicketsApi, AuditApi, PolicyApi, PortalApi):
+class Gateway(TicketsApi, AuditApi, PolicyApi, PortalApi, LiaisonRegistryApi, LiaisonLinkageApi,
+              LiaisonFieldworkApi):
     name = "gateway"
 
     log_context = LogContext()

@@ -49,3 +49,19 @@ COUNTIES: dict[str, str] = {
     "longnan_etdz": "龙南经开区",
     "ruijin_etdz": "瑞金经开区",
 }
+
+# notice 三(一)1: enterprises rated by how they operate, 按运营情况"较好、一般、困难"三个档次进行分类;
+# the liaison service rates them, the policy service matches policies limited to a tier.
+OPERATING_TIERS: dict[str, str] = {
+    "good": "较好",
+    "average": "一般",
+    "difficult": "困难",
+}
+
+# The statistical classes of enterprise size (大中小微企业划型), largest first.
+ENTERPRISE_SIZES: dict[str, str] = {
+    "large": "大型",
+    "medium": "中型",
+    "small": "小型",
+    "micro": "微型",
+}

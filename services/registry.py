@@ -20,7 +20,9 @@ SERVICES = Registry(
     ServiceEntry("tickets", "services.tickets.service:TicketsService", port=8102,
                  migrations="services/tickets/migrations",
                  projections="services.tickets.projections"),
-    ServiceEntry("liaison", "services.liaison.service:LiaisonService", port=8103),
+    ServiceEntry("liaison", "services.liaison.service:LiaisonService", port=8103,
+                 migrations="services/liaison/migrations",
+                 projections="services.liaison.projections"),
     # The HTTP face: no store of its own; it starts after the services it calls.
     ServiceEntry("gateway", "gateway.service:Gateway", port=8000, event_store=False),
 )

@@ -3,7 +3,7 @@ them for the compendium, the contact sheet and the portal (`kernel.vocabulary.La
 """
 from __future__ import annotations
 
-from kernel.campaign import COST_CATEGORIES
+from kernel.campaign import COST_CATEGORIES, ENTERPRISE_SIZES, OPERATING_TIERS
 from kernel.vocabulary import LabelledEnum
 
 
@@ -40,19 +40,16 @@ CostCategory.__doc__ = """What cost of doing business a policy lowers: the actio
     """
 
 
-class OperatingTier(LabelledEnum):
-    # notice 三(一)1: 按运营情况"较好、一般、困难"三个档次进行分类
-    GOOD = "good", "较好"
-    AVERAGE = "average", "一般"
-    DIFFICULT = "difficult", "困难"
+OperatingTier = LabelledEnum("OperatingTier", {
+    code.upper(): (code, label) for code, label in OPERATING_TIERS.items()
+}, module=__name__)
+OperatingTier.__doc__ = """notice 三(一)1: 按运营情况"较好、一般、困难"三个档次进行分类 (kernel.campaign)."""
 
 
-class EnterpriseSize(LabelledEnum):
-    # The statistical classes of enterprise size (大中小微企业划型).
-    LARGE = "large", "大型"
-    MEDIUM = "medium", "中型"
-    SMALL = "small", "小型"
-    MICRO = "micro", "微型"
+EnterpriseSize = LabelledEnum("EnterpriseSize", {
+    code.upper(): (code, label) for code, label in ENTERPRISE_SIZES.items()
+}, module=__name__)
+EnterpriseSize.__doc__ = """The statistical classes of enterprise size (大中小微企业划型, kernel.campaign)."""
 
 
 class RuleKind(LabelledEnum):

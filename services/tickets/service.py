@@ -12,7 +12,6 @@ from nameko.timer import timer
 from kernel import checks, settings
 from kernel.actor import SYSTEM, Actor
 from kernel.base_service import EventSourcedService
-from kernel.clock import OFFICE_TIME
 from kernel.database import exclusive_turn
 from kernel.dependencies import EventSourcing, Reactions
 from kernel.envelope import Event, utc_now
@@ -26,6 +25,8 @@ from services.tickets.domain import Ticket
 from services.tickets.routing import ROUTING_TABLE_ID, RoutingTable
 from services.tickets.view import history_entry
 from services.tickets.exceptions import RouteNotFound, TicketNotFound
+from services.tickets.numbers import ledger_number
+from services.tickets.reactions import CONSUMER as VISITS, visit_subscriptions
 from services.tickets.vocabulary import Status
 
 log = structlog.get_logger(__name__)
@@ -40,12 +41,6 @@ ACTIONS = {name: (action.method, action.fields) for name, action in contract.ACT
 RAISE_FIELDS = set(contract.RaiseAppeal.model_fields)
 ROUTE_FIELDS = set(contract.Route.model_fields)
 ROUTE_PLACE_FIELDS = set(contract.RoutePlace.model_fields)
-
-
-def ledger_number(uow: UnitOfWork, at) -> str:
-    """GZ-<year>-<six digits>, counted per year without gaps in the same transaction."""
-    year = at.astimezone(OFFICE_TIME).year
-    return f"GZ-{year}-{uow.next_number(f'ledger-{year}'):06d}"
 
 
 # The tickets service itself notes on the appeal what the policy service answered.
@@ -81,6 +76,7 @@ class TicketsService(EventSourcedService):
     store = EventSourcing(projectors=[projections.project])
     policy_answers = Reactions("policy-answers",
                                {"policy": {"PolicyWorkAnswered": note_policy_answer}})
+    visits = Reactions(VISITS, visit_subscriptions(POLICY))  # notice 二(三)2: visits' problems
 
     @rpc
     def raise_appeal(self, actor: dict, fields: dict) -> dict:

@@ -41,6 +41,7 @@ ROWS = [
     ("7 growth: list, first page", "SQLite"),
     ("7 growth: export, one county × category", "SQLite"),
     ("7 growth: deadline watch scan", "SQLite"),
+    ("8 linkage plan: solve the city", "21 counties/zones"),
 ]
 
 

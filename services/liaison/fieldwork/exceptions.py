@@ -1,0 +1,265 @@
+"""Every rule of the field work that a command can break, one exception each: a stable `rule`
+code, the kind of refusal from its kernel base, a message a clerk can act on, the field at fault.
+"""
+from __future__ import annotations
+
+from kernel.errors import DomainError, Forbidden, InvalidInput, NotFound
+
+
+class InvalidDate(InvalidInput):
+    rule = "invalid_date"
+
+    def __init__(self, field: str, value):
+        super().__init__(f"{field} {value!r} is not a calendar date (YYYY-MM-DD)", field=field)
+
+
+class DateInFuture(InvalidInput):
+    rule = "date_in_future"
+
+    def __init__(self, field: str, value: str, today: str):
+        super().__init__(f"{field} {value} is after today ({today}): record what has happened",
+                         field=field)
+
+
+class DueBeforeToday(InvalidInput):
+    rule = "due_before_today"
+
+    def __init__(self, due: str, today: str):
+        super().__init__(f"due {due} is before today ({today})", field="due")
+
+
+class NotAList(InvalidInput):
+    rule = "not_a_list"
+
+    def __init__(self, field: str):
+        super().__init__(f"{field} must be a list", field=field)
+
+
+class ListRequired(InvalidInput):
+    rule = "list_required"
+
+    def __init__(self, field: str, what: str):
+        super().__init__(f"{field} needs at least one {what}", field=field)
+
+
+class TooMany(InvalidInput):
+    rule = "too_many"
+
+    def __init__(self, field: str, limit: int):
+        super().__init__(f"{field} holds at most {limit} items", field=field)
+
+
+class NotAnItem(InvalidInput):
+    rule = "not_an_item"
+
+    def __init__(self, field: str, what: str):
+        super().__init__(f"{field} must be {what}", field=field)
+
+
+class CommentRequired(InvalidInput):
+    rule = "comment_required"
+
+    def __init__(self):
+        super().__init__("comment is required when a help plan is sent back: say what to change",
+                         field="comment")
+
+
+# -- who may -------------------------------------------------------------------------------------
+
+class RoleNotAllowed(Forbidden):
+    rule = "role_not_allowed"
+
+    def __init__(self, role: str, doing: str, allowed):
+        super().__init__(f"a {role} may not {doing}; only: {', '.join(allowed)}")
+
+
+class NotOwnUnit(Forbidden):
+    rule = "not_own_unit"
+
+    def __init__(self, unit: str | None, owner: str | None, doing: str):
+        super().__init__(f"{doing} is for {owner}'s officers or the office; {unit} may not",
+                         field="unit")
+
+
+class NotOwnVisit(Forbidden):
+    rule = "not_own_visit"
+
+    def __init__(self, doing: str):
+        super().__init__(f"a leader may {doing} only for his own visits", field="leader_id")
+
+
+class NotEnterpriseHelpGroup(Forbidden):
+    rule = "not_enterprise_help_group"
+
+    def __init__(self, unit: str | None):
+        super().__init__(f"only the enterprise_help working group (入企帮扶组) reviews help plans; "
+                         f"{unit} is not among its units", field="unit")
+
+
+# -- what exists -----------------------------------------------------------------------------------
+
+class SurveyNotFound(NotFound):
+    rule = "survey_not_found"
+
+    def __init__(self, survey_id: str):
+        super().__init__(f"no survey {survey_id}", field="survey_id")
+
+
+class HelpPlanNotFound(NotFound):
+    rule = "help_plan_not_found"
+
+    def __init__(self, plan_id: str):
+        super().__init__(f"no help plan {plan_id}", field="plan_id")
+
+
+class VisitNotFound(NotFound):
+    rule = "visit_not_found"
+
+    def __init__(self, visit_id: str):
+        super().__init__(f"no visit {visit_id}", field="visit_id")
+
+
+class ActivityNotFound(NotFound):
+    rule = "activity_not_found"
+
+    def __init__(self, what: str, activity_id: str):
+        super().__init__(f"no {what} {activity_id}", field="id")
+
+
+class UnknownEnterprise(InvalidInput):
+    rule = "unknown_enterprise"
+
+    def __init__(self, uscc: str, field: str = "uscc"):
+        super().__init__(f"{field} {uscc}: no such enterprise in the register", field=field)
+
+
+class UnknownPark(InvalidInput):
+    rule = "unknown_park"
+
+    def __init__(self, park: str):
+        super().__init__(f"park {park!r} is not in the register", field="park")
+
+
+class UnknownUnit(InvalidInput):
+    rule = "unknown_unit"
+
+    def __init__(self, unit: str, field: str = "unit"):
+        super().__init__(f"{field} {unit!r} is not a registered unit", field=field)
+
+
+class UnknownLeader(InvalidInput):
+    rule = "unknown_leader"
+
+    def __init__(self, leader_id: str):
+        super().__init__(f"leader_id {leader_id!r} is not a registered leader", field="leader_id")
+
+
+class AlreadyExists(DomainError):
+    rule = "already_exists"
+
+    def __init__(self, what: str, id_: str):
+        super().__init__(f"{what} {id_} already exists", field="id")
+
+
+# -- the linkage (notice 二(三)1-2: a department surveys its park, reports to its leader) ------------
+
+class DepartmentNotLinked(DomainError):
+    rule = "department_not_linked"
+
+    def __init__(self, unit: str):
+        super().__init__(f"{unit} is not linked to a park: a department surveys the park it is "
+                         f"linked to (深入挂点园区和企业调研); link it first "
+                         f"(POST /departments/{unit}/park)", field="unit")
+
+
+class NotDepartmentPark(DomainError):
+    rule = "not_department_park"
+
+    def __init__(self, unit: str, park: str, linked: str):
+        super().__init__(f"{unit} is linked to park {linked}, not {park}: a department surveys "
+                         f"the park it is linked to", field="park")
+
+
+class LeaderNotLinkedToPark(DomainError):
+    rule = "leader_not_linked_to_park"
+
+    def __init__(self, leader_id: str, park: str, linked):
+        named = ", ".join(linked) if linked else "none"
+        super().__init__(f"leader {leader_id} has no linkage in park {park}: the survey is "
+                         f"reported to the city leader linked to the park (向挂点市领导汇报); "
+                         f"the park's linked leaders: {named}", field="leader_id")
+
+
+class LeaderRequired(DomainError):
+    rule = "leader_required"
+
+    def __init__(self, park: str, linked):
+        if linked:
+            why = (f"several city leaders are linked to park {park} ({', '.join(linked)}); "
+                   f"name the one the report goes to")
+        else:
+            why = (f"no city leader's accepted linkage is in park {park}: accept a linkage "
+                   f"plan first")
+        super().__init__(f"leader_id: {why}", field="leader_id")
+
+
+class LeaderNotLinked(DomainError):
+    rule = "leader_not_linked"
+
+    def __init__(self, leader_id: str, rank: str | None = None):
+        what = (f"is a {rank} leader; a help plan is for a city leader's linkage" if rank
+                else "has no accepted linkage (an accepted plan's or a later change's)")
+        super().__init__(f"leader {leader_id} {what}: a department's help plan is for its "
+                         f"leader's linkage (市领导挂点联系帮扶方案)", field="leader_id")
+
+
+# -- the life -----------------------------------------------------------------------------------
+
+class StatusDoesNotAllow(DomainError):
+    rule = "status_does_not_allow"
+
+    def __init__(self, doing: str, status, allowed):
+        names = ", ".join(str(s) for s in allowed)
+        super().__init__(f"cannot {doing} while it is {status}; only while {names}")
+
+
+class AlreadySubmitted(DomainError):
+    rule = "already_submitted"
+
+    def __init__(self, doing: str):
+        super().__init__(f"cannot {doing}: it is already submitted")
+
+
+class NotSubmitted(DomainError):
+    rule = "not_submitted"
+
+    def __init__(self, doing: str):
+        super().__init__(f"cannot {doing}: it has not been submitted for review")
+
+
+class NotApproved(DomainError):
+    rule = "not_approved"
+
+    def __init__(self, doing: str):
+        super().__init__(f"cannot {doing}: the enterprise_help group has not approved it")
+
+
+class AlreadyFiled(DomainError):
+    rule = "already_filed"
+
+    def __init__(self, doing: str):
+        super().__init__(f"cannot {doing}: it is filed with the office")
+
+
+class NotYetDue(DomainError):
+    rule = "not_yet_due"
+
+    def __init__(self, due: str, today: str):
+        super().__init__(f"not overdue: due {due}, today is {today}", field="due")
+
+
+class AlreadyOverdue(DomainError):
+    rule = "already_overdue"
+
+    def __init__(self, what: str, id_: str):
+        super().__init__(f"{what} {id_} is already marked overdue")

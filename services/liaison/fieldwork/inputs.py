@@ -1,0 +1,86 @@
+"""The field work's input checks beyond the kernel's (`kernel.checks`): dates, lists of names,
+credit codes and items, the default due dates. Each raises a named error naming the field. Plain
+Python, no I/O."""
+from __future__ import annotations
+
+import datetime as dt
+
+from kernel import checks
+from kernel.clock import office_day
+from services.liaison.fieldwork.exceptions import (
+    DateInFuture, DueBeforeToday, InvalidDate, ListRequired, NotAList, NotAnItem, TooMany,
+)
+
+NAME_LIMIT = checks.NAME_LIMIT
+CODE_LIMIT = checks.CODE_LIMIT
+TEXT_LIMIT = checks.TEXT_LIMIT
+TITLE_LIMIT = 200           # an appeal's title, as the tickets service takes it
+ITEMS_LIMIT = 200           # names, units, enterprises, problems, tasks in one list
+
+
+def date(field: str, value) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise InvalidDate(field, value)
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidDate(field, value) from None
+
+
+def past_date(field: str, value, at: dt.datetime) -> str:
+    """A date that has come (a visit, a consultation): not after the office's today."""
+    day, today = date(field, value), office_day(at)
+    if day > today:
+        raise DateInFuture(field, day.isoformat(), today.isoformat())
+    return day.isoformat()
+
+
+def due(value, at: dt.datetime, default: tuple[int, int]) -> str:
+    """The due date given, or the notice's (month, day) of the office's current year."""
+    today = office_day(at)
+    if value is None:
+        return dt.date(today.year, *default).isoformat()
+    day = date("due", value)
+    if day < today:
+        raise DueBeforeToday(day.isoformat(), today.isoformat())
+    return day.isoformat()
+
+
+def items(field: str, value, what: str, *, required: bool = False) -> list:
+    if value is None:
+        value = []
+    if not isinstance(value, (list, tuple)):
+        raise NotAList(field)
+    if required and not value:
+        raise ListRequired(field, what)
+    if len(value) > ITEMS_LIMIT:
+        raise TooMany(field, ITEMS_LIMIT)
+    return list(value)
+
+
+def names(field: str, value, what: str, *, required: bool = False,
+          limit: int = NAME_LIMIT) -> list[str]:
+    """Names (people, units, banks), each checked as text, duplicates dropped, order kept."""
+    found: list[str] = []
+    for item in items(field, value, what, required=required):
+        name = checks.text(field, item, limit)
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def credit_codes(field: str, value, *, required: bool = False) -> list[str]:
+    found: list[str] = []
+    for item in items(field, value, "enterprise (统一社会信用代码)", required=required):
+        code = checks.credit_code(item, field)
+        if code not in found:
+            found.append(code)
+    return found
+
+
+def mapping(field: str, value, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise NotAnItem(field, what)
+    return value

@@ -1,0 +1,396 @@
+"""The field work's RPC entrypoints (a mixin of LiaisonService), notice 二(三): surveys, help
+plans, visits and their problems, consultations and matchmaking; the timer that marks late
+surveys and help plans overdue; the reactions that show on a visit the appeals raised from it.
+
+Each command loads, decides (the aggregate checks the rules) and appends; the names it is given
+(units, parks, leaders, enterprises) are checked against the register (`registry.views`) first,
+and the enterprise's name and county on a visit are the register's. Reads answer from the read
+models (`views`), narrowed by what the caller may see (`access`).
+"""
+from __future__ import annotations
+
+import uuid
+
+import structlog
+from nameko.timer import timer
+
+from kernel import checks, settings
+from kernel.actor import SYSTEM, Actor
+from kernel.clock import office_day
+from kernel.database import exclusive_turn
+from kernel.dependencies import Reactions
+from kernel.envelope import utc_now
+from kernel.errors import Refused, UnknownCode
+from kernel.listing import given
+from kernel.rpc import rpc
+from kernel.store import UnitOfWork
+from services.liaison.fieldwork import access, contract, reactions, views
+from services.liaison.fieldwork.activities import Activity, Consultation, Matchmaking
+from services.liaison.fieldwork.exceptions import (
+    ActivityNotFound, HelpPlanNotFound, SurveyNotFound, UnknownEnterprise,
+    UnknownLeader, UnknownPark, UnknownUnit, VisitNotFound,
+)
+from services.liaison.fieldwork.help_plan import HelpPlan
+from services.liaison.fieldwork.survey import Survey
+from services.liaison.fieldwork.visit import Visit
+from services.liaison.registry import views as registry
+
+log = structlog.get_logger(__name__)
+
+# The advisory lock one replica holds while it marks late surveys and help plans (the kernel's
+# are 7201001-7201004, the tickets' deadline watch 7201005, the policy watch 7201006).
+FIELDWORK_WATCH_LOCK = 7201007
+# The working group whose members review help plans (入企帮扶组).
+REVIEWING_GROUP = "enterprise_help"
+
+
+def _fields(model) -> tuple[set, tuple]:
+    return (set(model.model_fields),
+            tuple(name for name, info in model.model_fields.items() if info.is_required()))
+
+
+def _arguments(fields, model, context: str) -> dict:
+    """The body's fields, each the model takes, the required ones present (None when missing,
+    for the aggregate to name)."""
+    allowed, required = _fields(model)
+    if not isinstance(fields, dict):
+        raise UnknownCode("fields", type(fields).__name__, ["an object"])
+    checks.only_fields(fields, allowed, context)
+    return {**{name: None for name in required}, **fields}
+
+
+def _action(actions: dict, action: str, fields, what: str) -> tuple[str, dict]:
+    if action not in actions:
+        raise UnknownCode("action", action, sorted(actions))
+    command = actions[action]
+    return command.method, _arguments(fields, command.body, f"the {action} command on {what}")
+
+
+# -- the register --------------------------------------------------------------------------------
+
+def _unit(connection, code, field: str = "unit") -> None:
+    if isinstance(code, str) and code.strip() and registry.unit(connection, code.strip()) is None:
+        raise UnknownUnit(code, field)
+
+
+def _park(connection, park) -> None:
+    if isinstance(park, str) and park.strip() and registry.park(connection, park.strip()) is None:
+        raise UnknownPark(park)
+
+
+def _leader(connection, leader_id) -> None:
+    if (isinstance(leader_id, str) and leader_id.strip()
+            and registry.leader(connection, leader_id.strip()) is None):
+        raise UnknownLeader(leader_id)
+
+
+def _enterprise(connection, uscc, field: str = "uscc") -> dict:
+    code = checks.credit_code(uscc, field)
+    found = registry.enterprise(connection, code)
+    if found is None:
+        raise UnknownEnterprise(code, field)
+    return found
+
+
+def _enterprises(connection, values, field: str = "enterprises") -> None:
+    if isinstance(values, (list, tuple)):
+        for n, value in enumerate(values):
+            _enterprise(connection, value, f"{field}[{n}]")
+
+
+def _filters(filters, known) -> dict:
+    return given(filters, {name: name for name in known})
+
+
+class FieldworkRpc:
+    visit_appeals = Reactions(reactions.CONSUMER, reactions.SUBSCRIPTIONS)
+
+    # -- surveys (调研) ------------------------------------------------------------------------
+
+    @rpc
+    def require_survey(self, actor: dict, fields: dict) -> dict:
+        """The office requires a department's survey of its park, reported to its leader."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.RequireSurvey, "requiring a survey")
+            _unit(uow.connection, arguments["unit"])
+            _park(uow.connection, arguments["park"])
+            _leader(uow.connection, arguments["leader_id"])
+            survey = Survey.require(str(uuid.uuid4()), at=utc_now(), actor=who, **arguments)
+            uow.save(survey)
+            return survey.snapshot()
+
+        return self.store.execute("require_survey", decide)
+
+    @rpc
+    def act_on_survey(self, actor: dict, survey_id: str, action: str, fields: dict) -> dict:
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            method, arguments = _action(contract.SURVEY_ACTIONS, action, fields, "a survey")
+            survey = uow.load(Survey, survey_id)
+            if not survey.exists or not access.may_read_report(who, survey.snapshot()):
+                raise SurveyNotFound(survey_id)
+            _enterprises(uow.connection, arguments.get("enterprises"))
+            getattr(survey, method)(at=utc_now(), actor=who, **arguments)
+            uow.save(survey)
+            return survey.snapshot()
+
+        return self.store.execute(f"{action}_survey", decide)
+
+    @rpc
+    def get_survey(self, actor: dict, survey_id: str) -> dict:
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            found = views.survey(uow.connection, survey_id)
+            if found is None or not access.may_read_report(who, found):
+                raise SurveyNotFound(survey_id)
+            return found
+
+        return self.store.query("get_survey", read)
+
+    @rpc
+    def list_surveys(self, actor: dict, filters: dict | None = None) -> dict:
+        who = Actor.from_dict(actor)
+        return self.store.query("list_surveys", lambda uow: {"items": [
+            item for item in views.surveys(uow.connection, **_filters(
+                filters, contract.SURVEY_FILTERS)) if access.may_read_report(who, item)]})
+
+    # -- help plans (帮扶方案) -----------------------------------------------------------------
+
+    @rpc
+    def require_help_plan(self, actor: dict, fields: dict) -> dict:
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.RequireHelpPlan, "requiring a help plan")
+            _unit(uow.connection, arguments["unit"])
+            _leader(uow.connection, arguments["leader_id"])
+            plan = HelpPlan.require(str(uuid.uuid4()), at=utc_now(), actor=who, **arguments)
+            uow.save(plan)
+            return plan.snapshot()
+
+        return self.store.execute("require_help_plan", decide)
+
+    @rpc
+    def act_on_help_plan(self, actor: dict, plan_id: str, action: str, fields: dict) -> dict:
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            method, arguments = _action(contract.HELP_PLAN_ACTIONS, action, fields,
+                                        "a help plan")
+            plan = uow.load(HelpPlan, plan_id)
+            reviewing = who.role == "unit_officer" and method == "review"
+            if not plan.exists or not (reviewing or access.may_read_report(who, plan.snapshot())):
+                raise HelpPlanNotFound(plan_id)
+            if method == "review":
+                arguments["group_units"] = registry.working_group_units(uow.connection,
+                                                                        REVIEWING_GROUP)
+            getattr(plan, method)(at=utc_now(), actor=who, **arguments)
+            uow.save(plan)
+            return plan.snapshot()
+
+        return self.store.execute(f"{action}_help_plan", decide)
+
+    @rpc
+    def get_help_plan(self, actor: dict, plan_id: str) -> dict:
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            found = views.help_plan(uow.connection, plan_id)
+            if found is None or not self._may_read_plan(uow, who, found):
+                raise HelpPlanNotFound(plan_id)
+            return found
+
+        return self.store.query("get_help_plan", read)
+
+    @rpc
+    def list_help_plans(self, actor: dict, filters: dict | None = None) -> dict:
+        who = Actor.from_dict(actor)
+        return self.store.query("list_help_plans", lambda uow: {"items": [
+            item for item in views.help_plans(uow.connection, **_filters(
+                filters, contract.HELP_PLAN_FILTERS)) if self._may_read_plan(uow, who, item)]})
+
+    @staticmethod
+    def _may_read_plan(uow: UnitOfWork, who: Actor, plan: dict) -> bool:
+        """A reviewer of the enterprise_help group reads the plans it reviews."""
+        return access.may_read_report(who, plan) or (
+            who.role == "unit_officer" and plan["status"] != "required"
+            and who.unit in registry.working_group_units(uow.connection, REVIEWING_GROUP))
+
+    # -- visits (走访) -------------------------------------------------------------------------
+
+    @rpc
+    def record_visit(self, actor: dict, fields: dict) -> dict:
+        """A visit as it happened; each problem found becomes an appeal (the tickets service
+        reacts to `VisitProblemFound`)."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.RecordVisit, "a visit")
+            problems = arguments.pop("problems", None) or []
+            if not isinstance(problems, list):
+                raise UnknownCode("problems", type(problems).__name__, ["a list"])
+            _leader(uow.connection, arguments["leader_id"])
+            for n, unit in enumerate(arguments.get("units") or []):
+                _unit(uow.connection, unit, f"units[{n}]")
+            enterprise = _enterprise(uow.connection, arguments["uscc"])
+            now = utc_now()
+            visit = Visit.record(str(uuid.uuid4()), at=now, actor=who,
+                                 enterprise_name=enterprise["name"],
+                                 county=enterprise["county"], **arguments)
+            for n, problem in enumerate(problems):
+                self._find_problem(visit, problem, now, who, f"problems[{n}]")
+            uow.save(visit)
+            return visit.snapshot()
+
+        return self.store.execute("record_visit", decide)
+
+    @staticmethod
+    def _find_problem(visit: Visit, problem, at, who: Actor, context: str) -> None:
+        arguments = _arguments(problem, contract.VisitProblemReport, context)
+        visit.find_problem(problem_id=str(uuid.uuid4()), at=at, actor=who, **arguments)
+
+    @rpc
+    def add_visit_problem(self, actor: dict, visit_id: str, fields: dict) -> dict:
+        """A problem found on a visit, recorded after it: it becomes an appeal."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            visit = uow.load(Visit, visit_id)
+            if not visit.exists or not access.may_read_visit(who, visit.snapshot()):
+                raise VisitNotFound(visit_id)
+            self._find_problem(visit, fields, utc_now(), who, "a visit's problem")
+            uow.save(visit)
+            return visit.snapshot()
+
+        return self.store.execute("add_visit_problem", decide)
+
+    def _visit(self, uow: UnitOfWork, who: Actor, visit_id: str) -> dict:
+        found = views.visit(uow.connection, visit_id)
+        if found is None or not access.may_read_visit(who, found):
+            raise VisitNotFound(visit_id)
+        return found
+
+    @rpc
+    def get_visit(self, actor: dict, visit_id: str) -> dict:
+        """The visit, its problems and the appeals raised from them with their status."""
+        who = Actor.from_dict(actor)
+        return self.store.query("get_visit", lambda uow: self._visit(uow, who, visit_id))
+
+    @rpc
+    def visit_problems(self, actor: dict, visit_id: str) -> dict:
+        who = Actor.from_dict(actor)
+        return self.store.query("visit_problems", lambda uow: {
+            "items": self._visit(uow, who, visit_id)["problems"]})
+
+    @rpc
+    def list_visits(self, actor: dict, filters: dict | None = None) -> dict:
+        who = Actor.from_dict(actor)
+        return self.store.query("list_visits", lambda uow: {"items": [
+            item for item in views.visits(uow.connection, **_filters(
+                filters, contract.VISIT_FILTERS)) if access.may_read_visit(who, item)]})
+
+    # -- consultations and matchmaking -------------------------------------------------------
+
+    def _record_activity(self, who: Actor, cls: type[Activity], fields: dict, model) -> dict:
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, model, f"a {cls.what}")
+            _unit(uow.connection, arguments["unit"])
+            _enterprises(uow.connection, arguments.get("enterprises"))
+            activity = cls.record(str(uuid.uuid4()), at=utc_now(), actor=who, **arguments)
+            uow.save(activity)
+            return activity.snapshot()
+
+        return self.store.execute(f"record_{cls.what}", decide)
+
+    @rpc
+    def record_consultation(self, actor: dict, fields: dict) -> dict:
+        """企业问诊 of the expert advisory group (专家精准帮扶顾问团)."""
+        return self._record_activity(Actor.from_dict(actor), Consultation, fields,
+                                     contract.RecordConsultation)
+
+    @rpc
+    def record_matchmaking(self, actor: dict, fields: dict) -> dict:
+        """银企对接 or 产业链对接."""
+        return self._record_activity(Actor.from_dict(actor), Matchmaking, fields,
+                                     contract.RecordMatchmaking)
+
+    @rpc
+    def record_outcome(self, actor: dict, kind: str, activity_id: str,
+                                fields: dict) -> dict:
+        """What came of a consultation or a matchmaking, once known."""
+        who = Actor.from_dict(actor)
+        classes = {Consultation.stream_type: Consultation, Matchmaking.stream_type: Matchmaking}
+
+        def decide(uow: UnitOfWork) -> dict:
+            if kind not in classes:
+                raise UnknownCode("kind", kind, sorted(classes))
+            arguments = _arguments(fields, contract.FieldworkOutcome, "an outcome")
+            activity = uow.load(classes[kind], activity_id)
+            if not activity.exists or not access.may_read_activity(who, activity.snapshot()):
+                raise ActivityNotFound(kind, activity_id)
+            activity.record_outcome(at=utc_now(), actor=who, **arguments)
+            uow.save(activity)
+            return activity.snapshot()
+
+        return self.store.execute("record_outcome", decide)
+
+    def _activities(self, who: Actor, kind: str, filters) -> dict:
+        return self.store.query(f"list_{kind}s", lambda uow: {"items": [
+            item for item in views.activities(uow.connection, kind, **_filters(
+                filters, contract.ACTIVITY_FILTERS)) if access.may_read_activity(who, item)]})
+
+    @rpc
+    def list_consultations(self, actor: dict, filters: dict | None = None) -> dict:
+        return self._activities(Actor.from_dict(actor), Consultation.stream_type, filters)
+
+    @rpc
+    def list_matchmakings(self, actor: dict, filters: dict | None = None) -> dict:
+        return self._activities(Actor.from_dict(actor), Matchmaking.stream_type, filters)
+
+    @rpc
+    def get_activity(self, actor: dict, kind: str, activity_id: str) -> dict:
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            found = views.activity(uow.connection, kind, activity_id)
+            if found is None or not access.may_read_activity(who, found):
+                raise ActivityNotFound(kind, activity_id)
+            return found
+
+        return self.store.query("get_activity", read)
+
+    # -- the timer -----------------------------------------------------------------------------
+
+    # A short name: the timer's correlation id ("liaison.<entrypoint>.<uuid>") must fit the
+    # event log's 64 characters.
+    @timer(interval=settings.deadline_watch_interval())
+    def watch_fieldwork(self):
+        """Mark each survey and help plan still owed after its due date overdue, once
+        (SurveyOverdue, HelpPlanOverdue: supervision follows them). One replica at a time (a
+        PostgreSQL advisory lock); should two overlap, the aggregate refuses a second mark."""
+        with exclusive_turn(self.store.engine, FIELDWORK_WATCH_LOCK) as mine:
+            if not mine:
+                return
+            now = utc_now()
+            day = office_day(now).isoformat()
+            for survey_id in self.store.read(lambda c: views.overdue_surveys(c, day)):
+                self._fieldwork_watch(Survey, survey_id, "mark_survey_overdue", now)
+            for plan_id in self.store.read(lambda c: views.overdue_help_plans(c, day)):
+                self._fieldwork_watch(HelpPlan, plan_id, "mark_help_plan_overdue", now)
+
+    def _fieldwork_watch(self, aggregate_cls, stream_id: str, command: str, now) -> None:
+        def run(uow: UnitOfWork) -> None:
+            aggregate = uow.load(aggregate_cls, stream_id)
+            aggregate.mark_overdue(at=now, actor=SYSTEM)
+            uow.save(aggregate)
+        try:
+            self.store.execute(command, run)
+        except Refused as refused:  # marked meanwhile by another replica: nothing to do
+            log.debug("fieldwork watch: nothing to record", stream_id=stream_id,
+                      rule=refused.rule)
+        except Exception:  # one stream that cannot be processed must not stop the watch
+            log.exception("fieldwork watch failed", stream_id=stream_id, command=command)

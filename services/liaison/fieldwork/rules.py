@@ -1,0 +1,122 @@
+"""The field work's rules as tables (kernel.rules_table): which command on a survey or a help plan
+is allowed in which status, for which role, and the named error that refuses it elsewhere.
+
+notice 二(三)1-2: the office asks each city department for its survey (调研报告, by May 25) and its
+help plan (帮扶方案, by the end of May); the department answers for its own, so a unit officer acts
+only for the unit it is required of; the enterprise_help working group (入企帮扶组) reviews help
+plans (its membership is checked by the aggregate, from the leading group's register); the office
+files them; the timer marks what is late overdue, once. Plain Python, no I/O.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+
+from kernel import rules_table
+from kernel.actor import Actor
+from services.liaison.fieldwork.exceptions import (
+    AlreadyFiled, AlreadySubmitted, DepartmentNotLinked, HelpPlanNotFound, LeaderNotLinked,
+    LeaderNotLinkedToPark, LeaderRequired, NotApproved, NotDepartmentPark, NotOwnUnit,
+    NotSubmitted, RoleNotAllowed, StatusDoesNotAllow, SurveyNotFound,
+)
+from services.liaison.fieldwork.vocabulary import HelpPlanStatus, SurveyStatus
+
+DEPARTMENT = ("unit_officer", "office")
+REVIEWERS = ("unit_officer", "office")
+OFFICE = ("office",)
+TIMER = ("system", "office")
+# Who requires a survey or a help plan of a department.
+REQUIRERS = OFFICE
+# The leaders a department reports to and plans for: the city leaders (notice 三(一)1).
+TOP_CITY = "top_city"
+CITY_RANKS = (TOP_CITY, "city")
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveyRule(rules_table.OwnUnitRow):
+    acts_on = "the survey"
+    role_not_allowed = RoleNotAllowed
+    status_does_not_allow = StatusDoesNotAllow
+    not_found = SurveyNotFound
+    not_own_unit = NotOwnUnit
+    status_type = SurveyStatus
+
+
+@dataclasses.dataclass(frozen=True)
+class HelpPlanRule(rules_table.OwnUnitRow):
+    acts_on = "the help plan"
+    role_not_allowed = RoleNotAllowed
+    status_does_not_allow = StatusDoesNotAllow
+    final_refusals = {HelpPlanStatus.FILED: AlreadyFiled}
+    not_found = HelpPlanNotFound
+    not_own_unit = NotOwnUnit
+    status_type = HelpPlanStatus
+
+
+S_REQUIRED, S_SUBMITTED = SurveyStatus.REQUIRED, SurveyStatus.SUBMITTED
+H_REQUIRED, H_SUBMITTED, H_SENT_BACK, H_APPROVED = (
+    HelpPlanStatus.REQUIRED, HelpPlanStatus.SUBMITTED, HelpPlanStatus.SENT_BACK,
+    HelpPlanStatus.APPROVED)
+
+SURVEY_RULES: dict[str, SurveyRule] = rules_table.table(
+    # notice 二(三)2: the department reports its survey to the leader it is linked to.
+    SurveyRule("submit", DEPARTMENT, (S_REQUIRED,), otherwise=AlreadySubmitted),
+    SurveyRule("mark_overdue", TIMER, (S_REQUIRED,), own_unit=False, otherwise=AlreadySubmitted),
+)
+
+HELP_PLAN_RULES: dict[str, HelpPlanRule] = rules_table.table(
+    # A plan sent back is submitted again.
+    HelpPlanRule("submit", DEPARTMENT, (H_REQUIRED, H_SENT_BACK), otherwise=AlreadySubmitted),
+    HelpPlanRule("review", REVIEWERS, (H_SUBMITTED,), own_unit=False, otherwise=NotSubmitted),
+    HelpPlanRule("file", OFFICE, (H_APPROVED,), own_unit=False, otherwise=NotApproved),
+    HelpPlanRule("mark_overdue", TIMER, (H_REQUIRED, H_SENT_BACK), own_unit=False,
+                 otherwise=AlreadySubmitted),
+)
+
+
+def check_requirer(actor: Actor, doing: str) -> None:
+    if actor.role not in REQUIRERS:
+        raise RoleNotAllowed(actor.role, doing, REQUIRERS)
+
+
+def survey_target(unit: str, park: str | None, leader_id: str | None, *,
+                  linked_park: str | None, park_leaders: Mapping[str, str]) -> tuple[str, str]:
+    """The park a department surveys and the leader it reports to (notice 二(三)2: 各市直部门…
+    赴对口园区和企业开展调研…形成专题报告向挂点市领导汇报): the park the department is linked to
+    (`linked_park`, the linkage's), and a city leader whose accepted linkage is in that park
+    (`park_leaders`: leader id → rank). Either may be left out: the park is then the
+    department's, the leader the top city leader whose park it is, or the one city leader whose
+    enterprises are there."""
+    if linked_park is None:
+        raise DepartmentNotLinked(unit)
+    if park is not None and park != linked_park:
+        raise NotDepartmentPark(unit, park, linked_park)
+    park = linked_park
+    linked = sorted(park_leaders)
+    if leader_id is not None:
+        if park_leaders.get(leader_id) not in CITY_RANKS:
+            raise LeaderNotLinkedToPark(leader_id, park, linked)
+        return park, leader_id
+    top = [leader for leader in linked if park_leaders[leader] == TOP_CITY]
+    if len(top) == 1:
+        return park, top[0]
+    if len(linked) == 1:
+        return park, linked[0]
+    raise LeaderRequired(park, linked)
+
+
+def check_plan_leader(leader_id: str, linkage: Mapping | None) -> None:
+    """A department's help plan is for a city leader's linkage as it stands (notice 二(三)1:
+    制定市领导挂点联系帮扶方案): one from an accepted plan or a later change."""
+    if linkage is None:
+        raise LeaderNotLinked(leader_id)
+    if linkage.get("rank") not in CITY_RANKS:
+        raise LeaderNotLinked(leader_id, linkage.get("rank"))
+
+
+def survey_matrix(commands: Sequence[str] | None = None) -> str:
+    return rules_table.matrix(SURVEY_RULES, SurveyStatus, commands)
+
+
+def help_plan_matrix(commands: Sequence[str] | None = None) -> str:
+    return rules_table.matrix(HELP_PLAN_RULES, HelpPlanStatus, commands)

@@ -1,0 +1,235 @@
+"""The field work's read models, folded in the command's transaction and rebuildable from the
+log: a row per survey, help plan, visit and activity with its snapshot (`state`), and a row per
+appeal raised from a visit (the ticket's id → its visit), which the reactions to the tickets
+service's later facts look the ticket up in. Queries for the RPCs and the timer below."""
+from __future__ import annotations
+
+import json
+from typing import Callable, Sequence
+
+import sqlalchemy as sa
+
+from kernel.envelope import Event
+from kernel.store import events as event_log, read_stream, row_to_event
+from services.liaison.fieldwork.activities import Consultation, Matchmaking
+from services.liaison.fieldwork.help_plan import HelpPlan
+from services.liaison.fieldwork.survey import Survey
+from services.liaison.fieldwork.visit import Visit
+
+metadata = sa.MetaData()
+liaison_surveys = sa.Table(
+    "liaison_surveys", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("unit", sa.String(100)),
+    sa.Column("park", sa.String(100)),
+    sa.Column("leader_id", sa.String(100)),
+    sa.Column("status", sa.String(20)),
+    sa.Column("due", sa.String(10)),
+    sa.Column("overdue", sa.Boolean),
+    sa.Column("version", sa.Integer),
+    sa.Column("state", sa.Text),
+)
+liaison_help_plans = sa.Table(
+    "liaison_help_plans", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("unit", sa.String(100)),
+    sa.Column("leader_id", sa.String(100)),
+    sa.Column("status", sa.String(20)),
+    sa.Column("due", sa.String(10)),
+    sa.Column("overdue", sa.Boolean),
+    sa.Column("version", sa.Integer),
+    sa.Column("state", sa.Text),
+)
+liaison_visits = sa.Table(
+    "liaison_visits", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("date", sa.String(10)),
+    sa.Column("leader_id", sa.String(100)),
+    sa.Column("uscc", sa.String(18)),
+    sa.Column("county", sa.String(100)),
+    sa.Column("recorded_at", sa.String(32)),
+    sa.Column("version", sa.Integer),
+    sa.Column("state", sa.Text),
+)
+liaison_visit_appeals = sa.Table(
+    "liaison_visit_appeals", metadata,
+    sa.Column("ticket_id", sa.String(100), primary_key=True),
+    sa.Column("visit_id", sa.String(100)),
+    sa.Column("problem_id", sa.String(100)),
+    sa.Column("ledger_number", sa.String(100)),
+    sa.Column("status", sa.String(30)),
+)
+liaison_activities = sa.Table(
+    "liaison_activities", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("kind", sa.String(20)),
+    sa.Column("unit", sa.String(100)),
+    sa.Column("date", sa.String(10)),
+    sa.Column("version", sa.Integer),
+    sa.Column("state", sa.Text),
+)
+TABLES = (liaison_surveys, liaison_help_plans, liaison_visits, liaison_visit_appeals,
+          liaison_activities)
+
+
+def _dumps(state: dict) -> str:
+    return json.dumps(state, ensure_ascii=False)
+
+
+def _replace(connection: sa.Connection, table: sa.Table, key: str, row: dict) -> None:
+    connection.execute(table.delete().where(table.c[key] == row[key]))
+    connection.execute(table.insert().values(**row))
+
+
+# -- folds -------------------------------------------------------------------------------------
+
+def _survey(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
+    state = Survey.from_events(stream_id, stream).snapshot()
+    _replace(connection, liaison_surveys, "id", {
+        "id": stream_id, "unit": state["unit"], "park": state["park"],
+        "leader_id": state["leader_id"], "status": state["status"], "due": state["due"],
+        "overdue": state["overdue"], "version": state["version"], "state": _dumps(state)})
+
+
+def _help_plan(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
+    state = HelpPlan.from_events(stream_id, stream).snapshot()
+    _replace(connection, liaison_help_plans, "id", {
+        "id": stream_id, "unit": state["unit"], "leader_id": state["leader_id"],
+        "status": state["status"], "due": state["due"], "overdue": state["overdue"],
+        "version": state["version"], "state": _dumps(state)})
+
+
+def _visit(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
+    state = Visit.from_events(stream_id, stream).snapshot()
+    _replace(connection, liaison_visits, "id", {
+        "id": stream_id, "date": state["date"], "leader_id": state["leader_id"],
+        "uscc": state["uscc"], "county": state["county"], "recorded_at": state["recorded_at"],
+        "version": state["version"], "state": _dumps(state)})
+    for appeal in state["appeals"]:
+        _replace(connection, liaison_visit_appeals, "ticket_id", {
+            "ticket_id": appeal["ticket_id"], "visit_id": stream_id,
+            "problem_id": appeal["problem_id"], "ledger_number": appeal["ledger_number"],
+            "status": appeal["status"]})
+
+
+def _activity(cls) -> Callable:
+    def fold(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
+        state = cls.from_events(stream_id, stream).snapshot()
+        _replace(connection, liaison_activities, "id", {
+            "id": stream_id, "kind": cls.stream_type, "unit": state["unit"],
+            "date": state["date"], "version": state["version"], "state": _dumps(state)})
+    return fold
+
+
+FOLDS = {
+    Survey.stream_type: _survey,
+    HelpPlan.stream_type: _help_plan,
+    Visit.stream_type: _visit,
+    Consultation.stream_type: _activity(Consultation),
+    Matchmaking.stream_type: _activity(Matchmaking),
+}
+
+
+def project(connection: sa.Connection, appended: Sequence[Event]) -> None:
+    """The store's projector for this area's streams: refold every aggregate touched."""
+    touched: dict[tuple[str, str], list[Event]] = {}
+    for event in appended:
+        if event.stream_type in FOLDS:
+            touched.setdefault((event.stream_type, event.stream_id), []).append(event)
+    for (stream_type, stream_id), new in touched.items():
+        stream = new if new[0].version == 1 else read_stream(connection, stream_id)
+        FOLDS[stream_type](connection, stream_id, stream)
+
+
+def rebuild(connection: sa.Connection) -> int:
+    """Empty this area's read models and fold them again from the log; the streams refolded."""
+    for table in TABLES:
+        connection.execute(table.delete())
+    streams: dict[tuple[str, str], list[Event]] = {}
+    rows = connection.execute(sa.select(event_log)
+                              .where(event_log.c.stream_type.in_(list(FOLDS)))
+                              .order_by(event_log.c.id))
+    for row in rows:
+        event = row_to_event(row)
+        streams.setdefault((event.stream_type, event.stream_id), []).append(event)
+    for (stream_type, stream_id), stream in streams.items():
+        FOLDS[stream_type](connection, stream_id, sorted(stream, key=lambda e: e.version))
+    return len(streams)
+
+
+# -- queries -----------------------------------------------------------------------------------
+
+def _state(connection: sa.Connection, table: sa.Table, id_: str) -> dict | None:
+    found = connection.execute(sa.select(table.c.state).where(table.c.id == id_)).scalar()
+    return json.loads(found) if found is not None else None
+
+
+def survey(connection: sa.Connection, survey_id: str) -> dict | None:
+    return _state(connection, liaison_surveys, survey_id)
+
+
+def help_plan(connection: sa.Connection, plan_id: str) -> dict | None:
+    return _state(connection, liaison_help_plans, plan_id)
+
+
+def visit(connection: sa.Connection, visit_id: str) -> dict | None:
+    return _state(connection, liaison_visits, visit_id)
+
+
+def activity(connection: sa.Connection, kind: str, activity_id: str) -> dict | None:
+    found = connection.execute(sa.select(liaison_activities.c.state).where(
+        liaison_activities.c.id == activity_id, liaison_activities.c.kind == kind)).scalar()
+    return json.loads(found) if found is not None else None
+
+
+def _listed(connection: sa.Connection, table: sa.Table, filters: dict, order) -> list[dict]:
+    where = [table.c[name] == value for name, value in filters.items() if value is not None]
+    rows = connection.execute(sa.select(table.c.state).where(*where).order_by(*order))
+    return [json.loads(state) for state in rows.scalars()]
+
+
+def surveys(connection: sa.Connection, **filters) -> list[dict]:
+    """Surveys by due date, narrowed by unit, park, leader_id, status."""
+    return _listed(connection, liaison_surveys, filters,
+                   (liaison_surveys.c.due, liaison_surveys.c.id))
+
+
+def help_plans(connection: sa.Connection, **filters) -> list[dict]:
+    """Help plans by due date, narrowed by unit, leader_id, status."""
+    return _listed(connection, liaison_help_plans, filters,
+                   (liaison_help_plans.c.due, liaison_help_plans.c.id))
+
+
+def visits(connection: sa.Connection, **filters) -> list[dict]:
+    """Visits, the latest first, narrowed by leader_id, uscc, county."""
+    return _listed(connection, liaison_visits, filters,
+                   (liaison_visits.c.date.desc(), liaison_visits.c.recorded_at.desc()))
+
+
+def activities(connection: sa.Connection, kind: str, unit: str | None = None,
+               uscc: str | None = None) -> list[dict]:
+    """Consultations or matchmakings, the latest first; of a unit, or with an enterprise."""
+    found = _listed(connection, liaison_activities, {"kind": kind, "unit": unit},
+                    (liaison_activities.c.date.desc(), liaison_activities.c.id))
+    return [item for item in found if uscc is None or uscc in item["enterprises"]]
+
+
+def visit_of_appeal(connection: sa.Connection, ticket_id: str) -> str | None:
+    """The visit an appeal was raised from, if it was one of this service's visits."""
+    return connection.execute(sa.select(liaison_visit_appeals.c.visit_id).where(
+        liaison_visit_appeals.c.ticket_id == ticket_id)).scalar()
+
+
+def overdue_surveys(connection: sa.Connection, today: str) -> list[str]:
+    """Surveys still required after their due date, not yet marked overdue."""
+    table = liaison_surveys.c
+    return list(connection.execute(sa.select(table.id).where(
+        table.status == "required", table.overdue.is_(False), table.due < today)).scalars())
+
+
+def overdue_help_plans(connection: sa.Connection, today: str) -> list[str]:
+    """Help plans not (or not again) submitted after their due date, not yet marked overdue."""
+    table = liaison_help_plans.c
+    return list(connection.execute(sa.select(table.id).where(
+        table.status.in_(("required", "sent_back")), table.overdue.is_(False),
+        table.due < today)).scalars())

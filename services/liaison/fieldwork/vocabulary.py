@@ -1,0 +1,49 @@
+"""The field work's words (notice 二(三)): English codes stored in events, Chinese labels beside
+them. Plain data, no I/O."""
+from __future__ import annotations
+
+from kernel.campaign import COMPREHENSIVE, COST_CATEGORIES
+from kernel.vocabulary import LabelledEnum
+
+
+class SurveyStatus(LabelledEnum):
+    REQUIRED = "required", "待调研"
+    SUBMITTED = "submitted", "已报送"
+
+
+class HelpPlanStatus(LabelledEnum):
+    REQUIRED = "required", "待制定"
+    SUBMITTED = "submitted", "待审核"
+    SENT_BACK = "sent_back", "退回修改"
+    APPROVED = "approved", "审核通过"
+    FILED = "filed", "已备案"
+
+
+class HelpPlanDecision(LabelledEnum):
+    APPROVE = "approve", "通过"
+    SEND_BACK = "send_back", "退回"
+
+
+# notice 二(三)2: 融资、技术、用工、用地等方面存在的突出问题 — a problem is about one cost in
+# particular, with the appeal's codes, so a visit's problem becomes an appeal of the same category.
+FieldProblemKind = LabelledEnum("FieldProblemKind", {
+    code.upper(): (code, label) for code, label in COST_CATEGORIES.items() if code != COMPREHENSIVE
+}, module=__name__)
+
+
+class MatchmakingKind(LabelledEnum):
+    """notice 二(三)3: 银企对接 and 产业链对接."""
+
+    FINANCING = "financing", "融资对接（银行）"
+    INDUSTRY_CHAIN = "industry_chain", "产业链对接（龙头企业）"
+
+
+# An appeal's status as the tickets service names it (its `TicketRaised` and later facts), shown
+# on the visit it was raised from.
+APPEAL_STATUSES = ("received", "dispatched", "signed_for", "in_progress", "awaiting_upper_level",
+                   "resolved", "rated", "closed")
+
+# The default due dates of notice 二(三)1-2 (month, day): surveys by May 25, help plans by the
+# end of May.
+SURVEY_DUE = (5, 25)
+HELP_PLAN_DUE = (5, 31)

@@ -1,0 +1,213 @@
+"""Every rule of the liaison registry that a command can break, one exception each.
+
+Each carries a stable `rule` code, the `kind` of refusal inherited from its kernel base, and a
+message a clerk can act on; input errors name the `field`. The generic checks (a field required,
+too long, unexpected; an unknown code naming the allowed codes; a credit code whose check
+character is wrong) are the kernel's, in `kernel.errors`.
+"""
+from __future__ import annotations
+
+from kernel.campaign import COUNTIES
+from kernel.errors import DomainError, Forbidden, InvalidInput, NotFound
+
+# -- bad input ------------------------------------------------------------------------------------
+
+
+class UnknownCounty(InvalidInput):
+    rule = "unknown_county"
+
+    def __init__(self, value, field: str = "county"):
+        super().__init__(f"{field} {value!r} is not one of the city's counties or zones: "
+                         f"{', '.join(COUNTIES)}", field=field)
+
+
+class UnknownPark(InvalidInput):
+    rule = "unknown_park"
+
+    def __init__(self, value, field: str = "park"):
+        super().__init__(f"{field} {value!r} is not a registered park; register the park first",
+                         field=field)
+
+
+class ParkNotInCounty(InvalidInput):
+    rule = "park_not_in_county"
+
+    def __init__(self, park: str, park_county: str, county: str):
+        super().__init__(f"park {park} lies in {park_county}, not in {county}: an enterprise's "
+                         "park is in its own county", field="park")
+
+
+class UnknownUnit(InvalidInput):
+    rule = "unknown_unit"
+
+    def __init__(self, value, field: str = "unit"):
+        super().__init__(f"{field} {value!r} is not a registered unit; register the unit first",
+                         field=field)
+
+
+class NotAFlag(InvalidInput):
+    rule = "not_a_flag"
+
+    def __init__(self, field: str, value):
+        super().__init__(f"{field} {value!r}: expected true or false", field=field)
+
+
+class InvalidId(InvalidInput):
+    rule = "invalid_id"
+
+    def __init__(self, field: str, value):
+        super().__init__(f"{field} {value!r}: an id is 1 to 100 letters, digits, '_', '-' or '.', "
+                         "starting with a letter or digit", field=field)
+
+
+class NothingChanged(InvalidInput):
+    rule = "nothing_changed"
+
+    def __init__(self, what: str):
+        super().__init__(f"the change leaves the {what} as it is; change at least one field")
+
+
+class UnitCodeNotACounty(InvalidInput):
+    rule = "unit_code_not_a_county"
+
+    def __init__(self, code: str, kind: str, allowed):
+        super().__init__(f"code {code!r}: a unit of kind {kind} is coded as one of: "
+                         f"{', '.join(allowed)}", field="code")
+
+
+class DepartmentCodeIsACounty(InvalidInput):
+    rule = "department_code_is_a_county"
+
+    def __init__(self, code: str):
+        super().__init__(f"code {code!r} is a county's or zone's code; a city department needs "
+                         "a code of its own", field="code")
+
+
+class UnitCountyMismatch(InvalidInput):
+    rule = "unit_county_mismatch"
+
+    def __init__(self, code: str, county):
+        super().__init__(f"county {county!r}: a county's or zone's unit is its own county "
+                         f"({code})", field="county")
+
+
+class CountyNotExpected(InvalidInput):
+    rule = "county_not_expected"
+
+    def __init__(self, what: str):
+        super().__init__(f"county: {what} belongs to no county; leave county out",
+                         field="county")
+
+
+class CountyRequired(InvalidInput):
+    rule = "county_required"
+
+    def __init__(self, what: str):
+        super().__init__(f"county is required: {what} belongs to a county", field="county")
+
+
+class DuplicateMember(InvalidInput):
+    rule = "duplicate_member"
+
+    def __init__(self, field: str, name: str, unit: str):
+        super().__init__(f"{field}: {name} of {unit} is named twice in the working group",
+                         field=field)
+
+
+class NotAList(InvalidInput):
+    rule = "not_a_list"
+
+    def __init__(self, field: str):
+        super().__init__(f"{field}: expected a list", field=field)
+
+
+class NotAnObject(InvalidInput):
+    rule = "not_an_object"
+
+    def __init__(self, field: str, fields):
+        super().__init__(f"{field}: expected an object with {', '.join(fields)}", field=field)
+
+
+# -- who may act ----------------------------------------------------------------------------------
+
+class RoleNotAllowed(Forbidden):
+    rule = "role_not_allowed"
+
+    def __init__(self, role: str, doing: str, allowed: tuple[str, ...]):
+        super().__init__(f"a {role} may not {doing}; only {' or '.join(allowed)} may")
+
+
+class NotOwnCounty(Forbidden):
+    rule = "not_own_county"
+
+    def __init__(self, unit: str | None, county: str | None, doing: str):
+        super().__init__(f"a unit officer of {unit} may not {doing}: the enterprise is "
+                         f"{county}'s; only that county's officers or the office may",
+                         field="county")
+
+
+# -- what is (not) there --------------------------------------------------------------------------
+
+class EnterpriseNotFound(NotFound):
+    rule = "enterprise_not_found"
+
+    def __init__(self, uscc: str):
+        super().__init__(f"no enterprise {uscc} is registered", field="uscc")
+
+
+class EnterpriseAlreadyRegistered(DomainError):
+    rule = "enterprise_already_registered"
+
+    def __init__(self, uscc: str):
+        super().__init__(f"enterprise {uscc} is already registered; change its profile instead",
+                         field="uscc")
+
+
+class ParkNotFound(NotFound):
+    rule = "park_not_found"
+
+    def __init__(self, park_id: str):
+        super().__init__(f"no park {park_id} is registered", field="id")
+
+
+class ParkAlreadyRegistered(DomainError):
+    rule = "park_already_registered"
+
+    def __init__(self, park_id: str):
+        super().__init__(f"park {park_id} is already registered", field="id")
+
+
+class UnitNotFound(NotFound):
+    rule = "unit_not_found"
+
+    def __init__(self, code: str):
+        super().__init__(f"no unit {code} is registered", field="code")
+
+
+class UnitAlreadyRegistered(DomainError):
+    rule = "unit_already_registered"
+
+    def __init__(self, code: str):
+        super().__init__(f"unit {code} is already registered", field="code")
+
+
+class LeaderNotFound(NotFound):
+    rule = "leader_not_found"
+
+    def __init__(self, leader_id: str):
+        super().__init__(f"no leader {leader_id} is registered", field="id")
+
+
+class LeaderAlreadyRegistered(DomainError):
+    rule = "leader_already_registered"
+
+    def __init__(self, leader_id: str):
+        super().__init__(f"leader {leader_id} is already registered", field="id")
+
+
+class IdInUse(DomainError):
+    rule = "id_in_use"
+
+    def __init__(self, field: str, value: str, kind: str):
+        super().__init__(f"{field} {value!r} already names a registered {kind}; choose another",
+                         field=field)

@@ -1,0 +1,373 @@
+"""The registry's RPC entrypoints (a mixin of LiaisonService): thin, each command loads, decides
+(the aggregate checks the rules and names the field at fault) and appends; the read models
+(`views`) follow in the same transaction. Reads answer from the read models; every
+authenticated caller reads the register (not the public portal's actor).
+
+What an aggregate needs to know of others (the registered parks, the units) is read here and
+handed in; an id already naming another kind of thing in this service's log is refused
+(`IdInUse`), since a stream id is unique across the log.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from kernel import checks
+from kernel.actor import Actor
+from kernel.envelope import utc_now
+from kernel.errors import InvalidFilterValue, UnknownFilter
+from kernel.rpc import rpc
+from kernel.store import UnitOfWork
+from services.liaison.registry import contract, views
+from services.liaison.registry.domain import (
+    LEADING_GROUP_ID,
+    PROFILE_FIELDS,
+    Enterprise,
+    Leader,
+    LeadingGroup,
+    Park,
+    Unit,
+    county_code,
+    identifier,
+)
+from services.liaison.registry.exceptions import (
+    EnterpriseNotFound,
+    IdInUse,
+    LeaderNotFound,
+    NotAnObject,
+    ParkNotFound,
+    RoleNotAllowed,
+    UnitNotFound,
+)
+from services.liaison.registry.vocabulary import LeaderRank, OperatingTier, UnitKind
+
+READERS_REFUSED = ("public",)
+ENTERPRISE_FIELDS = set(contract.EnterpriseRegistration.model_fields)
+PARK_FIELDS = set(contract.ParkRegistration.model_fields)
+UNIT_FIELDS = set(contract.UnitRegistration.model_fields)
+LEADER_FIELDS = set(contract.LeaderRegistration.model_fields)
+
+
+def reader(actor: dict, doing: str = "read the registry") -> Actor:
+    """The caller, if it may read the register: anyone authenticated."""
+    who = Actor.from_dict(actor)
+    if who.role in READERS_REFUSED:
+        raise RoleNotAllowed(who.role, doing, ("an authenticated caller",))
+    return who
+
+
+def _fields(fields, allowed: set, context: str) -> dict:
+    if not isinstance(fields, Mapping):
+        raise NotAnObject("fields", sorted(allowed))
+    checks.only_fields(fields, allowed, context)
+    return dict(fields)
+
+
+def _free(uow: UnitOfWork, stream_id: str, stream_type: str, field: str) -> None:
+    """Refuse an id that already names a stream of another kind (a unit coded as a park, say)."""
+    stream = uow.read_stream(stream_id)
+    if stream and stream[0].stream_type != stream_type:
+        raise IdInUse(field, stream_id, stream[0].stream_type)
+
+
+def _parks(uow: UnitOfWork, *ids) -> dict[str, str]:
+    """The registered parks among `ids`, id → county."""
+    found = {}
+    for park_id in ids:
+        if isinstance(park_id, str) and park_id.strip():
+            row = views.park(uow.connection, park_id.strip())
+            if row is not None:
+                found[row["id"]] = row["county"]
+    return found
+
+
+def _uscc(value) -> str:
+    return checks.credit_code(value)
+
+
+def _flag(name: str, value) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise InvalidFilterValue(name, value, "true or false")
+
+
+def _filters(filters, known: tuple[str, ...]) -> dict:
+    if filters is None:
+        return {}
+    if not isinstance(filters, Mapping):
+        raise NotAnObject("filters", known)
+    found = {}
+    for name, value in filters.items():
+        if name not in known:
+            raise UnknownFilter(name, list(known))
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        found[name] = value.strip() if isinstance(value, str) else value
+    return found
+
+
+def _coded(given: dict, name: str, check) -> dict:
+    """The filters with `name`'s value checked (refused naming it if it is not a code)."""
+    if name in given:
+        given[name] = str(check(given[name]))
+    return given
+
+
+def _load(uow: UnitOfWork, cls, stream_id: str, not_found):
+    found = uow.load(cls, stream_id)
+    if not found.exists:
+        raise not_found(stream_id)
+    return found
+
+
+class RegistryRpc:
+    """Enterprises, parks, units, leaders and the leading group (mixed into LiaisonService,
+    which gives `self.store`)."""
+
+    # -- enterprises ---------------------------------------------------------------------------
+
+    @rpc
+    def register_enterprise(self, actor: dict, fields: dict) -> dict:
+        """Register an enterprise {uscc, name, county, park?, industry, size,
+        above_designated_size}: the office, or the county's unit officer."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            given = _fields(fields, ENTERPRISE_FIELDS, "an enterprise's registration")
+            uscc = _uscc(given.pop("uscc", None))
+            _free(uow, uscc, Enterprise.stream_type, "uscc")
+            enterprise = uow.load(Enterprise, uscc)
+            arguments = {name: given.get(name) for name in PROFILE_FIELDS}
+            enterprise.register(**arguments, parks=_parks(uow, given.get("park")),
+                                at=utc_now(), actor=who)
+            uow.save(enterprise)
+            return enterprise.snapshot()
+
+        return self.store.execute("register_enterprise", decide)
+
+    @rpc
+    def change_enterprise(self, actor: dict, uscc: str, changes: dict) -> dict:
+        """Change some of an enterprise's profile; the event carries only what differs."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            given = _fields(changes, set(PROFILE_FIELDS), "an enterprise's profile")
+            enterprise = uow.load(Enterprise, _uscc(uscc))
+            enterprise.change_profile(given, parks=_parks(uow, given.get("park"),
+                                                          enterprise.park),
+                                      at=utc_now(), actor=who)
+            uow.save(enterprise)
+            return enterprise.snapshot()
+
+        return self.store.execute("change_enterprise", decide)
+
+    @rpc
+    def rate_enterprise(self, actor: dict, uscc: str, tier: str) -> dict:
+        """Rate an enterprise's operating tier (good, average, difficult): its county's unit
+        officer, or the office."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            enterprise = uow.load(Enterprise, _uscc(uscc))
+            enterprise.rate(tier, at=utc_now(), actor=who)
+            uow.save(enterprise)
+            return enterprise.snapshot()
+
+        return self.store.execute("rate_enterprise", decide)
+
+    @rpc
+    def get_enterprise(self, actor: dict, uscc: str) -> dict:
+        """The enterprise: its profile, its tier and every rating, who registered it."""
+        return self._enterprise_state(actor, uscc, "get_enterprise")
+
+    @rpc
+    def enterprise_ratings(self, actor: dict, uscc: str) -> dict:
+        """The enterprise's ratings, oldest first: each {tier, rated_by, rated_at, actor}."""
+        found = self._enterprise_state(actor, uscc, "enterprise_ratings")
+        return {"uscc": found["uscc"], "tier": found["tier"], "ratings": found["ratings"]}
+
+    def _enterprise_state(self, actor: dict, uscc: str, name: str) -> dict:
+        def read(uow: UnitOfWork) -> dict:
+            code = _uscc(uscc)
+            found = views.enterprise_state(uow.connection, code)
+            if found is None:
+                raise EnterpriseNotFound(code)
+            return found
+
+        return self._read(name, actor, read)
+
+    def _read(self, name: str, actor: dict, answer):
+        """A query, for a caller who may read the register (refusals become `Refused`)."""
+        def read(uow: UnitOfWork):
+            reader(actor)
+            return answer(uow)
+
+        return self.store.query(name, read)
+
+    @rpc
+    def list_enterprises(self, actor: dict, filters: dict | None = None) -> dict:
+        """The enterprises by uscc, narrowed by county, park, tier (or "unrated") and
+        above_designated_size."""
+        def read(uow: UnitOfWork) -> dict:
+            given = _filters(filters, contract.ENTERPRISE_FILTERS)
+            if "tier" in given and given["tier"] != contract.UNRATED:
+                checks.code("tier", given["tier"], OperatingTier)
+            if "county" in given:
+                county_code(given["county"])
+            if "above_designated_size" in given:
+                given["above_designated_size"] = _flag("above_designated_size",
+                                                       given["above_designated_size"])
+            return {"items": views.enterprises(uow.connection, **given)}
+
+        return self._read("list_enterprises", actor, read)
+
+    # -- parks ---------------------------------------------------------------------------------
+
+    @rpc
+    def register_park(self, actor: dict, fields: dict) -> dict:
+        """Register a park {id, name, county}: the office."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            given = _fields(fields, PARK_FIELDS, "a park's registration")
+            park_id = identifier("id", given.get("id"))
+            _free(uow, park_id, Park.stream_type, "id")
+            park = uow.load(Park, park_id)
+            park.register(name=given.get("name"), county=given.get("county"), at=utc_now(),
+                          actor=who)
+            uow.save(park)
+            return park.snapshot()
+
+        return self.store.execute("register_park", decide)
+
+    @rpc
+    def change_park(self, actor: dict, park_id: str, changes: dict) -> dict:
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            given = _fields(changes, {"name", "county"}, "a park")
+            park = _load(uow, Park, park_id, ParkNotFound)
+            park.change(given, at=utc_now(), actor=who)
+            uow.save(park)
+            return park.snapshot()
+
+        return self.store.execute("change_park", decide)
+
+    @rpc
+    def get_park(self, actor: dict, park_id: str) -> dict:
+        return self._read("get_park", actor, lambda uow: _load(
+            uow, Park, park_id, ParkNotFound).snapshot())
+
+    @rpc
+    def list_parks(self, actor: dict, filters: dict | None = None) -> dict:
+        return self._read("list_parks", actor, lambda uow: {"items": views.parks(
+            uow.connection, **_coded(_filters(filters, ("county",)), "county", county_code))})
+
+    # -- units ---------------------------------------------------------------------------------
+
+    @rpc
+    def register_unit(self, actor: dict, fields: dict) -> dict:
+        """Register a unit {code, name, kind, county?}: the office."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            given = _fields(fields, UNIT_FIELDS, "a unit's registration")
+            code = identifier("code", given.get("code"))
+            _free(uow, code, Unit.stream_type, "code")
+            unit = uow.load(Unit, code)
+            unit.register(name=given.get("name"), kind=given.get("kind"),
+                          county=given.get("county"), at=utc_now(), actor=who)
+            uow.save(unit)
+            return unit.snapshot()
+
+        return self.store.execute("register_unit", decide)
+
+    @rpc
+    def change_unit(self, actor: dict, code: str, changes: dict) -> dict:
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            given = _fields(changes, {"name"}, "a unit")
+            unit = _load(uow, Unit, code, UnitNotFound)
+            unit.change(given, at=utc_now(), actor=who)
+            uow.save(unit)
+            return unit.snapshot()
+
+        return self.store.execute("change_unit", decide)
+
+    @rpc
+    def get_unit(self, actor: dict, code: str) -> dict:
+        return self._read("get_unit", actor, lambda uow: _load(
+            uow, Unit, code, UnitNotFound).snapshot())
+
+    @rpc
+    def list_units(self, actor: dict, filters: dict | None = None) -> dict:
+        return self._read("list_units", actor, lambda uow: {"items": views.units(
+            uow.connection, **_coded(_filters(filters, ("kind",)), "kind",
+                                     lambda value: checks.code("kind", value, UnitKind)))})
+
+    # -- leaders -------------------------------------------------------------------------------
+
+    @rpc
+    def register_leader(self, actor: dict, fields: dict) -> dict:
+        """Register a leader {id, name, rank, title, county?}: the office."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            given = _fields(fields, LEADER_FIELDS, "a leader's registration")
+            leader_id = identifier("id", given.get("id"))
+            _free(uow, leader_id, Leader.stream_type, "id")
+            leader = uow.load(Leader, leader_id)
+            leader.register(name=given.get("name"), rank=given.get("rank"),
+                            title=given.get("title"), county=given.get("county"),
+                            at=utc_now(), actor=who)
+            uow.save(leader)
+            return leader.snapshot()
+
+        return self.store.execute("register_leader", decide)
+
+    @rpc
+    def change_leader(self, actor: dict, leader_id: str, changes: dict) -> dict:
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            given = _fields(changes, {"name", "rank", "title", "county"}, "a leader")
+            leader = _load(uow, Leader, leader_id, LeaderNotFound)
+            leader.change(given, at=utc_now(), actor=who)
+            uow.save(leader)
+            return leader.snapshot()
+
+        return self.store.execute("change_leader", decide)
+
+    @rpc
+    def get_leader(self, actor: dict, leader_id: str) -> dict:
+        return self._read("get_leader", actor, lambda uow: _load(
+            uow, Leader, leader_id, LeaderNotFound).snapshot())
+
+    @rpc
+    def list_leaders(self, actor: dict, filters: dict | None = None) -> dict:
+        return self._read("list_leaders", actor, lambda uow: {"items": views.leaders(
+            uow.connection, **_coded(_filters(filters, ("rank",)), "rank",
+                                     lambda value: checks.code("rank", value, LeaderRank)))})
+
+    # -- the leading group ---------------------------------------------------------------------
+
+    @rpc
+    def get_leading_group(self, actor: dict) -> dict:
+        return self._read("get_leading_group", actor,
+                                lambda uow: views.leading_group(uow.connection))
+
+    @rpc
+    def set_working_group(self, actor: dict, group: str, members: list) -> dict:
+        """Set a working group's members as a whole [{name, unit, role}]: the office."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            leading_group = uow.load(LeadingGroup, LEADING_GROUP_ID)
+            units = [row["code"] for row in views.units(uow.connection)]
+            leading_group.set_members(group, members, units=units, at=utc_now(), actor=who)
+            uow.save(leading_group)
+            return leading_group.snapshot()
+
+        return self.store.execute("set_working_group", decide)

@@ -1,0 +1,280 @@
+"""The registry's read models, folded in the command's transaction and rebuildable from the log.
+
+- liaison_enterprises: a row per enterprise (uscc) with the columns the list filters by (county,
+  park, tier, above designated size), the current operating tier with who rated it (`rated_by`:
+  the rating county's unit code, or "office") and when, and `state`, the aggregate's snapshot
+  (the ratings' history included);
+- liaison_parks, liaison_units, liaison_leaders: a row each, with its snapshot;
+- liaison_leading_group: the leading group's snapshot (its office, its four working groups).
+
+Each row is the aggregate's own snapshot, so the read model cannot show a state the aggregate
+would not. The query functions below are what the linkage and the field work read: plain dicts,
+never the snapshot's JSON text.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from kernel.envelope import Event
+from kernel.store import events as event_log
+from kernel.store import read_stream, row_to_event
+from services.liaison.registry.domain import (
+    LEADING_GROUP_ID,
+    Enterprise,
+    Leader,
+    LeadingGroup,
+    Park,
+    Unit,
+)
+
+metadata = sa.MetaData()
+liaison_enterprises = sa.Table(
+    "liaison_enterprises", metadata,
+    sa.Column("uscc", sa.String(18), primary_key=True),
+    sa.Column("name", sa.String(200)),
+    sa.Column("county", sa.String(100)),
+    sa.Column("park", sa.String(100)),
+    sa.Column("industry", sa.String(100)),
+    sa.Column("size", sa.String(20)),
+    sa.Column("above_designated_size", sa.Boolean),
+    sa.Column("tier", sa.String(20)),
+    sa.Column("rated_at", sa.String(32)),
+    sa.Column("rated_by", sa.String(240)),
+    sa.Column("version", sa.Integer),
+    sa.Column("state", sa.Text),
+)
+liaison_parks = sa.Table(
+    "liaison_parks", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("name", sa.String(200)),
+    sa.Column("county", sa.String(100)),
+    sa.Column("version", sa.Integer),
+    sa.Column("state", sa.Text),
+)
+liaison_units = sa.Table(
+    "liaison_units", metadata,
+    sa.Column("code", sa.String(100), primary_key=True),
+    sa.Column("name", sa.String(200)),
+    sa.Column("kind", sa.String(20)),
+    sa.Column("county", sa.String(100)),
+    sa.Column("version", sa.Integer),
+    sa.Column("state", sa.Text),
+)
+liaison_leaders = sa.Table(
+    "liaison_leaders", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("name", sa.String(200)),
+    sa.Column("rank", sa.String(20)),
+    sa.Column("title", sa.String(200)),
+    sa.Column("county", sa.String(100)),
+    sa.Column("version", sa.Integer),
+    sa.Column("state", sa.Text),
+)
+liaison_leading_group = sa.Table(
+    "liaison_leading_group", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("version", sa.Integer),
+    sa.Column("state", sa.Text),
+)
+
+TABLES = (liaison_enterprises, liaison_parks, liaison_units, liaison_leaders,
+          liaison_leading_group)
+
+
+def _dumps(state: dict) -> str:
+    return json.dumps(state, ensure_ascii=False)
+
+
+def _replace(connection: sa.Connection, table: sa.Table, key: str, row: dict) -> None:
+    connection.execute(table.delete().where(table.c[key] == row[key]))
+    connection.execute(table.insert().values(**row))
+
+
+# -- one row per aggregate ---------------------------------------------------------------------
+
+def _enterprise(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
+    state = Enterprise.from_events(stream_id, stream).snapshot()
+    _replace(connection, liaison_enterprises, "uscc", {
+        **{column: state[column] for column in ENTERPRISE_COLUMNS}, "state": _dumps(state)})
+
+
+def _park(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
+    state = Park.from_events(stream_id, stream).snapshot()
+    _replace(connection, liaison_parks, "id", {
+        **{column: state[column] for column in PARK_COLUMNS}, "state": _dumps(state)})
+
+
+def _unit(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
+    state = Unit.from_events(stream_id, stream).snapshot()
+    _replace(connection, liaison_units, "code", {
+        **{column: state[column] for column in UNIT_COLUMNS}, "state": _dumps(state)})
+
+
+def _leader(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
+    state = Leader.from_events(stream_id, stream).snapshot()
+    _replace(connection, liaison_leaders, "id", {
+        **{column: state[column] for column in LEADER_COLUMNS}, "state": _dumps(state)})
+
+
+def _leading_group(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
+    state = LeadingGroup.from_events(stream_id, stream).snapshot()
+    _replace(connection, liaison_leading_group, "id", {
+        "id": stream_id, "version": state["version"], "state": _dumps(state)})
+
+
+ENTERPRISE_COLUMNS = ("uscc", "name", "county", "park", "industry", "size",
+                      "above_designated_size", "tier", "rated_at", "rated_by", "version")
+PARK_COLUMNS = ("id", "name", "county", "version")
+UNIT_COLUMNS = ("code", "name", "kind", "county", "version")
+LEADER_COLUMNS = ("id", "name", "rank", "title", "county", "version")
+
+FOLDS = {
+    Enterprise.stream_type: _enterprise,
+    Park.stream_type: _park,
+    Unit.stream_type: _unit,
+    Leader.stream_type: _leader,
+    LeadingGroup.stream_type: _leading_group,
+}
+
+
+def project(connection: sa.Connection, appended: Sequence[Event]) -> None:
+    """The store's projector for this area's streams: refold every one the command touched."""
+    touched: dict[tuple[str, str], list[Event]] = {}
+    for event in appended:
+        if event.stream_type in FOLDS:
+            touched.setdefault((event.stream_type, event.stream_id), []).append(event)
+    for (stream_type, stream_id), new in touched.items():
+        # A stream begun by this command is all here: no read of the log.
+        stream = new if new[0].version == 1 else read_stream(connection, stream_id)
+        FOLDS[stream_type](connection, stream_id, stream)
+
+
+def rebuild(connection: sa.Connection) -> int:
+    """Empty this area's read models and fold them again from the log; the streams refolded."""
+    for table in TABLES:
+        connection.execute(table.delete())
+    streams: dict[tuple[str, str], list[Event]] = {}
+    rows = connection.execute(sa.select(event_log)
+                              .where(event_log.c.stream_type.in_(list(FOLDS)))
+                              .order_by(event_log.c.id))
+    for row in rows:
+        event = row_to_event(row)
+        streams.setdefault((event.stream_type, event.stream_id), []).append(event)
+    for (stream_type, stream_id), stream in streams.items():
+        FOLDS[stream_type](connection, stream_id, sorted(stream, key=lambda e: e.version))
+    return len(streams)
+
+
+# -- queries: what the linkage, the field work and the RPCs read -------------------------------
+
+def _row(row, columns: Sequence[str]) -> dict:
+    return {column: getattr(row, column) for column in columns}
+
+
+def _enterprise_row(row) -> dict:
+    found = _row(row, ENTERPRISE_COLUMNS)
+    found["above_designated_size"] = bool(found["above_designated_size"])
+    return found
+
+
+def enterprise(connection: sa.Connection, uscc: str) -> dict | None:
+    """The enterprise's row {uscc, name, county, park, industry, size, above_designated_size,
+    tier, rated_at, rated_by, version} with its ratings' history `ratings` (oldest first:
+    {tier, rated_by, rated_at, actor}), or None if it is not registered."""
+    found = connection.execute(sa.select(liaison_enterprises).where(
+        liaison_enterprises.c.uscc == uscc)).first()
+    if found is None:
+        return None
+    return {**_enterprise_row(found), "ratings": json.loads(found.state)["ratings"]}
+
+
+def enterprise_state(connection: sa.Connection, uscc: str) -> dict | None:
+    """The enterprise's whole snapshot (registered_at/by, updated_at, ratings), or None."""
+    found = connection.execute(sa.select(liaison_enterprises.c.state).where(
+        liaison_enterprises.c.uscc == uscc)).scalar()
+    return json.loads(found) if found is not None else None
+
+
+def enterprises(connection: sa.Connection, *, county: str | None = None,
+                park: str | None = None, tier: str | None = None,
+                above_designated_size: bool | None = None) -> list[dict]:
+    """The enterprises' rows (as `enterprise`, without `ratings`), by uscc, narrowed by each
+    filter given (tier "unrated" selects those not yet rated)."""
+    table = liaison_enterprises.c
+    where = []
+    if county is not None:
+        where.append(table.county == county)
+    if park is not None:
+        where.append(table.park == park)
+    if tier == "unrated":
+        where.append(table.tier.is_(None))
+    elif tier is not None:
+        where.append(table.tier == tier)
+    if above_designated_size is not None:
+        where.append(table.above_designated_size == bool(above_designated_size))
+    rows = connection.execute(sa.select(*(table[c] for c in ENTERPRISE_COLUMNS))
+                              .where(*where).order_by(table.uscc))
+    return [_enterprise_row(row) for row in rows]
+
+
+def park(connection: sa.Connection, id: str) -> dict | None:
+    """The park {id, name, county, version}, or None."""
+    found = connection.execute(sa.select(liaison_parks).where(liaison_parks.c.id == id)).first()
+    return _row(found, PARK_COLUMNS) if found is not None else None
+
+
+def parks(connection: sa.Connection, county: str | None = None) -> list[dict]:
+    """Every park {id, name, county, version}, by id (of one county if given)."""
+    query = sa.select(liaison_parks).order_by(liaison_parks.c.id)
+    if county is not None:
+        query = query.where(liaison_parks.c.county == county)
+    return [_row(row, PARK_COLUMNS) for row in connection.execute(query)]
+
+
+def unit(connection: sa.Connection, code: str) -> dict | None:
+    """The unit {code, name, kind, county, version}, or None."""
+    found = connection.execute(sa.select(liaison_units).where(liaison_units.c.code == code)).first()
+    return _row(found, UNIT_COLUMNS) if found is not None else None
+
+
+def units(connection: sa.Connection, kind: str | None = None) -> list[dict]:
+    """Every unit {code, name, kind, county, version}, by code (of one kind if given:
+    city_department, county or zone)."""
+    query = sa.select(liaison_units).order_by(liaison_units.c.code)
+    if kind is not None:
+        query = query.where(liaison_units.c.kind == kind)
+    return [_row(row, UNIT_COLUMNS) for row in connection.execute(query)]
+
+
+def leader(connection: sa.Connection, id: str) -> dict | None:
+    """The leader {id, name, rank, title, county, version}, or None."""
+    found = connection.execute(sa.select(liaison_leaders).where(
+        liaison_leaders.c.id == id)).first()
+    return _row(found, LEADER_COLUMNS) if found is not None else None
+
+
+def leaders(connection: sa.Connection, rank: str | None = None) -> list[dict]:
+    """Every leader {id, name, rank, title, county, version}, by id (of one rank if given:
+    top_city, city or county)."""
+    query = sa.select(liaison_leaders).order_by(liaison_leaders.c.id)
+    if rank is not None:
+        query = query.where(liaison_leaders.c.rank == rank)
+    return [_row(row, LEADER_COLUMNS) for row in connection.execute(query)]
+
+
+def leading_group(connection: sa.Connection) -> dict:
+    """The leading group: {id, office: {unit, name}, groups: {code: {code, name, members:
+    [{name, unit, role}]}}, version}; its four working groups empty until members are set."""
+    found = connection.execute(sa.select(liaison_leading_group.c.state).where(
+        liaison_leading_group.c.id == LEADING_GROUP_ID)).scalar()
+    return json.loads(found) if found is not None else LeadingGroup(LEADING_GROUP_ID).snapshot()
+
+
+def working_group_units(connection: sa.Connection, group: str) -> list[str]:
+    """The units of a working group's members (policy_briefing, enterprise_help,
+    problem_solving, supervision), in the order first named, without repeats."""
+    members = leading_group(connection)["groups"].get(group, {}).get("members", [])
+    return list(dict.fromkeys(member["unit"] for member in members))
