@@ -188,7 +188,12 @@ class UnitOfWork:
         self.scratch: dict = {}
 
     def load(self, aggregate_cls: type[Aggregate], stream_id: str):
-        return aggregate_cls.from_events(stream_id, self.read_stream(stream_id))
+        """The aggregate folded from its stream; a new one when there is none — or when the
+        stream under that id is another kind of thing's (a park's id asked for as a unit's)."""
+        stream = self.read_stream(stream_id)
+        if stream and stream[0].stream_type != aggregate_cls.stream_type:
+            stream = []
+        return aggregate_cls.from_events(stream_id, stream)
 
     def read_stream(self, stream_id: str) -> list[Event]:
         return read_stream(self.connection, stream_id)

@@ -14,6 +14,7 @@ from gateway.auth import mint
 from gateway.service import Gateway
 from services.audit.service import AuditService
 from services.registry import SERVICES
+from services.liaison.service import LiaisonService
 from services.policy.service import PolicyService
 from services.tickets.service import TicketsService
 
@@ -58,7 +59,7 @@ def live_gateway(tmp_path_factory):
     amqp_uri = f"{AMQP_BASE}/{vhost}"
     containers = []
     try:
-        for cls in (TicketsService, PolicyService, AuditService, Gateway):
+        for cls in (TicketsService, PolicyService, LiaisonService, AuditService, Gateway):
             config = {"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{find_free_port()}",
                       "DATABASE_URL": f"sqlite:///{var / cls.name}.db", "RELAY_INTERVAL": 0.2,
                       "RPC_TIMEOUT": 20, "MIGRATIONS": SERVICES.migrations}

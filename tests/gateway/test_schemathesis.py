@@ -1,4 +1,4 @@
-"""schemathesis against the served document and the live gateway, tickets, policy and audit services:
+"""schemathesis against the served document and the live gateway and every service:
 every operation, with valid and invalid path, query and body (deeply nested JSON included), as the
 office and as an enterprise. No 500, and every answer within its declared status, media type,
 headers and schema. Bounded: a few examples per operation."""

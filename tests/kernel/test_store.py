@@ -40,6 +40,25 @@ def test_a_long_entrypoint_name_fits_the_envelope(migrated_engine):
     assert (event.correlation_id, event.causation_id) == (correlation, causation)
 
 
+def test_a_stream_of_another_kind_is_not_loaded_as_this_kind(migrated_engine):
+    from kernel.aggregate import Aggregate
+
+    class Park(Aggregate):
+        stream_type = "park"
+
+        def when_ParkRegistered(self, fact):
+            pass
+
+    class Unit(Aggregate):
+        stream_type = "unit"
+
+    store = EventStore(migrated_engine)
+    store.append("0", "park", 0, [fact("ParkRegistered")])
+    with store.unit_of_work() as uow:
+        assert uow.load(Park, "0").exists
+        assert not uow.load(Unit, "0").exists  # not a TypeError: no unit has that id
+
+
 def test_read_all_follows_global_position(migrated_engine):
     store = EventStore(migrated_engine)
     store.append("a", "ticket", 0, [fact()])

@@ -3,9 +3,10 @@
 The office requires it of a city department (by the end of May unless another due date is
 given), naming the city leader whose linkage it serves (one with an accepted linkage, else it is
 refused); the department submits its tasks, each with its date and the liaison staff (联络人员)
-who carry it out; the enterprise_help working group (入企帮扶组) reviews it — approves it, or sends it back with what to change, and the department
-submits again; the office files the approved plan (备案). A plan not submitted after its due date
-is marked overdue by the timer, once.
+who carry it out; the enterprise_help working group (入企帮扶组) reviews it — approves it, or
+sends it back with what to change, and the department submits again; the office files the
+approved plan (备案). A plan not submitted after its due date is marked overdue by the timer,
+once.
 
 Plain Python, no I/O: state changes only in the `when_<Fact>` methods.
 """

@@ -33,6 +33,7 @@ from services.liaison.fieldwork.exceptions import (
 from services.liaison.fieldwork.help_plan import HelpPlan
 from services.liaison.fieldwork.survey import Survey
 from services.liaison.fieldwork.visit import Visit
+from services.liaison.linkage import views as linkage_views
 from services.liaison.registry import views as registry
 
 log = structlog.get_logger(__name__)
@@ -84,6 +85,33 @@ def _leader(connection, leader_id) -> None:
         raise UnknownLeader(leader_id)
 
 
+# -- the linkage (same database): a department's park, the leaders linked there ----------------
+
+def _text(value) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _department_park(connection, unit) -> str | None:
+    """The park the city department is linked to, if any."""
+    unit = _text(unit)
+    return linkage_views.department_park(connection, unit) if unit else None
+
+
+def _park_leaders(connection, park: str | None) -> dict[str, str]:
+    """The city leaders whose linkage, as it stands, is in the park (leader id → rank): a top
+    leader whose one park it is, a leader with an enterprise there (as the register has it)."""
+    if park is None:
+        return {}
+    in_park = {row["uscc"] for row in registry.enterprises(connection, park=park)}
+    return {row["leader_id"]: row["rank"] for row in linkage_views.linkages(connection)
+            if row.get("park") == park or in_park.intersection(row["enterprises"])}
+
+
+def _leader_linkage(connection, leader_id) -> dict | None:
+    leader_id = _text(leader_id)
+    return linkage_views.linkage(connection, leader_id) if leader_id else None
+
+
 def _enterprise(connection, uscc, field: str = "uscc") -> dict:
     code = checks.credit_code(uscc, field)
     found = registry.enterprise(connection, code)
@@ -109,15 +137,20 @@ class FieldworkRpc:
 
     @rpc
     def require_survey(self, actor: dict, fields: dict) -> dict:
-        """The office requires a department's survey of its park, reported to its leader."""
+        """The office requires a department's survey of the park it is linked to, reported to
+        a city leader linked to that park (the linkage's read models, same database)."""
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
             arguments = _arguments(fields, contract.RequireSurvey, "requiring a survey")
             _unit(uow.connection, arguments["unit"])
-            _park(uow.connection, arguments["park"])
-            _leader(uow.connection, arguments["leader_id"])
-            survey = Survey.require(str(uuid.uuid4()), at=utc_now(), actor=who, **arguments)
+            _park(uow.connection, arguments.get("park"))
+            _leader(uow.connection, arguments.get("leader_id"))
+            linked_park = _department_park(uow.connection, arguments["unit"])
+            survey = Survey.require(str(uuid.uuid4()), at=utc_now(), actor=who,
+                                    linked_park=linked_park,
+                                    park_leaders=_park_leaders(uow.connection, linked_park),
+                                    **arguments)
             uow.save(survey)
             return survey.snapshot()
 
@@ -168,7 +201,10 @@ class FieldworkRpc:
             arguments = _arguments(fields, contract.RequireHelpPlan, "requiring a help plan")
             _unit(uow.connection, arguments["unit"])
             _leader(uow.connection, arguments["leader_id"])
-            plan = HelpPlan.require(str(uuid.uuid4()), at=utc_now(), actor=who, **arguments)
+            plan = HelpPlan.require(
+                str(uuid.uuid4()), at=utc_now(), actor=who,
+                leader_linkage=_leader_linkage(uow.connection, arguments["leader_id"]),
+                **arguments)
             uow.save(plan)
             return plan.snapshot()
 

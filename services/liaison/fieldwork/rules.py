@@ -92,9 +92,10 @@ def survey_target(unit: str, park: str | None, leader_id: str | None, *,
     if park is not None and park != linked_park:
         raise NotDepartmentPark(unit, park, linked_park)
     park = linked_park
-    linked = sorted(park_leaders)
+    # a county leader may link the park's enterprises too: the report goes to a city leader
+    linked = sorted(leader for leader, rank in park_leaders.items() if rank in CITY_RANKS)
     if leader_id is not None:
-        if park_leaders.get(leader_id) not in CITY_RANKS:
+        if leader_id not in linked:
             raise LeaderNotLinkedToPark(leader_id, park, linked)
         return park, leader_id
     top = [leader for leader in linked if park_leaders[leader] == TOP_CITY]

@@ -38,16 +38,22 @@ def refused(call, *args, **kwargs) -> DomainError:
     return caught.value
 
 
+# The linkage as the service reads it: the department's park, the city leaders linked there.
+LINKED = {"linked_park": "park-1", "park_leaders": {"leader-1": "city"}}
+LEADER_LINKAGE = {"leader_id": "leader-1", "rank": "city", "park": None,
+                  "enterprises": [USCC]}
+
+
 def survey() -> Survey:
     return Survey.require("s-1", unit=UNIT, park="park-1", leader_id="leader-1", at=MAY_2,
-                          actor=OFFICE)
+                          actor=OFFICE, **LINKED)
 
 
 def test_a_survey_is_due_may_25_and_reports_problems_by_kind_to_the_leader():
     s = survey()
     assert s.snapshot()["due"] == "2026-05-25" and s.status == "required"
     assert refused(Survey.require, "s-2", unit=UNIT, park="p", leader_id="l", at=MAY_2,
-                   actor=OFFICER).rule == "role_not_allowed"
+                   actor=OFFICER, **LINKED).rule == "role_not_allowed"
     assert refused(s.submit, findings="x", at=MAY_2, actor=OTHER).rule == "not_own_unit"
     error = refused(s.submit, findings="园区企业融资难", problems=[
         {"kind": "finance", "description": "d", "proposal": "p"}], at=MAY_2, actor=OFFICER)
@@ -84,19 +90,75 @@ def test_a_late_survey_is_marked_overdue_once_and_only_after_its_due_date():
 
 
 def test_a_due_date_in_the_past_is_refused_naming_the_field():
-    error = refused(Survey.require, "s-3", unit=UNIT, park="p", leader_id="l", due="2026-05-01",
-                    at=MAY_2, actor=OFFICE)
+    error = refused(Survey.require, "s-3", unit=UNIT, due="2026-05-01", at=MAY_2,
+                    actor=OFFICE, **LINKED)
     assert (error.rule, error.field) == ("due_before_today", "due")
-    error = refused(Survey.require, "s-3", unit=UNIT, park="p", leader_id="l", due="5月25日",
-                    at=MAY_2, actor=OFFICE)
+    error = refused(Survey.require, "s-3", unit=UNIT, due="5月25日", at=MAY_2, actor=OFFICE,
+                    **LINKED)
     assert (error.rule, error.field) == ("invalid_date", "due")
+
+
+def test_a_survey_is_of_the_departments_park_and_reported_to_a_leader_linked_there():
+    """notice 二(三)2: 各市直部门…赴对口园区和企业开展调研…向挂点市领导汇报."""
+    def require(**given):
+        return Survey.require("s-4", **{"unit": UNIT, "at": MAY_2, "actor": OFFICE, **given})
+
+    error = refused(require, park="park-1", leader_id="leader-1", linked_park=None,
+                    park_leaders={})
+    assert (error.rule, error.field) == ("department_not_linked", "unit")
+    error = refused(require, park="park-2", linked_park="park-1",
+                    park_leaders={"leader-1": "city"})
+    assert (error.rule, error.field) == ("not_department_park", "park")
+    assert "park-1" in error.message and "park-2" in error.message
+    error = refused(require, leader_id="leader-9", linked_park="park-1",
+                    park_leaders={"leader-1": "city"})
+    assert (error.rule, error.field) == ("leader_not_linked_to_park", "leader_id")
+    assert "leader-1" in error.message
+    # a county leader's linkage in the park is not a city leader's: the report goes to a city one
+    assert refused(require, leader_id="leader-c", linked_park="park-1",
+                   park_leaders={"leader-c": "county"}).rule == "leader_not_linked_to_park"
+    s = require(linked_park="park-1", park_leaders={"leader-c": "county", "leader-1": "city"})
+    assert s.leader_id == "leader-1"
+    error = refused(require, linked_park="park-1", park_leaders={})
+    assert (error.rule, error.field) == ("leader_required", "leader_id")
+    error = refused(require, linked_park="park-1",
+                    park_leaders={"leader-1": "city", "leader-2": "city"})
+    assert error.rule == "leader_required" and "leader-1, leader-2" in error.message
+
+    # left out: the department's park; the top leader whose park it is, or the one leader there
+    s = require(linked_park="park-1", park_leaders={"leader-1": "city", "leader-top": "top_city"})
+    assert (s.park, s.leader_id) == ("park-1", "leader-top")
+    s = require(linked_park="park-1", park_leaders={"leader-1": "city"})
+    assert (s.park, s.leader_id) == ("park-1", "leader-1")
+    s = require(park="park-1", leader_id="leader-1", linked_park="park-1",
+                park_leaders={"leader-1": "city", "leader-top": "top_city"})
+    [fact] = s.pending()
+    assert fact.payload | {"due": None} == {"unit": UNIT, "park": "park-1",
+                                            "leader_id": "leader-1", "due": None}
+
+
+def test_a_help_plan_is_for_a_city_leader_with_an_accepted_linkage():
+    """notice 二(三)1: 制定市领导挂点联系帮扶方案."""
+    def require(linkage):
+        return HelpPlan.require("h-3", unit=UNIT, leader_id="leader-1", at=MAY_2, actor=OFFICE,
+                                leader_linkage=linkage)
+
+    error = refused(require, None)
+    assert (error.rule, error.field) == ("leader_not_linked", "leader_id")
+    error = refused(require, {**LEADER_LINKAGE, "rank": "county"})
+    assert error.rule == "leader_not_linked" and "county" in error.message
+    assert require(LEADER_LINKAGE).leader_id == "leader-1"
+    # the role is checked first: an officer learns nothing of the linkage
+    assert refused(HelpPlan.require, "h-3", unit=UNIT, leader_id="leader-1", at=MAY_2,
+                   actor=OFFICER, leader_linkage=None).rule == "role_not_allowed"
 
 
 TASKS = [{"task": "走访园区企业，收集融资需求", "due": "2026-06-15", "staff": ["刘洋", "陈静"]}]
 
 
 def test_a_help_plan_is_submitted_sent_back_approved_by_the_group_and_filed():
-    plan = HelpPlan.require("h-1", unit=UNIT, leader_id="leader-1", at=MAY_2, actor=OFFICE)
+    plan = HelpPlan.require("h-1", unit=UNIT, leader_id="leader-1", at=MAY_2, actor=OFFICE,
+                            leader_linkage=LEADER_LINKAGE)
     assert plan.snapshot()["due"] == "2026-05-31"
     error = refused(plan.submit, tasks=[], liaison_staff=["刘洋"], at=MAY_2, actor=OFFICER)
     assert (error.rule, error.field) == ("list_required", "tasks")
@@ -130,7 +192,8 @@ def test_a_help_plan_is_submitted_sent_back_approved_by_the_group_and_filed():
 
 
 def test_a_help_plan_not_submitted_by_the_end_of_may_is_marked_overdue_once():
-    plan = HelpPlan.require("h-2", unit=UNIT, leader_id="leader-1", at=MAY_2, actor=OFFICE)
+    plan = HelpPlan.require("h-2", unit=UNIT, leader_id="leader-1", at=MAY_2, actor=OFFICE,
+                            leader_linkage=LEADER_LINKAGE)
     assert refused(plan.mark_overdue, at=MAY_26, actor=SYSTEM).rule == "not_yet_due"
     [fact] = plan.mark_overdue(at=JUNE_1, actor=SYSTEM)
     assert fact.type == "HelpPlanOverdue" and fact.payload["status"] == "required"

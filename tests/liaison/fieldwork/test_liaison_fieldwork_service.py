@@ -1,5 +1,7 @@
 """The field work over RPC, in a container on the real broker and each store (notice 二(三)): a
-survey required, refused and submitted; a help plan submitted, sent back, approved by the
+survey required of a department linked to a park, refused and submitted; a survey of another
+park, of a department not linked, or reported to a leader not linked there, refused naming the
+rule; a help plan only for a leader with an accepted linkage, submitted, sent back, approved by the
 enterprise_help group and filed; a visit with its problems; consultations and matchmaking; the
 timer marking a late survey and help plan overdue once; names checked against the register; the
 read models rebuilt from the log equal to those folded live."""
@@ -13,6 +15,7 @@ import sqlalchemy as sa
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_hook
 
+from bench.city import credit_code
 from callers import assertion
 from kernel.actor import Actor
 from kernel.clock import OFFICE_TIME
@@ -69,6 +72,34 @@ def seed_register(cluster) -> None:
         {"name": "孙主任", "unit": "city-drc", "role": "head"}])
 
 
+# Fifteen rated above-size enterprises in park-ganxian, 10 good / 3 average / 2 difficult: the
+# list the notice's rules give leader-liu, the register's only city leader.
+LISTED = {credit_code(700 + n): tier for n, tier in enumerate(
+    ["good"] * 10 + ["average"] * 3 + ["difficult"] * 2)}
+
+
+def seed_linkage(cluster) -> dict:
+    """The linkage as the notice has it (S2's RPCs): a second park and a county leader in the
+    register, leader-liu's fifteen enterprises rated, a plan proposed and accepted by the office,
+    the department linked to park-ganxian (city-hr is linked to none)."""
+    office = assertion(OFFICE)
+    cluster.liaison.register_park(office, {"id": "park-nankang", "name": "南康区家具产业园",
+                                           "county": "nankang"})
+    cluster.liaison.register_leader(office, {"id": "leader-he", "name": "何书记",
+                                             "rank": "county", "title": "县委书记",
+                                             "county": "ganxian"})
+    for n, (uscc, tier) in enumerate(LISTED.items()):
+        cluster.liaison.register_enterprise(office, {
+            "uscc": uscc, "name": f"赣县企业{n:02d}", "county": "ganxian",
+            "park": "park-ganxian", "industry": "rare_earth", "size": "medium",
+            "above_designated_size": True})
+        cluster.liaison.rate_enterprise(office, uscc, tier)
+    plan = cluster.liaison.propose_plan(office)
+    cluster.liaison.accept_plan(office, plan["id"])
+    cluster.liaison.link_department(office, UNIT, "park-ganxian")
+    return plan
+
+
 def seed_late(engine) -> tuple[str, str]:
     """A survey and a help plan required in March, due in March, never submitted."""
     march = dt.datetime(2026, 3, 2, 10, tzinfo=OFFICE_TIME)
@@ -76,9 +107,12 @@ def seed_late(engine) -> tuple[str, str]:
     store = EventStore(engine, projectors=[projections.project])
     with store.unit_of_work() as uow:
         uow.save(Survey.require("s-late", unit=UNIT, park="park-ganxian", leader_id="leader-liu",
-                                due="2026-03-20", at=march, actor=office))
+                                due="2026-03-20", at=march, actor=office,
+                                linked_park="park-ganxian",
+                                park_leaders={"leader-liu": "city"}))
         uow.save(HelpPlan.require("h-late", unit=UNIT, leader_id="leader-liu", due="2026-03-31",
-                                  at=march, actor=office))
+                                  at=march, actor=office,
+                                  leader_linkage={"leader_id": "leader-liu", "rank": "city"}))
     return "s-late", "h-late"
 
 
@@ -89,6 +123,7 @@ def test_surveys_and_help_plans_live_and_late(db_url, liaison):
     config, container = liaison(db_url)
     with ClusterRpcProxy(config) as cluster:
         seed_register(cluster)
+        seed_linkage(cluster)
         office, officer = assertion(OFFICE), assertion(OFFICER)
         required = {"unit": UNIT, "park": "park-ganxian", "leader_id": "leader-liu"}
         survey = cluster.liaison.require_survey(office, required)
@@ -141,6 +176,68 @@ def test_surveys_and_help_plans_live_and_late(db_url, liaison):
 
     types = [e.type for e in logged(engine)]
     assert types.count("SurveyOverdue") == 1 and types.count("HelpPlanOverdue") == 1
+    _rebuilt_equal(engine)
+    engine.dispose()
+
+
+def test_a_survey_and_a_help_plan_follow_the_linkage(db_url, liaison):
+    """notice 二(三)1-2: a department surveys the park it is linked to and reports to the city
+    leader linked there; its help plan is for a leader's accepted linkage."""
+    engine = make_engine(db_url)
+    migrate(engine, Path(SERVICES.migrations["liaison"]))
+    config, _ = liaison(db_url)
+    with ClusterRpcProxy(config) as cluster:
+        seed_register(cluster)
+        office = assertion(OFFICE)
+
+        # before any linkage: the department has no park, the leader no linkage
+        early = refused(cluster.liaison.require_survey, office, {"unit": UNIT})
+        assert (early.rule, early.field) == ("department_not_linked", "unit")
+        early = refused(cluster.liaison.require_help_plan, office,
+                        {"unit": UNIT, "leader_id": "leader-liu"})
+        assert (early.rule, early.field) == ("leader_not_linked", "leader_id")
+
+        seed_linkage(cluster)
+        # a department not linked to a park
+        wrong = refused(cluster.liaison.require_survey, office, {"unit": "city-hr"})
+        assert (wrong.rule, wrong.field) == ("department_not_linked", "unit")
+        # another park than its own (a registered one: the register's check passes first)
+        wrong = refused(cluster.liaison.require_survey, office,
+                        {"unit": UNIT, "park": "park-nankang", "leader_id": "leader-liu"})
+        assert (wrong.rule, wrong.field) == ("not_department_park", "park")
+        assert "park-ganxian" in wrong.message
+        # a leader (registered) whose linkage is not in the park: the county leader has none
+        wrong = refused(cluster.liaison.require_survey, office,
+                        {"unit": UNIT, "leader_id": "leader-he"})
+        assert (wrong.rule, wrong.field) == ("leader_not_linked_to_park", "leader_id")
+        assert "leader-liu" in wrong.message
+
+        # left out, the park is the department's and the leader the one linked there
+        survey = cluster.liaison.require_survey(office, {"unit": UNIT})
+        assert (survey["park"], survey["leader_id"]) == ("park-ganxian", "leader-liu")
+        assert [s["id"] for s in cluster.liaison.list_surveys(assertion(LEADER), {})[
+            "items"]] == [survey["id"]]
+        # the department moved to another park, where no city leader is linked
+        cluster.liaison.link_department(office, UNIT, "park-nankang")
+        assert refused(cluster.liaison.require_survey, office,
+                       {"unit": UNIT, "park": "park-ganxian"}).rule == "not_department_park"
+        assert refused(cluster.liaison.require_survey, office, {"unit": UNIT}).rule == \
+            "leader_required"
+
+        # a help plan: only for a city leader with an accepted linkage
+        wrong = refused(cluster.liaison.require_help_plan, office,
+                        {"unit": UNIT, "leader_id": "leader-he"})
+        assert (wrong.rule, wrong.field) == ("leader_not_linked", "leader_id")
+        wrong = refused(cluster.liaison.require_help_plan, office,
+                        {"unit": UNIT, "leader_id": "leader-nobody"})
+        assert (wrong.rule, wrong.field) == ("unknown_leader", "leader_id")
+        plan = cluster.liaison.require_help_plan(office, {"unit": UNIT,
+                                                          "leader_id": "leader-liu"})
+        assert plan["leader_id"] == "leader-liu" and plan["status"] == "required"
+
+    required = [e for e in logged(engine) if e.type in ("SurveyRequired", "HelpPlanRequired")]
+    assert [e.type for e in required] == ["SurveyRequired", "HelpPlanRequired"]
+    assert required[0].payload["park"] == "park-ganxian"
     _rebuilt_equal(engine)
     engine.dispose()
 
