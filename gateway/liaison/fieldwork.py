@@ -1,6 +1,7 @@
 """The liaison field work's HTTP routes (notice 二(三)): surveys and help plans required of the
 city departments and their life, visits and the problems found on them (each becomes an appeal;
-the visit shows it and its status), the expert group's consultations and the matchmaking.
+the visit shows it and its status), the expert group's consultations and the matchmaking, and the
+liaison officers' monthly operation reports of their leaders' enterprises (notice 三(一)2).
 Shapes, action names and filters are the field work's wire contract
 (`services.liaison.fieldwork.contract`); what a caller may do is the service's rule.
 """
@@ -15,7 +16,9 @@ from services.liaison.fieldwork.contract import (
     ACTIVITY_FILTERS, HELP_PLAN_ACTIONS, HELP_PLAN_FILTERS, SURVEY_ACTIONS, SURVEY_FILTERS,
     VISIT_FILTERS, ConsultationList, ConsultationView, FieldworkActivityFilters,
     FieldworkActivityPath, FieldworkOutcome, HelpPlanFilters, HelpPlanList, HelpPlanPath,
-    HelpPlanView, MatchmakingList, MatchmakingView, RecordConsultation, RecordMatchmaking,
+    HelpPlanView, MatchmakingList, MatchmakingView, OPERATION_REPORT_FILTERS,
+    OperationReportAmendment, OperationReportFiling, OperationReportFilters, OperationReportList,
+    OperationReportPath, OperationReportView, RecordConsultation, RecordMatchmaking,
     RecordVisit, RequireHelpPlan, RequireSurvey, SurveyFilters, SurveyList, SurveyPath,
     SurveyView, VisitFilters, VisitList, VisitPath, VisitProblemList, VisitProblemReport,
     VisitView,
@@ -27,7 +30,8 @@ READ_ERRORS = (NOT_FOUND,)
 
 api = Routes("fieldwork", "The liaison field work: surveys (调研), help plans (帮扶方案), visits "
                           "(走访) whose problems become appeals, expert consultations (企业问诊) "
-                          "and matchmaking (对接). notice 二(三)")
+                          "and matchmaking (对接), notice 二(三); the liaison officers' monthly "
+                          "operation reports (企业生产经营情况), notice 三(一)2")
 
 
 def _action(actions: dict, kind: str, name: str):
@@ -178,6 +182,46 @@ class LiaisonFieldworkApi:
         fields = parse(request, VisitProblemReport).model_dump(mode="json")
         return json_response(201, self.liaison.add_visit_problem(actor, path.visit_id,
                                                                     fields))
+
+    # -- operation reports (企业生产经营情况) -------------------------------------------------
+
+    @api("POST", "/operation-reports", "file_operation_report",
+         "File an enterprise's production and operation for a month (a liaison officer of its "
+         "city leader; one per enterprise and month)", body=OperationReportFiling,
+         errors_=CREATE_ERRORS, answers=_located("filed", OperationReportView))
+    def file_operation_report(self, request):
+        fields = parse(request, OperationReportFiling).model_dump(mode="json")
+        return _created(self.liaison.file_operation_report(caller(request), fields),
+                        "operation-reports")
+
+    @api("GET", "/operation-reports", "list_operation_reports",
+         "The operation reports the caller may read, the latest month first",
+         query=OperationReportFilters, answers=Answer(200, "the operation reports",
+                                                      OperationReportList))
+    def list_operation_reports(self, request):
+        actor = caller(request)
+        query = read_query(request, OperationReportFilters)
+        return json_response(200, self.liaison.list_op_reports(actor, texts(
+            query, OPERATION_REPORT_FILTERS)))
+
+    @api("GET", "/operation-reports/{report_id}", "get_operation_report",
+         "An operation report and its amendments", path_model=OperationReportPath,
+         errors_=READ_ERRORS, answers=Answer(200, "the operation report", OperationReportView))
+    def get_operation_report(self, request, report_id):
+        actor = caller(request)
+        path = read_path({"report_id": report_id}, OperationReportPath)
+        return json_response(200, self.liaison.get_op_report(actor, path.report_id))
+
+    @api("POST", "/operation-reports/{report_id}/amend", "amend_operation_report",
+         "Correct an operation report (a liaison officer of its leader), saying why",
+         path_model=OperationReportPath, body=OperationReportAmendment, errors_=COMMAND_ERRORS,
+         answers=Answer(200, "the report as amended", OperationReportView))
+    def amend_operation_report(self, request, report_id):
+        actor = caller(request)
+        path = read_path({"report_id": report_id}, OperationReportPath)
+        fields = parse(request, OperationReportAmendment).model_dump(mode="json",
+                                                                     exclude_none=True)
+        return json_response(200, self.liaison.amend_op_report(actor, path.report_id, fields))
 
     # -- consultations and matchmaking --------------------------------------------------------
 

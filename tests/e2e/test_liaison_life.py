@@ -217,3 +217,19 @@ def test_linkage_survey_help_plan_and_visit_life(api, tokens):
     assert raised["actor"] == "system:liaison-visits"
     assert raised["payload"]["visit_id"] == visit["id"]
     assert call("GET", "/audit/verify", tokens["supervisor"])["ok"] is True
+
+    # -- the appointed liaison officer (联络员) reports an enterprise of his leader's list: its
+    # production and operation for a month (企业生产经营情况), in the ledger as his --
+    liaison_officer = mint(CADRE, "liaison")
+    report = call("POST", "/operation-reports", liaison_officer, {
+        "uscc": spare, "period": "2026-10", "production_status": "partly_halted",
+        "output_value": 1200, "revenue": 1100.5, "tax": 80, "employees": 230,
+        "problems": "订单下滑，一条产线停产检修"}, 201)
+    assert (report["id"], report["leader_id"]) == (f"{spare}-2026-10", LEADER_ID)
+    refused = call("POST", "/operation-reports", liaison_officer, {
+        "uscc": spare, "period": "2026-10", "production_status": "normal"}, expect=409)
+    assert refused["title"] == "one_report_per_enterprise_month"
+    assert [r["id"] for r in call("GET", "/operation-reports", leader)["items"]] == [report["id"]]
+    [filed_event] = ledger_has(report["id"], ["OperationReportFiled"])
+    assert filed_event["actor"] == f"liaison:{CADRE}"
+    assert filed_event["payload"]["figures"]["revenue"] == 1100.5

@@ -1,12 +1,14 @@
 """The liaison field work's wire contract (notice 二(三)): what crosses its API, in one module the
 service and the gateway both import — the request bodies of surveys, help plans, visits and their
-problems, consultations and matchmaking; the commands on a survey and a help plan as the HTTP API
-names them; the list filters; the replies.
+problems, consultations and matchmaking, and the liaison officers' monthly operation reports;
+the commands on a survey and a help plan as the HTTP API names them; the list filters; the
+replies.
 
 Every schema's name begins with its subject (Survey…, HelpPlan…, Visit…, Consultation…,
-Matchmaking…, Fieldwork…): OpenAPI names schemas by their class, across every service's
-contract. Shape only: whether a value is allowed is for the aggregates to say, by an error
-naming the field. Imports pydantic, the pure kernel and this area's vocabulary, nothing else.
+Matchmaking…, OperationReport…, Fieldwork…): OpenAPI names schemas by their class, across every
+service's contract. Shape only: whether a value is allowed is for the aggregates to say, by an
+error naming the field. Imports pydantic, the pure kernel and this area's vocabulary, nothing
+else.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from pydantic import BaseModel, Field
 from kernel import checks
 from kernel.wire import Action, Body, CreditCode, Text
 from services.liaison.fieldwork.vocabulary import (
-    FieldProblemKind, HelpPlanDecision, HelpPlanStatus, MatchmakingKind, SurveyStatus,
+    FieldProblemKind, HelpPlanDecision, HelpPlanStatus, MatchmakingKind,
+    OperationReportProductionStatus, OperationReportStatus, SurveyStatus,
 )
 
 CODE_LIMIT = checks.CODE_LIMIT        # a unit, a park, a leader, an id
@@ -25,6 +28,7 @@ NAME_LIMIT = checks.NAME_LIMIT        # a person, a bank, a firm
 TEXT_LIMIT = checks.TEXT_LIMIT        # findings, proposals, advice, outcomes
 TITLE_LIMIT = 200                     # a problem's title, as the appeal takes it
 ITEMS_LIMIT = 200                     # items in one list
+PERIOD_LENGTH = 7                     # a month, YYYY-MM
 
 Names = list[Text(NAME_LIMIT)]
 Codes = list[Text(CODE_LIMIT)]
@@ -214,6 +218,54 @@ class FieldworkActivityPath(Body):
     activity_id: Text(CODE_LIMIT)
 
 
+# -- operation reports (企业生产经营情况, notice 三(一)2) ------------------------------------
+
+WAN_YUAN = "万元, 0 or more; null: not reported"
+
+
+class OperationReportFiling(Body):
+    """A liaison officer's report of an enterprise's production and operation in a month: one
+    per enterprise and month (its id is `<uscc>-<period>`)."""
+
+    uscc: CreditCode = Field(description="an enterprise on the list of the city leader the "
+                                         "liaison officer serves")
+    period: Text(PERIOD_LENGTH) = Field(description="the month reported, YYYY-MM, not after "
+                                                    "this month")
+    production_status: OperationReportProductionStatus
+    output_value: float | None = Field(None, description=f"产值, {WAN_YUAN}")
+    revenue: float | None = Field(None, description=f"营业收入, {WAN_YUAN}")
+    tax: float | None = Field(None, description=f"税收, {WAN_YUAN}")
+    employees: int | None = Field(None, description="从业人员, persons, 0 or more; null: not "
+                                                    "reported")
+    problems: Text(TEXT_LIMIT, minimum=0) = Field("", description="the problems it has")
+
+
+class OperationReportAmendment(Body):
+    """A correction of a filed report: what is given replaces what was reported, what is left
+    out stands (problems given as "" are cleared)."""
+
+    reason: Text(TEXT_LIMIT) = Field(description="why it is corrected (更正原因)")
+    production_status: OperationReportProductionStatus | None = None
+    output_value: float | None = Field(None, description=f"产值, {WAN_YUAN}")
+    revenue: float | None = Field(None, description=f"营业收入, {WAN_YUAN}")
+    tax: float | None = Field(None, description=f"税收, {WAN_YUAN}")
+    employees: int | None = Field(None, description="从业人员, persons, 0 or more")
+    problems: Text(TEXT_LIMIT, minimum=0) | None = None
+
+
+class OperationReportFilters(Body):
+    uscc: CreditCode | None = None
+    leader_id: Text(CODE_LIMIT) | None = None
+    period: Text(PERIOD_LENGTH) | None = Field(None, description="YYYY-MM")
+
+
+OPERATION_REPORT_FILTERS = tuple(OperationReportFilters.model_fields)
+
+
+class OperationReportPath(Body):
+    report_id: Text(CODE_LIMIT)
+
+
 # -- replies ---------------------------------------------------------------------------------
 
 class FieldworkReply(BaseModel):
@@ -334,3 +386,47 @@ class MatchmakingView(FieldworkReply):
 
 class MatchmakingList(FieldworkReply):
     items: list[MatchmakingView]
+
+
+class OperationReportFigures(FieldworkReply):
+    output_value: float | None = Field(description="产值, 万元")
+    revenue: float | None = Field(description="营业收入, 万元")
+    tax: float | None = Field(description="税收, 万元")
+    employees: int | None = Field(description="从业人员, persons")
+
+
+class OperationReportCorrection(FieldworkReply):
+    field: str
+    was: float | int | str | None
+    now: float | int | str | None
+
+
+class OperationReportAmendmentView(FieldworkReply):
+    reason: str
+    corrections: list[OperationReportCorrection]
+    by: str
+    at: str
+
+
+class OperationReportView(FieldworkReply):
+    id: str
+    version: int
+    status: OperationReportStatus
+    uscc: str
+    enterprise_name: str
+    county: str | None
+    park: str | None
+    period: str
+    leader_id: str
+    cadre_id: str
+    filed_by: str
+    filed_at: str
+    figures: OperationReportFigures
+    production_status: OperationReportProductionStatus
+    problems: str
+    amended_at: str | None
+    amendments: list[OperationReportAmendmentView]
+
+
+class OperationReportList(FieldworkReply):
+    items: list[OperationReportView]

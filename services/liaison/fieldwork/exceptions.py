@@ -263,3 +263,84 @@ class AlreadyOverdue(DomainError):
 
     def __init__(self, what: str, id_: str):
         super().__init__(f"{what} {id_} is already marked overdue")
+
+
+# -- operation reports (企业生产经营情况, notice 三(一)2) ------------------------------------
+
+class InvalidPeriod(InvalidInput):
+    rule = "invalid_period"
+
+    def __init__(self, value, field: str = "period"):
+        super().__init__(f"{field} {value!r} is not a month (YYYY-MM, e.g. 2026-05)", field=field)
+
+
+class PeriodInFuture(InvalidInput):
+    rule = "period_in_future"
+
+    def __init__(self, period: str, current: str):
+        super().__init__(f"period {period} has not begun (this month is {current}): report a "
+                         f"month that has come", field="period")
+
+
+class InvalidFigure(InvalidInput):
+    rule = "invalid_figure"
+
+    def __init__(self, field: str, value, expected: str):
+        super().__init__(f"{field} {value!r} is not {expected}", field=field)
+
+
+class NegativeFigure(InvalidInput):
+    rule = "negative_figure"
+
+    def __init__(self, field: str, value):
+        super().__init__(f"{field} {value!r} is negative: an operation report's figures are "
+                         f"0 or more (leave out a figure not known)", field=field)
+
+
+class NothingAmended(InvalidInput):
+    rule = "nothing_amended"
+
+    def __init__(self):
+        super().__init__("the amendment changes nothing: give the figures, production status or "
+                         "problems as corrected")
+
+
+class NotLiaisonOfficer(Forbidden):
+    rule = "not_liaison_officer"
+
+    def __init__(self, cadre_id: str):
+        super().__init__(f"{cadre_id} is not an appointed liaison officer (联络员): the office "
+                         f"appoints them for a city leader (POST /liaison-officers)")
+
+
+class NotLeadersEnterprise(Forbidden):
+    rule = "not_leaders_enterprise"
+
+    def __init__(self, uscc: str, leader_id: str):
+        super().__init__(f"enterprise {uscc} is not on the list of leader {leader_id}: a liaison "
+                         f"officer reports on the enterprises of the city leader he serves",
+                         field="uscc")
+
+
+class NotOwnLeader(Forbidden):
+    rule = "not_own_leader"
+
+    def __init__(self, doing: str, leader_id: str | None):
+        super().__init__(f"a liaison officer may {doing} only for the leader he serves; this "
+                         f"one is for leader {leader_id}", field="leader_id")
+
+
+class OperationReportNotFound(NotFound):
+    rule = "operation_report_not_found"
+
+    def __init__(self, report_id: str):
+        super().__init__(f"no operation report {report_id}", field="report_id")
+
+
+class OneReportPerMonth(DomainError):
+    rule = "one_report_per_enterprise_month"
+
+    def __init__(self, doing: str):
+        super().__init__(f"cannot {doing}: an enterprise has one report a month (每企每月一报) "
+                         f"and this month's is filed; correct it by an amendment "
+                         f"(POST /operation-reports/{{id}}/amend)", field="period")

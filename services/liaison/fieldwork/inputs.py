@@ -1,14 +1,18 @@
-"""The field work's input checks beyond the kernel's (`kernel.checks`): dates, lists of names,
-credit codes and items, the default due dates. Each raises a named error naming the field. Plain
-Python, no I/O."""
+"""The field work's input checks beyond the kernel's (`kernel.checks`): dates, months, lists of
+names, credit codes and items, figures, the default due dates. Each raises a named error naming
+the field. Plain Python, no I/O."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 
 from kernel import checks
 from kernel.clock import office_day
+from kernel.errors import FieldRequired
 from services.liaison.fieldwork.exceptions import (
-    DateInFuture, DueBeforeToday, InvalidDate, ListRequired, NotAList, NotAnItem, TooMany,
+    DateInFuture, DueBeforeToday, InvalidDate, InvalidFigure, InvalidPeriod, ListRequired,
+    NegativeFigure, NotAList, NotAnItem, PeriodInFuture, TooMany,
 )
 
 NAME_LIMIT = checks.NAME_LIMIT
@@ -16,6 +20,10 @@ CODE_LIMIT = checks.CODE_LIMIT
 TEXT_LIMIT = checks.TEXT_LIMIT
 TITLE_LIMIT = 200           # an appeal's title, as the tickets service takes it
 ITEMS_LIMIT = 200           # names, units, enterprises, problems, tasks in one list
+# The largest figure an operation report takes: 万元 (10^10 万元 is 10^14 yuan), persons.
+WAN_YUAN_LIMIT = 10 ** 10
+PERSONS_LIMIT = 10 ** 7
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def date(field: str, value) -> dt.date:
@@ -35,6 +43,44 @@ def past_date(field: str, value, at: dt.datetime) -> str:
     if day > today:
         raise DateInFuture(field, day.isoformat(), today.isoformat())
     return day.isoformat()
+
+
+def month(field: str, value) -> str:
+    """A month, YYYY-MM."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise FieldRequired(field, "a month, YYYY-MM")
+    found = MONTH.match(value.strip()) if isinstance(value, str) else None
+    if found is None or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1:
+        raise InvalidPeriod(value, field)
+    return value.strip()
+
+
+def past_month(field: str, value, at: dt.datetime) -> str:
+    """A month that has begun: not after the office's current month."""
+    given, current = month(field, value), office_day(at).isoformat()[:7]
+    if given > current:
+        raise PeriodInFuture(given, current)
+    return given
+
+
+def figure(field: str, value, *, whole: bool = False) -> float | int | None:
+    """A figure of a report: None (not given), else a finite number, 0 or more, within its
+    limit; `whole` for a count of persons."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
+            value):
+        raise InvalidFigure(field, value, "a number")
+    if value < 0:
+        raise NegativeFigure(field, value)
+    limit = PERSONS_LIMIT if whole else WAN_YUAN_LIMIT
+    if value > limit:
+        raise InvalidFigure(field, value, f"at most {limit}")
+    if whole:
+        if value != int(value):
+            raise InvalidFigure(field, value, "a whole number of persons")
+        return int(value)
+    return float(value)
 
 
 def due(value, at: dt.datetime, default: tuple[int, int]) -> str:

@@ -1,5 +1,6 @@
 """The field work's RPC entrypoints (a mixin of LiaisonService), notice 二(三): surveys, help
-plans, visits and their problems, consultations and matchmaking; the timer that marks late
+plans, visits and their problems, consultations and matchmaking, the liaison officers' monthly
+operation reports (notice 三(一)2); the timer that marks late
 surveys and help plans overdue; the reactions that show on a visit the appeals raised from it.
 
 Each command loads, decides (the aggregate checks the rules) and appends; the names it is given
@@ -27,10 +28,11 @@ from kernel.store import UnitOfWork
 from services.liaison.fieldwork import access, contract, reactions, views
 from services.liaison.fieldwork.activities import Activity, Consultation, Matchmaking
 from services.liaison.fieldwork.exceptions import (
-    ActivityNotFound, HelpPlanNotFound, SurveyNotFound, UnknownEnterprise,
-    UnknownLeader, UnknownPark, UnknownUnit, VisitNotFound,
+    ActivityNotFound, HelpPlanNotFound, OperationReportNotFound, SurveyNotFound,
+    UnknownEnterprise, UnknownLeader, UnknownPark, UnknownUnit, VisitNotFound,
 )
 from services.liaison.fieldwork.help_plan import HelpPlan
+from services.liaison.fieldwork.operation_report import OperationReport, report_id_for
 from services.liaison.fieldwork.survey import Survey
 from services.liaison.fieldwork.visit import Visit
 from services.liaison.linkage import views as linkage_views
@@ -110,6 +112,17 @@ def _park_leaders(connection, park: str | None) -> dict[str, str]:
 def _leader_linkage(connection, leader_id) -> dict | None:
     leader_id = _text(leader_id)
     return linkage_views.linkage(connection, leader_id) if leader_id else None
+
+
+def _appointment(connection, who: Actor) -> dict | None:
+    """A liaison officer's appointment {cadre_id, leader_id, …}; None for anyone else."""
+    return linkage_views.officer(connection, who.sub) if who.role == "liaison" else None
+
+
+def _officer_leader(connection, who: Actor) -> str | None:
+    """The leader a liaison officer serves, if he is appointed."""
+    found = _appointment(connection, who)
+    return found["leader_id"] if found else None
 
 
 def _enterprise(connection, uscc, field: str = "uscc") -> dict:
@@ -328,6 +341,76 @@ class FieldworkRpc:
         return self.store.query("list_visits", lambda uow: {"items": [
             item for item in views.visits(uow.connection, **_filters(
                 filters, contract.VISIT_FILTERS)) if access.may_read_visit(who, item)]})
+
+    # -- operation reports (企业生产经营情况, notice 三(一)2) --------------------------------
+
+    @rpc
+    def file_operation_report(self, actor: dict, fields: dict) -> dict:
+        """A liaison officer's report of an enterprise on his leader's list (the linkage's read
+        models, same database) for a month: one per enterprise and month."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.OperationReportFiling,
+                                   "an operation report")
+            enterprise = _enterprise(uow.connection, arguments["uscc"])
+            officer = _appointment(uow.connection, who)
+            existing = uow.load(OperationReport, report_id_for(arguments["uscc"],
+                                                               arguments["period"]))
+            report = OperationReport.file(
+                at=utc_now(), actor=who, enterprise=enterprise, officer=officer,
+                leader_linkage=_leader_linkage(uow.connection, officer and officer["leader_id"]),
+                existing=existing, **arguments)
+            uow.save(report)
+            return report.snapshot()
+
+        return self.store.execute("file_operation_report", decide)
+
+    @rpc
+    def amend_op_report(self, actor: dict, report_id: str, fields: dict) -> dict:
+        """A correction of a filed report, by a liaison officer of its leader."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.OperationReportAmendment,
+                                   "an operation report's amendment")
+            leader = _officer_leader(uow.connection, who)
+            report = uow.load(OperationReport, report_id)
+            if not report.exists or not access.may_read_operation_report(
+                    who, report.snapshot(), leader):
+                raise OperationReportNotFound(report_id)
+            report.amend(at=utc_now(), actor=who, officer_leader=leader, **arguments)
+            uow.save(report)
+            return report.snapshot()
+
+        return self.store.execute("amend_op_report", decide)
+
+    @rpc
+    def get_op_report(self, actor: dict, report_id: str) -> dict:
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            found = views.operation_report(uow.connection, report_id)
+            if found is None or not access.may_read_operation_report(
+                    who, found, _officer_leader(uow.connection, who)):
+                raise OperationReportNotFound(report_id)
+            return found
+
+        return self.store.query("get_op_report", read)
+
+    @rpc
+    def list_op_reports(self, actor: dict, filters: dict | None = None) -> dict:
+        """The reports the caller may read, the latest month first."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            leader = _officer_leader(uow.connection, who)
+            return {"items": [
+                item for item in views.operation_reports(uow.connection, **_filters(
+                    filters, contract.OPERATION_REPORT_FILTERS))
+                if access.may_read_operation_report(who, item, leader)]}
+
+        return self.store.query("list_op_reports", read)
 
     # -- consultations and matchmaking -------------------------------------------------------
 

@@ -5,21 +5,30 @@ notice 二(三)1-2: the office asks each city department for its survey (调研�
 help plan (帮扶方案, by the end of May); the department answers for its own, so a unit officer acts
 only for the unit it is required of; the enterprise_help working group (入企帮扶组) reviews help
 plans (its membership is checked by the aggregate, from the leading group's register); the office
-files them; the timer marks what is late overdue, once. Plain Python, no I/O.
+files them; the timer marks what is late overdue, once.
+
+notice 三(一)2: the cadres appointed liaison officers (联络员) for a city leader's enterprises
+report the enterprises' production and operation (企业生产经营情况): an officer files one
+report per enterprise of his leader's list per month, and corrects it by amendments. Plain
+Python, no I/O.
 """
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from kernel import rules_table
 from kernel.actor import Actor
 from services.liaison.fieldwork.exceptions import (
     AlreadyFiled, AlreadySubmitted, DepartmentNotLinked, HelpPlanNotFound, LeaderNotLinked,
-    LeaderNotLinkedToPark, LeaderRequired, NotApproved, NotDepartmentPark, NotOwnUnit,
-    NotSubmitted, RoleNotAllowed, StatusDoesNotAllow, SurveyNotFound,
+    LeaderNotLinkedToPark, LeaderRequired, NotApproved, NotDepartmentPark, NotLeadersEnterprise,
+    NotLiaisonOfficer, NotOwnLeader, NotOwnUnit, NotSubmitted, OneReportPerMonth,
+    OperationReportNotFound, RoleNotAllowed, StatusDoesNotAllow, SurveyNotFound,
 )
-from services.liaison.fieldwork.vocabulary import HelpPlanStatus, SurveyStatus
+from services.liaison.fieldwork.vocabulary import (
+    HelpPlanStatus, OperationReportStatus, SurveyStatus,
+)
 
 DEPARTMENT = ("unit_officer", "office")
 REVIEWERS = ("unit_officer", "office")
@@ -53,6 +62,34 @@ class HelpPlanRule(rules_table.OwnUnitRow):
     status_type = HelpPlanStatus
 
 
+class OperationReportSubject(rules_table.Subject, Protocol):
+    leader_id: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class OperationReportRule(rules_table.Row):
+    """A row on an enterprise's monthly operation report: a liaison officer acts only on the
+    reports of the leader he serves (`officer_leader`, from his appointment)."""
+
+    acts_on = "the operation report"
+    role_not_allowed = RoleNotAllowed
+    status_does_not_allow = StatusDoesNotAllow
+
+    def check(self, report: OperationReportSubject, actor: Actor,
+              officer_leader: str | None) -> "OperationReportRule":
+        """Refuse, in order: the report does not exist (but for filing it); the role may not;
+        the officer serves another leader; the report's status does not allow it (a filed
+        report is not filed again)."""
+        if not report.exists and self.command != "file":
+            raise OperationReportNotFound(report.id)
+        self.check_role(actor)
+        if report.exists:
+            if actor.role == "liaison" and officer_leader != report.leader_id:
+                raise NotOwnLeader(self.doing, report.leader_id)
+            self.refuse_in(OperationReportStatus(report.status))
+        return self
+
+
 S_REQUIRED, S_SUBMITTED = SurveyStatus.REQUIRED, SurveyStatus.SUBMITTED
 H_REQUIRED, H_SUBMITTED, H_SENT_BACK, H_APPROVED = (
     HelpPlanStatus.REQUIRED, HelpPlanStatus.SUBMITTED, HelpPlanStatus.SENT_BACK,
@@ -72,6 +109,30 @@ HELP_PLAN_RULES: dict[str, HelpPlanRule] = rules_table.table(
     HelpPlanRule("mark_overdue", TIMER, (H_REQUIRED, H_SENT_BACK), own_unit=False,
                  otherwise=AlreadySubmitted),
 )
+
+
+# notice 三(一)2: the liaison officers report (联络员…报告企业生产经营情况).
+LIAISON = ("liaison",)
+R_FILED, R_AMENDED = OperationReportStatus.FILED, OperationReportStatus.AMENDED
+
+OPERATION_REPORT_RULES: dict[str, OperationReportRule] = rules_table.table(
+    # One report per enterprise per month: a second is refused; a correction is an amendment.
+    OperationReportRule("file", LIAISON, (), otherwise=OneReportPerMonth),
+    OperationReportRule("amend", LIAISON, (R_FILED, R_AMENDED)),
+)
+
+
+def check_on_leaders_list(uscc: str, actor: Actor, officer: Mapping | None,
+                          leader_linkage: Mapping | None) -> str:
+    """The leader a liaison officer reports for, the enterprise being on his list: `officer` is
+    the actor's appointment (None: not appointed), `leader_linkage` that leader's linkage as it
+    stands (None: he has none)."""
+    if officer is None:
+        raise NotLiaisonOfficer(actor.sub)
+    leader_id = officer["leader_id"]
+    if leader_linkage is None or uscc not in (leader_linkage.get("enterprises") or ()):
+        raise NotLeadersEnterprise(uscc, leader_id)
+    return leader_id
 
 
 def check_requirer(actor: Actor, doing: str) -> None:
@@ -121,3 +182,7 @@ def survey_matrix(commands: Sequence[str] | None = None) -> str:
 
 def help_plan_matrix(commands: Sequence[str] | None = None) -> str:
     return rules_table.matrix(HELP_PLAN_RULES, HelpPlanStatus, commands)
+
+
+def operation_report_matrix(commands: Sequence[str] | None = None) -> str:
+    return rules_table.matrix(OPERATION_REPORT_RULES, OperationReportStatus, commands)

@@ -1,7 +1,8 @@
 """The field work's read models, folded in the command's transaction and rebuildable from the
 log: a row per survey, help plan, visit and activity with its snapshot (`state`), and a row per
 appeal raised from a visit (the ticket's id → its visit), which the reactions to the tickets
-service's later facts look the ticket up in. Queries for the RPCs and the timer below."""
+service's later facts look the ticket up in; a row per monthly operation report (migration l0004)
+by enterprise, leader and month. Queries for the RPCs and the timer below."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,7 @@ from kernel.envelope import Event
 from kernel.store import events as event_log, read_stream, row_to_event
 from services.liaison.fieldwork.activities import Consultation, Matchmaking
 from services.liaison.fieldwork.help_plan import HelpPlan
+from services.liaison.fieldwork.operation_report import OperationReport
 from services.liaison.fieldwork.survey import Survey
 from services.liaison.fieldwork.visit import Visit
 
@@ -68,8 +70,19 @@ liaison_activities = sa.Table(
     sa.Column("version", sa.Integer),
     sa.Column("state", sa.Text),
 )
+liaison_operation_reports = sa.Table(
+    "liaison_operation_reports", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("uscc", sa.String(18)),
+    sa.Column("period", sa.String(7)),
+    sa.Column("leader_id", sa.String(100)),
+    sa.Column("status", sa.String(20)),
+    sa.Column("filed_at", sa.String(32)),
+    sa.Column("version", sa.Integer),
+    sa.Column("state", sa.Text),
+)
 TABLES = (liaison_surveys, liaison_help_plans, liaison_visits, liaison_visit_appeals,
-          liaison_activities)
+          liaison_activities, liaison_operation_reports)
 
 
 def _dumps(state: dict) -> str:
@@ -121,12 +134,21 @@ def _activity(cls) -> Callable:
     return fold
 
 
+def _operation_report(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
+    state = OperationReport.from_events(stream_id, stream).snapshot()
+    _replace(connection, liaison_operation_reports, "id", {
+        "id": stream_id, "uscc": state["uscc"], "period": state["period"],
+        "leader_id": state["leader_id"], "status": state["status"],
+        "filed_at": state["filed_at"], "version": state["version"], "state": _dumps(state)})
+
+
 FOLDS = {
     Survey.stream_type: _survey,
     HelpPlan.stream_type: _help_plan,
     Visit.stream_type: _visit,
     Consultation.stream_type: _activity(Consultation),
     Matchmaking.stream_type: _activity(Matchmaking),
+    OperationReport.stream_type: _operation_report,
 }
 
 
@@ -212,6 +234,16 @@ def activities(connection: sa.Connection, kind: str, unit: str | None = None,
     found = _listed(connection, liaison_activities, {"kind": kind, "unit": unit},
                     (liaison_activities.c.date.desc(), liaison_activities.c.id))
     return [item for item in found if uscc is None or uscc in item["enterprises"]]
+
+
+def operation_report(connection: sa.Connection, report_id: str) -> dict | None:
+    return _state(connection, liaison_operation_reports, report_id)
+
+
+def operation_reports(connection: sa.Connection, **filters) -> list[dict]:
+    """Operation reports, the latest month first, narrowed by uscc, leader_id, period."""
+    return _listed(connection, liaison_operation_reports, filters,
+                   (liaison_operation_reports.c.period.desc(), liaison_operation_reports.c.uscc))
 
 
 def visit_of_appeal(connection: sa.Connection, ticket_id: str) -> str | None:

@@ -47,3 +47,25 @@ APPEAL_STATUSES = ("received", "dispatched", "signed_for", "in_progress", "await
 # end of May.
 SURVEY_DUE = (5, 25)
 HELP_PLAN_DUE = (5, 31)
+
+
+class OperationReportStatus(LabelledEnum):
+    """An operation report (企业生产经营情况报告) as it stands: filed, or corrected since."""
+
+    FILED = "filed", "已报送"
+    AMENDED = "amended", "已更正"
+
+
+class OperationReportProductionStatus(LabelledEnum):
+    """notice 三(一)2: how the enterprise produced in the month (生产状态)."""
+
+    NORMAL = "normal", "正常"
+    PARTLY_HALTED = "partly_halted", "部分停产"
+    HALTED = "halted", "停产"
+
+
+# An operation report's figures: output value (产值), revenue (营业收入) and tax (税收) in 万元,
+# employees (从业人员) in persons. Each may be left out; none is negative.
+OPERATION_FIGURES_IN_WAN_YUAN = ("output_value", "revenue", "tax")
+OPERATION_FIGURES_IN_PERSONS = ("employees",)
+OPERATION_FIGURES = (*OPERATION_FIGURES_IN_WAN_YUAN, *OPERATION_FIGURES_IN_PERSONS)
