@@ -10,8 +10,9 @@ that appended them, and rebuildable from the log at any time.
 
 Each row is the aggregate's own snapshot, so the read model cannot show a state the aggregate
 would not. A policy's search terms (`services.policy.search`) are written with its row and
-rebuilt with it. The enterprises' profiles (`services.policy.enterprises`) are not: they come from
-the liaison service's log, not this one.
+rebuilt with it. The enterprises' profiles (`services.policy.enterprises`) and the register of
+units (`kernel.units`, `known_units`) are not: they come from the liaison service's log, not this
+one, so `rebuild` leaves their tables alone.
 """
 from __future__ import annotations
 

@@ -3,7 +3,11 @@ and their versions, implementation rules, briefings, the compendium and its cont
 public portal's reads, matching, and the policy work appeals ask for (二(四)3).
 
 Each command loads, decides (the aggregate checks the rules) and appends; the read models follow
-in the same transaction (`projections`). Reads are answered from the read models, narrowed by
+in the same transaction (`projections`). Before deciding, the units a command names (a policy's
+issuing unit, the unit owing a rule, a briefing's units and organiser) are checked against the
+register of units the liaison service keeps (`kernel.units`, kept by a reaction): an unknown one
+is refused naming the field, after the check of who may act. A contact's `unit` is the name of
+whom to ask, free text, and is not checked. Reads are answered from the read models, narrowed by
 what the caller may see (`access`): a draft never reaches the public, an enterprise, or a unit
 officer of another unit.
 """
@@ -18,7 +22,7 @@ import structlog
 from eventlet import tpool
 from nameko.timer import timer
 
-from kernel import checks, settings
+from kernel import checks, settings, units
 from kernel.actor import SYSTEM, Actor
 from kernel.base_service import EventSourcedService
 from kernel.clock import office_day
@@ -29,7 +33,8 @@ from kernel.errors import Forbidden, Refused, UnknownCode
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork, read_stream
 from services.policy import (
-    access, contract, documents, editions, enterprises, projections, queries,
+    access, briefing as briefings, contract, documents, editions, enterprises, projections,
+    queries, rules,
 )
 from services.policy.briefing import Briefing
 from services.policy.compendium import build_edition
@@ -38,7 +43,7 @@ from services.policy.policy import Policy
 from services.policy.exceptions import (
     BriefingNotFound, NotAnObject, NotIssuingUnit, PolicyNotFound, RuleNotFound,
 )
-from services.policy.implementation import ImplementationRule, rule_id_for
+from services.policy.implementation import ImplementationRule, check_requirer, rule_id_for
 from services.policy.reactions import open_policy_work
 from services.policy.vocabulary import IN_FORCE
 
@@ -91,6 +96,17 @@ def _action(table: dict, action: str, fields: dict, what: str) -> tuple[str, dic
         raise NotAnObject("fields", fields, sorted(allowed))
     checks.only_fields(fields, allowed, f"the {action} command on {what}")
     return method, {**{name: None for name in required}, **fields}
+
+
+def check_briefing_units(connection, fields: dict) -> None:
+    """The units a briefing's details name, each in the register: those present (`units`) and
+    those reading their policies on the agenda (`agenda[i].unit`). What is not a code at all is
+    left to the briefing's own checks."""
+    units.check_units(connection, "units", fields.get("units"))
+    agenda = fields.get("agenda")
+    for index, item in enumerate(agenda if isinstance(agenda, (list, tuple)) else ()):
+        if isinstance(item, dict):
+            units.check_unit(connection, f"agenda[{index}].unit", item.get("unit"))
 
 
 def load_policy(uow: UnitOfWork, policy_id: str, who: Actor) -> Policy:
@@ -150,6 +166,9 @@ class PolicyService(EventSourcedService):
     # The enterprises' profiles, from the liaison service's events: matching works with liaison
     # down.
     enterprise_profiles = Reactions(enterprises.CONSUMER, enterprises.SUBSCRIPTIONS)
+    # The register of units, from the liaison service's events: the units a command names are
+    # checked against it (kernel.units), with liaison down too.
+    known_units = Reactions(units.CONSUMER, units.SUBSCRIPTIONS)
 
     # -- policies ------------------------------------------------------------------------------
 
@@ -160,6 +179,13 @@ class PolicyService(EventSourcedService):
         def decide(uow: UnitOfWork) -> dict:
             checks.only_fields(fields, DRAFT_FIELDS, "a policy's draft")
             arguments = {**{name: None for name in DRAFT_REQUIRED}, **fields}
+            # Who may draft for the unit first; then whether the unit is in the register (a unit
+            # officer's own unit is the issuing unit, so an officer of an unknown unit is refused
+            # here too). A missing or blank unit is the aggregate's to name.
+            issuing_unit = arguments["issuing_unit"]
+            if isinstance(issuing_unit, str) and issuing_unit.strip():
+                rules.check_drafter(who, issuing_unit.strip())
+                units.check_unit(uow.connection, "issuing_unit", issuing_unit)
             policy = Policy.draft(str(uuid.uuid4()), at=utc_now(), actor=who,
                                             **arguments)
             uow.save(policy)
@@ -246,6 +272,8 @@ class PolicyService(EventSourcedService):
             policy_id = checks.text("policy_id", fields.get("policy_id"), contract.CODE_LIMIT)
             unit = checks.text("unit", fields.get("unit"), contract.CODE_LIMIT)
             load_policy(uow, policy_id, who)
+            check_requirer(who, None, policy_id, unit)
+            units.check_unit(uow.connection, "unit", unit)
             existing = uow.load(ImplementationRule, rule_id_for(policy_id, unit))
             owed = ImplementationRule.require(policy_id, unit=unit, kind=fields.get("kind"),
                                               due=fields.get("due"), at=utc_now(), actor=who,
@@ -296,6 +324,10 @@ class PolicyService(EventSourcedService):
 
         def decide(uow: UnitOfWork) -> dict:
             checks.only_fields(fields, SCHEDULE_FIELDS, "scheduling a briefing")
+            briefings.check_scheduler(who, None, "")
+            if who.role == "unit_officer":  # the organiser: the officer's own unit
+                units.check_unit(uow.connection, "organiser", who.unit)
+            check_briefing_units(uow.connection, fields)
             briefing = Briefing.schedule(str(uuid.uuid4()), at=utc_now(), actor=who, **fields)
             uow.save(briefing)
             return briefing.snapshot()
@@ -309,6 +341,9 @@ class PolicyService(EventSourcedService):
         def decide(uow: UnitOfWork) -> dict:
             method, arguments = _action(BRIEFING_ACTIONS, action, fields, "a briefing")
             briefing = uow.load(Briefing, briefing_id)
+            if method == "revise":
+                briefings.check(method, briefing, who)
+                check_briefing_units(uow.connection, arguments)
             getattr(briefing, method)(at=utc_now(), actor=who, **arguments)
             uow.save(briefing)
             return briefing.snapshot()

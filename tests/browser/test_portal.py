@@ -14,6 +14,7 @@ from gateway.auth import mint
 from policy.fixtures import (
     AMENDED_NUMBER, AMENDMENT, AMENDMENT_REASON, draft_fields, policy_fields,
 )
+from policy.registered_units import register_units, until_known
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SEEDED = 6  # policies of the register published, beside the amended one
@@ -34,8 +35,13 @@ class Seeded:
         return response.json()
 
     def draft_policy(self, fields: dict) -> dict:
+        """Drafted as the office, once the policy service knows its issuing unit."""
         body = {key: value for key, value in fields.items() if value is not None}
-        return {**fields, "id": self.api("POST", "/policies", json=body)["id"]}
+        response = until_known(lambda: requests.post(
+            f"{self.base}/api/v1/policies", json=body, timeout=60,
+            headers={"Authorization": f"Bearer {self.office}"}))
+        assert response.ok, (response.status_code, response.text)
+        return {**fields, "id": response.json()["id"]}
 
     def publish(self, fields: dict) -> dict:
         drafted = self.draft_policy(fields)
@@ -49,6 +55,10 @@ def seeded(portal_stack):
     register = policy_fields()
     amended = next(f for f in register if f["document_number"] == AMENDED_NUMBER)
     others = [f for f in register if f["document_number"] != AMENDED_NUMBER][:SEEDED]
+    # Their issuing units, registered in liaison as the office does (the policy service refuses
+    # a unit not in that register).
+    register_units(portal_stack, seeded.office,
+                   *(f["issuing_unit"] for f in [*others, amended, draft_fields()[0]]))
     seeded.published = [seeded.publish(fields) for fields in others]
     seeded.amended = seeded.publish(amended)
     seeded.api("POST", f"/policies/{seeded.amended['id']}/amend",

@@ -7,6 +7,7 @@ import json
 import requests
 
 from gateway.auth import mint
+from policy.registered_units import register_units, until_known
 
 UNIT = "city-finance"
 DRAFT = {
@@ -44,7 +45,10 @@ def test_whole_life_of_a_policy(api, tokens):
         return next((item["status"] for item in answer.json()["items"]
                      if item["id"] == policy_id), None)
 
-    drafted = api.call("POST", "/policies", officer, json=DRAFT)
+    # The issuing unit is registered in liaison first; the policy service learns of it over the
+    # broker, and refuses the draft (unknown_unit) until it has.
+    register_units(api.base, office, UNIT)
+    drafted = until_known(lambda: api.call("POST", "/policies", officer, json=DRAFT))
     assert drafted.status_code == 201, drafted.text
     policy_id = drafted.json()["id"]
     assert drafted.headers["Location"] == f"/api/v1/policies/{policy_id}"

@@ -49,15 +49,30 @@ def test_a_liaison_enterprise_reaches_policy_matching(stores, container_factory,
             "uscc": USCC, "name": "赣州稀土集团", "county": "zhanggong", "park": "zg-hitech",
             "industry": "稀土", "size": "medium", "above_designated_size": True})
 
-        drafted = cluster.policy.draft_policy(assertion(OFFICER), {
-            "issuing_unit": UNIT, "title": "关于帮扶困难规上工业企业的若干措施",
-            "document_number": "赣市工信字〔2026〕3号", "level": "municipal",
-            "cost_category": "financing", "summary": "对困难规上企业给予贷款贴息。",
-            "effective_from": office_day(utc_now()).isoformat(),
-            "full_text": "一、对运营困难的规模以上工业企业给予贷款贴息。", "contact": CONTACT,
-            "criteria": {"tiers": ["difficult"], "counties": ["zhanggong"],
-                         "above_designated_size": True}})
-        policy_id = drafted["id"]
+        # The issuing unit is in liaison's register of units, which policy follows.
+        cluster.liaison.register_unit(office, {"code": UNIT, "name": "市工业和信息化局",
+                                               "kind": "city_department"})
+        drafted = []
+
+        def draft() -> bool:
+            try:
+                drafted.append(cluster.policy.draft_policy(assertion(OFFICER), {
+                    "issuing_unit": UNIT, "title": "关于帮扶困难规上工业企业的若干措施",
+                    "document_number": "赣市工信字〔2026〕3号", "level": "municipal",
+                    "cost_category": "financing", "summary": "对困难规上企业给予贷款贴息。",
+                    "effective_from": office_day(utc_now()).isoformat(),
+                    "full_text": "一、对运营困难的规模以上工业企业给予贷款贴息。",
+                    "contact": CONTACT,
+                    "criteria": {"tiers": ["difficult"], "counties": ["zhanggong"],
+                                 "above_designated_size": True}}))
+                return True
+            except Refused as refused:
+                if refused.rule != "unknown_unit":
+                    raise
+                return False
+
+        wait_until(draft)
+        policy_id = drafted[0]["id"]
         cluster.policy.act_on_policy(assertion(OFFICER), policy_id, "publish", {})
 
         def verdict():

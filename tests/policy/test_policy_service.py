@@ -1,7 +1,11 @@
 """The policy service over RPC, in a container on the real broker and each store: a policy's life
 from draft to repeal, bad input refused naming the field, drafts hidden from the public, rules
 required, filed and marked overdue by the timer, briefings, the compendium's editions built and
-kept, the portal's reads and matching."""
+kept, the portal's reads and matching; a unit not in the liaison service's register refused
+naming the field.
+
+The units these tests name are made known to the policy store first (`known_units`): the service
+refuses any other."""
 from __future__ import annotations
 
 import datetime as dt
@@ -24,12 +28,14 @@ from services.policy import projections
 from services.policy.policy import Policy
 from services.policy.implementation import ImplementationRule
 from services.policy.service import PolicyService
+from policy.registered_units import known_units
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "policy" / "migrations"
 UNIT = "city-finance-bureau"
 OFFICE = {"sub": "clerk-li", "role": "office"}
 OFFICER = {"sub": "officer-wang", "role": "unit_officer", "unit": UNIT}
-OTHER_OFFICER = {"sub": "officer-zhao", "role": "unit_officer", "unit": "city-hr-bureau"}
+OTHER_UNIT = "city-hr-bureau"
+OTHER_OFFICER = {"sub": "officer-zhao", "role": "unit_officer", "unit": OTHER_UNIT}
 PUBLIC = {"sub": "portal", "role": "public"}
 ENTERPRISE = {"sub": "boss", "role": "enterprise", "uscc": "91360702MA35G0QX4J"}
 CONTACT = {"unit": "市财政局", "person": "李明", "phone": "0797-8123456",
@@ -52,11 +58,13 @@ def draft_fields(**overrides) -> dict:
 
 @pytest.fixture
 def policy_service(container_factory, service_config):
-    """The policy service on the given store; answers the config to call it with."""
+    """The policy service on the given store, the units these tests name known to it; answers
+    the config to call it with."""
     def start(url: str, **overrides) -> dict:
         config = service_config(url, **overrides)
         container = container_factory(PolicyService, config)
         container.start()
+        known_units(url, UNIT, OTHER_UNIT)
         start.container = container
         return config
     return start
@@ -431,3 +439,70 @@ def test_matching_explains_each_policy(make_sqlite_url, policy_service):
         (small["id"], 1, [ENTERPRISE["uscc"]]), (large["id"], 1, ["91360700MA35F1AB2W"]),
         (large["id"], 2, [ENTERPRISE["uscc"]])]
     engine.dispose()
+
+
+def count_events(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_a_unit_not_in_the_register_is_refused_naming_the_field(make_sqlite_url,
+                                                                policy_service):
+    url = make_sqlite_url()
+    config = policy_service(url, RELAY_ENABLED=False)
+    stranger = {"sub": "officer-sun", "role": "unit_officer", "unit": "city-unheard-of"}
+    day = (office_day(utc_now()) + dt.timedelta(days=7)).isoformat()
+    with ClusterRpcProxy(config) as cluster:
+        live = published(cluster)
+        scheduled = cluster.policy.schedule_briefing(assertion(OFFICE), {
+            "date": day, "place": "章贡区政府", "leader": "张市长", "units": [UNIT, "zhanggong"],
+            "policy_ids": [live["id"]], "agenda": [{"kind": "leader_speech", "speaker": "张市长"}]})
+        before = count_events(url)
+
+        unknown = refused(cluster.policy.draft_policy, assertion(OFFICE),
+                          draft_fields(issuing_unit="city-unheard-of"))
+        assert (unknown.rule, unknown.kind, unknown.field) == (
+            "unknown_unit", "invalid", "issuing_unit")
+        assert "register of units kept by the liaison service" in unknown.message
+        # an officer of a unit not in the register: their own unit is the issuing unit
+        assert refused(cluster.policy.draft_policy, assertion(stranger), draft_fields(
+            issuing_unit="city-unheard-of")).field == "issuing_unit"
+        # who may act is asked first: another unit's officer is told that, not the register
+        assert refused(cluster.policy.draft_policy, assertion(OFFICER), draft_fields(
+            issuing_unit="city-unheard-of")).rule == "not_issuing_unit"
+        owed = refused(cluster.policy.require_rule, assertion(OFFICE), {
+            "policy_id": live["id"], "unit": "city-unheard-of", "kind": "work_plan"})
+        assert (owed.rule, owed.field) == ("unknown_unit", "unit")
+        briefing = {"date": day, "place": "p", "leader": "l", "policy_ids": [live["id"]],
+                    "units": [UNIT, "city-unheard-of"],
+                    "agenda": [{"kind": "leader_speech", "speaker": "张市长"}]}
+        assert refused(cluster.policy.schedule_briefing, assertion(OFFICE),
+                       briefing).field == "units[1]"
+        reading = {**briefing, "units": [UNIT], "agenda": [
+            {"kind": "leader_speech", "speaker": "张市长"},
+            {"kind": "policy_reading", "speaker": "李明", "unit": "city-unheard-of"}]}
+        assert refused(cluster.policy.schedule_briefing, assertion(OFFICE),
+                       reading).field == "agenda[1].unit"
+        assert refused(cluster.policy.schedule_briefing, assertion(stranger),
+                       {**briefing, "units": [UNIT]}).field == "organiser"
+        assert refused(cluster.policy.act_on_briefing, assertion(OFFICE), scheduled["id"],
+                       "revise", {"units": ["city-unheard-of"]}).field == "units[0]"
+        # nothing was written by any of them
+        assert count_events(url) == before
+        assert [item["id"] for item in cluster.policy.list_policies(
+            assertion(OFFICE), {})["items"]] == [live["id"]]
+
+        # registered in liaison (here: taken in as its reaction takes it), it is known at once
+        known_units(url, "city-unheard-of")
+        drafted = cluster.policy.draft_policy(assertion(stranger), draft_fields(
+            issuing_unit="city-unheard-of"))
+        assert drafted["issuing_unit"] == "city-unheard-of"
+        # a contact's unit is whom to ask, in words: never checked against the register
+        assert drafted["contact"] is None
+        with_contact = cluster.policy.act_on_policy(assertion(stranger), drafted["id"],
+                                                    "set-contact", {**CONTACT, "unit": "某某科"})
+        assert with_contact["contact"]["unit"] == "某某科"

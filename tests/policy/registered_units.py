@@ -1,0 +1,84 @@
+"""The units a test's policies name, made known to the policy service first: it refuses a unit not
+in the register the liaison service keeps (`kernel.units`, rule `unknown_unit`).
+
+- `known_units(database_url, *codes)`: for a test running the policy service in-process without
+  the liaison service. Each code is taken into the policy store's `known_units` table as the
+  reaction takes a liaison `UnitRegistered` in (the store migrated first: call it before or after
+  the container starts). The counties, zones and "office" need nothing.
+- `register_units(base, office_token, *codes)`: for a test of the whole stack over HTTP. Each code
+  is registered in liaison (`POST /api/v1/units` as the office, a city department named after its
+  code); one registered already (by an earlier test of the session) is fine.
+- `until_known(send)`: the policy service learns of a unit over the broker, a moment after
+  liaison registered it. `send()` makes a request naming the unit (a draft, say) and answers its
+  response; it is sent again while it is refused with `unknown_unit` (a refusal writes nothing),
+  for at most `timeout` seconds; the last response is returned.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+
+import requests
+
+from kernel import units
+from kernel.database import make_engine, migrate
+from kernel.envelope import Event, format_time, utc_now
+from kernel.settings import ROOT
+from kernel.store import EventStore
+
+MIGRATIONS = ROOT / "services" / "policy" / "migrations"
+
+
+def _registration(code: str) -> Event:
+    return Event(event_id=str(uuid.uuid4()), stream_id=code, stream_type=units.STREAM_TYPE,
+                 version=1, type="UnitRegistered", occurred_at=format_time(utc_now()),
+                 actor="office:test", correlation_id="test", causation_id="",
+                 payload={"code": code, "name": code, "kind": "city_department",
+                          "county": None})
+
+
+def known_units(database_url: str, *codes: str) -> None:
+    """Make `codes` known to the policy service whose store is at `database_url`."""
+    engine = make_engine(database_url)
+    try:
+        migrate(engine, MIGRATIONS)
+        store = EventStore(engine)
+        for code in codes:
+            if code in units.ALWAYS_KNOWN:
+                continue
+            with store.unit_of_work() as uow:
+                units.registered(uow, _registration(code))
+    finally:
+        engine.dispose()
+
+
+def register_units(base: str, office_token: str, *codes: str) -> None:
+    """Register `codes` in liaison over HTTP (`base`: the gateway, without /api/v1)."""
+    for code in dict.fromkeys(codes):
+        if code in units.ALWAYS_KNOWN:
+            continue
+        answer = requests.post(f"{base}/api/v1/units", timeout=60,
+                               headers={"Authorization": f"Bearer {office_token}"},
+                               json={"code": code, "name": code, "kind": "city_department"})
+        if answer.status_code == 409 and answer.json().get("title") == "unit_already_registered":
+            continue
+        assert answer.status_code == 201, (code, answer.status_code, answer.text)
+
+
+def refused_as_unknown(response: requests.Response) -> bool:
+    if response.status_code != 422:
+        return False
+    try:
+        return response.json().get("title") == units.UnknownUnit.rule
+    except ValueError:
+        return False
+
+
+def until_known(send, timeout: float = 60, interval: float = 0.3) -> requests.Response:
+    """`send()` again while its response is an `unknown_unit` refusal, at most `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = send()
+        if not refused_as_unknown(response) or time.monotonic() > deadline:
+            return response
+        time.sleep(interval)
