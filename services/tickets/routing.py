@@ -66,10 +66,15 @@ class RoutingTable(Aggregate):
             "category": chosen, "county": where, "unit": self._routes[(chosen, where)],
         }, at=at, actor=actor.label)]
 
-    def _begin(self, command: str, at, actor: Actor) -> dt.datetime:
-        at = checks.moment(at)
+    @staticmethod
+    def check_editor(actor: Actor, command: str) -> None:
+        """Only the office edits the table."""
         if actor.role != "office":
             raise RoleNotAllowed(actor.role, command, ("office",))
+
+    def _begin(self, command: str, at, actor: Actor) -> dt.datetime:
+        at = checks.moment(at)
+        self.check_editor(actor, command)
         return at
 
     def when_RouteSet(self, fact: Fact) -> None:

@@ -1,5 +1,11 @@
 """The tickets service: thin entrypoints over the appeal ledger. Each loads, decides (the
-aggregate checks the rules), and appends; the read model follows in the same transaction."""
+aggregate checks the rules), and appends; the read model follows in the same transaction.
+
+Before deciding, the units a command names (a dispatch's or redispatch's lead and assisting units,
+a route's unit, a unit officer's own unit) are checked against the register of units the liaison
+service keeps (`kernel.units`, kept here by a reaction): an unknown one is refused by
+`UnknownUnit`, naming the field, and nothing is written. A lead unit taken from the routing table
+was checked when its route was set."""
 from __future__ import annotations
 
 import os
@@ -9,7 +15,7 @@ import structlog
 from eventlet import tpool
 from nameko.timer import timer
 
-from kernel import checks, settings
+from kernel import checks, settings, units
 from kernel.actor import SYSTEM, Actor
 from kernel.base_service import EventSourcedService
 from kernel.database import exclusive_turn
@@ -18,7 +24,7 @@ from kernel.envelope import Event, utc_now
 from kernel.errors import FieldRequired, Refused, UnknownCode
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
-from services.tickets import contract, duplicates, projections, queries
+from services.tickets import contract, duplicates, projections, queries, rules
 from services.tickets.access import check_may_read
 from services.tickets.deadlines import policy_from_json
 from services.tickets.domain import Ticket
@@ -63,6 +69,26 @@ def note_policy_answer(uow: UnitOfWork, event: Event) -> None:
     uow.save(ticket)
 
 
+# The commands that name the units an appeal is handed to.
+HANDING_ON = ("dispatch", "redispatch")
+
+
+def check_named_units(uow: UnitOfWork, who: Actor, ticket: Ticket, method: str,
+                      arguments: dict) -> None:
+    """The units a command on an appeal names, each in the register (kernel.units).
+
+    A unit officer reads only appeals its unit takes part in, so its own unit is checked after
+    that; a dispatch's units after who may hand the appeal on (the rules table), so a caller who
+    may not dispatch is told so whatever units it names. A missing or blank lead unit is the
+    routing table's (dispatch) or the aggregate's to name."""
+    if who.role == "unit_officer":
+        units.check_unit(uow.connection, "unit", who.unit)
+    if method in HANDING_ON:
+        rules.check(method, ticket, who)
+        units.check_unit(uow.connection, "lead_unit", arguments.get("lead_unit"))
+        units.check_units(uow.connection, "assisting_units", arguments.get("assisting_units"))
+
+
 def load_ticket(uow: UnitOfWork, ticket_id: str) -> Ticket:
     ticket = uow.load(Ticket, ticket_id)
     if not ticket.exists:
@@ -77,6 +103,9 @@ class TicketsService(EventSourcedService):
     policy_answers = Reactions("policy-answers",
                                {"policy": {"PolicyWorkAnswered": note_policy_answer}})
     visits = Reactions(VISITS, visit_subscriptions(POLICY))  # notice 二(三)2: visits' problems
+    # The register of units, from the liaison service's events: the units a command names are
+    # checked against it (kernel.units), with liaison down too.
+    known_units = Reactions(units.CONSUMER, units.SUBSCRIPTIONS)
 
     @rpc
     def raise_appeal(self, actor: dict, fields: dict) -> dict:
@@ -141,6 +170,7 @@ class TicketsService(EventSourcedService):
             ticket = load_ticket(uow, ticket_id)
             check_may_read(who, ticket.snapshot())
             arguments = dict(fields)
+            check_named_units(uow, who, ticket, method, arguments)
             if action == "dispatch" and not arguments.get("lead_unit"):
                 arguments["lead_unit"] = self._routed_unit(uow, ticket)
             getattr(ticket, method)(at=utc_now(), actor=who, **arguments)
@@ -217,6 +247,9 @@ class TicketsService(EventSourcedService):
             for field in sorted(required):
                 if not fields.get(field):
                     raise FieldRequired(field)
+            if command == "set_route":  # who may edit the table first, then whether the unit is known
+                RoutingTable.check_editor(who, "set a route")
+                units.check_unit(uow.connection, "unit", fields["unit"])
             table = uow.load(RoutingTable, ROUTING_TABLE_ID)
             getattr(table, command)(at=utc_now(), actor=who, **fields)
             uow.save(table)

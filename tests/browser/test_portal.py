@@ -14,7 +14,7 @@ from gateway.auth import mint
 from policy.fixtures import (
     AMENDED_NUMBER, AMENDMENT, AMENDMENT_REASON, draft_fields, policy_fields,
 )
-from policy.registered_units import register_units, until_known
+from registered_units import register_units, until_known
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SEEDED = 6  # policies of the register published, beside the amended one

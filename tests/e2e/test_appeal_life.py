@@ -3,9 +3,11 @@ role the notice gives it, and each step found in the audit ledger."""
 import io
 import json
 
+import pytest
 from openpyxl import load_workbook
 
 from gateway.auth import mint
+from registered_units import register_units, until_tickets_know
 
 ENTERPRISE = "91360781MA35XY123U"
 OTHER_ENTERPRISE = "91360703MA37K8L9PN"
@@ -18,6 +20,15 @@ APPEAL = {
     "category": "land_and_energy",
     "county": "ruijin",
 }
+# The units these appeals are dispatched and routed to: in the register of units the tickets
+# service checks them against, so registered in liaison first.
+UNITS = ("ruijin-power", "ruijin-land", "city-tax")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def registered(api, tokens):
+    register_units(api.base, tokens["office"], *UNITS)
+    until_tickets_know(api.base, tokens["office"], *UNITS)
 
 
 def test_whole_life_of_an_appeal(api, tokens):

@@ -7,7 +7,7 @@ import json
 import requests
 
 from gateway.auth import mint
-from policy.registered_units import register_units, until_known
+from registered_units import register_units, until_known
 
 UNIT = "city-finance"
 DRAFT = {

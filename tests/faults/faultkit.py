@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from stdnum.cn import uscc as credit_codes
 
 from kernel import settings
+from registered_units import register_units, until_tickets_know
 from services.registry import SERVICES
 
 # The marker each command carries in a field the service stores in its event payload: a command
@@ -232,10 +233,25 @@ class Tally:
         }
 
 
+# The lead units the load dispatches to: in the register of units the tickets service checks
+# them against (kernel.units), so registered in liaison before the load starts.
+LEAD_UNITS = tuple(f"fault-unit-{i}" for i in range(7))
+
+
+def register_lead_units(api: str, office_token: str) -> None:
+    """Register `LEAD_UNITS` in liaison over HTTP (`api`: the gateway's /api/v1) and wait until
+    the tickets service knows each."""
+    base = api.removesuffix("/api/v1")
+    register_units(base, office_token, *LEAD_UNITS)
+    until_tickets_know(base, office_token, *LEAD_UNITS)
+
+
 class Load:
     """`clients` threads sending `total` commands through the gateway: raising appeals, each for
-    an enterprise of its own, and on every third one a dispatch and an urge. Each command has its
-    own `Idempotency-Key` and a marker in its payload, and is retried with the same key on 503,
+    an enterprise of its own, and on every third one a dispatch (to one of `LEAD_UNITS`,
+    registered first: `register_lead_units`) and an urge. Each command has its own
+    `Idempotency-Key` and, but a dispatch (whose fields are units), a marker in its payload; a
+    dispatch is found by its appeal. Each is retried with the same key on 503,
     any other 5xx, a connection error or a timeout, until a definitive answer (2xx, 4xx) or the
     deadline."""
 
@@ -315,7 +331,7 @@ class Load:
             key = f"fk-{uuid.uuid4().hex}"
             dispatched = self._send(
                 session, "dispatch", "POST", f"/tickets/{raised.ticket_id}/dispatch",
-                self.tokens.office, {"lead_unit": f"unit-{n % 7}", "assisting_units": [key]}, key)
+                self.tokens.office, {"lead_unit": LEAD_UNITS[n % len(LEAD_UNITS)]}, key)
             dispatched.ticket_id = raised.ticket_id
             self.tally.record(dispatched)
             if dispatched.status != 200 or not self._take():
@@ -471,6 +487,10 @@ def check_stores(outcomes: list[Outcome], database_urls: dict, audit_url: str) -
     for outcome in outcomes:
         sent_keys.add(outcome.key)
         accepted = outcome.status is not None and 200 <= outcome.status < 300
+        if outcome.kind == "dispatch":  # no marker: its appeal's TicketDispatched instead
+            if accepted and not dispatched[outcome.ticket_id]:
+                missing.append(outcome)
+            continue
         if accepted and markers[outcome.key] == 0:
             missing.append(outcome)
         if markers[outcome.key] > 1:

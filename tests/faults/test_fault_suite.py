@@ -22,8 +22,8 @@ import pytest
 import requests
 
 from faultkit import (
-    Launcher, Load, Tokens, check_stores, count_rows, database_name, stack_env, table,
-    terminate_backends, verify_chain, wait_quiet,
+    Launcher, Load, Tokens, check_stores, count_rows, database_name, register_lead_units,
+    stack_env, table, terminate_backends, verify_chain, wait_quiet,
 )
 from services.registry import SERVICES
 
@@ -172,6 +172,7 @@ def test_commands_survive_outages_kills_and_terminated_connections(
 
     from gateway.auth import mint
     tokens = Tokens(mint)
+    register_lead_units(launcher.api, tokens.office)
     started = time.monotonic()
     load = Load(launcher.api, tokens, total=COMMANDS, clients=CLIENTS,
                 deadline=started + LOAD_SECONDS, stop_when=lambda: not launcher.alive())
@@ -232,6 +233,7 @@ def test_up_outlives_a_six_second_broker_outage(broker_proxy, free_port, tmp_pat
 
     from gateway.auth import mint
     tokens = Tokens(mint)
+    register_lead_units(launcher.api, tokens.office)
     stop = []
     load = Load(launcher.api, tokens, total=100_000, clients=2, deadline=time.monotonic() + 60,
                 stop_when=lambda: bool(stop) or not launcher.alive(), pace=0.2)

@@ -12,6 +12,7 @@ from nameko.testing.utils import find_free_port
 
 from gateway.auth import mint
 from gateway.service import Gateway
+from registered_units import register_units, until_known
 from services.audit.service import AuditService
 from services.registry import SERVICES
 from services.liaison.service import LiaisonService
@@ -76,9 +77,12 @@ def live_gateway(tmp_path_factory):
 
 
 def _seed(live: Live) -> None:
-    """A route and a few appeals in different states, so generated calls meet real ones."""
-    assert live.call("PUT", "/api/v1/routes", json={
-        "category": "tax_and_fees", "county": "*", "unit": "zhanggong-tax"}).status_code == 200
+    """A route and a few appeals in different states, so generated calls meet real ones. The
+    route's unit is registered in liaison first, and the route set once tickets knows it."""
+    register_units(live.base, live.tokens["office"], "zhanggong-tax")
+    routed = until_known(lambda: live.call("PUT", "/api/v1/routes", json={
+        "category": "tax_and_fees", "county": "*", "unit": "zhanggong-tax"}))
+    assert routed.status_code == 200, routed.text
     for n, code in enumerate(CREDIT_CODES):
         raised = live.call("POST", "/api/v1/tickets", json={
             "enterprise_name": f"企业{n}", "uscc": code, "title": f"留抵退税未到账{n}",

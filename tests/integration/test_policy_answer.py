@@ -15,7 +15,7 @@ from kernel.errors import Refused
 from kernel.store import EventStore
 from services.policy.service import PolicyService
 from services.tickets.service import TicketsService
-from policy.registered_units import known_units
+from registered_units import known_units
 
 UNIT = "city-commerce-bureau"
 OFFICER = {"sub": "officer-wang", "role": "unit_officer", "unit": UNIT}
@@ -55,8 +55,9 @@ def test_the_answering_policy_reaches_the_appeal_once(
     policy = container_factory(PolicyService, service_config(policy_url))
     tickets.start()
     policy.start()
-    # the unit is in the register the policy service keeps from liaison (not running here)
-    known_units(policy_url, UNIT)
+    # the unit is in the register each service keeps from liaison (not running here)
+    known_units(policy_url, UNIT, service="policy")
+    known_units(tickets_url, UNIT, service="tickets")
 
     with ClusterRpcProxy(config) as cluster:
         raised = cluster.tickets.raise_appeal(assertion(office),

@@ -13,6 +13,7 @@ from kernel.store import EventStore
 from services.policy.service import PolicyService
 from services.tickets.service import TicketsService
 from callers import assertion
+from registered_units import known_units
 
 UNIT = "city-industry-bureau"
 OFFICER = {"sub": "officer-wang", "role": "unit_officer", "unit": UNIT}
@@ -47,6 +48,8 @@ def test_policy_work_requested_opens_one_item(
     policy = container_factory(PolicyService, service_config(policy_url))
     tickets.start()
     policy.start()
+    # the unit is in the register the tickets service keeps from liaison (not running here)
+    known_units(tickets_url, UNIT, service="tickets")
 
     with ClusterRpcProxy(config, context_data={"correlation_id": "appeal-7"}) as cluster:
         raised = cluster.tickets.raise_appeal(assertion(office), appeal(0, "出口退税政策滞后", "tax_and_fees"))

@@ -18,6 +18,7 @@ from kernel.errors import Refused
 from kernel.database import make_engine
 from services.tickets.service import TicketsService
 from callers import assertion
+from registered_units import known_units
 
 OFFICE = {"sub": "clerk-li", "role": "office"}
 APPEAL = {"enterprise_name": "南康家具产业园某企业", "uscc": "91360703MA37K8L9PN",
@@ -88,6 +89,7 @@ def test_logs_carry_the_correlation_id_and_metrics_count_commands(tickets, log_l
 
 def test_rebuild_command_refolds_the_read_model(tickets, db_url):
     _, config = tickets
+    known_units(db_url, "nankang-commerce", service="tickets")
     with ClusterRpcProxy(config) as cluster:
         raised = cluster.tickets.raise_appeal(assertion(OFFICE), APPEAL)
         cluster.tickets.act(assertion(OFFICE), raised["id"], "dispatch", {"lead_unit": "nankang-commerce"})

@@ -12,6 +12,7 @@ from kernel.dependencies import Reactions
 from kernel.store import events as event_log, row_to_event
 from services.liaison.service import LiaisonService
 from services.tickets.service import TicketsService
+from registered_units import known_units
 
 LEADER = {"sub": "leader-liu", "role": "leader"}
 USCC = "91360702MA35G0QX4J"
@@ -60,6 +61,7 @@ def test_a_visits_problems_become_appeals_once_and_the_visit_shows_them(
     liaison = container_factory(LiaisonService, service_config(liaison_url))
     tickets.start()
     liaison.start()
+    known_units(tickets_url, UNIT, service="tickets")  # the lead unit, in the register
 
     with ClusterRpcProxy(config) as cluster:
         clerk = assertion(office)

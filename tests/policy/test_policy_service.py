@@ -28,7 +28,7 @@ from services.policy import projections
 from services.policy.policy import Policy
 from services.policy.implementation import ImplementationRule
 from services.policy.service import PolicyService
-from policy.registered_units import known_units
+from registered_units import known_units
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "policy" / "migrations"
 UNIT = "city-finance-bureau"
@@ -64,7 +64,7 @@ def policy_service(container_factory, service_config):
         config = service_config(url, **overrides)
         container = container_factory(PolicyService, config)
         container.start()
-        known_units(url, UNIT, OTHER_UNIT)
+        known_units(url, UNIT, OTHER_UNIT, service="policy")
         start.container = container
         return config
     return start
@@ -497,7 +497,7 @@ def test_a_unit_not_in_the_register_is_refused_naming_the_field(make_sqlite_url,
             assertion(OFFICE), {})["items"]] == [live["id"]]
 
         # registered in liaison (here: taken in as its reaction takes it), it is known at once
-        known_units(url, "city-unheard-of")
+        known_units(url, "city-unheard-of", service="policy")
         drafted = cluster.policy.draft_policy(assertion(stranger), draft_fields(
             issuing_unit="city-unheard-of"))
         assert drafted["issuing_unit"] == "city-unheard-of"

@@ -37,8 +37,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
-from ortools.sat.python import cp_model
-
 from services.liaison.linkage import rules
 from services.liaison.linkage.exceptions import (
     LeaderNotFound, NoCityLeaders, ParkNotFound, ParkOnlyForTopLeader, PlanInfeasible,
@@ -208,6 +206,10 @@ def solve(leaders: Sequence[Mapping], enterprises: Sequence[Mapping], parks: Seq
         park_id = e.get("park") if e.get("park") in parks_by_id else None
         classes[e.get("county") or "", park_id, e["tier"]].append(e["uscc"])
     keys = sorted(classes, key=lambda k: (k[0], k[1] or "", k[2]))
+
+    # Imported here, not with the module: OR-Tools adds some 60 MB to a process, which a
+    # liaison service that is not planning has no use for.
+    from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
     n: dict[tuple[int, int], cp_model.IntVar] = {}

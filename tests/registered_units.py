@@ -1,17 +1,22 @@
-"""The units a test's policies name, made known to the policy service first: it refuses a unit not
-in the register the liaison service keeps (`kernel.units`, rule `unknown_unit`).
+"""The units a test's commands name, made known first to the service that checks them: the policy
+and tickets services refuse a unit not in the register the liaison service keeps
+(`kernel.units`, rule `unknown_unit`).
 
-- `known_units(database_url, *codes)`: for a test running the policy service in-process without
-  the liaison service. Each code is taken into the policy store's `known_units` table as the
-  reaction takes a liaison `UnitRegistered` in (the store migrated first: call it before or after
-  the container starts). The counties, zones and "office" need nothing.
+- `known_units(database_url, *codes, service=...)`: for a test running the service ("policy",
+  "tickets") in-process without the liaison service. Each code is taken into that service's
+  store's `known_units` table as the reaction takes a liaison `UnitRegistered` in (the store
+  migrated first: call it before or after the container starts). The counties, zones and
+  "office" need nothing.
 - `register_units(base, office_token, *codes)`: for a test of the whole stack over HTTP. Each code
   is registered in liaison (`POST /api/v1/units` as the office, a city department named after its
   code); one registered already (by an earlier test of the session) is fine.
-- `until_known(send)`: the policy service learns of a unit over the broker, a moment after
-  liaison registered it. `send()` makes a request naming the unit (a draft, say) and answers its
+- `until_known(send)`: a service learns of a unit over the broker, a moment after liaison
+  registered it. `send()` makes a request naming the unit (a draft, a dispatch) and answers its
   response; it is sent again while it is refused with `unknown_unit` (a refusal writes nothing),
   for at most `timeout` seconds; the last response is returned.
+- `until_tickets_know(base, office_token, *codes)`: the same wait, for a test whose first request
+  naming the unit is not one to repeat: a route to each unit (`PROBE_ROUTE`, a line no test's
+  appeals follow) is set until the tickets service takes it, then removed.
 """
 from __future__ import annotations
 
@@ -26,7 +31,8 @@ from kernel.envelope import Event, format_time, utc_now
 from kernel.settings import ROOT
 from kernel.store import EventStore
 
-MIGRATIONS = ROOT / "services" / "policy" / "migrations"
+# The services that keep the register (kernel.units), and so check the units their commands name.
+SERVICES = ("policy", "tickets")
 
 
 def _registration(code: str) -> Event:
@@ -37,11 +43,12 @@ def _registration(code: str) -> Event:
                           "county": None})
 
 
-def known_units(database_url: str, *codes: str) -> None:
-    """Make `codes` known to the policy service whose store is at `database_url`."""
+def known_units(database_url: str, *codes: str, service: str) -> None:
+    """Make `codes` known to the `service` whose store is at `database_url`."""
+    assert service in SERVICES, service
     engine = make_engine(database_url)
     try:
-        migrate(engine, MIGRATIONS)
+        migrate(engine, ROOT / "services" / service / "migrations")
         store = EventStore(engine)
         for code in codes:
             if code in units.ALWAYS_KNOWN:
@@ -82,3 +89,23 @@ def until_known(send, timeout: float = 60, interval: float = 0.3) -> requests.Re
         if not refused_as_unknown(response) or time.monotonic() > deadline:
             return response
         time.sleep(interval)
+
+
+# The routing table's line `until_tickets_know` sets and removes: "other" costs in a development
+# zone, which no test's appeals follow.
+PROBE_ROUTE = {"category": "other", "county": "ganzhou_etdz"}
+
+
+def until_tickets_know(base: str, office_token: str, *codes: str, timeout: float = 60) -> None:
+    """Wait until the tickets service knows `codes` (`base`: the gateway, without /api/v1)."""
+    headers = {"Authorization": f"Bearer {office_token}"}
+    route = PROBE_ROUTE
+    for code in dict.fromkeys(codes):
+        if code in units.ALWAYS_KNOWN:
+            continue
+        routed = until_known(lambda: requests.put(
+            f"{base}/api/v1/routes", json={**route, "unit": code}, headers=headers, timeout=60),
+            timeout=timeout)
+        assert routed.status_code == 200, (code, routed.status_code, routed.text)
+    removed = requests.delete(f"{base}/api/v1/routes", params=route, headers=headers, timeout=60)
+    assert removed.status_code in (200, 404), (removed.status_code, removed.text)
