@@ -37,7 +37,9 @@ def rewrite(statement):
         connection.exec_driver_sql(statement)
 
 results = [verdicts()]
-for statement in ["UPDATE ledger SET hash = 'e' || substr(hash, 2) WHERE seq = 655",
+# The first character always changes: a hash that already began with 'e' would stay as it was.
+for statement in ["UPDATE ledger SET hash = CASE WHEN substr(hash, 1, 1) = 'e' THEN 'f' ELSE 'e' END"
+                  " || substr(hash, 2) WHERE seq = 655",
                   "UPDATE ledger SET type = 'Forged' WHERE seq = 410",
                   "DELETE FROM ledger WHERE seq = 130",
                   "UPDATE ledger SET seq = -1 WHERE seq = 3"]:
