@@ -152,9 +152,12 @@ def tampered(draw):
             if not isinstance(event, dict) or not isinstance(entry.seq, int):
                 continue
             event["payload"] = draw(json_values)
-            entries[at] = Entry.make(entry.prev_hash, seq=entry.seq, service=entry.service,
-                                     source_position=entry.source_position, event=event,
-                                     recorded_at=entry.recorded_at)
+            try:
+                entries[at] = Entry.make(entry.prev_hash, seq=entry.seq, service=entry.service,
+                                         source_position=entry.source_position, event=event,
+                                         recorded_at=entry.recorded_at)
+            except (TypeError, ValueError):
+                continue  # its prev_hash was rewritten past hashing by an earlier rewrite
         elif how == "remove" and len(entries) > 1:
             del entries[at]
         elif how == "renumber":
