@@ -9,6 +9,7 @@ from urllib.parse import unquote
 import pytest
 import requests
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from gateway.auth import mint
 from policy.fixtures import (
@@ -125,9 +126,11 @@ def test_a_search_typed_into_the_form_finds_the_policy_without_javascript(browse
     box = browser.find_element(By.ID, "q")
     box.send_keys(wanted["title"][:6])
     browser.find_element(By.CSS_SELECTOR, "form.search button[type=submit]").click()
+    # The click returns before the results page has loaded: read it once it has.
+    WebDriverWait(browser, 30).until(lambda b: "q=" in b.current_url and b.find_elements(
+        By.CSS_SELECTOR, "ol.policies h2 a"))
     titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "ol.policies h2 a")]
     assert wanted["title"] in titles
-    assert "q=" in browser.current_url
 
 
 def test_the_draft_never_appears_on_the_portal(browser, seeded):
