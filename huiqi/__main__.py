@@ -1,15 +1,22 @@
 """The huiqi command: `up` (the whole stack), `serve NAME` (one service), `rebuild-projections
-NAME` (refold a service's read models), `token` (mint a bearer token). The service names are
+NAME` (refold a service's read models), `token` (mint a bearer token), and the commands of the
+modules in COMMANDS, each its own module with `add_arguments(parser)` and `run(args) -> int`
+(the ledger's offline verifier, replay, evidence bundles). The service names are
 those of the registry (`services/registry.py`). `up` and `token` take the stack's secrets from the
 environment or from `<var>/secrets.env` (`huiqi.secrets`); `serve` refuses to start without them
 unless in development mode (`kernel.identity`)."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 
 from services.registry import SERVICES
+
+# name -> (module, help): commands that live in a module of their own, imported only when run.
+COMMANDS: dict[str, tuple[str, str]] = {
+}
 
 
 def main(argv=None) -> int:
@@ -29,7 +36,12 @@ def main(argv=None) -> int:
     token.add_argument("--unit", help="the unit's id, for a unit officer")
     token.add_argument("--uscc", help="the enterprise's credit code, for an enterprise")
     token.add_argument("--hours", type=float, default=12, help="lifetime, at most 24")
+    for name, (module, help_) in COMMANDS.items():
+        importlib.import_module(module).add_arguments(commands.add_parser(name, help=help_))
     args = parser.parse_args(argv)
+
+    if args.command in COMMANDS:
+        return importlib.import_module(COMMANDS[args.command][0]).run(args)
 
     if args.command == "serve":
         from kernel import identity
