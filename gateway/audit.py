@@ -1,23 +1,63 @@
-"""The audit ledger's HTTP routes: verify the hash chain, read its entries. Shapes and limits are
-the audit service's wire contract (`services.audit.contract`)."""
+"""The audit ledger's HTTP routes: verify the chain against the witnessed checkpoints, read its
+entries, its signed checkpoints and verifier key (public, as text, the way signed-note tools read
+them), and RFC 9162 proofs. Shapes and limits are the audit service's wire contract
+(`services.audit.contract`)."""
 from __future__ import annotations
 
-from gateway.auth import caller
-from gateway.http import json_response, read_query
-from gateway.operations import Answer, Routes
-from kernel.dependencies import TimedRpcProxy
-from kernel.errors import FORBIDDEN
-from services.audit.contract import ChainVerdict, LedgerEntries, LedgerQuery
+from werkzeug.wrappers import Response
 
-api = Routes("audit", "The hash-chained, append-only ledger of every event of every service")
+from gateway.auth import caller
+from gateway.http import json_response, read_path, read_query, validated
+from gateway.operations import Answer, Routes
+from gateway.portal import public_assertion
+from kernel.dependencies import TimedRpcProxy
+from kernel.errors import FORBIDDEN, INVALID, NOT_FOUND, Refused
+from services.audit.contract import (
+    TEXT,
+    CheckpointView,
+    ConsistencyProof,
+    ConsistencyQuery,
+    EntryPath,
+    InclusionProof,
+    InclusionQuery,
+    LedgerEntries,
+    LedgerEntry,
+    LedgerQuery,
+    LedgerVerdict,
+)
+
+api = Routes("audit", "The hash-chained, append-only ledger of every event of every service, "
+                      "its Merkle tree, signed checkpoints and proofs")
+
+NOTE = {"type": "string", "description": "a C2SP signed note"}
+
+
+def text_response(body: str) -> Response:
+    return Response(body, status=200, mimetype=TEXT)
+
+
+def read_aliased_query(request, model):
+    """`read_query` for a model whose parameters are spelled by alias (`from`, a Python
+    keyword): the parameters are known by those names, and refusals name them so."""
+    names = [field.alias or name for name, field in model.model_fields.items()]
+    given = {}
+    for name, value in request.args.items():
+        if name not in names:
+            raise Refused("unknown_parameter", INVALID,
+                          f"{name} is not a query parameter here; the parameters are: "
+                          f"{', '.join(names)}", field=name)
+        if value.strip():
+            given[name] = value
+    return validated(model, given)
 
 
 class AuditApi:
     audit = TimedRpcProxy("audit")
 
     @api("GET", "/audit/verify", "verify_ledger",
-         "Walk the ledger's hash chain; name the first entry that does not hold",
-         errors_=(FORBIDDEN,), answers=Answer(200, "the verdict", ChainVerdict))
+         "Walk the ledger's hash chain and compare its tree with every witnessed checkpoint; "
+         "name the first entry that does not hold",
+         errors_=(FORBIDDEN,), answers=Answer(200, "the verdict", LedgerVerdict))
     def verify_ledger(self, request):
         return json_response(200, self.audit.verify(caller(request)))
 
@@ -29,3 +69,50 @@ class AuditApi:
         query = read_query(request, LedgerQuery)
         items = self.audit.entries(actor, **query.model_dump(exclude_none=True))
         return json_response(200, {"items": items})
+
+    @api("GET", "/audit/entries/{seq}", "ledger_entry", "One ledger entry by its seq",
+         path_model=EntryPath, errors_=(FORBIDDEN, NOT_FOUND),
+         answers=Answer(200, "the entry", LedgerEntry))
+    def ledger_entry(self, request, seq):
+        actor = caller(request)
+        path = read_path({"seq": seq}, EntryPath)
+        return json_response(200, self.audit.entry(actor, path.seq))
+
+    @api("GET", "/audit/checkpoint", "latest_checkpoint",
+         "The latest signed checkpoint (C2SP tlog-checkpoint in a signed note), for anyone",
+         secured=False, errors_=(NOT_FOUND,),
+         answers=Answer(200, "the signed note", media_type=TEXT, schema=NOTE))
+    def latest_checkpoint(self, request):
+        return text_response(self.audit.checkpoint(public_assertion()))
+
+    @api("GET", "/audit/key", "checkpoint_key",
+         "The verifier key of the log's checkpoints, in signed-note form, for anyone",
+         secured=False, answers=Answer(200, "the verifier key <name>+<key id>+<key>",
+                                       media_type=TEXT, schema={"type": "string"}))
+    def checkpoint_key(self, request):
+        return text_response(self.audit.key(public_assertion()) + "\n")
+
+    @api("POST", "/audit/checkpoints", "make_checkpoint",
+         "Make a checkpoint of the ledger now, and publish it to the witnesses",
+         errors_=(FORBIDDEN,), answers=Answer(201, "the checkpoint made", CheckpointView))
+    def make_checkpoint(self, request):
+        return json_response(201, self.audit.make_checkpoint(caller(request)))
+
+    @api("GET", "/audit/proofs/inclusion", "inclusion_proof",
+         "An entry's inclusion proof in the tree of a checkpoint's size (RFC 9162 §2.1.3)",
+         query=InclusionQuery, errors_=(FORBIDDEN, NOT_FOUND),
+         answers=Answer(200, "the proof", InclusionProof))
+    def inclusion_proof(self, request):
+        actor = caller(request)
+        query = read_query(request, InclusionQuery)
+        return json_response(200, self.audit.inclusion_proof(actor, query.seq, query.size))
+
+    @api("GET", "/audit/proofs/consistency", "consistency_proof",
+         "A proof that one checkpoint's tree extends an earlier one's (RFC 9162 §2.1.4)",
+         query=ConsistencyQuery, errors_=(FORBIDDEN, NOT_FOUND),
+         answers=Answer(200, "the proof", ConsistencyProof))
+    def consistency_proof(self, request):
+        actor = caller(request)
+        query = read_aliased_query(request, ConsistencyQuery)
+        return json_response(200, self.audit.consistency_proof(actor, query.first,
+                                                               query.second))

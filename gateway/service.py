@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from gateway import openapi
 from gateway.audit import AuditApi
 from gateway.auth import Caller, identify
+from gateway.evidence import EvidenceApi
 from gateway.http import json_response
 from gateway.liaison.fieldwork import LiaisonFieldworkApi
 from gateway.liaison.linkage import LiaisonLinkageApi
@@ -36,8 +37,8 @@ class Health(BaseModel):
     broker: str = Field(description="reachable or unreachable")
 
 
-class Gateway(TicketsApi, AuditApi, PolicyApi, PortalApi, LiaisonRegistryApi, LiaisonLinkageApi,
-              LiaisonFieldworkApi):
+class Gateway(TicketsApi, AuditApi, EvidenceApi, PolicyApi, PortalApi, LiaisonRegistryApi,
+              LiaisonLinkageApi, LiaisonFieldworkApi):
     name = "gateway"
 
     log_context = LogContext()

@@ -16,6 +16,11 @@ from services.registry import SERVICES
 
 # name -> (module, help): commands that live in a module of their own, imported only when run.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "verify": ("huiqi.verify", "check an entry, two checkpoints, an exported ledger or an "
+                               "evidence bundle against the ledger's signed checkpoints, offline"),
+    "export-ledger": ("huiqi.export", "write every ledger entry as JSON lines, for huiqi verify ledger"),
+    "evidence": ("huiqi.evidence", "make an evidence bundle of one matter, or of one unit in a window"),
+    "replay": ("huiqi.replay", "a stream's state as of a seq or a time, from the ledger alone"),
 }
 
 

@@ -24,6 +24,12 @@ os.environ.setdefault("HUIQI_JWT_SECRET", "test-session-jwt-secret-" + os.urando
 os.environ.setdefault("HUIQI_INTERNAL_SECRET",
                       "test-session-internal-secret-" + os.urandom(16).hex())
 os.environ.pop("HUIQI_DEVELOPMENT", None)
+# Nothing under test writes into the repository's var/: the audit's signing key and witnessed
+# checkpoints, SQLite files and secrets go to a directory of the session's own, and each test
+# below gets a key and a witness of its own (`audit_key_and_witness`).
+import tempfile  # noqa: E402
+
+os.environ.setdefault("HUIQI_VAR_DIR", tempfile.mkdtemp(prefix="huiqi-test-var-"))
 
 import shutil  # noqa: E402
 import socket  # noqa: E402
@@ -35,6 +41,15 @@ import sqlalchemy as sa  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("HUIQI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 AMQP_BASE = os.environ.get("HUIQI_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672")
+
+
+@pytest.fixture(autouse=True)
+def audit_key_and_witness(tmp_path, monkeypatch):
+    """The audit's signing key and its witness directory, per test: a checkpoint witnessed for
+    one test's ledger would otherwise be held against the next test's. Stacks started once per
+    session read these at their start and keep their own."""
+    monkeypatch.setenv("HUIQI_AUDIT_KEY_FILE", str(tmp_path / "audit-keys" / "signing.key"))
+    monkeypatch.setenv("HUIQI_AUDIT_WITNESS", str(tmp_path / "audit-witness"))
 
 
 def _rabbitmqctl(*args: str) -> None:

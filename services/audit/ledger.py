@@ -5,7 +5,8 @@ may select and insert on the ledger and nothing else: not update, delete or trun
 alter its triggers, which only the table's owner (the migrating user) could. The role is taken
 for the append alone (`SET LOCAL ROLE`) and dropped again, because the same transaction goes on
 to write the reaction's checkpoint as the service's own user. On SQLite the triggers are the
-protection.
+protection. The tree's nodes each entry completes (`services.audit.tree`) are written the same
+way, in the same transaction, so the stored tree always holds the ledger's entries.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 
 from kernel.database import is_sqlite
 from kernel.envelope import Event, format_time, utc_now
+from services.audit import merkle, tree
 from services.audit.chain import (GENESIS, Entry, Verdict, assumed_after, leading_holds,
                                   verify_chunks)
 
@@ -45,23 +47,28 @@ ENTRY_FIELDS = [field.name for field in Entry.__dataclass_fields__.values()]
 
 
 class Appender:
-    """The ledger's writer for one transaction: the head is read once, each entry is chained to
-    the one before in memory, and `flush` inserts the pending entries at once, as the writer
-    role (taken once, dropped again). The caller holds the single-writer lock for the whole
-    transaction, so the head read first stays the head."""
+    """The ledger's writer for one transaction: the head is read once, and so is the tree's
+    right edge at the head (at most log n nodes); each entry is chained to the one before and
+    its leaf hashed onto the tree in memory, and `flush` inserts the pending entries at once and
+    the tree nodes they complete at once, as the writer role (taken once, dropped again). The
+    caller holds the single-writer lock for the whole transaction, so the head read first stays
+    the head."""
 
     def __init__(self, connection: sa.Connection):
         self.connection = connection
         head = connection.execute(
             sa.select(ledger.c.seq, ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1)).first()
         self.seq, self.hash = (head.seq, head.hash) if head else (0, GENESIS)
+        self.frontier = tree.frontier(connection, self.seq)
         self.pending: list[dict] = []
+        self.nodes: list[tuple[int, int, bytes]] = []
 
     def add(self, service: str, position: int, event: Event) -> int:
         """Chain `event` as the next entry (inserted by `flush`); its seq."""
         entry = Entry.make(self.hash, seq=self.seq + 1, service=service, source_position=position,
                            event=event.to_dict(), recorded_at=format_time(utc_now()))
         self.pending.append({name: getattr(entry, name) for name in ENTRY_FIELDS})
+        self.nodes += self.frontier.append(merkle.leaf_hash(bytes.fromhex(entry.hash)))
         self.seq, self.hash = entry.seq, entry.hash
         return entry.seq
 
@@ -69,10 +76,12 @@ class Appender:
         if not self.pending:
             return
         rows, self.pending = self.pending, []
+        nodes, self.nodes = self.nodes, []
         postgres = not is_sqlite(self.connection.engine)
         if postgres:
             self.connection.exec_driver_sql(f"SET LOCAL ROLE {WRITER_ROLE}")
         self.connection.execute(ledger.insert(), rows)
+        tree.insert(self.connection, nodes)
         if postgres:
             # Back to the session's own user for the rest of the transaction. Should the insert
             # fail instead, the transaction's rollback drops the role with everything else.

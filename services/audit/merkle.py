@@ -12,8 +12,10 @@ leaf hashes, so a tree of any size is a prefix of the list: the tree as of entry
 - `verify_inclusion` (§2.1.3.2) and `verify_consistency` (§2.1.4.2) are the RFC's algorithms step
   by step, needing only the sizes, the hashes and the proof: they trust nothing else.
 
-These first versions take the whole list of leaf hashes; answering in logarithmic reads comes from
-storing the tree's nodes, with the same results. Plain Python, no I/O.
+These take the whole list of leaf hashes: they are the reference, and what a verifier holding the
+entries uses. The ledger's service answers the same from the tree's stored nodes in logarithmic
+reads (`services.audit.tree`), and `Frontier` gives the tree hash at every size in one pass over
+the leaves, holding only the right edge of the tree. Plain Python, no I/O.
 """
 from __future__ import annotations
 
@@ -190,6 +192,88 @@ def verify_consistency(m: int, n: int, root_m: bytes, root_n: bytes,
         sn >>= 1
     # 7. Proven if fr equals first_hash, sr equals second_hash, and sn is 0.
     return fr == root_m and sr == root_n and sn == 0
+
+
+class Frontier:
+    """The tree hash of a growing list of leaves, holding only the tree's right edge: the roots of
+    the perfect subtrees the leaves so far fall into, one for each bit set in the size, largest
+    (leftmost) first. MTH(D[n]) is their fold from the right, since RFC 9162 splits D[n] at the
+    largest power of two below n: a perfect left subtree and the rest. O(log n) memory.
+
+    Each leaf completes the perfect subtrees whose last leaf it is: those are the nodes the
+    ledger stores (`services.audit.tree`), and `append` returns them.
+    """
+
+    def __init__(self) -> None:
+        self._size = 0
+        self._peaks: list[bytes] = []
+
+    @classmethod
+    def resume(cls, size: int, peaks: Sequence[bytes]) -> "Frontier":
+        """The frontier of a tree of `size` leaves from its right edge's subtree roots, largest
+        first (the nodes `right_edge(size)` names)."""
+        if size < 0:
+            raise ValueError(f"size {size} is negative")
+        if len(peaks) != size.bit_count():
+            raise ValueError(f"a tree of size {size} has {size.bit_count()} subtrees on its "
+                             f"right edge, not {len(peaks)}")
+        if not _hashes(*peaks):
+            raise ValueError(f"the right edge's hashes must be {HASH_SIZE} bytes each")
+        frontier = cls()
+        frontier._size, frontier._peaks = size, list(peaks)
+        return frontier
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def append(self, leaf_hash: bytes) -> list[tuple[int, int, bytes]]:
+        """Add the next leaf (its leaf hash); the nodes it completes as (level, index, hash),
+        the leaf itself first (level 0, its leaf index)."""
+        if not _hashes(leaf_hash):
+            raise ValueError(f"a leaf hash is {HASH_SIZE} bytes, not {len(leaf_hash)}")
+        index, level, node = self._size, 0, leaf_hash
+        completed = [(0, index, node)]
+        # While the subtree just completed is a right child, its left sibling is the last peak.
+        while index >> level & 1:
+            node = node_hash(self._peaks.pop(), node)
+            level += 1
+            completed.append((level, index >> level, node))
+        self._peaks.append(node)
+        self._size += 1
+        return completed
+
+    def root(self) -> bytes:
+        """MTH of the leaves appended so far; EMPTY_ROOT when there are none."""
+        if not self._peaks:
+            return EMPTY_ROOT
+        node = self._peaks[-1]
+        for peak in reversed(self._peaks[:-1]):
+            node = node_hash(peak, node)
+        return node
+
+
+def right_edge(size: int) -> list[tuple[int, int]]:
+    """The perfect subtrees a tree of `size` leaves falls into, as (level, index), largest
+    first: one for each bit set in `size`."""
+    return subtrees(0, size)
+
+
+def subtrees(start: int, size: int) -> list[tuple[int, int]]:
+    """The aligned perfect subtrees, as (level, index), that the leaves [start, start + size)
+    fall into, largest first, so that MTH of those leaves is the fold of their roots from the
+    right. `start` must be a multiple of a power of two at least `size`, as every subtree on
+    RFC 9162's splits is; the tree's stored nodes are exactly such subtrees."""
+    if size < 0 or start < 0:
+        raise ValueError(f"no subtree of size {size} at leaf {start}")
+    if size and start % (1 << (size - 1).bit_length()):
+        raise ValueError(f"leaves {start}..{start + size - 1} are not on the tree's splits")
+    nodes = []
+    for level in reversed(range(size.bit_length())):
+        if size >> level & 1:
+            nodes.append((level, start >> level))
+            start += 1 << level
+    return nodes
 
 
 def _parent_level(level: list[bytes]) -> list[bytes]:

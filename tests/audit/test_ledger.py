@@ -183,7 +183,7 @@ def test_the_service_appends_as_the_writer_role_which_does_not_own_the_table(pg_
 
         @sa.event.listens_for(connection, "before_cursor_execute")
         def who(conn, cursor, statement, parameters, context, executemany):
-            if statement.startswith("INSERT INTO ledger"):
+            if statement.startswith("INSERT INTO ledger "):
                 cursor.execute("SELECT current_user")
                 seen.append(cursor.fetchone()[0])
 

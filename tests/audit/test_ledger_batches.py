@@ -55,7 +55,8 @@ class Statements:
 
     def _statement(self, connection, cursor, statement, parameters, context, executemany):
         self.seen.append(statement)
-        writes = ("INSERT INTO ledger", "UPDATE checkpoints", "INSERT INTO checkpoints")
+        writes = ("INSERT INTO ledger ", "INSERT INTO ledger_tree", "UPDATE checkpoints",
+                  "INSERT INTO checkpoints")
         if statement.startswith(writes) and not is_sqlite(connection.engine):
             cursor.execute("SELECT current_user")
             self.users.append((statement.split()[0 if statement[0] == "U" else 2],
@@ -78,13 +79,15 @@ def test_a_batch_appends_its_entries_at_once_to_a_chain_that_verifies(audit, fol
     assert follower.receive_many(messages(2, 21)) == ["acted"] * 20
     # The head read once, the entries inserted at once, the role taken once.
     assert statements.count("SELECT ledger.seq, ledger.hash") == 1
-    assert statements.count("INSERT INTO ledger") == 1
+    assert statements.count("INSERT INTO ledger ") == 1
+    assert statements.count("INSERT INTO ledger_tree") == 1
     assert statements.count("SET LOCAL ROLE") == (0 if is_sqlite(audit) else 1)
     assert statements.count("RESET ROLE") == (0 if is_sqlite(audit) else 1)
     if not is_sqlite(audit):
-        # The entries as the writer role; the checkpoint as the service's own user again.
-        [(_, entries_as), (_, checkpoint_as)] = statements.users
-        assert entries_as == ledger.WRITER_ROLE and checkpoint_as != ledger.WRITER_ROLE
+        # The entries and their tree nodes as the writer role; the checkpoint as the service's
+        # own user again.
+        [(_, entries_as), (_, nodes_as), (_, checkpoint_as)] = statements.users
+        assert entries_as == nodes_as == ledger.WRITER_ROLE != checkpoint_as
     assert follower.receive_many(messages(22, 23)) == ["acted"] * 2  # the head read anew
     assert [(r.seq, r.source_position) for r in rows(audit)] == [(n, n) for n in range(1, 24)]
     assert [r.event_id for r in rows(audit)] == [event(n).event_id for n in range(1, 24)]

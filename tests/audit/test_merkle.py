@@ -283,3 +283,59 @@ def test_the_published_certificate_transparency_vectors():
         want = [bytes.fromhex(h) for h in hexes]
         assert merkle.consistency_proof(m, leaf_hashes[:n]) == want == proof(m, CT_LEAVES[:n])
         assert merkle.verify_consistency(m, n, CT_ROOTS[m], CT_ROOTS[n], want)
+
+
+# ---------------------------------------------------------------------------------------------
+# The frontier: the tree hash at every size in one pass, from the right edge alone.
+
+
+def test_the_frontier_gives_mth_at_every_size_and_each_complete_node_once():
+    frontier = merkle.Frontier()
+    assert frontier.size == 0 and frontier.root() == merkle.EMPTY_ROOT
+    completed = {}
+    for n, leaf in enumerate(LEAF_HASHES, start=1):
+        nodes = frontier.append(leaf)
+        assert nodes[0] == (0, n - 1, leaf)
+        for level, index, hash_ in nodes:
+            assert (level, index) not in completed
+            completed[level, index] = hash_
+        assert frontier.size == n
+        assert frontier.root() == (ROOTS[n] if n in ROOTS else merkle.root(LEAF_HASHES[:n])), n
+    # every perfect subtree of the thousand leaves, each the MTH of its leaves
+    assert len(completed) == sum(len(LEAF_HASHES) >> level for level in range(10))
+    for (level, index), hash_ in completed.items():
+        assert hash_ == merkle.root(LEAF_HASHES[index << level:(index + 1) << level])
+
+
+def test_a_frontier_resumed_from_the_right_edge_goes_on_alike():
+    full = merkle.Frontier()
+    nodes = {}
+    for leaf in LEAF_HASHES[:300]:
+        nodes.update({(level, index): h for level, index, h in full.append(leaf)})
+    for size in (0, 1, 2, 3, 7, 8, 64, 100, 255, 256, 257, 299):
+        edge = merkle.right_edge(size)
+        assert [1 << level for level, _ in edge] == [1 << b for b in range(9, -1, -1)
+                                                   if size >> b & 1]
+        resumed = merkle.Frontier.resume(size, [nodes[node] for node in edge])
+        assert resumed.size == size and resumed.root() == merkle.root(LEAF_HASHES[:size])
+        for n in range(size + 1, min(size + 40, 300) + 1):
+            for level, index, h in resumed.append(LEAF_HASHES[n - 1]):
+                assert nodes[level, index] == h
+            assert resumed.root() == merkle.root(LEAF_HASHES[:n]), (size, n)
+
+
+def test_the_frontier_and_subtrees_refuse_what_is_not_a_tree():
+    with pytest.raises(ValueError, match="3 subtrees on its right edge, not 1"):
+        merkle.Frontier.resume(7, [LEAF_HASHES[0]])
+    with pytest.raises(ValueError, match="32 bytes"):
+        merkle.Frontier.resume(1, [b"short"])
+    with pytest.raises(ValueError, match="negative"):
+        merkle.Frontier.resume(-1, [])
+    with pytest.raises(ValueError, match="leaf hash is 32 bytes"):
+        merkle.Frontier().append(b"\x00" * 31)
+    assert merkle.subtrees(8, 5) == [(2, 2), (0, 12)]
+    assert merkle.subtrees(12, 4) == [(2, 3)] and merkle.subtrees(0, 0) == []
+    with pytest.raises(ValueError, match="not on the tree's splits"):
+        merkle.subtrees(4, 5)
+    with pytest.raises(ValueError, match="not on the tree's splits"):
+        merkle.subtrees(1, 2)
