@@ -32,7 +32,8 @@ def main(argv=None) -> int:
     serve.add_argument("service", choices=SERVICES.names)
     rebuild = commands.add_parser("rebuild-projections",
                                   help="drop a service's read models and fold them again from its log")
-    rebuild.add_argument("service", choices=SERVICES.rebuildable)
+    rebuild.add_argument("service", choices=(*SERVICES.rebuildable, "all"),
+                         help="a service, or all of them in turn")
     token = commands.add_parser(
         "token", help="mint a bearer token (HUIQI_JWT_SECRET, else var/secrets.env)")
     token.add_argument("--sub", required=True, help="who: a user id")
@@ -66,9 +67,8 @@ def main(argv=None) -> int:
         from huiqi.stack import up
         return up()
     if args.command == "rebuild-projections":
-        from huiqi.maintenance import rebuild_projections
-        print(f"{args.service}: {rebuild_projections(args.service)} streams refolded")
-        return 0
+        from huiqi.maintenance import rebuild_with_progress
+        return rebuild_with_progress(args.service)
     from gateway.auth import mint
     from huiqi import secrets
     from kernel.identity import MissingSecret

@@ -9,6 +9,7 @@ table.
 from __future__ import annotations
 
 import json
+from typing import ClassVar
 
 # -- kinds -----------------------------------------------------------------------------------
 
@@ -52,6 +53,87 @@ class NotFound(DomainError):
 class Forbidden(DomainError):
     rule = "forbidden"
     kind = FORBIDDEN
+
+
+# -- the shapes the services' rules share ----------------------------------------------------
+# A service's error on one of these names its `rule` and its `template`, the message with the
+# words its base takes in braces ({field} too, the field at fault); `at` is that field, unless
+# the caller names another. The kind is the base's.
+
+class Worded(DomainError):
+    """A broken rule whose message is its `template` filled in with the words given."""
+
+    template: ClassVar[str] = ""
+    at: ClassVar[str | None] = None
+
+    def __init__(self, *, field: str | None = None, **words):
+        field = field or self.at
+        super().__init__(self.template.format(field=field, **words), field=field)
+
+
+class NoSuch(Worded, NotFound):
+    """The thing named does not exist: {id}, the id it was asked by."""
+
+    at = "id"
+
+    def __init__(self, id: str, field: str | None = None):
+        super().__init__(id=id, field=field)
+
+
+class Taken(Worded):
+    """A thing is already there under {id}."""
+
+    at = "id"
+
+    def __init__(self, id: str):
+        super().__init__(id=id)
+
+
+class NotNow(Worded):
+    """The thing's state does not allow {doing}, the command (in a rules table's words) now."""
+
+    def __init__(self, doing: str):
+        super().__init__(doing=doing)
+
+
+class RoleNotAllowed(Worded, Forbidden):
+    """A {role} may not {doing}: {allowed}, the roles that may, joined by `joiner`."""
+
+    rule = "role_not_allowed"
+    template = "a {role} may not {doing}; only {allowed} may"
+    joiner: ClassVar[str] = " or "
+
+    def __init__(self, role: str, doing: str, allowed):
+        super().__init__(role=role, doing=doing, allowed=self.joiner.join(allowed))
+
+
+class UnitNotOwner(Worded, Forbidden):
+    """An officer of {unit} may not {doing}: the thing is {owner}'s (a rules table's
+    `not_own_unit`)."""
+
+    def __init__(self, unit: str | None, owner: str | None, doing: str):
+        super().__init__(unit=unit, owner=owner, doing=doing)
+
+
+class StatusDoesNotAllow(Worded):
+    """The thing's {status} does not allow {doing}; {allowed}, the statuses that do (a rules
+    table's `status_does_not_allow`). `named` words the status, `listed` each allowed one."""
+
+    rule = "status_does_not_allow"
+    template = "cannot {doing} while it is {status}; only while {allowed}"
+    joiner: ClassVar[str] = ", "
+
+    def __init__(self, doing: str, status, allowed):
+        super().__init__(doing=doing, status=self.named(status),
+                         allowed=self.joiner.join(self.listed(s) for s in allowed))
+
+    @staticmethod
+    def named(status) -> str:
+        return str(status)
+
+    @staticmethod
+    def listed(status) -> str:
+        return str(status)
 
 
 # -- the generic input checks (kernel.checks raises these) -----------------------------------

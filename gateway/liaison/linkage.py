@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from gateway.auth import caller
 from gateway.http import json_response, parse, read_path, read_query
+from gateway.liaison.resources import COMMAND_ERRORS, Resources
 from gateway.operations import API, Answer, Routes
 from kernel.dependencies import TimedRpcProxy
 from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND
@@ -18,11 +19,9 @@ from services.liaison.linkage.contract import (
     LinkageUnitPath, LinkageView, PlanList, PlanPath, PlanProposal, PlanView,
 )
 
-COMMAND_ERRORS = (FORBIDDEN, NOT_FOUND, CONFLICT)
-READ_ERRORS = (FORBIDDEN, NOT_FOUND)
-
 api = Routes("linkage", "Leaders' linkage (领导挂点联系): plans, linkages, departments' parks, "
                         "liaison officers (联络员). notice 三(一)1, 2")
+routes = Resources(api, read_errors=(FORBIDDEN, NOT_FOUND))
 
 
 class LiaisonLinkageApi:
@@ -46,12 +45,9 @@ class LiaisonLinkageApi:
     def list_plans(self, request):
         return json_response(200, self.liaison.list_plans(caller(request)))
 
-    @api("GET", "/plans/{plan_id}", "get_plan", "A linkage plan with every leader's list",
-         path_model=PlanPath, errors_=READ_ERRORS, answers=Answer(200, "the plan", PlanView))
-    def get_plan(self, request, plan_id):
-        actor = caller(request)
-        path = read_path({"plan_id": plan_id}, PlanPath)
-        return json_response(200, self.liaison.get_plan(actor, path.plan_id))
+    get_plan = routes.get("/plans/{plan_id}", "get_plan",
+                          "A linkage plan with every leader's list", path_model=PlanPath,
+                          view=PlanView, described="the plan")
 
     @api("POST", "/plans/{plan_id}/accept", "accept_plan",
          "Accept a plan as a whole (the office): every city leader's linkage becomes the plan's",
@@ -71,13 +67,9 @@ class LiaisonLinkageApi:
     def list_linkages(self, request):
         return json_response(200, self.liaison.linkages(caller(request)))
 
-    @api("GET", "/linkages/{leader_id}", "get_linkage", "One leader's linkage",
-         path_model=LinkageLeaderPath, errors_=READ_ERRORS,
-         answers=Answer(200, "the linkage", LinkageView))
-    def get_linkage(self, request, leader_id):
-        actor = caller(request)
-        path = read_path({"leader_id": leader_id}, LinkageLeaderPath)
-        return json_response(200, self.liaison.get_linkage(actor, path.leader_id))
+    get_linkage = routes.get("/linkages/{leader_id}", "get_linkage", "One leader's linkage",
+                             path_model=LinkageLeaderPath, view=LinkageView,
+                             described="the linkage")
 
     @api("POST", "/linkages/{leader_id}", "change_linkage",
          "Change one leader's linkage (the office), checked against every rule with the rest "
@@ -92,13 +84,10 @@ class LiaisonLinkageApi:
 
     # -- departments and liaison officers ------------------------------------------------------
 
-    @api("GET", "/departments/{unit}/park", "department_park",
-         "The park a city department is linked to", path_model=LinkageUnitPath,
-         errors_=READ_ERRORS, answers=Answer(200, "its park", LinkageDepartmentView))
-    def department_park(self, request, unit):
-        actor = caller(request)
-        path = read_path({"unit": unit}, LinkageUnitPath)
-        return json_response(200, self.liaison.department_park(actor, path.unit))
+    department_park = routes.get("/departments/{unit}/park", "department_park",
+                                 "The park a city department is linked to",
+                                 path_model=LinkageUnitPath, view=LinkageDepartmentView,
+                                 described="its park")
 
     @api("POST", "/departments/{unit}/park", "link_department",
          "Link a city department to one park (the office)", path_model=LinkageUnitPath,

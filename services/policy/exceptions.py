@@ -3,13 +3,16 @@
 Each carries a stable `rule` code, the `kind` of refusal inherited from its kernel base, and a
 message a clerk can act on; input errors name the `field`. The generic checks (a field required,
 too long, unexpected; an unknown code naming the allowed codes) are the kernel's, in
-`kernel.errors`.
+`kernel.errors`, and so are the shapes many rules share (a role not allowed, a thing not found
+or already there, a status or state that does not allow the command, another unit's).
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from kernel.errors import DomainError, Forbidden, InvalidInput, NotFound
+from kernel import errors
+from kernel.errors import DomainError, InvalidInput, NoSuch, NotNow, Taken, UnitNotOwner
+from kernel.errors import RoleNotAllowed as RoleNotAllowed  # the policy registry's words too
 from services.policy.vocabulary import Status
 
 # -- bad input ------------------------------------------------------------------------------------
@@ -109,43 +112,27 @@ class AlreadyLapsed(DomainError):
 
 # -- who may act ----------------------------------------------------------------------------------
 
-class RoleNotAllowed(Forbidden):
-    rule = "role_not_allowed"
-
-    def __init__(self, role: str, doing: str, allowed: tuple[str, ...]):
-        super().__init__(f"a {role} may not {doing}; only {' or '.join(allowed)} may")
-
-
-class NotIssuingUnit(Forbidden):
+class NotIssuingUnit(UnitNotOwner):
     rule = "not_issuing_unit"
-
-    def __init__(self, unit: str | None, issuing_unit: str | None, doing: str):
-        super().__init__(
-            f"only the issuing unit ({issuing_unit}) or the office may {doing}; {unit} is not it "
-            "(谁出台、谁解释)")
+    template = ("only the issuing unit ({owner}) or the office may {doing}; {unit} is not it "
+                "(谁出台、谁解释)")
 
 
 # -- the policy's life ----------------------------------------------------------------------------
 
-class PolicyNotFound(NotFound):
+class PolicyNotFound(NoSuch):
     rule = "policy_not_found"
-
-    def __init__(self, policy_id: str):
-        super().__init__(f"no policy {policy_id} in the registry", field="id")
+    template = "no policy {id} in the registry"
 
 
-class PolicyAlreadyExists(DomainError):
+class PolicyAlreadyExists(Taken):
     rule = "policy_already_exists"
-
-    def __init__(self, policy_id: str):
-        super().__init__(f"policy {policy_id} is already in the registry", field="id")
+    template = "policy {id} is already in the registry"
 
 
-class PolicyRepealed(DomainError):
+class PolicyRepealed(NotNow):
     rule = "policy_repealed"
-
-    def __init__(self, doing: str):
-        super().__init__(f"the policy was repealed (已废止); you cannot {doing}")
+    template = "the policy was repealed (已废止); you cannot {doing}"
 
 
 class PolicyExpired(DomainError):
@@ -156,26 +143,20 @@ class PolicyExpired(DomainError):
         super().__init__(f"the policy expired (已失效){when}; you cannot {doing}")
 
 
-class NotADraft(DomainError):
+class NotADraft(NotNow):
     rule = "not_a_draft"
-
-    def __init__(self, doing: str):
-        super().__init__(f"only a draft can be revised; you cannot {doing} — a published policy is "
-                         "amended, which keeps its earlier text as a version")
+    template = ("only a draft can be revised; you cannot {doing} — a published policy is "
+                "amended, which keeps its earlier text as a version")
 
 
-class AlreadyPublished(DomainError):
+class AlreadyPublished(NotNow):
     rule = "already_published"
-
-    def __init__(self, doing: str):
-        super().__init__(f"the policy is already published; you cannot {doing} — amend it instead")
+    template = "the policy is already published; you cannot {doing} — amend it instead"
 
 
-class NotPublished(DomainError):
+class NotPublished(NotNow):
     rule = "not_published"
-
-    def __init__(self, doing: str):
-        super().__init__(f"the policy is still a draft; you cannot {doing} — publish it first")
+    template = "the policy is still a draft; you cannot {doing} — publish it first"
 
 
 class NoEndDate(DomainError):
@@ -195,23 +176,24 @@ class NotYetExpired(DomainError):
             field="effective_until")
 
 
-class StatusDoesNotAllow(DomainError):
-    rule = "status_does_not_allow"
+class StatusDoesNotAllow(errors.StatusDoesNotAllow):
+    template = "cannot {doing} a policy that is {status}; only one that is {allowed}"
+    joiner = "、"
 
-    def __init__(self, doing: str, status, allowed):
-        current = Status(status)
-        labels = "、".join(f"{Status(s).label} {Status(s).value}" for s in allowed)
-        super().__init__(f"cannot {doing} a policy that is {current.label} ({current.value}); "
-                         f"only one that is {labels}")
+    @staticmethod
+    def named(status) -> str:
+        return f"{Status(status).label} ({Status(status).value})"
+
+    @staticmethod
+    def listed(status) -> str:
+        return f"{Status(status).label} {Status(status).value}"
 
 
 # -- implementation rules (实施细则, notice 二(一)1) -----------------------------------------------
 
-class RuleNotFound(NotFound):
+class RuleNotFound(NoSuch):
     rule = "implementation_rule_not_found"
-
-    def __init__(self, rule_id: str):
-        super().__init__(f"no implementation rule {rule_id} is required of any unit", field="id")
+    template = "no implementation rule {id} is required of any unit"
 
 
 class RuleAlreadyRequired(DomainError):
@@ -230,12 +212,10 @@ class DueBeforeRequired(InvalidInput):
                          "as soon as possible (尽快)", field="due")
 
 
-class NotOwingUnit(Forbidden):
+class NotOwingUnit(UnitNotOwner):
     rule = "not_owing_unit"
-
-    def __init__(self, unit: str | None, owing_unit: str | None, doing: str):
-        super().__init__(f"only the unit that owes the rule ({owing_unit}) or the office may "
-                         f"{doing}; {unit} is not it")
+    template = ("only the unit that owes the rule ({owner}) or the office may {doing}; {unit} "
+                "is not it")
 
 
 class OperatingRulesIncomplete(DomainError):
@@ -258,18 +238,14 @@ class WorkPlanIncomplete(DomainError):
                          "(要进一步细化举措)", field=field)
 
 
-class RuleAlreadyFiled(DomainError):
+class RuleAlreadyFiled(NotNow):
     rule = "implementation_rule_already_filed"
-
-    def __init__(self, doing: str):
-        super().__init__(f"the implementation rule is already filed (已报备); you cannot {doing}")
+    template = "the implementation rule is already filed (已报备); you cannot {doing}"
 
 
-class RuleAlreadyOverdue(DomainError):
+class RuleAlreadyOverdue(NotNow):
     rule = "implementation_rule_already_overdue"
-
-    def __init__(self, doing: str):
-        super().__init__(f"the implementation rule is already recorded overdue; you cannot {doing}")
+    template = "the implementation rule is already recorded overdue; you cannot {doing}"
 
 
 class NoDueDate(DomainError):
@@ -290,27 +266,19 @@ class NotYetDue(DomainError):
 
 # -- briefings (宣讲活动) --------------------------------------------------------------------------
 
-class BriefingNotFound(NotFound):
+class BriefingNotFound(NoSuch):
     rule = "briefing_not_found"
-
-    def __init__(self, briefing_id: str):
-        super().__init__(f"no briefing {briefing_id} is scheduled", field="id")
+    template = "no briefing {id} is scheduled"
 
 
-class BriefingAlreadyExists(DomainError):
+class BriefingAlreadyExists(Taken):
     rule = "briefing_already_exists"
-
-    def __init__(self, briefing_id: str):
-        super().__init__(f"briefing {briefing_id} is already scheduled; revise it instead",
-                         field="id")
+    template = "briefing {id} is already scheduled; revise it instead"
 
 
-class NotOrganisingUnit(Forbidden):
+class NotOrganisingUnit(UnitNotOwner):
     rule = "not_organising_unit"
-
-    def __init__(self, unit: str | None, organiser: str | None, doing: str):
-        super().__init__(f"only the organising unit ({organiser}) or the office may {doing}; "
-                         f"{unit} is not it")
+    template = "only the organising unit ({owner}) or the office may {doing}; {unit} is not it"
 
 
 class NoPoliciesExplained(InvalidInput):
@@ -351,18 +319,14 @@ class NothingRevised(InvalidInput):
         super().__init__("the revision changes nothing of the briefing; change at least one field")
 
 
-class BriefingAlreadyHeld(DomainError):
+class BriefingAlreadyHeld(NotNow):
     rule = "briefing_already_held"
-
-    def __init__(self, doing: str):
-        super().__init__(f"the briefing has already been held (已举行); you cannot {doing}")
+    template = "the briefing has already been held (已举行); you cannot {doing}"
 
 
-class BriefingCancelled(DomainError):
+class BriefingCancelled(NotNow):
     rule = "briefing_cancelled"
-
-    def __init__(self, doing: str):
-        super().__init__(f"the briefing was cancelled (已取消); you cannot {doing}")
+    template = "the briefing was cancelled (已取消); you cannot {doing}"
 
 
 class BriefingNotYetDue(DomainError):

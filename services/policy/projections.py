@@ -17,12 +17,11 @@ one, so `rebuild` leaves their tables alone.
 from __future__ import annotations
 
 import json
-from typing import Sequence
 
 import sqlalchemy as sa
 
 from kernel.envelope import Event
-from kernel.store import events as event_log, read_stream, row_to_event
+from kernel.refolding import Progress, Refolding, replace_row, snapshot_row
 from services.policy import search
 from services.policy.briefing import Briefing
 from services.policy.domain import PolicyWork
@@ -109,18 +108,13 @@ def _dumps(state: dict) -> str:
     return json.dumps(state, ensure_ascii=False)
 
 
-def _replace(connection: sa.Connection, table: sa.Table, key: str, row: dict) -> None:
-    connection.execute(table.delete().where(table.c[key] == row[key]))
-    connection.execute(table.insert().values(**row))
-
-
 # -- one row per aggregate ---------------------------------------------------------------------
 
 def _policy(connection: sa.Connection, policy_id: str, stream: list[Event],
-            index: bool = True) -> None:
+            index: bool = True) -> dict:
     policy = Policy.from_events(policy_id, stream)
     state = policy.snapshot()
-    _replace(connection, policy_rows, "id", {
+    replace_row(connection, policy_rows, "id", {
         "id": policy_id, "status": state["status"], "issuing_unit": state["issuing_unit"],
         "title": state["title"], "document_number": state["document_number"],
         "level": state["level"], "cost_category": state["cost_category"],
@@ -132,6 +126,7 @@ def _policy(connection: sa.Connection, policy_id: str, stream: list[Event],
     })
     if index:
         search.index_policy(connection, state)
+    return state
 
 
 def _feed(connection: sa.Connection, event: Event, state: dict) -> None:
@@ -146,32 +141,9 @@ def _feed(connection: sa.Connection, event: Event, state: dict) -> None:
         issuing_unit=state["issuing_unit"], summary=p["summary"], at=event.occurred_at))
 
 
-def _rule(connection: sa.Connection, rule_id: str, stream: list[Event]) -> None:
-    state = ImplementationRule.from_events(rule_id, stream).snapshot()
-    _replace(connection, rule_rows, "id", {
-        "id": rule_id, "policy_id": state["policy_id"], "unit": state["unit"],
-        "status": state["status"], "due": state["due"], "required_at": state["required_at"],
-        "version": state["version"], "state": _dumps(state)})
-
-
-def _briefing(connection: sa.Connection, briefing_id: str, stream: list[Event]) -> None:
-    state = Briefing.from_events(briefing_id, stream).snapshot()
-    _replace(connection, briefing_rows, "id", {
-        "id": briefing_id, "status": state["status"], "organiser": state["organiser"],
-        "date": state["date"], "version": state["version"], "state": _dumps(state)})
-
-
-def _policy_work(connection: sa.Connection, item_id: str, stream: list[Event]) -> None:
-    state = PolicyWork.from_events(item_id, stream).snapshot()
-    _replace(connection, policy_work_rows, "id", {
-        "id": item_id, "unit": state["unit"], "status": state["status"],
-        "ticket_id": state["ticket_id"], "opened_at": state["opened_at"],
-        "version": state["version"], "state": _dumps(state)})
-
-
 def _editions(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
     for edition in CompendiumEditions.from_events(stream_id, stream).editions:
-        _replace(connection, compendium_editions, "number", {
+        replace_row(connection, compendium_editions, "number", {
             "number": edition["number"], "day": edition["day"], "digest": edition["digest"],
             "built_at": edition["built_at"], "policies": len(edition["policies"]),
             "state": _dumps(edition)})
@@ -179,62 +151,42 @@ def _editions(connection: sa.Connection, stream_id: str, stream: list[Event]) ->
 
 FOLDS = {
     Policy.stream_type: _policy,
-    ImplementationRule.stream_type: _rule,
-    Briefing.stream_type: _briefing,
-    PolicyWork.stream_type: _policy_work,
+    ImplementationRule.stream_type: snapshot_row(ImplementationRule, rule_rows, (
+        "id", "policy_id", "unit", "status", "due", "required_at", "version")),
+    Briefing.stream_type: snapshot_row(Briefing, briefing_rows, (
+        "id", "status", "organiser", "date", "version")),
+    PolicyWork.stream_type: snapshot_row(PolicyWork, policy_work_rows, (
+        "id", "unit", "status", "ticket_id", "opened_at", "version")),
     CompendiumEditions.stream_type: _editions,
 }
 
 
-def _stream(connection: sa.Connection, stream_id: str, appended: list[Event]) -> list[Event]:
-    # A stream begun by this command is all here: no read of the log.
-    return appended if appended[0].version == 1 else read_stream(connection, stream_id)
+class _Projector(Refolding):
+    """Beside a policy's row: its feed, from the events the command appended (all of them on a
+    rebuild), and its search terms, written with the row as it is folded, or, on a rebuild, once
+    for every policy after the rows."""
+
+    def __init__(self, index: bool):
+        super().__init__(FOLDS, TABLES)
+        self.index = index
+
+    def refold(self, connection: sa.Connection, stream_type: str, stream_id: str,
+               stream: list[Event], new: list[Event]) -> None:
+        if stream_type != Policy.stream_type:
+            return super().refold(connection, stream_type, stream_id, stream, new)
+        state = _policy(connection, stream_id, stream, index=self.index)
+        for event in new:
+            _feed(connection, event, state)
 
 
-def project(connection: sa.Connection, appended: Sequence[Event]) -> None:
-    """The store's projector: refold every aggregate the command touched."""
-    touched: dict[tuple[str, str], list[Event]] = {}
-    for event in appended:
-        if event.stream_type in FOLDS:
-            touched.setdefault((event.stream_type, event.stream_id), []).append(event)
-    for (stream_type, stream_id), new in touched.items():
-        stream = _stream(connection, stream_id, new)
-        FOLDS[stream_type](connection, stream_id, stream)
-        if stream_type == Policy.stream_type:
-            state = json.loads(connection.execute(sa.select(policy_rows.c.state).where(
-                policy_rows.c.id == stream_id)).scalar_one())
-            for event in new:
-                _feed(connection, event, state)
+project = _Projector(index=True).project
+_rebuilding = _Projector(index=False)
 
 
-def rebuild(engine: sa.Engine) -> int:
+def rebuild(engine: sa.Engine, progress: Progress | None = None) -> int:
     """Drop the read models and fold them again from the log (the search terms included);
     return the number of streams refolded."""
     with engine.begin() as connection:
-        for table in TABLES:
-            connection.execute(table.delete())
-        streams: dict[tuple[str, str], list[Event]] = {}
-        for _, event in _log(connection):
-            if event.stream_type in FOLDS:
-                streams.setdefault((event.stream_type, event.stream_id), []).append(event)
-        count = 0
-        for (stream_type, stream_id), stream in streams.items():
-            if stream_type == Policy.stream_type:
-                _policy(connection, stream_id, stream, index=False)
-            else:
-                FOLDS[stream_type](connection, stream_id, stream)
-            if stream_type == Policy.stream_type:
-                state = json.loads(connection.execute(sa.select(policy_rows.c.state).where(
-                    policy_rows.c.id == stream_id)).scalar_one())
-                for event in stream:
-                    _feed(connection, event, state)
-            count += 1
+        count = _rebuilding.rebuild(connection, progress)
         search.reindex(connection)
     return count
-
-
-def _log(connection: sa.Connection):
-    """The service's own log in the order it was appended (positions may not be given yet)."""
-    rows = connection.execute(sa.select(event_log).order_by(event_log.c.id))
-    for row in rows:
-        yield row.id, row_to_event(row)

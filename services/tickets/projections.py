@@ -8,11 +8,12 @@ row's `state` is that view as JSON, which `get_ticket` answers with.
 from __future__ import annotations
 
 import json
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import sqlalchemy as sa
 
 from kernel.envelope import Event
+from kernel.refolding import Progress
 from kernel.store import events as event_log, read_stream
 from services.tickets.view import AppealView
 from services.tickets.vocabulary import Status
@@ -105,16 +106,19 @@ def project(connection: sa.Connection, appended: Sequence[Event]) -> None:
         _write(connection, ticket_id, events if events[0].version == 1 else None)
 
 
-def rebuild(engine: sa.Engine) -> int:
-    """Drop the read model and fold it again from the log; return the number of appeals."""
+def rebuild(engine: sa.Engine, progress: Progress | None = None) -> int:
+    """Drop the read model and fold it again from the log; return the number of appeals.
+    `progress`, if given, is told how many there are, then of each one refolded."""
     with engine.begin() as connection:
         connection.execute(ticket_units.delete())
         connection.execute(ticket_rows.delete())
-        ids: Iterable[str] = connection.execute(
+        ids: Sequence[str] = connection.execute(
             sa.select(event_log.c.stream_id).where(event_log.c.stream_type == "ticket")
             .group_by(event_log.c.stream_id)).scalars().all()
-        count = 0
+        if progress is not None:
+            progress.total = (progress.total or 0) + len(ids)
         for ticket_id in ids:
             _write(connection, ticket_id)
-            count += 1
-    return count
+            if progress is not None:
+                progress.update(1)
+    return len(ids)

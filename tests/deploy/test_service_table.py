@@ -65,7 +65,7 @@ def test_only_services_with_a_store_get_a_database_and_migrations(monkeypatch, t
 
 
 @pytest.mark.parametrize("command, choices", [
-    ("serve", SERVICES.names), ("rebuild-projections", SERVICES.rebuildable)])
+    ("serve", SERVICES.names), ("rebuild-projections", (*SERVICES.rebuildable, "all"))])
 def test_the_command_line_offers_the_registry(command, choices, capsys):
     with pytest.raises(SystemExit):
         main([command, "--help"])

@@ -1,9 +1,15 @@
 """Every rule of the field work that a command can break, one exception each: a stable `rule`
 code, the kind of refusal from its kernel base, a message a clerk can act on, the field at fault.
+The shapes many rules share (a role not allowed, a thing not found, a status or state that does
+not allow the command, another unit's) are the kernel's (`kernel.errors`).
 """
 from __future__ import annotations
 
-from kernel.errors import DomainError, Forbidden, InvalidInput, NotFound
+from kernel import errors
+from kernel.errors import (
+    DomainError, Forbidden, InvalidInput, NoSuch, NotFound, NotNow, UnitNotOwner,
+)
+from kernel.errors import StatusDoesNotAllow as StatusDoesNotAllow  # the field work's words too
 
 
 class InvalidDate(InvalidInput):
@@ -66,19 +72,13 @@ class CommentRequired(InvalidInput):
 
 # -- who may -------------------------------------------------------------------------------------
 
-class RoleNotAllowed(Forbidden):
-    rule = "role_not_allowed"
-
-    def __init__(self, role: str, doing: str, allowed):
-        super().__init__(f"a {role} may not {doing}; only: {', '.join(allowed)}")
+class RoleNotAllowed(errors.RoleNotAllowed):
+    template, joiner = "a {role} may not {doing}; only: {allowed}", ", "
 
 
-class NotOwnUnit(Forbidden):
+class NotOwnUnit(UnitNotOwner):
     rule = "not_own_unit"
-
-    def __init__(self, unit: str | None, owner: str | None, doing: str):
-        super().__init__(f"{doing} is for {owner}'s officers or the office; {unit} may not",
-                         field="unit")
+    template, at = "{doing} is for {owner}'s officers or the office; {unit} may not", "unit"
 
 
 class NotOwnVisit(Forbidden):
@@ -98,25 +98,19 @@ class NotEnterpriseHelpGroup(Forbidden):
 
 # -- what exists -----------------------------------------------------------------------------------
 
-class SurveyNotFound(NotFound):
+class SurveyNotFound(NoSuch):
     rule = "survey_not_found"
-
-    def __init__(self, survey_id: str):
-        super().__init__(f"no survey {survey_id}", field="survey_id")
+    template, at = "no survey {id}", "survey_id"
 
 
-class HelpPlanNotFound(NotFound):
+class HelpPlanNotFound(NoSuch):
     rule = "help_plan_not_found"
-
-    def __init__(self, plan_id: str):
-        super().__init__(f"no help plan {plan_id}", field="plan_id")
+    template, at = "no help plan {id}", "plan_id"
 
 
-class VisitNotFound(NotFound):
+class VisitNotFound(NoSuch):
     rule = "visit_not_found"
-
-    def __init__(self, visit_id: str):
-        super().__init__(f"no visit {visit_id}", field="visit_id")
+    template, at = "no visit {id}", "visit_id"
 
 
 class ActivityNotFound(NotFound):
@@ -215,40 +209,24 @@ class LeaderNotLinked(DomainError):
 
 # -- the life -----------------------------------------------------------------------------------
 
-class StatusDoesNotAllow(DomainError):
-    rule = "status_does_not_allow"
-
-    def __init__(self, doing: str, status, allowed):
-        names = ", ".join(str(s) for s in allowed)
-        super().__init__(f"cannot {doing} while it is {status}; only while {names}")
-
-
-class AlreadySubmitted(DomainError):
+class AlreadySubmitted(NotNow):
     rule = "already_submitted"
-
-    def __init__(self, doing: str):
-        super().__init__(f"cannot {doing}: it is already submitted")
+    template = "cannot {doing}: it is already submitted"
 
 
-class NotSubmitted(DomainError):
+class NotSubmitted(NotNow):
     rule = "not_submitted"
-
-    def __init__(self, doing: str):
-        super().__init__(f"cannot {doing}: it has not been submitted for review")
+    template = "cannot {doing}: it has not been submitted for review"
 
 
-class NotApproved(DomainError):
+class NotApproved(NotNow):
     rule = "not_approved"
-
-    def __init__(self, doing: str):
-        super().__init__(f"cannot {doing}: the enterprise_help group has not approved it")
+    template = "cannot {doing}: the enterprise_help group has not approved it"
 
 
-class AlreadyFiled(DomainError):
+class AlreadyFiled(NotNow):
     rule = "already_filed"
-
-    def __init__(self, doing: str):
-        super().__init__(f"cannot {doing}: it is filed with the office")
+    template = "cannot {doing}: it is filed with the office"
 
 
 class NotYetDue(DomainError):
@@ -330,17 +308,14 @@ class NotOwnLeader(Forbidden):
                          f"one is for leader {leader_id}", field="leader_id")
 
 
-class OperationReportNotFound(NotFound):
+class OperationReportNotFound(NoSuch):
     rule = "operation_report_not_found"
-
-    def __init__(self, report_id: str):
-        super().__init__(f"no operation report {report_id}", field="report_id")
+    template, at = "no operation report {id}", "report_id"
 
 
-class OneReportPerMonth(DomainError):
+class OneReportPerMonth(NotNow):
     rule = "one_report_per_enterprise_month"
-
-    def __init__(self, doing: str):
-        super().__init__(f"cannot {doing}: an enterprise has one report a month (每企每月一报) "
-                         f"and this month's is filed; correct it by an amendment "
-                         f"(POST /operation-reports/{{id}}/amend)", field="period")
+    template = ("cannot {doing}: an enterprise has one report a month (每企每月一报) and this "
+                "month's is filed; correct it by an amendment "
+                "(POST /operation-reports/{{id}}/amend)")
+    at = "period"

@@ -1,17 +1,17 @@
 """The field work's read models, folded in the command's transaction and rebuildable from the
-log: a row per survey, help plan, visit and activity with its snapshot (`state`), and a row per
-appeal raised from a visit (the ticket's id → its visit), which the reactions to the tickets
-service's later facts look the ticket up in; a row per monthly operation report (migration l0004)
-by enterprise, leader and month. Queries for the RPCs and the timer below."""
+log (by `FOLDS`, which `services.liaison.projections` refolds): a row per survey, help plan,
+visit and activity with its snapshot (`state`), and a row per appeal raised from a visit (the
+ticket's id → its visit), which the reactions to the tickets service's later facts look the
+ticket up in; a row per monthly operation report (migration l0004) by enterprise, leader and
+month. Queries for the RPCs and the timer below."""
 from __future__ import annotations
 
 import json
-from typing import Callable, Sequence
 
 import sqlalchemy as sa
 
 from kernel.envelope import Event
-from kernel.store import events as event_log, read_stream, row_to_event
+from kernel.refolding import Fold, replace_row, snapshot_row
 from services.liaison.fieldwork.activities import Consultation, Matchmaking
 from services.liaison.fieldwork.help_plan import HelpPlan
 from services.liaison.fieldwork.operation_report import OperationReport
@@ -89,94 +89,41 @@ def _dumps(state: dict) -> str:
     return json.dumps(state, ensure_ascii=False)
 
 
-def _replace(connection: sa.Connection, table: sa.Table, key: str, row: dict) -> None:
-    connection.execute(table.delete().where(table.c[key] == row[key]))
-    connection.execute(table.insert().values(**row))
-
-
 # -- folds -------------------------------------------------------------------------------------
-
-def _survey(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
-    state = Survey.from_events(stream_id, stream).snapshot()
-    _replace(connection, liaison_surveys, "id", {
-        "id": stream_id, "unit": state["unit"], "park": state["park"],
-        "leader_id": state["leader_id"], "status": state["status"], "due": state["due"],
-        "overdue": state["overdue"], "version": state["version"], "state": _dumps(state)})
-
-
-def _help_plan(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
-    state = HelpPlan.from_events(stream_id, stream).snapshot()
-    _replace(connection, liaison_help_plans, "id", {
-        "id": stream_id, "unit": state["unit"], "leader_id": state["leader_id"],
-        "status": state["status"], "due": state["due"], "overdue": state["overdue"],
-        "version": state["version"], "state": _dumps(state)})
-
 
 def _visit(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
     state = Visit.from_events(stream_id, stream).snapshot()
-    _replace(connection, liaison_visits, "id", {
+    replace_row(connection, liaison_visits, "id", {
         "id": stream_id, "date": state["date"], "leader_id": state["leader_id"],
         "uscc": state["uscc"], "county": state["county"], "recorded_at": state["recorded_at"],
         "version": state["version"], "state": _dumps(state)})
     for appeal in state["appeals"]:
-        _replace(connection, liaison_visit_appeals, "ticket_id", {
+        replace_row(connection, liaison_visit_appeals, "ticket_id", {
             "ticket_id": appeal["ticket_id"], "visit_id": stream_id,
             "problem_id": appeal["problem_id"], "ledger_number": appeal["ledger_number"],
             "status": appeal["status"]})
 
 
-def _activity(cls) -> Callable:
+def _activity(cls) -> Fold:
     def fold(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
         state = cls.from_events(stream_id, stream).snapshot()
-        _replace(connection, liaison_activities, "id", {
+        replace_row(connection, liaison_activities, "id", {
             "id": stream_id, "kind": cls.stream_type, "unit": state["unit"],
             "date": state["date"], "version": state["version"], "state": _dumps(state)})
     return fold
 
 
-def _operation_report(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
-    state = OperationReport.from_events(stream_id, stream).snapshot()
-    _replace(connection, liaison_operation_reports, "id", {
-        "id": stream_id, "uscc": state["uscc"], "period": state["period"],
-        "leader_id": state["leader_id"], "status": state["status"],
-        "filed_at": state["filed_at"], "version": state["version"], "state": _dumps(state)})
-
-
 FOLDS = {
-    Survey.stream_type: _survey,
-    HelpPlan.stream_type: _help_plan,
+    Survey.stream_type: snapshot_row(Survey, liaison_surveys, (
+        "id", "unit", "park", "leader_id", "status", "due", "overdue", "version")),
+    HelpPlan.stream_type: snapshot_row(HelpPlan, liaison_help_plans, (
+        "id", "unit", "leader_id", "status", "due", "overdue", "version")),
     Visit.stream_type: _visit,
     Consultation.stream_type: _activity(Consultation),
     Matchmaking.stream_type: _activity(Matchmaking),
-    OperationReport.stream_type: _operation_report,
+    OperationReport.stream_type: snapshot_row(OperationReport, liaison_operation_reports, (
+        "id", "uscc", "period", "leader_id", "status", "filed_at", "version")),
 }
-
-
-def project(connection: sa.Connection, appended: Sequence[Event]) -> None:
-    """The store's projector for this area's streams: refold every aggregate touched."""
-    touched: dict[tuple[str, str], list[Event]] = {}
-    for event in appended:
-        if event.stream_type in FOLDS:
-            touched.setdefault((event.stream_type, event.stream_id), []).append(event)
-    for (stream_type, stream_id), new in touched.items():
-        stream = new if new[0].version == 1 else read_stream(connection, stream_id)
-        FOLDS[stream_type](connection, stream_id, stream)
-
-
-def rebuild(connection: sa.Connection) -> int:
-    """Empty this area's read models and fold them again from the log; the streams refolded."""
-    for table in TABLES:
-        connection.execute(table.delete())
-    streams: dict[tuple[str, str], list[Event]] = {}
-    rows = connection.execute(sa.select(event_log)
-                              .where(event_log.c.stream_type.in_(list(FOLDS)))
-                              .order_by(event_log.c.id))
-    for row in rows:
-        event = row_to_event(row)
-        streams.setdefault((event.stream_type, event.stream_id), []).append(event)
-    for (stream_type, stream_id), stream in streams.items():
-        FOLDS[stream_type](connection, stream_id, sorted(stream, key=lambda e: e.version))
-    return len(streams)
 
 
 # -- queries -----------------------------------------------------------------------------------

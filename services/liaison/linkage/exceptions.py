@@ -1,12 +1,14 @@
 """Every rule of the leaders' linkage (挂点联系) that a command can break, one exception each.
 
 Each carries a stable `rule` code and a message a clerk can act on, naming the leader, the
-enterprise or the park at fault. The linkage rules themselves (notice 三(一)1) are in
+enterprise or the park at fault; the shapes many rules share (a role not allowed, a thing not
+found) are the kernel's (`kernel.errors`). The linkage rules themselves (notice 三(一)1) are in
 `services.liaison.linkage.rules`. Plain Python, no I/O.
 """
 from __future__ import annotations
 
-from kernel.errors import DomainError, Forbidden, InvalidInput, NotFound
+from kernel.errors import DomainError, Forbidden, InvalidInput, NoSuch
+from kernel.errors import RoleNotAllowed as RoleNotAllowed  # the linkage's words too
 
 
 class LinkageRuleBroken(DomainError):
@@ -82,39 +84,29 @@ class ParkOnlyForTopLeader(InvalidInput):
                          "link a park (notice 三(一)1); leave park out", field="park")
 
 
-class LeaderNotFound(NotFound):
+class LeaderNotFound(NoSuch):
     rule = "leader_not_found"
-
-    def __init__(self, leader_id: str, field: str = "leader_id"):
-        super().__init__(f"no leader {leader_id} in the registry", field=field)
+    template, at = "no leader {id} in the registry", "leader_id"
 
 
-class EnterpriseNotFound(NotFound):
+class EnterpriseNotFound(NoSuch):
     rule = "enterprise_not_found"
-
-    def __init__(self, uscc: str, field: str = "enterprises"):
-        super().__init__(f"no enterprise {uscc} in the registry", field=field)
+    template, at = "no enterprise {id} in the registry", "enterprises"
 
 
-class ParkNotFound(NotFound):
+class ParkNotFound(NoSuch):
     rule = "park_not_found"
-
-    def __init__(self, park: str, field: str = "park"):
-        super().__init__(f"no park {park} in the registry", field=field)
+    template, at = "no park {id} in the registry", "park"
 
 
-class UnitNotFound(NotFound):
+class UnitNotFound(NoSuch):
     rule = "unit_not_found"
-
-    def __init__(self, unit: str, field: str = "unit"):
-        super().__init__(f"no unit {unit} in the registry", field=field)
+    template, at = "no unit {id} in the registry", "unit"
 
 
-class PlanNotFound(NotFound):
+class PlanNotFound(NoSuch):
     rule = "plan_not_found"
-
-    def __init__(self, plan_id: str):
-        super().__init__(f"no linkage plan {plan_id}", field="id")
+    template = "no linkage plan {id}"
 
 
 class PlanAlreadyAccepted(DomainError):
@@ -183,13 +175,6 @@ class LiaisonAlreadyAppointed(DomainError):
                          "cadre serves one leader", field="cadre_id")
 
 
-class RoleNotAllowed(Forbidden):
-    rule = "role_not_allowed"
-
-    def __init__(self, role: str, doing: str, allowed: tuple[str, ...]):
-        super().__init__(f"a {role} may not {doing}; only {' or '.join(allowed)} may")
-
-
 class NotEnterpriseHelpMember(Forbidden):
     rule = "not_enterprise_help_member"
 
@@ -206,15 +191,11 @@ class MayNotReadLinkage(Forbidden):
                          "own, a liaison officer his leader's, the office and supervisors all")
 
 
-class LinkageNotFound(NotFound):
+class LinkageNotFound(NoSuch):
     rule = "linkage_not_found"
-
-    def __init__(self, leader_id: str):
-        super().__init__(f"leader {leader_id} has no linkage yet", field="leader_id")
+    template, at = "leader {id} has no linkage yet", "leader_id"
 
 
-class DepartmentParkNotFound(NotFound):
+class DepartmentParkNotFound(NoSuch):
     rule = "department_park_not_found"
-
-    def __init__(self, unit: str):
-        super().__init__(f"unit {unit} is not linked to a park yet", field="unit")
+    template, at = "unit {id} is not linked to a park yet", "unit"

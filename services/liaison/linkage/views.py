@@ -1,5 +1,5 @@
 """The linkage's read models (migration l0002), folded in the command's transaction and
-rebuildable from the log:
+rebuildable from the log (by `FOLDS`, which `services.liaison.projections` refolds):
 
 - liaison_plans: a row per proposed plan, its status (proposed → accepted) and its snapshot;
 - liaison_linkages: a row per leader's linkage as it stands (the `CityLinkage` aggregate's), and
@@ -17,7 +17,6 @@ from typing import Sequence
 import sqlalchemy as sa
 
 from kernel.envelope import Event
-from kernel.store import events as event_log, read_stream, row_to_event
 from services.liaison.linkage.domain import CityLinkage, LinkagePlan
 
 metadata = sa.MetaData()
@@ -62,7 +61,6 @@ liaison_officers = sa.Table(
 )
 TABLES = (liaison_plans, liaison_linkages, liaison_linked_enterprises, liaison_department_parks,
           liaison_officers)
-STREAM_TYPES = (LinkagePlan.stream_type, CityLinkage.stream_type)
 
 
 def _dumps(state) -> str:
@@ -101,35 +99,8 @@ def _city(connection: sa.Connection, stream_id: str, stream: list[Event]) -> Non
                            .values(status="accepted", accepted_at=at))
 
 
-def project(connection: sa.Connection, appended: Sequence[Event]) -> None:
-    """The store's projector for the linkage's streams: refold every one the command touched
-    (plans first, so an acceptance finds its plan's row)."""
-    touched: dict[tuple[str, str], list[Event]] = {}
-    for event in appended:
-        if event.stream_type in STREAM_TYPES:
-            touched.setdefault((event.stream_type, event.stream_id), []).append(event)
-    for (stream_type, stream_id), new in sorted(
-            touched.items(), key=lambda item: item[0][0] != LinkagePlan.stream_type):
-        stream = new if new[0].version == 1 else read_stream(connection, stream_id)
-        (_plan if stream_type == LinkagePlan.stream_type else _city)(connection, stream_id, stream)
-
-
-def rebuild(connection: sa.Connection) -> int:
-    """Empty this area's read models and fold them again from the log; the streams refolded."""
-    for table in TABLES:
-        connection.execute(table.delete())
-    streams: dict[tuple[str, str], list[Event]] = {}
-    rows = connection.execute(sa.select(event_log)
-                              .where(event_log.c.stream_type.in_(list(STREAM_TYPES)))
-                              .order_by(event_log.c.id))
-    for row in rows:
-        event = row_to_event(row)
-        streams.setdefault((event.stream_type, event.stream_id), []).append(event)
-    for (stream_type, stream_id), stream in sorted(
-            streams.items(), key=lambda item: item[0][0] != LinkagePlan.stream_type):
-        stream.sort(key=lambda e: e.version)
-        (_plan if stream_type == LinkagePlan.stream_type else _city)(connection, stream_id, stream)
-    return len(streams)
+# Plans first, so that an acceptance finds its plan's row.
+FOLDS = {LinkagePlan.stream_type: _plan, CityLinkage.stream_type: _city}
 
 
 # -- queries ---------------------------------------------------------------------------------------

@@ -3,15 +3,16 @@
 Each carries a stable `rule` code, the `kind` of refusal inherited from its kernel base, and a
 message a clerk can act on; input errors name the `field`. The generic checks (a field required,
 too long, unexpected; an unknown code naming the allowed codes; a credit code whose check
-character is wrong) are the kernel's, in `kernel.errors`.
+character is wrong) are the kernel's, in `kernel.errors`, and so are the shapes many rules
+share (a role not allowed, a thing not found or already there, another county's).
 """
 from __future__ import annotations
 
 from kernel.campaign import COUNTIES
-from kernel.errors import DomainError, Forbidden, InvalidInput, NotFound
+from kernel.errors import DomainError, InvalidInput, NoSuch, Taken, UnitNotOwner
+from kernel.errors import RoleNotAllowed as RoleNotAllowed  # the registry's words too
 
 # -- bad input ------------------------------------------------------------------------------------
-
 
 class UnknownCounty(InvalidInput):
     rule = "unknown_county"
@@ -130,79 +131,53 @@ class NotAnObject(InvalidInput):
 
 # -- who may act ----------------------------------------------------------------------------------
 
-class RoleNotAllowed(Forbidden):
-    rule = "role_not_allowed"
-
-    def __init__(self, role: str, doing: str, allowed: tuple[str, ...]):
-        super().__init__(f"a {role} may not {doing}; only {' or '.join(allowed)} may")
-
-
-class NotOwnCounty(Forbidden):
+class NotOwnCounty(UnitNotOwner):
     rule = "not_own_county"
-
-    def __init__(self, unit: str | None, county: str | None, doing: str):
-        super().__init__(f"a unit officer of {unit} may not {doing}: the enterprise is "
-                         f"{county}'s; only that county's officers or the office may",
-                         field="county")
+    template = ("a unit officer of {unit} may not {doing}: the enterprise is {owner}'s; only "
+                "that county's officers or the office may")
+    at = "county"
 
 
 # -- what is (not) there --------------------------------------------------------------------------
 
-class EnterpriseNotFound(NotFound):
+class EnterpriseNotFound(NoSuch):
     rule = "enterprise_not_found"
-
-    def __init__(self, uscc: str):
-        super().__init__(f"no enterprise {uscc} is registered", field="uscc")
+    template, at = "no enterprise {id} is registered", "uscc"
 
 
-class EnterpriseAlreadyRegistered(DomainError):
+class EnterpriseAlreadyRegistered(Taken):
     rule = "enterprise_already_registered"
-
-    def __init__(self, uscc: str):
-        super().__init__(f"enterprise {uscc} is already registered; change its profile instead",
-                         field="uscc")
+    template, at = "enterprise {id} is already registered; change its profile instead", "uscc"
 
 
-class ParkNotFound(NotFound):
+class ParkNotFound(NoSuch):
     rule = "park_not_found"
-
-    def __init__(self, park_id: str):
-        super().__init__(f"no park {park_id} is registered", field="id")
+    template = "no park {id} is registered"
 
 
-class ParkAlreadyRegistered(DomainError):
+class ParkAlreadyRegistered(Taken):
     rule = "park_already_registered"
-
-    def __init__(self, park_id: str):
-        super().__init__(f"park {park_id} is already registered", field="id")
+    template = "park {id} is already registered"
 
 
-class UnitNotFound(NotFound):
+class UnitNotFound(NoSuch):
     rule = "unit_not_found"
-
-    def __init__(self, code: str):
-        super().__init__(f"no unit {code} is registered", field="code")
+    template, at = "no unit {id} is registered", "code"
 
 
-class UnitAlreadyRegistered(DomainError):
+class UnitAlreadyRegistered(Taken):
     rule = "unit_already_registered"
-
-    def __init__(self, code: str):
-        super().__init__(f"unit {code} is already registered", field="code")
+    template, at = "unit {id} is already registered", "code"
 
 
-class LeaderNotFound(NotFound):
+class LeaderNotFound(NoSuch):
     rule = "leader_not_found"
-
-    def __init__(self, leader_id: str):
-        super().__init__(f"no leader {leader_id} is registered", field="id")
+    template = "no leader {id} is registered"
 
 
-class LeaderAlreadyRegistered(DomainError):
+class LeaderAlreadyRegistered(Taken):
     rule = "leader_already_registered"
-
-    def __init__(self, leader_id: str):
-        super().__init__(f"leader {leader_id} is already registered", field="id")
+    template = "leader {id} is already registered"
 
 
 class IdInUse(DomainError):

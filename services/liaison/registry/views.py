@@ -1,4 +1,5 @@
-"""The registry's read models, folded in the command's transaction and rebuildable from the log.
+"""The registry's read models, folded in the command's transaction and rebuildable from the log
+by the liaison service's projector (`services.liaison.projections`, from `FOLDS` and `TABLES`).
 
 - liaison_enterprises: a row per enterprise (uscc) with the columns the list filters by (county,
   park, tier, above designated size), the current operating tier with who rated it (`rated_by`:
@@ -18,9 +19,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from kernel.envelope import Event
-from kernel.store import events as event_log
-from kernel.store import read_stream, row_to_event
+from kernel.refolding import snapshot_row
 from services.liaison.registry.domain import (
     LEADING_GROUP_ID,
     Enterprise,
@@ -84,46 +83,7 @@ TABLES = (liaison_enterprises, liaison_parks, liaison_units, liaison_leaders,
           liaison_leading_group)
 
 
-def _dumps(state: dict) -> str:
-    return json.dumps(state, ensure_ascii=False)
-
-
-def _replace(connection: sa.Connection, table: sa.Table, key: str, row: dict) -> None:
-    connection.execute(table.delete().where(table.c[key] == row[key]))
-    connection.execute(table.insert().values(**row))
-
-
 # -- one row per aggregate ---------------------------------------------------------------------
-
-def _enterprise(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
-    state = Enterprise.from_events(stream_id, stream).snapshot()
-    _replace(connection, liaison_enterprises, "uscc", {
-        **{column: state[column] for column in ENTERPRISE_COLUMNS}, "state": _dumps(state)})
-
-
-def _park(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
-    state = Park.from_events(stream_id, stream).snapshot()
-    _replace(connection, liaison_parks, "id", {
-        **{column: state[column] for column in PARK_COLUMNS}, "state": _dumps(state)})
-
-
-def _unit(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
-    state = Unit.from_events(stream_id, stream).snapshot()
-    _replace(connection, liaison_units, "code", {
-        **{column: state[column] for column in UNIT_COLUMNS}, "state": _dumps(state)})
-
-
-def _leader(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
-    state = Leader.from_events(stream_id, stream).snapshot()
-    _replace(connection, liaison_leaders, "id", {
-        **{column: state[column] for column in LEADER_COLUMNS}, "state": _dumps(state)})
-
-
-def _leading_group(connection: sa.Connection, stream_id: str, stream: list[Event]) -> None:
-    state = LeadingGroup.from_events(stream_id, stream).snapshot()
-    _replace(connection, liaison_leading_group, "id", {
-        "id": stream_id, "version": state["version"], "state": _dumps(state)})
-
 
 ENTERPRISE_COLUMNS = ("uscc", "name", "county", "park", "industry", "size",
                       "above_designated_size", "tier", "rated_at", "rated_by", "version")
@@ -132,40 +92,12 @@ UNIT_COLUMNS = ("code", "name", "kind", "county", "version")
 LEADER_COLUMNS = ("id", "name", "rank", "title", "county", "version")
 
 FOLDS = {
-    Enterprise.stream_type: _enterprise,
-    Park.stream_type: _park,
-    Unit.stream_type: _unit,
-    Leader.stream_type: _leader,
-    LeadingGroup.stream_type: _leading_group,
+    Enterprise.stream_type: snapshot_row(Enterprise, liaison_enterprises, ENTERPRISE_COLUMNS),
+    Park.stream_type: snapshot_row(Park, liaison_parks, PARK_COLUMNS),
+    Unit.stream_type: snapshot_row(Unit, liaison_units, UNIT_COLUMNS),
+    Leader.stream_type: snapshot_row(Leader, liaison_leaders, LEADER_COLUMNS),
+    LeadingGroup.stream_type: snapshot_row(LeadingGroup, liaison_leading_group, ("id", "version")),
 }
-
-
-def project(connection: sa.Connection, appended: Sequence[Event]) -> None:
-    """The store's projector for this area's streams: refold every one the command touched."""
-    touched: dict[tuple[str, str], list[Event]] = {}
-    for event in appended:
-        if event.stream_type in FOLDS:
-            touched.setdefault((event.stream_type, event.stream_id), []).append(event)
-    for (stream_type, stream_id), new in touched.items():
-        # A stream begun by this command is all here: no read of the log.
-        stream = new if new[0].version == 1 else read_stream(connection, stream_id)
-        FOLDS[stream_type](connection, stream_id, stream)
-
-
-def rebuild(connection: sa.Connection) -> int:
-    """Empty this area's read models and fold them again from the log; the streams refolded."""
-    for table in TABLES:
-        connection.execute(table.delete())
-    streams: dict[tuple[str, str], list[Event]] = {}
-    rows = connection.execute(sa.select(event_log)
-                              .where(event_log.c.stream_type.in_(list(FOLDS)))
-                              .order_by(event_log.c.id))
-    for row in rows:
-        event = row_to_event(row)
-        streams.setdefault((event.stream_type, event.stream_id), []).append(event)
-    for (stream_type, stream_id), stream in streams.items():
-        FOLDS[stream_type](connection, stream_id, sorted(stream, key=lambda e: e.version))
-    return len(streams)
 
 
 # -- queries: what the linkage, the field work and the RPCs read -------------------------------
