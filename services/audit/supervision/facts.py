@@ -1,0 +1,70 @@
+"""What supervision and the assessment reason from: facts read off the ledger, each carrying the
+seqs of the entries that show it, so that every figure and every record built on them can cite
+the entries anyone can verify. Plain data, no I/O; the tracking read model
+(`supervision.tracking`) fills them as the ledger grows."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+# Kinds of tracked matter: an appeal's signing and its resolution (each owed by its lead unit),
+# an implementation rule, a survey, a help plan, one of the action's deliverables, and a
+# supervision notice the unit must answer.
+APPEAL_SIGNING = "appeal_signing"
+APPEAL_RESOLUTION = "appeal_resolution"
+IMPLEMENTATION_RULE = "implementation_rule"
+SURVEY = "survey"
+HELP_PLAN = "help_plan"
+DELIVERABLE = "deliverable"
+NOTICE_ANSWER = "notice_answer"
+MATTER_KINDS = (APPEAL_SIGNING, APPEAL_RESOLUTION, IMPLEMENTATION_RULE, SURVEY, HELP_PLAN,
+                DELIVERABLE, NOTICE_ANSWER)
+
+
+@dataclasses.dataclass(frozen=True)
+class TrackedMatter:
+    """One thing a unit owes by a date: due, done or late."""
+
+    matter_id: str            # the owing stream's id, with the kind: "<kind>:<stream_id>[:<n>]"
+    kind: str                 # one of MATTER_KINDS
+    stream_id: str            # the appeal's, rule's, survey's … stream
+    unit: str                 # the unit that owes it
+    due_at: dt.datetime | None
+    done_at: dt.datetime | None
+    seqs: tuple[int, ...]     # the ledger entries that set it up, moved its date, or did it
+    title: str = ""
+
+    def late(self, now: dt.datetime) -> bool:
+        """Past its date and not done (or done after it)."""
+        if self.due_at is None:
+            return False
+        return (self.done_at or now) > self.due_at
+
+
+@dataclasses.dataclass(frozen=True)
+class AppealFact:
+    """One appeal as one lead unit handled it (an appeal redispatched to another unit is a fact
+    of each): what the assessment's appeal measures count."""
+
+    appeal_id: str
+    unit: str
+    dispatched_at: dt.datetime
+    sign_due: dt.datetime | None
+    signed_at: dt.datetime | None
+    resolution_due: dt.datetime | None
+    resolved_at: dt.datetime | None
+    replied: bool             # the enterprise was given an answer (resolved, or an answer noted)
+    rating: str | None        # satisfied, basically_satisfied, unsatisfied; None if not rated
+    sent_back: int            # times sent back for redo (发回重办) while this unit led
+    seqs: tuple[int, ...]     # every entry counted here
+
+
+@dataclasses.dataclass(frozen=True)
+class ProblemAppeal:
+    """An appeal that goes straight to listed supervision (提级督办): sent back for redo three
+    times or more, or passed among three units or more with none leading."""
+
+    appeal_id: str
+    unit: str                 # the unit that leads it now (or last led it)
+    reason: str               # "sent_back_3" or "passed_among_3"
+    seqs: tuple[int, ...]
