@@ -12,8 +12,10 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from gateway import openapi
+from gateway.assessments import AssessmentsApi
 from gateway.audit import AuditApi
 from gateway.auth import Caller, identify
+from gateway.evaluations import EvaluationsApi
 from gateway.evidence import EvidenceApi
 from gateway.http import json_response
 from gateway.liaison.fieldwork import LiaisonFieldworkApi
@@ -22,6 +24,7 @@ from gateway.liaison.registry import LiaisonRegistryApi
 from gateway.operations import API, Answer, Routes
 from gateway.policy import PolicyApi
 from gateway.portal import PortalApi
+from gateway.supervision import SupervisionApi
 from gateway.tickets import TicketsApi
 from kernel import metrics
 from kernel.broker import BrokerHealth, health
@@ -38,7 +41,8 @@ class Health(BaseModel):
 
 
 class Gateway(TicketsApi, AuditApi, EvidenceApi, PolicyApi, PortalApi, LiaisonRegistryApi,
-              LiaisonLinkageApi, LiaisonFieldworkApi):
+              LiaisonLinkageApi, LiaisonFieldworkApi, SupervisionApi, EvaluationsApi,
+              AssessmentsApi):
     name = "gateway"
 
     log_context = LogContext()

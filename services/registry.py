@@ -13,7 +13,8 @@ SERVICES = Registry(
     # The audit first: it follows every service's events, so its queues should exist before
     # the others publish (anything published earlier comes back through its catch-up).
     ServiceEntry("audit", "services.audit.service:AuditService", port=8104,
-                 migrations="services/audit/migrations"),
+                 migrations="services/audit/migrations",
+                 projections="services.audit.projections"),
     ServiceEntry("policy", "services.policy.service:PolicyService", port=8101,
                  migrations="services/policy/migrations",
                  projections="services.policy.projections"),

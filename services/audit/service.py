@@ -18,9 +18,11 @@ from kernel.errors import Refused
 from kernel.reactions import ALL, before_checkpoint
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
-from services.audit import checkpoints, contract, keys, ledger, witness
+from services.audit import checkpoints, contract, keys, ledger, projections, witness
 from services.audit.access import may_audit, may_make_checkpoints
 from services.audit.evidence_rpc import EvidenceRpc
+from services.audit.supervision import tracking
+from services.audit.supervision.rpc import SupervisionRpc
 from services.registry import EVENT_SOURCES
 
 log = structlog.get_logger(__name__)
@@ -44,6 +46,8 @@ def record(uow: UnitOfWork, event: Event) -> None:
         appender = uow.scratch[ledger.Appender] = ledger.Appender(uow.connection)
         before_checkpoint(uow, appender.flush)
     seq = appender.add(uow.cause.source, uow.cause.position, event)
+    # Supervision's view of what is due, done and late, folded as the entry is written.
+    tracking.track(uow.connection, seq, uow.cause.source, event)
     metrics.LEDGER_ENTRIES.set(seq)
 
 
@@ -65,10 +69,10 @@ class Signing(DependencyProvider):
         return self
 
 
-class AuditService(EvidenceRpc, EventSourcedService):
+class AuditService(SupervisionRpc, EvidenceRpc, EventSourcedService):
     name = "audit"
 
-    store = EventSourcing()
+    store = EventSourcing(projectors=[projections.project])
     # Every event of every service, its own included: the reaction machinery keeps the ledger
     # in each source's order, once per event, and fills gaps from the sources' logs.
     reactions = Reactions("ledger", {source: {ALL: record} for source in EVENT_SOURCES})

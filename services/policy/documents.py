@@ -15,8 +15,9 @@ policy versions it holds instead of being stored.
 - .docx (python-docx): headings Word shows in its navigation pane, contents linked to bookmarks,
   the contact sheet as a table.
 
-The font: `HUIQI_CJK_FONT` names a TrueType font file (.ttf, or .ttc whose first face is used);
-by default Debian's WenQuanYi Micro Hei, which `bin/huiqi` installs (fonts-wqy-microhei).
+The font (`kernel.fonts`): `HUIQI_CJK_FONT` names a TrueType font file (.ttf, or .ttc whose
+first face is used); by default Debian's WenQuanYi Micro Hei, which `bin/huiqi` installs
+(fonts-wqy-microhei).
 Called from a worker thread (eventlet tpool): every call builds its own document; nothing is
 shared between calls.
 """
@@ -25,16 +26,19 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-import os
 import zipfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from kernel import fonts
 from kernel.errors import UnknownCode
 from services.policy.compendium import CONTACT_SHEET_TITLE, TITLE
 
-DEFAULT_CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-FONT_SETTING = "HUIQI_CJK_FONT"
+# The font lookup lives in the kernel (the assessment report sets Chinese too); its names stay
+# here for the callers that know them from this module.
+DEFAULT_CJK_FONT = fonts.DEFAULT_CJK_FONT
+FONT_SETTING = fonts.FONT_SETTING
+CjkFontMissing = fonts.CjkFontMissing
 COMPILER = "赣州市降低企业成本优化发展环境专项行动领导小组办公室"
 OFFICE_TIME = ZoneInfo("Asia/Shanghai")
 
@@ -47,23 +51,10 @@ FORMATS = tuple(MEDIA_TYPES)
 CONTACT_COLUMNS = ("序号", "政策名称(文号)", "咨询单位", "联系人", "联系电话", "电子邮箱")
 
 
-class CjkFontMissing(RuntimeError):
-    """The CJK font the PDF needs is not where the setting says: the set-up was not run."""
-
-    def __init__(self, path: str):
-        super().__init__(
-            f"the compendium's CJK font {path} does not exist: run bin/huiqi (it installs "
-            f"Debian's fonts-wqy-microhei) or set {FONT_SETTING} to a TrueType font with "
-            f"Chinese glyphs")
-        self.path = path
-
-
 def cjk_font_path(environ=None) -> Path:
-    """The TrueType font the PDF sets Chinese in: `HUIQI_CJK_FONT`, else WenQuanYi Micro Hei."""
-    path = (os.environ if environ is None else environ).get(FONT_SETTING) or DEFAULT_CJK_FONT
-    if not Path(path).is_file():
-        raise CjkFontMissing(path)
-    return Path(path)
+    """The TrueType font the PDF sets Chinese in (`kernel.fonts`): `HUIQI_CJK_FONT`, else
+    WenQuanYi Micro Hei."""
+    return fonts.cjk_font_path(environ, "compendium")
 
 
 def render(edition: dict, fmt: str) -> tuple[str, str, bytes]:

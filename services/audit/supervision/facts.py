@@ -57,6 +57,7 @@ class AppealFact:
     rating: str | None        # satisfied, basically_satisfied, unsatisfied; None if not rated
     sent_back: int            # times sent back for redo (发回重办) while this unit led
     seqs: tuple[int, ...]     # every entry counted here
+    uscc: str = ""            # the enterprise that raised it: whom the unit served
 
 
 @dataclasses.dataclass(frozen=True)

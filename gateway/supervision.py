@@ -1,0 +1,230 @@
+"""Supervision's HTTP routes (notice 二(五)1, 三(二)): the tracking view per unit and per matter,
+the supervision cases the ladder opens and their notices, a unit's answer to its notice, the
+on-site inspection's findings and the admonitory interview, the ladder's thresholds, the office's
+scheduling reports, the action's deliverables and the units' summary reports. Shapes, actions and
+filters are supervision's wire contract (`services.audit.supervision.contract`); who may do what
+is the audit service's rule (`supervision.roles`).
+
+The route makers here (`AuditRoutes`) serve the evaluation and assessment routes too: each makes a
+handler that reads the request, calls one RPC of the audit service with the caller first, and is
+documented by the operation it is mounted with.
+"""
+from __future__ import annotations
+
+import re
+
+from gateway.auth import caller
+from gateway.http import json_response, parse, read_path, read_query, texts
+from gateway.operations import API, Answer, Routes, mount
+from kernel.dependencies import TimedRpcProxy
+from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND, Refused
+from services.audit.supervision.contract import (
+    DELIVERABLE_FILTERS, SUPERVISION_CASE_ACTIONS, SUPERVISION_CASE_FILTERS,
+    SUPERVISION_NOTICE_FILTERS, SupervisionNoticeFilters,
+    TRACKED_MATTER_FILTERS, DeliverableFilters, DeliverableList, DeliverablePath,
+    DeliverableView, DeliverDeliverable, IssueSchedulingReport, ReceiveSummaryReport,
+    ScheduleDeliverables, SchedulingReportList, SchedulingReportPath, SchedulingReportView,
+    SupervisionCaseFilters, SupervisionCaseList, SupervisionCasePath, SupervisionCaseView,
+    SupervisionSweepOutcome, SupervisionThresholds, SupervisionThresholdsView,
+    SupervisionUnitPath, TrackedMatterFilters, TrackedMatterList, UnitTrackingView,
+)
+
+READ_ERRORS = (FORBIDDEN, NOT_FOUND)
+LIST_ERRORS = (FORBIDDEN,)
+COMMAND_ERRORS = (FORBIDDEN, NOT_FOUND, CONFLICT)
+CREATE_ERRORS = (FORBIDDEN, CONFLICT)
+
+
+def _named(handler, operation_id: str):
+    handler.__name__ = handler.__qualname__ = operation_id
+    return handler
+
+
+def _parameters(path: str) -> list[str]:
+    return re.findall(r"\{(\w+)\}", path)
+
+
+def body_of(request, model) -> dict:
+    """A body's fields as given (an absent field is not sent: the aggregate's default holds)."""
+    return parse(request, model, empty_ok=not any(
+        f.is_required() for f in model.model_fields.values())).model_dump(
+        mode="json", exclude_unset=True)
+
+
+class AuditRoutes:
+    """Route makers for one part of the audit's API on `api`: each handler calls `rpc` on the
+    audit service with the caller, the path's parameters (in their order) and then the body's
+    fields or the query's filters."""
+
+    def __init__(self, api: Routes):
+        self.api = api
+
+    def read(self, path: str, operation_id: str, summary: str, *, view, described: str,
+             path_model=None, query=None, filters: tuple = (), rpc: str | None = None,
+             errors_: tuple = READ_ERRORS):
+        """GET: the path's parameters, then the query's filters (as text) if it has a query."""
+        rpc, names = rpc or operation_id, _parameters(path)
+
+        @self.api("GET", path, operation_id, summary, path_model=path_model, query=query,
+                  errors_=errors_, answers=Answer(200, described, view))
+        def handler(service, request, **values):
+            actor = caller(request)
+            arguments = _path_values(values, path_model, names)
+            if query is not None:
+                arguments.append(texts(read_query(request, query), filters))
+            return json_response(200, getattr(service.audit, rpc)(actor, *arguments))
+        return _named(handler, operation_id)
+
+    def command(self, method: str, path: str, operation_id: str, summary: str, *, body, view,
+                described: str, path_model=None, rpc: str | None = None, status: int = 200,
+                errors_: tuple = COMMAND_ERRORS, location: str | None = None):
+        """A command with a body: the path's parameters, then the body's fields. `location`
+        (a format with the answer's fields) says where a thing made is."""
+        rpc, names = rpc or operation_id, _parameters(path)
+        headers = (("Location", "its URL"),) if location else ()
+
+        @self.api(method, path, operation_id, summary, path_model=path_model, body=body,
+                  errors_=errors_, answers=Answer(status, described, view, headers=headers))
+        def handler(service, request, **values):
+            actor = caller(request)
+            arguments = _path_values(values, path_model, names)
+            if body is not None:
+                arguments.append(body_of(request, body))
+            made = getattr(service.audit, rpc)(actor, *arguments)
+            where = {"Location": API + location.format(**made)} if location else None
+            return json_response(status, made, where)
+        return _named(handler, operation_id)
+
+    def act(self, path: str, path_model, actions: dict, *, kind: str, prefix: str, view,
+            rpc: str):
+        """POST <path>/<action>: one handler for every action of `actions` (the contract's),
+        each documented as its own operation `<prefix>_<method>`."""
+        names = _parameters(path)
+        operations = tuple(
+            self.api.operation("POST", f"{path}/{action}", f"{prefix}_{command.method}",
+                               command.summary, path_model=path_model, body=command.body,
+                               errors_=COMMAND_ERRORS,
+                               answers=Answer(200, "after the command", view))
+            for action, command in actions.items())
+
+        @mount("POST", f"{API}{path}/{{action}}", *operations)
+        def handler(service, request, action, **values):
+            actor = caller(request)
+            command = actions.get(action)
+            if command is None:
+                raise Refused("unknown_action", NOT_FOUND,
+                              f"no action {action!r} on {kind}; the actions are: "
+                              f"{', '.join(sorted(actions))}")
+            arguments = _path_values(values, path_model, names)
+            fields = body_of(request, command.body)
+            return json_response(200, getattr(service.audit, rpc)(
+                actor, *arguments, action, fields))
+        return _named(handler, f"act_on_{prefix}")
+
+
+def _path_values(values: dict, path_model, names: list[str]) -> list:
+    if path_model is None:
+        return []
+    found = read_path(values, path_model).model_dump(mode="json")
+    return [found[name] for name in names]
+
+
+api = Routes("supervision", "Supervision (督查) built on the ledger: what each unit owes and "
+                            "when (跟踪调度), the ladder from reminder to listed supervision, "
+                            "supervision notices and their answers, scheduling reports, the "
+                            "action's deliverables and summary reports. notice 二(五)1, 三(二)")
+routes = AuditRoutes(api)
+
+
+class SupervisionApi:
+    audit = TimedRpcProxy("audit")
+
+    # -- tracking (跟踪调度) --------------------------------------------------------------------
+
+    tracked_matters = routes.read(
+        "/supervision/matters", "tracked_matters",
+        "What the units owe and by when — due, done, late — each with its ledger entries",
+        query=TrackedMatterFilters, filters=TRACKED_MATTER_FILTERS, view=TrackedMatterList,
+        described="the matters the caller may read", errors_=LIST_ERRORS)
+    unit_tracking = routes.read(
+        "/supervision/units/{unit}", "unit_tracking",
+        "One unit's matters counted due, done and late, by kind", path_model=SupervisionUnitPath,
+        view=UnitTrackingView, described="the unit's tracking")
+
+    # -- the ladder (督查) ----------------------------------------------------------------------
+
+    supervision_cases = routes.read(
+        "/supervision/cases", "supervision_cases",
+        "The supervision cases the caller may read, each at its step",
+        query=SupervisionCaseFilters, filters=SUPERVISION_CASE_FILTERS,
+        view=SupervisionCaseList, described="the cases", errors_=LIST_ERRORS)
+    supervision_case = routes.read(
+        "/supervision/cases/{case_id}", "supervision_case",
+        "A supervision case: its matter, unit, steps taken and the ledger entries behind each",
+        path_model=SupervisionCasePath, view=SupervisionCaseView, described="the case")
+    act_on_supervision_case = routes.act(
+        "/supervision/cases/{case_id}", SupervisionCasePath, SUPERVISION_CASE_ACTIONS,
+        kind="a supervision case", prefix="supervision_case", view=SupervisionCaseView,
+        rpc="act_on_supervision_case")
+    supervision_notices = routes.read(
+        "/supervision/notices", "supervision_notices",
+        "The supervision notices (督查通知书) issued, each with its answer-by date and answer; "
+        "a unit officer sees his own unit's", query=SupervisionNoticeFilters,
+        filters=SUPERVISION_NOTICE_FILTERS, view=SupervisionCaseList, described="the notices",
+        errors_=LIST_ERRORS)
+    supervision_thresholds = routes.read(
+        "/supervision/thresholds", "supervision_thresholds",
+        "The working days overdue at which each step is due", view=SupervisionThresholdsView,
+        described="the thresholds in force", errors_=LIST_ERRORS)
+    set_supervision_thresholds = routes.command(
+        "PUT", "/supervision/thresholds", "set_supervision_thresholds",
+        "Set the working days overdue at which each step is due (the office)",
+        body=SupervisionThresholds, view=SupervisionThresholdsView,
+        described="the thresholds now in force", errors_=(FORBIDDEN, CONFLICT))
+    run_supervision_sweep = routes.command(
+        "POST", "/supervision/sweeps", "run_supervision_sweep",
+        "Run the ladder's sweep now, as the timer does (the office or the working group)",
+        body=None, view=SupervisionSweepOutcome, described="the steps taken",
+        errors_=(FORBIDDEN, CONFLICT))
+
+    # -- scheduling reports (调度通报) ----------------------------------------------------------
+
+    issue_scheduling_report = routes.command(
+        "POST", "/supervision/scheduling-reports", "issue_scheduling_report",
+        "Issue a scheduling report: each unit's due, done and late matters now (the office)",
+        body=IssueSchedulingReport, view=SchedulingReportView, described="issued",
+        status=201, errors_=CREATE_ERRORS, location="/supervision/scheduling-reports/{id}")
+    scheduling_reports = routes.read(
+        "/supervision/scheduling-reports", "scheduling_reports",
+        "The scheduling reports issued, the latest first", view=SchedulingReportList,
+        described="the reports", errors_=LIST_ERRORS)
+    scheduling_report = routes.read(
+        "/supervision/scheduling-reports/{report_id}", "scheduling_report",
+        "A scheduling report, per unit with the seqs of the matters counted",
+        path_model=SchedulingReportPath, view=SchedulingReportView, described="the report")
+
+    # -- deliverables (工作节点) and summary reports (总结报告) ---------------------------------
+
+    schedule_deliverables = routes.command(
+        "POST", "/supervision/deliverables", "schedule_deliverables",
+        "Schedule the action's deliverables of a campaign year on the notice's dates (the "
+        "office)", body=ScheduleDeliverables, view=DeliverableList, described="scheduled",
+        status=201, errors_=CREATE_ERRORS)
+    deliverables = routes.read(
+        "/supervision/deliverables", "deliverables",
+        "The action's deliverables, each with its owner units, date and deliveries",
+        query=DeliverableFilters, filters=DELIVERABLE_FILTERS, view=DeliverableList,
+        described="the deliverables", errors_=LIST_ERRORS)
+    deliverable = routes.read(
+        "/supervision/deliverables/{deliverable_id}", "deliverable", "One deliverable",
+        path_model=DeliverablePath, view=DeliverableView, described="the deliverable")
+    deliver = routes.command(
+        "POST", "/supervision/deliverables/{deliverable_id}/deliveries", "deliver",
+        "Record a unit's delivery, citing the ledger entries or the document that show it",
+        path_model=DeliverablePath, body=DeliverDeliverable, view=DeliverableView,
+        described="the deliverable", status=201)
+    receive_summary_report = routes.command(
+        "POST", "/supervision/summary-reports", "receive_summary_report",
+        "Record a unit's summary report (总结报告) received, due December 30",
+        body=ReceiveSummaryReport, view=DeliverableView, described="the summary-report "
+        "deliverable", status=201)

@@ -1,0 +1,798 @@
+"""Supervision's RPC entrypoints (a mixin of AuditService), notice 二(五), 三(二): the tracking view,
+the ladder's cases and their notices, its thresholds and its sweep (also on a timer), scheduling
+reports, the action's deliverables and summary reports, evaluation rounds, and the year-end
+assessment with its records and exports.
+
+Commands load, decide (the aggregate checks the rules) and append on the audit's own store; the
+events come back to the audit on `audit.events` and enter the ledger, where tracking folds them.
+Reads answer from tracking and the read models, narrowed to what the caller may see
+(`supervision.roles`): everything for the office and the working group, his own unit for a unit
+officer, his linkage's units for a leader.
+
+Needs the service's `store` (EventSourcing).
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+
+import structlog
+from nameko.timer import timer
+
+from kernel import checks
+from kernel.actor import SYSTEM, Actor
+from kernel.envelope import format_time, utc_now
+from kernel.errors import DomainError, NoSuch, NotFound, Refused, UnknownCode
+from kernel.rpc import rpc
+from kernel.store import UnitOfWork
+import sqlalchemy as sa
+
+from kernel.campaign import COUNTIES
+from kernel.clock import office_day
+from kernel.store import events as event_log
+from kernel.clock import start_of_office_day
+from services.audit.ledger import ledger as ledger_table
+from services.audit.supervision import (
+    accountability, contract, deliverables, facts, ladder, report, roles, scheduling, sweep,
+    tracking, views,
+)
+from services.audit.supervision import assessment as assessing
+from services.audit.supervision.accountability import YearAssessment
+from services.audit.supervision.evaluation import EvaluationRound
+from services.audit.supervision.case import SupervisionCase
+from services.audit.supervision.deliverable_rules import DeliverableNotFound
+from services.audit.supervision.deliverables import Deliverable, DeliverableCode
+from services.audit.supervision.exceptions import CaseNotFound
+from services.audit.supervision.scheduling import SchedulingReport
+
+log = structlog.get_logger(__name__)
+
+SWEEP_INTERVAL = "HUIQI_SUPERVISION_SWEEP_INTERVAL"
+
+
+def sweep_interval() -> float:
+    """Seconds between the ladder's sweeps (every five minutes unless configured)."""
+    return float(os.environ.get(SWEEP_INTERVAL, "300"))
+
+
+class NoSuchUnitTracked(NotFound):
+    rule = "unit_not_tracked"
+
+    def __init__(self, unit: str):
+        super().__init__(f"unit {unit!r} owes nothing tracked, or is not the caller's to read",
+                         field="unit")
+
+
+def _arguments(fields, model, context: str) -> dict:
+    """The body's fields, each the model takes; the required ones present (None when missing,
+    for the aggregate to name)."""
+    if fields is None:
+        fields = {}
+    if not isinstance(fields, dict):
+        raise UnknownCode("fields", type(fields).__name__, ["an object"])
+    checks.only_fields(fields, set(model.model_fields), context)
+    required = [name for name, info in model.model_fields.items() if info.is_required()]
+    return {**{name: None for name in required}, **fields}
+
+
+def _filters(filters, model) -> dict:
+    """The filters given (blank ones are none), each checked against the model's names."""
+    given = {name: value for name, value in (filters or {}).items()
+             if value is not None and not (isinstance(value, str) and not value.strip())}
+    checks.only_fields(given, set(model.model_fields), "the filters")
+    return given
+
+
+def _flag(value) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if str(value).lower() in ("true", "1"):
+        return True
+    if str(value).lower() in ("false", "0"):
+        return False
+    raise UnknownCode("filter", value, ["true", "false"])
+
+
+def matter_view(matter: facts.TrackedMatter, now: dt.datetime) -> dict:
+    return {"matter_id": matter.matter_id, "kind": matter.kind, "stream_id": matter.stream_id,
+            "unit": matter.unit, "title": matter.title,
+            "kind_label": contract.MATTER_LABELS.get(matter.kind, matter.kind),
+            "due_at": format_time(matter.due_at) if matter.due_at else None,
+            "done_at": format_time(matter.done_at) if matter.done_at else None,
+            "late": matter.late(now), "seqs": list(matter.seqs)}
+
+
+def unit_counts(unit: str, matters: list[dict]) -> dict:
+    """A unit's matters counted: done, late (not done past its date, or done after it), due
+    (neither), by kind as well."""
+    def state(item: dict) -> str:
+        return "late" if item["late"] else "done" if item["done_at"] else "due"
+
+    by_kind: dict[str, dict[str, int]] = {}
+    totals = {"due": 0, "done": 0, "late": 0}
+    for item in matters:
+        which = state(item)
+        totals[which] += 1
+        by_kind.setdefault(item["kind"], {"due": 0, "done": 0, "late": 0})[which] += 1
+    return {"unit": unit, **totals, "by_kind": by_kind, "matters": matters}
+
+
+def stream_ids(connection, stream_type: str) -> list[str]:
+    """The ids of the audit's own streams of a type, in the order the log first names them
+    (scheduling reports, deliverables: a few dozen a year, read off the log itself)."""
+    first = sa.func.min(event_log.c.id)
+    return list(connection.execute(
+        sa.select(event_log.c.stream_id).where(event_log.c.stream_type == stream_type)
+        .group_by(event_log.c.stream_id).order_by(first)).scalars())
+
+
+def _load(uow: UnitOfWork, aggregate, stream_id: str):
+    return uow.load(aggregate, stream_id)
+
+
+class SchedulingReportNotFound(NoSuch):
+    rule = "scheduling_report_not_found"
+    template, at = "no scheduling report {id}", "report_id"
+
+
+class Scoped:
+    """Who reads what: everything for the office and the working group, his own unit for a
+    unit officer, his linkage's units for a leader (tracking keeps them)."""
+
+    @staticmethod
+    def _scope(connection, who: Actor) -> set[str] | None:
+        leader = tracking.leader_units(connection, who.sub) if who.role == "leader" else None
+        return roles.reader_scope(who, leader)
+
+
+class CasesRpc(Scoped):
+    """Tracking, the ladder's cases and notices, its thresholds and its sweep."""
+
+    # -- tracking (跟踪调度) --------------------------------------------------------------------
+
+    @rpc
+    def tracked_matters(self, actor: dict, filters: dict | None = None) -> dict:
+        """The matters the caller may read: what each unit owes, by when, done or late."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            scope = self._scope(uow.connection, who)
+            given = _filters(filters, contract.TrackedMatterFilters)
+            kind = given.get("kind")
+            if kind is not None and kind not in facts.MATTER_KINDS:
+                raise UnknownCode("kind", kind, list(facts.MATTER_KINDS))
+            unit, late = given.get("unit"), _flag(given.get("late"))
+            now = utc_now()
+            items = [matter_view(m, now) for m in tracking.matters(uow.connection, unit, kind)
+                     if roles.within(scope, m.unit)]
+            if late is not None:
+                items = [item for item in items if item["late"] is late]
+            return {"items": items}
+
+        return self.store.query("tracked_matters", read)
+
+    @rpc
+    def unit_tracking(self, actor: dict, unit: str) -> dict:
+        """One unit's matters counted due, done and late (its own, for a unit officer)."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            if not roles.within(self._scope(uow.connection, who), unit):
+                raise NoSuchUnitTracked(unit)
+            now = utc_now()
+            return unit_counts(unit, [matter_view(m, now)
+                                      for m in tracking.matters(uow.connection, unit)])
+
+        return self.store.query("unit_tracking", read)
+
+    # -- supervision cases (督查) ----------------------------------------------------------------
+
+    def _case(self, uow: UnitOfWork, who: Actor, case_id: str) -> SupervisionCase:
+        case = uow.load(SupervisionCase, case_id)
+        if not case.exists or not roles.within(self._scope(uow.connection, who), case.unit):
+            raise CaseNotFound(case_id)
+        return case
+
+    @rpc
+    def supervision_case(self, actor: dict, case_id: str) -> dict:
+        """A case: its matter, unit, the steps taken with the ledger entries behind each, its
+        notice and the answer, what the inspection found and the interview."""
+        who = Actor.from_dict(actor)
+        return self.store.query("supervision_case",
+                                lambda uow: self._case(uow, who, case_id).snapshot())
+
+    @rpc
+    def act_on_supervision_case(self, actor: dict, case_id: str, action: str,
+                                fields: dict) -> dict:
+        """answer (the unit's own officer), inspection and interview (the office or the working
+        group record what happened once the case reached the step), close (the office)."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            if action not in contract.SUPERVISION_CASE_ACTIONS:
+                raise UnknownCode("action", action, sorted(contract.SUPERVISION_CASE_ACTIONS))
+            command = contract.SUPERVISION_CASE_ACTIONS[action]
+            arguments = _arguments(fields, command.body, f"the {action} command on a case")
+            case = self._case(uow, who, case_id)
+            getattr(case, command.method)(at=utc_now(), actor=who, **arguments)
+            uow.save(case)
+            return case.snapshot()
+
+        return self.store.execute(f"{action}_supervision_case", decide)
+
+    @rpc
+    def supervision_cases(self, actor: dict, filters: dict | None = None) -> dict:
+        """The cases the caller may read, the latest opened first."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            scope = self._scope(uow.connection, who)
+            given = _filters(filters, contract.SupervisionCaseFilters)
+            step = given.get("step")
+            if step is not None and step not in ladder.Step.codes():
+                raise UnknownCode("step", step, ladder.Step.codes())
+            return {"items": views.cases(uow.connection, unit=given.get("unit"), step=step,
+                                         open=_flag(given.get("open")), units=scope)}
+
+        return self.store.query("supervision_cases", read)
+
+    @rpc
+    def supervision_notices(self, actor: dict, filters: dict | None = None) -> dict:
+        """The supervision notices issued (督查通知书), by answer-by date; a unit officer sees his
+        own unit's, a leader his linkage's units'."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            scope = self._scope(uow.connection, who)
+            given = _filters(filters, contract.SupervisionNoticeFilters)
+            found = views.notices(uow.connection, unit=given.get("unit"),
+                                  answered=_flag(given.get("answered")))
+            return {"items": roles.visible(scope, found)}
+
+        return self.store.query("supervision_notices", read)
+
+    # -- the sweep (the timer's, or the office's now) ------------------------------------------
+
+    @timer(interval=sweep_interval())
+    def supervision_round(self):
+        """The ladder's round: deliverables past their date recorded missed, then each late
+        matter one step further, problem appeals listed, done matters' cases closed. Another
+        replica running it at once decides on the same streams and one of the two records."""
+        try:
+            self._sweep(SYSTEM, utc_now())
+        except Exception:  # the next round tries again
+            log.exception("supervision round failed")
+
+    @rpc
+    def run_supervision_sweep(self, actor: dict) -> dict:
+        """The round now (the office or the working group), as the timer runs it."""
+        try:
+            who = roles.may(Actor.from_dict(actor), "run the supervision sweep")
+        except DomainError as exc:
+            raise Refused.from_domain(exc) from exc
+        return self._sweep(who, utc_now())
+
+    def _sweep(self, who: Actor, now: dt.datetime) -> dict:
+        missed = self._mark_missed(who, now)
+        swept = sweep.sweep(self.store.store, now, actor=who)
+        log.info("supervision swept", actor=who.label, missed=len(missed),
+                 recorded=len(swept.recorded), raced=swept.raced)
+        return {"items": [{"case_id": case, "recorded": fact} for case, fact in swept.recorded],
+                "missed": missed, "raced": swept.raced,
+                "refused": [list(item) for item in swept.refused]}
+
+    def _mark_missed(self, who: Actor, now: dt.datetime) -> list[dict]:
+        """The deliverables past their date with owners that delivered nothing, recorded missed
+        (once per owner): tracking then holds them as late matters for the ladder."""
+        wanted = self.store.read(lambda c: sorted({
+            m.stream_id for m in tracking.overdue(c, now) if m.kind == facts.DELIVERABLE}))
+        marked = []
+        for stream_id in wanted:
+            def decide(uow: UnitOfWork, stream_id=stream_id) -> list[dict]:
+                found = uow.load(Deliverable, stream_id)
+                if not found.exists or not found.missing(now):
+                    return []
+                recorded = found.mark_missed(at=now, actor=who)
+                uow.save(found)
+                return [{"deliverable_id": stream_id, "unit": f.payload["unit"]}
+                        for f in recorded]
+            marked += self.store.execute("mark_deliverable_missed", decide)
+        return marked
+
+    # -- the ladder's thresholds ---------------------------------------------------------------
+
+    @rpc
+    def supervision_thresholds(self, actor: dict) -> dict:
+        """The working days overdue at which each step is due (anyone who reads supervision)."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            self._scope(uow.connection, who)
+            return uow.load(ladder.LadderSettings, ladder.SETTINGS_ID).thresholds.to_dict()
+
+        return self.store.query("supervision_thresholds", read)
+
+    @rpc
+    def set_supervision_thresholds(self, actor: dict, fields: dict) -> dict:
+        """The office's thresholds, in force for every case's next step."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.SupervisionThresholds, "the thresholds")
+            settings = uow.load(ladder.LadderSettings, ladder.SETTINGS_ID)
+            settings.set_thresholds(arguments, at=utc_now(), actor=who)
+            uow.save(settings)
+            return settings.thresholds.to_dict()
+
+        return self.store.execute("set_supervision_thresholds", decide)
+
+
+class RecordsRpc(Scoped):
+    """Scheduling reports and the action's deliverables."""
+
+    # -- scheduling reports (调度通报) ----------------------------------------------------------
+
+    @rpc
+    def issue_scheduling_report(self, actor: dict, fields: dict) -> dict:
+        """The office states each unit's due, done, late and open matters now, with the seqs."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.IssueSchedulingReport,
+                                   "a scheduling report")
+            now = utc_now()
+            units = arguments.get("units") or None
+            year = office_day(now).year
+            number = f"{year}-{uow.next_number(f'scheduling-report:{year}'):02d}"
+            report = SchedulingReport.issue(
+                number, title=arguments["title"], as_of=now,
+                snapshot=tracking.scheduling_snapshot(uow.connection, now, units), at=now,
+                actor=who)
+            uow.save(report)
+            return report.snapshot()
+
+        return self.store.execute("issue_scheduling_report", decide)
+
+    @rpc
+    def scheduling_reports(self, actor: dict) -> dict:
+        """The scheduling reports issued, the latest first (a unit officer sees his own line of
+        each, a leader his linkage's units' lines)."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            scope = self._scope(uow.connection, who)
+            found = [_narrowed(uow.load(SchedulingReport, stream_id).snapshot(), scope)
+                     for stream_id in stream_ids(uow.connection, scheduling.STREAM_TYPE)]
+            return {"items": found[::-1]}
+
+        return self.store.query("scheduling_reports", read)
+
+    @rpc
+    def scheduling_report(self, actor: dict, report_id: str) -> dict:
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            scope = self._scope(uow.connection, who)
+            stream_id = report_id if report_id.startswith("scheduling:") else \
+                scheduling.stream_id_for(report_id)
+            report = uow.load(SchedulingReport, stream_id)
+            if not report.exists:
+                raise SchedulingReportNotFound(report_id)
+            return _narrowed(report.snapshot(), scope)
+
+        return self.store.query("scheduling_report", read)
+
+    # -- deliverables (工作节点) and summary reports (总结报告) ---------------------------------
+
+    @rpc
+    def schedule_deliverables(self, actor: dict, fields: dict) -> dict:
+        """The action's deliverables of a campaign year, on the notice's dates (the office)."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.ScheduleDeliverables, "the schedule")
+            counties = arguments.get("counties")
+            planned = deliverables.year_schedule(
+                arguments["year"], departments=arguments["departments"] or (),
+                counties=list(COUNTIES) if counties is None else counties)
+            now, made = utc_now(), []
+            for item in planned:
+                deliverable = Deliverable.schedule(
+                    item, at=now, actor=who, existing=uow.load(Deliverable, item.stream_id))
+                uow.save(deliverable)
+                made.append(deliverable.snapshot())
+            return {"items": made}
+
+        return self.store.execute("schedule_deliverables", decide)
+
+    @rpc
+    def deliverables(self, actor: dict, filters: dict | None = None) -> dict:
+        """A year's deliverables (this year's unless named), each with its owners' deliveries;
+        narrowed to the caller's units."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            scope = self._scope(uow.connection, who)
+            given = _filters(filters, contract.DeliverableFilters)
+            year = int(given.get("year") or office_day(utc_now()).year)
+            unit = given.get("unit")
+            found = []
+            for code in DeliverableCode.codes():
+                item = uow.load(Deliverable, deliverables.stream_id_for(year, code))
+                if not item.exists:
+                    continue
+                shown = _owned(item.snapshot(), scope)
+                if shown["units"] and (unit is None or unit in shown["owners"]):
+                    found.append(shown)
+            return {"items": found}
+
+        return self.store.query("deliverables", read)
+
+    @rpc
+    def deliverable(self, actor: dict, deliverable_id: str) -> dict:
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            scope = self._scope(uow.connection, who)
+            item = uow.load(Deliverable, deliverable_id)
+            shown = _owned(item.snapshot(), scope) if item.exists else None
+            if shown is None or not shown["units"]:
+                raise DeliverableNotFound(deliverable_id)
+            return shown
+
+        return self.store.query("deliverable", read)
+
+    @rpc
+    def deliver(self, actor: dict, deliverable_id: str, fields: dict) -> dict:
+        """A unit's delivery (its own officer, or the office for it), citing the entries or the
+        document that show it."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.DeliverDeliverable, "a delivery")
+            item = uow.load(Deliverable, deliverable_id)
+            item.deliver(unit=arguments["unit"], at=utc_now(), actor=who,
+                         evidence_seqs=arguments.get("seqs") or [],
+                         document=arguments.get("document") or "",
+                         note=arguments.get("note") or "")
+            uow.save(item)
+            return item.snapshot()
+
+        return self.store.execute("deliver", decide)
+
+    @rpc
+    def receive_summary_report(self, actor: dict, fields: dict) -> dict:
+        """A unit's summary report received (a delivery of the year's summary reports)."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.ReceiveSummaryReport, "a summary report")
+            year = deliverables.campaign_year(arguments["year"])
+            item = uow.load(Deliverable, deliverables.stream_id_for(
+                year, DeliverableCode.SUMMARY_REPORTS.value))
+            item.receive_summary_report(
+                unit=arguments["unit"], title=arguments["title"], pages=arguments["pages"],
+                document=arguments["document"], at=utc_now(), actor=who,
+                evidence_seqs=arguments.get("seqs") or [])
+            uow.save(item)
+            return item.snapshot()
+
+        return self.store.execute("receive_summary_report", decide)
+
+
+def _narrowed(report: dict, scope: set[str] | None) -> dict:
+    """A scheduling report with only the lines of the units in scope."""
+    if scope is None:
+        return report
+    return {**report, "units": roles.visible(scope, report["units"])}
+
+
+def _owned(deliverable: dict, scope: set[str] | None) -> dict:
+    """A deliverable with only the owners in scope."""
+    if scope is None:
+        return deliverable
+    return {**deliverable, "units": roles.visible(scope, deliverable["units"])}
+
+
+def _year_window(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """The office's year: from its first moment to the next year's."""
+    return start_of_office_day(dt.date(year, 1, 1)), start_of_office_day(dt.date(year + 1, 1, 1))
+
+
+def ledger_size(connection) -> int:
+    return connection.execute(sa.select(sa.func.coalesce(sa.func.max(ledger_table.c.seq), 0))
+                              ).scalar_one()
+
+
+def entry_seqs(connection, stream_id: str, type_: str) -> list[tuple[int, dict]]:
+    """The ledger's entries of one of the audit's own streams, of one type: (seq, payload)."""
+    rows = connection.execute(sa.select(ledger_table.c.seq, ledger_table.c.event)
+                              .where(ledger_table.c.stream_id == stream_id,
+                                     ledger_table.c.type == type_)
+                              .order_by(ledger_table.c.seq)).all()
+    return [(row.seq, json.loads(row.event)["payload"]) for row in rows]
+
+
+class EvaluationRpc(Scoped):
+    """Evaluation rounds (评议反馈): the office opens, the enterprises served rate, the office
+    closes; results per unit with the seqs of the ratings."""
+
+    @rpc
+    def open_evaluation_round(self, actor: dict, fields: dict) -> dict:
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.OpenEvaluationRound, "an evaluation round")
+            now = utc_now()
+            year = office_day(now).year
+            round_id = f"evaluation-{year}-{uow.next_number(f'evaluation-round:{year}'):02d}"
+            opened = EvaluationRound.open(round_id, at=now, actor=who, **arguments)
+            uow.save(opened)
+            return opened.snapshot()
+
+        return self.store.execute("open_evaluation_round", decide)
+
+    def _round(self, uow: UnitOfWork, round_id: str) -> EvaluationRound:
+        found = uow.load(EvaluationRound, round_id)
+        if not found.exists:
+            raise EvaluationRoundNotFound(round_id)
+        return found
+
+    @rpc
+    def evaluation_rounds(self, actor: dict) -> dict:
+        """The rounds, the latest first (anyone who reads supervision, and the enterprises)."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            if who.role != "enterprise":
+                self._scope(uow.connection, who)
+            rounds = [self._shown(uow.load(EvaluationRound, stream_id).snapshot(), who)
+                      for stream_id in stream_ids(uow.connection, EvaluationRound.stream_type)]
+            return {"items": rounds[::-1]}
+
+        return self.store.query("evaluation_rounds", read)
+
+    @staticmethod
+    def _shown(snapshot: dict, who: Actor) -> dict:
+        """An enterprise sees its own ratings of a round, not the others'."""
+        if who.role == "enterprise":
+            return {**snapshot, "ratings": [r for r in snapshot["ratings"]
+                                            if r["uscc"] == who.uscc]}
+        return snapshot
+
+    @rpc
+    def evaluation_round(self, actor: dict, round_id: str) -> dict:
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            if who.role != "enterprise":
+                self._scope(uow.connection, who)
+            return self._shown(self._round(uow, round_id).snapshot(), who)
+
+        return self.store.query("evaluation_round", read)
+
+    @rpc
+    def rate_evaluated_unit(self, actor: dict, round_id: str, fields: dict) -> dict:
+        """An enterprise rates a unit that led one of its appeals, once in the round."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.RateEvaluatedUnit, "a rating")
+            found = self._round(uow, round_id)
+            served = tracking.units_serving(uow.connection, who.uscc) if who.uscc else set()
+            found.rate(uscc=who.uscc or "", served_by=served, at=utc_now(), actor=who,
+                       **arguments)
+            uow.save(found)
+            return self._shown(found.snapshot(), who)
+
+        return self.store.execute("rate_evaluated_unit", decide)
+
+    @rpc
+    def close_evaluation_round(self, actor: dict, round_id: str, fields: dict) -> dict:
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.CloseEvaluationRound, "closing a round")
+            found = self._round(uow, round_id)
+            found.close(at=utc_now(), actor=who, **arguments)
+            uow.save(found)
+            return found.snapshot()
+
+        return self.store.execute("close_evaluation_round", decide)
+
+    @rpc
+    def evaluation_results(self, actor: dict, round_id: str) -> dict:
+        """Per unit: ratings taken, mean marks, and the seqs of the ratings in the ledger."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            scope = self._scope(uow.connection, who)
+            found = self._round(uow, round_id)
+            seqs: dict[str, list[int]] = {}
+            for seq, payload in entry_seqs(uow.connection, round_id, "UnitRated"):
+                seqs.setdefault(payload["unit"], []).append(seq)
+            units = [{**line, "seqs": seqs.get(line["unit"], [])}
+                     for line in found.results()]
+            return {"round_id": round_id, "status": found.status,
+                    "units": roles.visible(scope, units)}
+
+        return self.store.query("evaluation_results", read)
+
+
+class AssessmentRpc(Scoped):
+    """The year-end assessment: computed from tracking's facts and the round's ratings, read
+    narrowed to the caller's units, its records, its exports."""
+
+    @rpc
+    def compute_assessment(self, actor: dict, fields: dict) -> dict:
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, contract.ComputeAssessment, "an assessment")
+            year = accountability.campaign_year(arguments["year"])
+            computed = self._assess(uow, year, arguments)
+            record = uow.load(YearAssessment, accountability.stream_id(year))
+            record.compute(computed, at=utc_now(), actor=who)
+            uow.save(record)
+            return record.snapshot()
+
+        return self.store.execute("compute_assessment", decide)
+
+    @staticmethod
+    def _assess(uow: UnitOfWork, year: int, arguments: dict) -> assessing.Assessment:
+        connection = uow.connection
+        since, until = _year_window(year)
+        as_of = min(utc_now(), until)
+        appeals = tracking.appeal_facts(connection, since, until)
+        received: dict[str, list[tuple[str, int]]] = {}
+        for step in tracking.supervision_received(connection, since=since, until=until):
+            received.setdefault(step.unit, []).append((step.step, step.seq))
+        prefix = f"{deliverables.STREAM_TYPE}:{year}:"
+        owed = [m for m in tracking.matters(connection, kind=facts.DELIVERABLE)
+                if m.stream_id.startswith(prefix)]
+        ratings = []
+        if arguments.get("round_id"):
+            for seq, p in entry_seqs(connection, arguments["round_id"], "UnitRated"):
+                ratings.append(assessing.RoundRating(p["unit"], p["uscc"], p["work_done"],
+                                                     p["problems_fixed"], seq))
+        units = arguments.get("units") or sorted(
+            {a.unit for a in appeals} | set(received) | {m.unit for m in owed}
+            | {r.unit for r in ratings})
+        scoring = assessing.Scoring.of(arguments.get("weights"),
+                                       arguments.get("satisfaction_floor"))
+        return assessing.assess({unit: unit for unit in units}, appeals, received, owed,
+                                ratings, as_of=as_of, year=year, scoring=scoring)
+
+    def _year(self, uow: UnitOfWork, year) -> YearAssessment:
+        found = uow.load(YearAssessment, accountability.stream_id(int(year)))
+        if not found.exists or found.snapshot_ is None:
+            raise AssessmentNotFound(str(year))
+        return found
+
+    def _read(self, name: str, actor: dict, year, answer):
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork):
+            scope = self._scope(uow.connection, who)
+            return answer(uow, self._year(uow, year), scope)
+
+        return self.store.query(name, read)
+
+    @rpc
+    def assessment(self, actor: dict, year: int) -> dict:
+        """The assessment: each unit's figures with their seqs, score and place (a unit
+        officer his own unit's, a leader his linkage's units')."""
+        def answer(uow, found, scope):
+            computed = found.snapshot()
+            shown = dict(computed["assessment"])
+            shown["units"] = roles.visible(scope, shown["units"])
+            return {**computed, "assessment": shown,
+                    "records": roles.visible(scope, computed["records"]) if scope is not None
+                    else computed["records"]}
+        return self._read("assessment", actor, year, answer)
+
+    @rpc
+    def assessment_ranking(self, actor: dict, year: int) -> dict:
+        def answer(uow, found, scope):
+            return {"year": found.year, "items": [
+                {"unit": u["unit"], "name": u["name"], "rank": u["rank"], "score": u["score"],
+                 "below_floor": u["below_floor"]}
+                for u in roles.visible(scope, found.snapshot_["units"])]}
+        return self._read("assessment_ranking", actor, year, answer)
+
+    @rpc
+    def assessment_records(self, actor: dict, year: int) -> dict:
+        def answer(uow, found, scope):
+            records = found.snapshot()["records"]
+            if scope is not None:
+                records = [r for r in records if r.get("unit") in scope
+                           or any(u["unit"] in scope for u in r.get("units", ()))]
+            return {"year": found.year, "items": records}
+        return self._read("assessment_records", actor, year, answer)
+
+    @rpc
+    def act_on_assessment(self, actor: dict, year: int, action: str, fields: dict) -> dict:
+        """commend, admonish, hold-accountable, refer: each record citing ledger seqs."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            if action not in contract.ASSESSMENT_ACTIONS:
+                raise UnknownCode("action", action, sorted(contract.ASSESSMENT_ACTIONS))
+            command = contract.ASSESSMENT_ACTIONS[action]
+            arguments = _arguments(fields, command.body, f"the {action} command")
+            found = uow.load(YearAssessment, accountability.stream_id(int(year)))
+            if command.method in ("admonish", "refer"):
+                arguments["ledger_size"] = ledger_size(uow.connection)
+            getattr(found, command.method)(at=utc_now(), actor=who, **arguments)
+            uow.save(found)
+            records = found.snapshot()["records"]
+            return {"year": found.year, "items": records}
+
+        return self.store.execute(f"{action}_assessment", decide)
+
+    def _snapshot(self, uow: UnitOfWork, found: YearAssessment) -> "report.Snapshot":
+        return report.from_assessment(found.snapshot_, records=report_records(found.records),
+                                      ledger_size=ledger_size(uow.connection))
+
+    @rpc
+    def assessment_dashboard(self, actor: dict, year: int) -> dict:
+        """The dashboard's JSON (`report.dashboard`): the office and the working group."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            roles.may(who, "export the assessment")
+            return report.dashboard(self._snapshot(uow, self._year(uow, year)))
+
+        return self.store.query("assessment_dashboard", read)
+
+    @rpc
+    def assessment_export(self, actor: dict, year: int, fmt: str) -> dict:
+        """The assessment as .xlsx or .pdf: {filename, display_name, media_type, base64}."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            roles.may(who, "export the assessment")
+            snapshot = self._snapshot(uow, self._year(uow, year))
+            name, media_type, data = report.render(snapshot, fmt)
+            return {"filename": name, "display_name": report.display_name(snapshot, fmt),
+                    "media_type": media_type, "base64": _b64(data)}
+
+        return self.store.query("assessment_export", read)
+
+
+def report_records(records: list[dict]) -> list[dict]:
+    """The records as the report lists them: one line per unit commended, one per other
+    record, each with its seqs."""
+    lines = []
+    for record in records:
+        if record["kind"] == "commendation":
+            lines += [{"kind": "commendation", "unit": u["unit"], "person": None,
+                       "note": record.get("note") or f"第{u['rank']}名", "seqs": u["seqs"]}
+                      for u in record["units"]]
+        else:
+            lines.append({"kind": record["kind"], "unit": record["unit"],
+                          "person": record.get("person"),
+                          "note": record.get("reason") or record.get("note") or "",
+                          "seqs": record["seqs"]})
+    return lines
+
+
+class EvaluationRoundNotFound(NoSuch):
+    rule = "evaluation_round_not_found"
+    template, at = "no evaluation round {id}", "round_id"
+
+
+class AssessmentNotFound(NoSuch):
+    rule = "assessment_not_found"
+    template, at = "no assessment of {id} has been computed", "year"
+
+
+class SupervisionRpc(CasesRpc, RecordsRpc, EvaluationRpc, AssessmentRpc):
+    """Every supervision entrypoint: the one mixin AuditService takes."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
