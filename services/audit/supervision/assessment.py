@@ -53,8 +53,19 @@ appeals is scored on the rest); None when no figure but supervision has one (sup
 deducts: a unit with nothing else to be assessed on is not scored), or their weights make 0. The weights (`Weights`, default
 `DEFAULT_WEIGHTS`) are each between 0 and 1 and make 1 together. Units are ranked by score, best
 first; equal scores share a place (1, 2, 2, 4), listed by unit code; a unit without a score is
-listed last without a place. Months (`trends`) group a unit's appeals by the office month they
-were dispatched in, with the five appeal measures' values.
+listed last without a place.
+
+Monthly trends
+--------------
+Months (`monthly`) group a unit's appeals by the office month they were dispatched in, each
+month with the five appeal measures as Figures (so each point has its numerator, denominator and
+seqs, as the year's figures do, computed by the same functions as of the same `as_of`). The
+whole city (全市, `CITY`, the unit "") is the same over every assessed unit's appeals together
+(an appeal left out of the units is left out of the city too). `to_dict` records them as
+`trends` (unit → month → measure → value, the units only) and as `trend_series`, the series
+`supervision.report` draws: [{measure, unit, points: [{month, value, seqs}]}], for each appeal
+measure the city first, then each unit that had appeals, in the order `units` names them; so the
+exports rendered from the stored snapshot show each point's seqs and the city's line.
 """
 from __future__ import annotations
 
@@ -101,6 +112,8 @@ DEFAULT_STEP_POINTS = {"reminder": 1, "notice": 2, "inspection": 3, "interview":
 DEFAULT_SUPERVISION_CAP = 20
 SATISFIED = ("satisfied", "basically_satisfied")
 DEFAULT_FLOOR = Fraction(85, 100)
+# The whole city's trend series (全市) goes by the unit "", as `supervision.report` names it.
+CITY = ""
 
 
 def _fraction(field: str, value) -> Fraction:
@@ -246,7 +259,29 @@ class Assessment:
     as_of: dt.datetime
     scoring: Scoring
     units: tuple[UnitAssessment, ...]       # in ranking order
-    trends: Mapping[str, Mapping[str, Mapping[str, Fraction | None]]]
+    # unit (CITY for the whole city) → month "YYYY-MM" → appeal measure → Figure
+    monthly: Mapping[str, Mapping[str, Mapping[str, Figure]]]
+
+    @property
+    def trends(self) -> dict[str, dict[str, dict[str, Fraction | None]]]:
+        """Each unit's monthly values (the city's are in `monthly[CITY]`)."""
+        return {unit: {month: {code: figure.value for code, figure in figures.items()}
+                       for month, figures in months.items()}
+                for unit, months in self.monthly.items() if unit != CITY}
+
+    def trend_series(self) -> list[dict]:
+        """The monthly series as `supervision.report` takes them (see the module's
+        docstring): per appeal measure, the city, then each unit with appeals."""
+        series = []
+        for measure in APPEAL_MEASURES:
+            for unit, months in self.monthly.items():
+                if not months:
+                    continue
+                series.append({"measure": measure.value, "unit": unit, "points": [
+                    {"month": month, "value": _shown(figures[measure.value].value, 4),
+                     "seqs": list(figures[measure.value].seqs)}
+                    for month, figures in months.items()]})
+        return series
 
     def unit(self, code: str) -> UnitAssessment:
         for assessed in self.units:
@@ -277,6 +312,7 @@ class Assessment:
             "trends": {unit: {month: {code: _shown(value, 4) for code, value in values.items()}
                               for month, values in months.items()}
                        for unit, months in self.trends.items()},
+            "trend_series": self.trend_series(),
             "seqs": list(self.seqs),
         }
 
@@ -423,6 +459,16 @@ def month_of(at: dt.datetime) -> str:
     return office_day(at).strftime("%Y-%m")
 
 
+def monthly_figures(appeals: Iterable[facts.AppealFact], as_of: dt.datetime
+                    ) -> dict[str, dict[str, Figure]]:
+    """The appeal measures month by month (the office month each appeal was dispatched in),
+    the months in order."""
+    months: dict[str, list] = {}
+    for fact in appeals:
+        months.setdefault(month_of(fact.dispatched_at), []).append(fact)
+    return {month: appeal_figures(months[month], as_of) for month in sorted(months)}
+
+
 def assess(units: Mapping[str, str], appeals: Iterable[facts.AppealFact],
            supervision: Mapping[str, Sequence[tuple[str, int]]],
            deliverables: Iterable[facts.TrackedMatter], ratings: Iterable[RoundRating], *,
@@ -442,7 +488,9 @@ def assess(units: Mapping[str, str], appeals: Iterable[facts.AppealFact],
             by_unit_ratings[rating.unit].append(rating)
 
     figures: dict[str, dict[str, Figure]] = {}
-    trends: dict[str, dict[str, dict[str, Fraction | None]]] = {}
+    # the city first, so that its series leads each measure's
+    monthly: dict[str, dict[str, dict[str, Figure]]] = {
+        CITY: monthly_figures([f for u in units for f in by_unit_appeals[u]], as_of)}
     for unit in units:
         led = by_unit_appeals[unit]
         figures[unit] = {
@@ -451,12 +499,7 @@ def assess(units: Mapping[str, str], appeals: Iterable[facts.AppealFact],
             Measure.DELIVERABLES.value: deliverables_on_time(by_unit_matters[unit], as_of),
             Measure.EVALUATION.value: evaluation(by_unit_ratings[unit]),
         }
-        months: dict[str, list] = {}
-        for fact in led:
-            months.setdefault(month_of(fact.dispatched_at), []).append(fact)
-        trends[unit] = {month: {code: figure.value for code, figure in
-                                appeal_figures(months[month], as_of).items()}
-                        for month in sorted(months)}
+        monthly[unit] = monthly_figures(led, as_of)
 
     scores = {unit: score(figures[unit], scoring.weights) for unit in units}
     assessed = []
@@ -466,4 +509,4 @@ def assess(units: Mapping[str, str], appeals: Iterable[facts.AppealFact],
             unit=unit, name=units[unit], figures=figures[unit], score=scores[unit], rank=place,
             below_floor=rate is not None and rate < scoring.satisfaction_floor))
     return Assessment(year=year, as_of=as_of, scoring=scoring, units=tuple(assessed),
-                      trends=trends)
+                      monthly=monthly)

@@ -472,6 +472,9 @@ def _detail_note(code: str, detail: Mapping) -> str:
 
 
 def _assessment_trends(computed: Mapping, assessment, appeals, assessing) -> list[dict]:
+    # The stored snapshot (AssessmentComputed) carries its series, each point with its seqs.
+    if isinstance(assessment, Mapping) and computed.get("trend_series") is not None:
+        return [dict(series) for series in computed["trend_series"]]
     codes = [m.value for m in assessing.APPEAL_MEASURES]
     months_of = computed.get("trends") or {}
     point_seqs: dict[tuple[str, str, str], tuple[int, ...]] = {}

@@ -31,7 +31,6 @@ import sqlalchemy as sa
 
 from kernel.campaign import COUNTIES
 from kernel.clock import office_day
-from kernel.store import events as event_log
 from kernel.clock import start_of_office_day
 from services.audit.ledger import ledger as ledger_table
 from services.audit.supervision import (
@@ -39,6 +38,7 @@ from services.audit.supervision import (
     tracking, views,
 )
 from services.audit.supervision import assessment as assessing
+from services.audit.supervision import assessment_views, deliverable_views
 from services.audit.supervision.accountability import YearAssessment
 from services.audit.supervision.evaluation import EvaluationRound
 from services.audit.supervision.case import SupervisionCase
@@ -117,15 +117,6 @@ def unit_counts(unit: str, matters: list[dict]) -> dict:
         totals[which] += 1
         by_kind.setdefault(item["kind"], {"due": 0, "done": 0, "late": 0})[which] += 1
     return {"unit": unit, **totals, "by_kind": by_kind, "matters": matters}
-
-
-def stream_ids(connection, stream_type: str) -> list[str]:
-    """The ids of the audit's own streams of a type, in the order the log first names them
-    (scheduling reports, deliverables: a few dozen a year, read off the log itself)."""
-    first = sa.func.min(event_log.c.id)
-    return list(connection.execute(
-        sa.select(event_log.c.stream_id).where(event_log.c.stream_type == stream_type)
-        .group_by(event_log.c.stream_id).order_by(first)).scalars())
 
 
 def _load(uow: UnitOfWork, aggregate, stream_id: str):
@@ -363,9 +354,9 @@ class RecordsRpc(Scoped):
 
         def read(uow: UnitOfWork) -> dict:
             scope = self._scope(uow.connection, who)
-            found = [_narrowed(uow.load(SchedulingReport, stream_id).snapshot(), scope)
-                     for stream_id in stream_ids(uow.connection, scheduling.STREAM_TYPE)]
-            return {"items": found[::-1]}
+            # the read model is newest first already (by the moment each report speaks of)
+            return {"items": [_narrowed(report, scope) for report in
+                              deliverable_views.scheduling_reports(uow.connection)]}
 
         return self.store.query("scheduling_reports", read)
 
@@ -419,11 +410,9 @@ class RecordsRpc(Scoped):
             year = int(given.get("year") or office_day(utc_now()).year)
             unit = given.get("unit")
             found = []
-            for code in DeliverableCode.codes():
-                item = uow.load(Deliverable, deliverables.stream_id_for(year, code))
-                if not item.exists:
-                    continue
-                shown = _owned(item.snapshot(), scope)
+            # the read model's rows, by due date: the order the units owe them in
+            for item in deliverable_views.deliverables(uow.connection, year):
+                shown = _owned(item, scope)
                 if shown["units"] and (unit is None or unit in shown["owners"]):
                     found.append(shown)
             return {"items": found}
@@ -548,9 +537,8 @@ class EvaluationRpc(Scoped):
         def read(uow: UnitOfWork) -> dict:
             if who.role != "enterprise":
                 self._scope(uow.connection, who)
-            rounds = [self._shown(uow.load(EvaluationRound, stream_id).snapshot(), who)
-                      for stream_id in stream_ids(uow.connection, EvaluationRound.stream_type)]
-            return {"items": rounds[::-1]}
+            return {"items": [self._shown(snapshot, who)
+                              for snapshot in assessment_views.rounds(uow.connection)]}
 
         return self.store.query("evaluation_rounds", read)
 
@@ -657,13 +645,20 @@ class AssessmentRpc(Scoped):
             for seq, p in entry_seqs(connection, arguments["round_id"], "UnitRated"):
                 ratings.append(assessing.RoundRating(p["unit"], p["uscc"], p["work_done"],
                                                      p["problems_fixed"], seq))
+        # notice 三(二): every county, zone and city department is assessed — one with no
+        # appeal too (unscored) — under its registered name; a unit the facts name that the
+        # register does not hold is assessed under its code.
+        register = tracking.units(connection, kinds=(
+            tracking.COUNTY, tracking.ZONE, tracking.CITY_DEPARTMENT))
+        named = tracking.units(connection)
         units = arguments.get("units") or sorted(
-            {a.unit for a in appeals} | set(received) | {m.unit for m in owed}
+            set(register) | {a.unit for a in appeals} | set(received) | {m.unit for m in owed}
             | {r.unit for r in ratings})
         scoring = assessing.Scoring.of(arguments.get("weights"),
                                        arguments.get("satisfaction_floor"))
-        return assessing.assess({unit: unit for unit in units}, appeals, received, owed,
-                                ratings, as_of=as_of, year=year, scoring=scoring)
+        return assessing.assess({unit: named.get(unit, unit) for unit in units}, appeals,
+                                received, owed, ratings, as_of=as_of, year=year,
+                                scoring=scoring)
 
     def _year(self, uow: UnitOfWork, year) -> YearAssessment:
         found = uow.load(YearAssessment, accountability.stream_id(int(year)))

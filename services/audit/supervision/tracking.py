@@ -27,6 +27,9 @@ What is folded:
   `answer_by` date, settled by the unit's answer.
 - the leaders' scoping (liaison): a leader's linked park, the departments linked to that park,
   the park's county, and the units of the liaison officers serving the leader.
+- the register of units (liaison's UnitRegistered / UnitChanged): each unit's name and kind
+  (county, zone, city department), so the year-end assessment names and counts every unit, one
+  with no appeal too; the notice's 21 counties, districts and zones are known unregistered.
 
 Every reader takes the connection first; none writes.
 """
@@ -39,6 +42,7 @@ from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
 
+from kernel.campaign import COUNTIES
 from kernel.envelope import Event, format_time, parse_time
 from kernel.workdays import end_of_day
 from services.audit.supervision.facts import (
@@ -167,9 +171,31 @@ liaison_officers_table = sa.Table(
     sa.Column("unit", sa.String(UNIT_LIMIT), nullable=False),
 )
 
+units_table = sa.Table(
+    "tracking_units", metadata,
+    sa.Column("code", sa.String(UNIT_LIMIT), primary_key=True),
+    sa.Column("name", sa.String(200)),
+    sa.Column("kind", sa.String(40)),
+    sa.Column("county", sa.String(UNIT_LIMIT)),
+    sa.Column("seqs", sa.Text, nullable=False),
+)
+
 TABLES = (matters_table, appeals_table, appeal_facts_table, supervision_table,
           leader_parks_table, department_parks_table, park_counties_table,
-          liaison_officers_table)
+          liaison_officers_table, units_table)
+
+# The liaison service's kinds of unit (its words; services share events, not modules).
+COUNTY = "county"
+ZONE = "zone"
+CITY_DEPARTMENT = "city_department"
+UNIT_KINDS = {COUNTY: "县(市、区)", ZONE: "开发区", CITY_DEPARTMENT: "市直部门"}
+# The notice addresses the 18 counties, districts and county-level cities and the three
+# development zones by name (its salutation): known to the assessment registered or not. A
+# zone's code ends in "_etdz", as the liaison service tells them apart.
+ZONE_SUFFIX = "_etdz"
+ALWAYS_KNOWN: dict[str, tuple[str, str]] = {
+    code: (name, ZONE if code.endswith(ZONE_SUFFIX) else COUNTY)
+    for code, name in COUNTIES.items()}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -579,7 +605,10 @@ def _step(connection, seq, event):
     connection.execute(supervision_table.insert().values(
         seq=seq, unit=unit, step=STEP_EVENTS[event.type], matter_id=p.get("matter_id"),
         case_id=event.stream_id, type=event.type, occurred_at=_time(event.occurred_at)))
-    if event.type == "SupervisionNoticeIssued":
+    # A notice is an answer owed — but not one issued on the case of an unanswered notice: that
+    # case is already the supervision of the answer owed, and a notice owed on it would open
+    # another case, and so on, a notice more every few working days while the unit is silent.
+    if event.type == "SupervisionNoticeIssued" and p.get("kind") != NOTICE_ANSWER:
         number = p.get("notice_number") or str(seq)
         answer_by = p.get("answer_by")
         due = _date_due(answer_by) if answer_by and len(answer_by) == 10 else _time(answer_by)
@@ -651,6 +680,40 @@ def _park(connection, seq, event):
     if county:
         _replace(connection, park_counties_table, "park",
                  {"park": event.stream_id, "county": county})
+
+
+# -- the register of units (liaison) ----------------------------------------------------------
+
+def _unit_row(connection, code: str):
+    return connection.execute(sa.select(units_table).where(units_table.c.code == code)).first()
+
+
+@handles("unit", "UnitRegistered")
+def _unit_registered(connection, seq, event):
+    p = event.payload
+    values = {"name": p.get("name"), "kind": p.get("kind"), "county": p.get("county")}
+    row = _unit_row(connection, event.stream_id)
+    if row is None:
+        connection.execute(units_table.insert().values(code=event.stream_id,
+                                                       seqs=json.dumps([seq]), **values))
+        return
+    # A renaming folded first (a ledger started mid-way) keeps its newer name.
+    if row.name:
+        values["name"] = row.name
+    connection.execute(units_table.update().where(units_table.c.code == event.stream_id)
+                       .values(seqs=_with(_seqs(row.seqs), seq), **values))
+
+
+@handles("unit", "UnitChanged")
+def _unit_changed(connection, seq, event):
+    name = event.payload.get("name")
+    row = _unit_row(connection, event.stream_id)
+    if row is None:
+        connection.execute(units_table.insert().values(
+            code=event.stream_id, name=name, kind=None, county=None, seqs=json.dumps([seq])))
+        return
+    connection.execute(units_table.update().where(units_table.c.code == event.stream_id)
+                       .values(name=name or row.name, seqs=_with(_seqs(row.seqs), seq)))
 
 
 # -- readers -----------------------------------------------------------------------------------
@@ -745,6 +808,34 @@ def supervision_received(connection: sa.Connection, unit: str | None = None,
     return [SupervisionStep(seq=row.seq, unit=row.unit, step=row.step, matter_id=row.matter_id,
                             case_id=row.case_id, occurred_at=parse_time(row.occurred_at))
             for row in rows]
+
+
+def unit_register(connection: sa.Connection) -> dict[str, dict]:
+    """Every unit known, by code: {name, kind, county, seqs}; the notice's 21 counties,
+    districts and zones with their names even if never registered (seqs then empty). A unit
+    registered without a name is named by its code."""
+    found = {code: {"name": name, "kind": kind, "county": code, "seqs": []}
+             for code, (name, kind) in ALWAYS_KNOWN.items()}
+    for row in connection.execute(sa.select(units_table).order_by(units_table.c.code)).all():
+        known = found.get(row.code, {})
+        found[row.code] = {"name": row.name or known.get("name") or row.code,
+                           "kind": row.kind or known.get("kind"),
+                           "county": row.county or known.get("county"),
+                           "seqs": _seqs(row.seqs)}
+    return dict(sorted(found.items()))
+
+
+def units(connection: sa.Connection, kinds: Iterable[str] | None = None) -> dict[str, str]:
+    """The units known, code → name (of `kinds` only, if given: county, zone,
+    city_department)."""
+    wanted = set(kinds) if kinds is not None else None
+    return {code: unit["name"] for code, unit in unit_register(connection).items()
+            if wanted is None or unit["kind"] in wanted}
+
+
+def unit_kinds(connection: sa.Connection) -> dict[str, str | None]:
+    """The units known, code → kind (None for a unit only ever renamed in the ledger read)."""
+    return {code: unit["kind"] for code, unit in unit_register(connection).items()}
 
 
 def leader_units(connection: sa.Connection, leader_id: str) -> set[str]:

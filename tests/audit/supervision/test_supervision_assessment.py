@@ -247,6 +247,89 @@ def test_monthly_trends(result):
     assert result.to_dict()["trends"][A]["2026-05"]["signing"] == 0.5
 
 
+def test_monthly_trend_points_cite_their_seqs(result):
+    monthly = result.monthly
+    # A in May: signing and completion counted A1 (seqs 1-4) and A2 (5-8)
+    assert monthly[A]["2026-05"]["signing"].seqs == tuple(range(1, 9))
+    assert monthly[A]["2026-05"]["completion"].seqs == tuple(range(1, 9))
+    # A in June: completion counted A3 (9-14) and A4 (15-16), in time 1 of 2
+    june = monthly[A]["2026-06"]["completion"]
+    assert (june.numerator, june.denominator, june.seqs) == (1, 2, tuple(range(9, 17)))
+    # A in December: A5 signed 12-29 on its due day (17-18); its resolution not yet due
+    assert monthly[A]["2026-12"]["signing"].seqs == (17, 18)
+    assert monthly[A]["2026-12"]["completion"].seqs == ()
+    # B in August: B3 (28) unsigned, counted; nothing to complete, so no seqs
+    assert monthly[B]["2026-08"]["signing"].seqs == (28,)
+    assert (monthly[B]["2026-08"]["completion"].value,
+            monthly[B]["2026-08"]["completion"].seqs) == (None, ())
+
+
+def test_the_whole_city_month_by_month(result):
+    city = result.monthly[assessment.CITY]
+    # months with an appeal dispatched: A 05 06 12, B 05 07 08 09, C 05 10 11
+    assert list(city) == ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10",
+                          "2026-11", "2026-12"]
+    may = city["2026-05"]
+    # May: A1 (5-04), A2 (5-10), B1 (5-06), C1 (5-08); P1 (5-04, the province's) left out
+    # signing: A1 5-05 ≤ 5-05, C1 5-09 ≤ 5-09 on time; A2 5-12 > 5-11, B1 5-08 > 5-07 → 2/4
+    assert (may["signing"].numerator, may["signing"].denominator) == (2, 4)
+    assert may["signing"].value == F(1, 2)
+    assert may["signing"].seqs == (*range(1, 9), *range(19, 24), *range(35, 39))
+    # completion: A1, A2, C1 in time; B1 unresolved past 6-10 → 3/4
+    assert may["completion"].value == F(3, 4)
+    # satisfaction: A1 satisfied, A2 basically, C1 satisfied, B1 unsatisfied → 3/4
+    assert may["satisfaction"].value == F(3, 4)
+    # redo: judged A1, A2, B1, C1; B1 sent back → 1/4
+    assert may["redo"].value == F(1, 4)
+    # August: B3 alone (28), never signed → 0/1
+    assert (city["2026-08"]["signing"].value, city["2026-08"]["signing"].seqs) == (F(0), (28,))
+    # the province's seq is in no month of the city
+    assert all(46 not in f.seqs for month in city.values() for f in month.values())
+    # the units' trends are the units' only
+    assert assessment.CITY not in result.trends
+
+
+def test_the_stored_snapshot_carries_the_series_the_report_draws(result):
+    import dataclasses
+    import json
+
+    from services.audit.supervision import report
+
+    stored = json.loads(json.dumps(result.to_dict()))   # as the AssessmentComputed event
+    series = stored["trend_series"]
+    # per appeal measure: the city, then A, B, C (each had appeals)
+    assert [(s["measure"], s["unit"]) for s in series[:4]] == [
+        ("signing", ""), ("signing", A), ("signing", B), ("signing", C)]
+    assert [s["measure"] for s in series[::4]] == [
+        "signing", "completion", "reply", "satisfaction", "redo"]
+    assert series[0]["points"][0] == {"month": "2026-05", "value": 0.5, "seqs": [
+        *range(1, 9), *range(19, 24), *range(35, 39)]}
+    a_june_completion = next(s for s in series if (s["measure"], s["unit"]) == (
+        "completion", A))["points"][1]
+    assert a_june_completion == {"month": "2026-06", "value": 0.5, "seqs": list(range(9, 17))}
+
+    # the same series the report computes from the Assessment and its appeal facts
+    drawn = report.from_assessment(result, appeals=APPEALS).trends
+    assert [(t.measure, t.unit) for t in drawn] == [(s["measure"], s["unit"]) for s in series]
+    for trend, mine in zip(drawn, series):
+        assert [(p.month, p.seqs) for p in trend.points] == [
+            (p["month"], tuple(p["seqs"])) for p in mine["points"]]
+        for point, stored_point in zip(trend.points, mine["points"]):
+            # the stored values are rounded to four places, the report's exact
+            assert (point.value is None) == (stored_point["value"] is None)
+            if point.value is not None:
+                assert point.value == pytest.approx(stored_point["value"], abs=5e-5)
+
+    # rendered from the stored dict with its series: the city's line and the points' seqs
+    snapshot = dataclasses.replace(report.from_assessment(stored), trends=tuple(
+        report.Trend(measure=s["measure"], unit=s["unit"], points=tuple(
+            report.TrendPoint(p["month"], p["value"], tuple(p["seqs"])) for p in s["points"]))
+        for s in series))
+    board = json.loads(report.render(snapshot, "json")[2])
+    assert board["trends"][0]["name"] == "全市"
+    assert board["trends"][0]["points"][0]["seqs"] == series[0]["points"][0]["seqs"]
+
+
 def test_snapshot_shape(result):
     snapshot = result.to_dict()
     assert snapshot["year"] == 2026
