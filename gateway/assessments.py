@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from gateway.auth import caller
 from gateway.http import read_path
+from gateway.liaison.resources import named
 from gateway.operations import Answer, Routes
 from gateway.supervision import CREATE_ERRORS, READ_ERRORS, AuditRoutes
 from kernel.dependencies import TimedRpcProxy
@@ -49,8 +50,7 @@ def export_route(fmt: str, described: str):
                         mimetype=made["media_type"], headers={
                             "Content-Disposition": f"attachment; filename={made['filename']}; "
                                                    f"filename*=UTF-8''{quote(chinese)}"})
-    handler.__name__ = handler.__qualname__ = operation_id
-    return handler
+    return named(handler, operation_id)
 
 
 class AssessmentsApi:

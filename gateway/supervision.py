@@ -5,19 +5,21 @@ scheduling reports, the action's deliverables and the units' summary reports. Sh
 filters are supervision's wire contract (`services.audit.supervision.contract`); who may do what
 is the audit service's rule (`supervision.roles`).
 
-The route makers here (`AuditRoutes`) serve the evaluation and assessment routes too: each makes a
-handler that reads the request, calls one RPC of the audit service with the caller first, and is
-documented by the operation it is mounted with.
+The route makers here (`AuditRoutes`, the liaison's `Resources` on the audit service's proxy)
+serve the evaluation and assessment routes too: each makes a handler that reads the request,
+calls one RPC of the audit service with the caller first, and is documented by the operation it
+is mounted with.
 """
 from __future__ import annotations
 
-import re
-
 from gateway.auth import caller
-from gateway.http import json_response, parse, read_path, read_query, texts
-from gateway.operations import API, Answer, Routes, mount
+from gateway.http import json_response, parse, read_query, texts
+from gateway.liaison.resources import (
+    COMMAND_ERRORS, CREATE_ERRORS, Resources, named, parameters, path_values,
+)
+from gateway.operations import API, Answer, Routes
 from kernel.dependencies import TimedRpcProxy
-from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND, Refused
+from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND
 from services.audit.supervision.contract import (
     DELIVERABLE_FILTERS, SUPERVISION_CASE_ACTIONS, SUPERVISION_CASE_FILTERS,
     SUPERVISION_NOTICE_FILTERS, SupervisionNoticeFilters,
@@ -31,17 +33,6 @@ from services.audit.supervision.contract import (
 
 READ_ERRORS = (FORBIDDEN, NOT_FOUND)
 LIST_ERRORS = (FORBIDDEN,)
-COMMAND_ERRORS = (FORBIDDEN, NOT_FOUND, CONFLICT)
-CREATE_ERRORS = (FORBIDDEN, CONFLICT)
-
-
-def _named(handler, operation_id: str):
-    handler.__name__ = handler.__qualname__ = operation_id
-    return handler
-
-
-def _parameters(path: str) -> list[str]:
-    return re.findall(r"\{(\w+)\}", path)
 
 
 def body_of(request, model) -> dict:
@@ -51,82 +42,50 @@ def body_of(request, model) -> dict:
         mode="json", exclude_unset=True)
 
 
-class AuditRoutes:
+class AuditRoutes(Resources):
     """Route makers for one part of the audit's API on `api`: each handler calls `rpc` on the
     audit service with the caller, the path's parameters (in their order) and then the body's
-    fields or the query's filters."""
+    fields or the query's filters; an action's fields are read as a command's (`body_of`)."""
 
     def __init__(self, api: Routes):
-        self.api = api
+        super().__init__(api, read_errors=READ_ERRORS, list_errors=LIST_ERRORS, proxy="audit",
+                         action_dump=body_of)
 
     def read(self, path: str, operation_id: str, summary: str, *, view, described: str,
              path_model=None, query=None, filters: tuple = (), rpc: str | None = None,
              errors_: tuple = READ_ERRORS):
         """GET: the path's parameters, then the query's filters (as text) if it has a query."""
-        rpc, names = rpc or operation_id, _parameters(path)
+        rpc, names = rpc or operation_id, parameters(path)
 
         @self.api("GET", path, operation_id, summary, path_model=path_model, query=query,
                   errors_=errors_, answers=Answer(200, described, view))
         def handler(service, request, **values):
             actor = caller(request)
-            arguments = _path_values(values, path_model, names)
+            arguments = path_values(values, path_model, names)
             if query is not None:
                 arguments.append(texts(read_query(request, query), filters))
-            return json_response(200, getattr(service.audit, rpc)(actor, *arguments))
-        return _named(handler, operation_id)
+            return json_response(200, self.call(service, rpc)(actor, *arguments))
+        return named(handler, operation_id)
 
     def command(self, method: str, path: str, operation_id: str, summary: str, *, body, view,
                 described: str, path_model=None, rpc: str | None = None, status: int = 200,
                 errors_: tuple = COMMAND_ERRORS, location: str | None = None):
         """A command with a body: the path's parameters, then the body's fields. `location`
         (a format with the answer's fields) says where a thing made is."""
-        rpc, names = rpc or operation_id, _parameters(path)
+        rpc, names = rpc or operation_id, parameters(path)
         headers = (("Location", "its URL"),) if location else ()
 
         @self.api(method, path, operation_id, summary, path_model=path_model, body=body,
                   errors_=errors_, answers=Answer(status, described, view, headers=headers))
         def handler(service, request, **values):
             actor = caller(request)
-            arguments = _path_values(values, path_model, names)
+            arguments = path_values(values, path_model, names)
             if body is not None:
                 arguments.append(body_of(request, body))
-            made = getattr(service.audit, rpc)(actor, *arguments)
+            made = self.call(service, rpc)(actor, *arguments)
             where = {"Location": API + location.format(**made)} if location else None
             return json_response(status, made, where)
-        return _named(handler, operation_id)
-
-    def act(self, path: str, path_model, actions: dict, *, kind: str, prefix: str, view,
-            rpc: str):
-        """POST <path>/<action>: one handler for every action of `actions` (the contract's),
-        each documented as its own operation `<prefix>_<method>`."""
-        names = _parameters(path)
-        operations = tuple(
-            self.api.operation("POST", f"{path}/{action}", f"{prefix}_{command.method}",
-                               command.summary, path_model=path_model, body=command.body,
-                               errors_=COMMAND_ERRORS,
-                               answers=Answer(200, "after the command", view))
-            for action, command in actions.items())
-
-        @mount("POST", f"{API}{path}/{{action}}", *operations)
-        def handler(service, request, action, **values):
-            actor = caller(request)
-            command = actions.get(action)
-            if command is None:
-                raise Refused("unknown_action", NOT_FOUND,
-                              f"no action {action!r} on {kind}; the actions are: "
-                              f"{', '.join(sorted(actions))}")
-            arguments = _path_values(values, path_model, names)
-            fields = body_of(request, command.body)
-            return json_response(200, getattr(service.audit, rpc)(
-                actor, *arguments, action, fields))
-        return _named(handler, f"act_on_{prefix}")
-
-
-def _path_values(values: dict, path_model, names: list[str]) -> list:
-    if path_model is None:
-        return []
-    found = read_path(values, path_model).model_dump(mode="json")
-    return [found[name] for name in names]
+        return named(handler, operation_id)
 
 
 api = Routes("supervision", "Supervision (督查) built on the ledger: what each unit owes and "

@@ -49,6 +49,8 @@ COUNTIES: dict[str, str] = {
     "longnan_etdz": "龙南经开区",
     "ruijin_etdz": "瑞金经开区",
 }
+# The three development zones among them (a zone's code ends in "_etdz"; they act as counties do).
+ZONES: tuple[str, ...] = tuple(code for code in COUNTIES if code.endswith("_etdz"))
 
 # notice 三(一)1: enterprises rated by how they operate, 按运营情况"较好、一般、困难"三个档次进行分类;
 # the liaison service rates them, the policy service matches policies limited to a tier.

@@ -1,7 +1,8 @@
 """The shapes most of the liaison's routes share, as a table of route makers: create a thing, list
 them, get one, change one, act on one. Each makes a handler that reads the request, calls one RPC
-of the liaison service with the caller first, and is documented by the operation it is mounted
-with, so a route is a line of its area's class, its words and models all that is its own.
+of the service behind the area's proxy (the liaison's, unless the area names another) with the
+caller first, and is documented by the operation it is mounted with, so a route is a line of its
+area's class, its words and models all that is its own.
 """
 from __future__ import annotations
 
@@ -33,32 +34,58 @@ def without_nulls(request, model) -> dict:
     return parse(request, model).model_dump(mode="json", exclude_none=True)
 
 
+def action_fields(request, model) -> dict:
+    """An action's fields: an empty body gives none, a null is not sent."""
+    return parse(request, model, empty_ok=True).model_dump(mode="json", exclude_none=True)
+
+
 Dump = Callable[..., dict]
 
 
-def _named(handler, operation_id: str):
+def named(handler, operation_id: str):
     handler.__name__ = handler.__qualname__ = operation_id
     return handler
 
 
+def parameters(path: str) -> list[str]:
+    """The path's parameters, in their order: /parks/{park_id} → [park_id]."""
+    return re.findall(r"\{(\w+)\}", path)
+
+
 def _parameter(path: str) -> str:
     """The path's one parameter: /parks/{park_id} → park_id."""
-    [name] = re.findall(r"\{(\w+)\}", path)
+    [name] = parameters(path)
     return name
+
+
+def path_values(values: dict, path_model, names: list[str]) -> list:
+    """The path's parameters `names` as its model reads them; none without a model."""
+    if path_model is None:
+        return []
+    found = read_path(values, path_model)
+    return [getattr(found, name) for name in names]
 
 
 class Resources:
     """The route makers of one area, mounted on its `api`: `read_errors` and `list_errors` are
     the kinds of refusal its reads may give; `dump` sends a body's fields on, unless a route
-    says otherwise; `body_first` reads a creation's body before its caller."""
+    says otherwise, and `action_dump` an action's; `body_first` reads a creation's body before
+    its caller; `proxy` names the service class's RPC proxy the handlers call."""
 
     def __init__(self, api: Routes, *, read_errors: tuple, list_errors: tuple = (),
-                 dump: Dump = in_full, body_first: bool = False):
+                 dump: Dump = in_full, body_first: bool = False, proxy: str = "liaison",
+                 action_dump: Dump = action_fields):
         self.api = api
         self.read_errors = read_errors
         self.list_errors = list_errors
         self.dump = dump
         self.body_first = body_first
+        self.proxy = proxy
+        self.action_dump = action_dump
+
+    def call(self, service, rpc: str):
+        """The RPC `rpc` of the service behind the area's proxy."""
+        return getattr(getattr(service, self.proxy), rpc)
 
     def create(self, collection: str, operation_id: str, summary: str, *, body, view,
                described: str, key: str = "id", rpc: str | None = None):
@@ -75,9 +102,9 @@ class Resources:
             else:
                 actor = caller(request)
                 fields = self.dump(request, body)
-            made = getattr(service.liaison, rpc)(actor, fields)
+            made = self.call(service, rpc)(actor, fields)
             return json_response(201, made, {"Location": f"{API}/{collection}/{made[key]}"})
-        return _named(handler, operation_id)
+        return named(handler, operation_id)
 
     def listing(self, collection: str, operation_id: str, summary: str, *, query, filters,
              view, described: str, rpc: str | None = None):
@@ -89,8 +116,8 @@ class Resources:
         def handler(service, request):
             actor = caller(request)
             given = read_query(request, query)
-            return json_response(200, getattr(service.liaison, rpc)(actor, texts(given, filters)))
-        return _named(handler, operation_id)
+            return json_response(200, self.call(service, rpc)(actor, texts(given, filters)))
+        return named(handler, operation_id)
 
     def get(self, path: str, operation_id: str, summary: str, *, path_model, view,
             described: str, rpc: str | None = None, words: tuple = ()):
@@ -102,9 +129,9 @@ class Resources:
         def handler(service, request, **values):
             actor = caller(request)
             found = read_path(values, path_model)
-            return json_response(200, getattr(service.liaison, rpc)(
+            return json_response(200, self.call(service, rpc)(
                 actor, *words, getattr(found, name)))
-        return _named(handler, operation_id)
+        return named(handler, operation_id)
 
     def change(self, method: str, path: str, operation_id: str, summary: str, *, path_model,
                body, view, described: str, rpc: str | None = None, words: tuple = (),
@@ -117,16 +144,17 @@ class Resources:
         def handler(service, request, **values):
             actor = caller(request)
             found = read_path(values, path_model)
-            return json_response(status, getattr(service.liaison, rpc)(
+            return json_response(status, self.call(service, rpc)(
                 actor, *words, getattr(found, name), dump(request, body)))
-        return _named(handler, operation_id)
+        return named(handler, operation_id)
 
     def act(self, path: str, path_model, actions: dict, *, kind: str, prefix: str, view,
             rpc: str):
-        """POST <path>/<action> for a thing by the path's one parameter: one handler for every
+        """POST <path>/<action> for a thing by the path's parameters: one handler for every
         action of `actions` (the contract's), each documented as its own operation
-        `<prefix>_<method>`; `kind` names the thing in the refusal of an unknown action."""
-        name = _parameter(path)
+        `<prefix>_<method>`; `kind` names the thing in the refusal of an unknown action. The
+        path's parameters come first in the call, then the action and its fields."""
+        names = parameters(path)
         operations = tuple(
             self.api.operation("POST", f"{path}/{action}",
                                f"{prefix}_{command.method}", command.summary,
@@ -143,9 +171,7 @@ class Resources:
                 raise Refused("unknown_action", NOT_FOUND,
                               f"no action {action!r} on {kind}; the actions are: "
                               f"{', '.join(sorted(actions))}")
-            found = read_path(values, path_model)
-            fields = parse(request, command.body, empty_ok=True).model_dump(
-                mode="json", exclude_none=True)
-            return json_response(200, getattr(service.liaison, rpc)(
-                actor, getattr(found, name), action, fields))
-        return _named(handler, f"act_on_{prefix}")
+            arguments = path_values(values, path_model, names)
+            fields = self.action_dump(request, command.body)
+            return json_response(200, self.call(service, rpc)(actor, *arguments, action, fields))
+        return named(handler, f"act_on_{prefix}")

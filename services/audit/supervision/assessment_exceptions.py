@@ -7,7 +7,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from kernel import errors
-from kernel.errors import DomainError, Forbidden, InvalidInput, NoSuch, NotNow
+from kernel.errors import DomainError, Forbidden, InvalidInput, NoSuch, NotNow, Taken, Worded
+from services.audit.supervision.exceptions import InvalidDate as InvalidDate  # the same words
 
 # -- the assessment's settings -------------------------------------------------------------------
 
@@ -64,12 +65,9 @@ class RoleNotAllowed(errors.RoleNotAllowed):
     template, joiner = "a {role} may not {doing}; only: {allowed}", ", "
 
 
-class NotOwnCreditCode(Forbidden):
+class NotOwnCreditCode(Worded, Forbidden):
     rule = "not_own_credit_code"
-
-    def __init__(self):
-        super().__init__("an enterprise rates units under its own credit code only",
-                         field="uscc")
+    template, at = "an enterprise rates units under its own credit code only", "uscc"
 
 
 class NotServedByUnit(Forbidden):
@@ -87,18 +85,9 @@ class EvaluationRoundNotFound(NoSuch):
     template, at = "no evaluation round {id}", "round_id"
 
 
-class EvaluationRoundExists(DomainError):
+class EvaluationRoundExists(Taken):
     rule = "evaluation_round_exists"
-
-    def __init__(self, round_id: str):
-        super().__init__(f"evaluation round {round_id} is already open", field="round_id")
-
-
-class InvalidDate(InvalidInput):
-    rule = "invalid_date"
-
-    def __init__(self, field: str, value):
-        super().__init__(f"{field} {value!r} is not a calendar date (YYYY-MM-DD)", field=field)
+    template, at = "evaluation round {id} is already open", "round_id"
 
 
 class WindowReversed(InvalidInput):
@@ -160,11 +149,9 @@ class UnitNotAssessed(DomainError):
         super().__init__(f"{unit} is not among the units assessed for {year}", field="unit")
 
 
-class NothingRanked(DomainError):
+class NothingRanked(Worded):
     rule = "nothing_ranked"
-
-    def __init__(self):
-        super().__init__("no unit has a score: there is no one to commend", field="top")
+    template, at = "no unit has a score: there is no one to commend", "top"
 
 
 class InvalidTop(InvalidInput):
@@ -200,12 +187,9 @@ class NotRepeatedlyListed(DomainError):
                          f"accountability (问责) is for {minimum} or more", field="unit")
 
 
-class EvidenceRequired(InvalidInput):
+class EvidenceRequired(Worded, InvalidInput):
     rule = "evidence_required"
-
-    def __init__(self):
-        super().__init__("a referral cites at least one ledger entry as its evidence",
-                         field="seqs")
+    template, at = "a referral cites at least one ledger entry as its evidence", "seqs"
 
 
 class UnknownSeq(InvalidInput):

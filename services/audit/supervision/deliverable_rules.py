@@ -13,14 +13,12 @@ import dataclasses
 from kernel import errors, rules_table
 from kernel.actor import Actor
 from kernel.errors import InvalidInput, NoSuch, NotNow, Taken, Worded
+from kernel.errors import RoleNotAllowed as RoleNotAllowed  # the deliverables' words too
+from services.audit.supervision.exceptions import InvalidDate as InvalidDate  # the same words
 
 OFFICE = ("office", "supervisor")
 DELIVERERS = ("unit_officer", "office", "supervisor")
 TIMER = ("system", "office", "supervisor")
-
-
-class RoleNotAllowed(errors.RoleNotAllowed):
-    rule = "role_not_allowed"
 
 
 class DeliverableNotFound(NoSuch):
@@ -60,13 +58,11 @@ class AlreadyDelivered(Worded):
         super().__init__(unit=unit, deliverable=deliverable, at=at)
 
 
-class EvidenceRequired(InvalidInput):
+class EvidenceRequired(Worded, InvalidInput):
     rule = "evidence_required"
-
-    def __init__(self):
-        super().__init__("a delivery names its evidence: the ledger seqs that show it "
-                         "(evidence_seqs) or a document reference (document)",
-                         field="evidence_seqs")
+    template = ("a delivery names its evidence: the ledger seqs that show it (evidence_seqs) or a "
+                "document reference (document)")
+    at = "evidence_seqs"
 
 
 class InvalidSeq(InvalidInput):
@@ -75,13 +71,6 @@ class InvalidSeq(InvalidInput):
     def __init__(self, field: str, value):
         super().__init__(f"{field} {value!r} is not a ledger seq (a whole number ≥ 1)",
                          field=field)
-
-
-class InvalidDate(InvalidInput):
-    rule = "invalid_date"
-
-    def __init__(self, field: str, value):
-        super().__init__(f"{field} {value!r} is not a calendar date (YYYY-MM-DD)", field=field)
 
 
 class InvalidYear(InvalidInput):

@@ -5,7 +5,9 @@ another unit's notice) are the kernel's (`kernel.errors`)."""
 from __future__ import annotations
 
 from kernel import errors
-from kernel.errors import DomainError, InvalidInput, NoSuch, NotNow, Taken, UnitNotOwner
+from kernel.errors import (
+    DomainError, InvalidInput, NoSuch, NotNow, Taken, UnitNotOwner, Worded,
+)
 
 # -- the thresholds (督办时限) ------------------------------------------------------------------
 
@@ -87,11 +89,9 @@ class StepNotDue(DomainError):
                          f"reached {reached or 'none'}; a case never climbs down", field="step")
 
 
-class AlreadyListed(DomainError):
+class AlreadyListed(Worded):
     rule = "supervision_already_listed"
-
-    def __init__(self):
-        super().__init__("the case is already under listed supervision (挂牌督办)", field="step")
+    template, at = "the case is already under listed supervision (挂牌督办)", "step"
 
 
 class StepNotReached(DomainError):
@@ -127,12 +127,11 @@ class AnswerByTooEarly(InvalidInput):
                          f"({issued_on})", field="answer_by")
 
 
-class NoNoticeIssued(DomainError):
+class NoNoticeIssued(Worded):
     rule = "supervision_no_notice"
-
-    def __init__(self):
-        super().__init__("no supervision notice (督查通知书) was issued in this case: there is "
-                         "nothing to answer", field="case_id")
+    template = ("no supervision notice (督查通知书) was issued in this case: there is nothing to "
+                "answer")
+    at = "case_id"
 
 
 class NoticeAlreadyAnswered(DomainError):

@@ -920,10 +920,13 @@ def _cover(pdf, snapshot: Snapshot) -> None:
                                                       else "")
               + (f",下限 {shown(m, m.floor)}" if m.floor is not None else "")
               for m in snapshot.measures]
-    if snapshot.units:
-        best = [u for u in snapshot.units if u.rank == 1]
+    best = [u for u in snapshot.units if u.rank == 1]
+    if best:
         lines.append(f"综合排名第一:{'、'.join(u.name for u in best)}"
                      f"(综合得分 {score_text(best[0].score)})。")
+    elif snapshot.units:
+        # A year with nothing yet to count (no appeal, deliverable or rating): no ranking.
+        lines.append("尚无单位有可计分的数据,暂不排名。")
     for measure in snapshot.measures:
         if measure.floor is None:
             continue

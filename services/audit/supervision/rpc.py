@@ -40,6 +40,7 @@ from services.audit.supervision import (
 from services.audit.supervision import assessment as assessing
 from services.audit.supervision import assessment_views, deliverable_views
 from services.audit.supervision.accountability import YearAssessment
+from services.audit.supervision.assessment_exceptions import EvaluationRoundNotFound
 from services.audit.supervision.evaluation import EvaluationRound
 from services.audit.supervision.case import SupervisionCase
 from services.audit.supervision.deliverable_rules import DeliverableNotFound
@@ -137,6 +138,19 @@ class Scoped:
         leader = tracking.leader_units(connection, who.sub) if who.role == "leader" else None
         return roles.reader_scope(who, leader)
 
+    def _query(self, name: str, actor: dict, read):
+        """The question `name`: `read(uow, scope)`, the caller's scope found first (which
+        refuses a caller who may not read supervision)."""
+        who = Actor.from_dict(actor)
+        return self.store.query(name, lambda uow: read(uow, self._scope(uow.connection, who)))
+
+    def _command(self, name: str, actor: dict, fields: dict, model, context: str, decide):
+        """The command `name`: `decide(uow, who, arguments)`, the body's fields read first as
+        `model`'s (`context` names the body in a refusal)."""
+        who = Actor.from_dict(actor)
+        return self.store.execute(name, lambda uow: decide(
+            uow, who, _arguments(fields, model, context)))
+
 
 class CasesRpc(Scoped):
     """Tracking, the ladder's cases and notices, its thresholds and its sweep."""
@@ -146,10 +160,7 @@ class CasesRpc(Scoped):
     @rpc
     def tracked_matters(self, actor: dict, filters: dict | None = None) -> dict:
         """The matters the caller may read: what each unit owes, by when, done or late."""
-        who = Actor.from_dict(actor)
-
-        def read(uow: UnitOfWork) -> dict:
-            scope = self._scope(uow.connection, who)
+        def read(uow: UnitOfWork, scope) -> dict:
             given = _filters(filters, contract.TrackedMatterFilters)
             kind = given.get("kind")
             if kind is not None and kind not in facts.MATTER_KINDS:
@@ -162,21 +173,19 @@ class CasesRpc(Scoped):
                 items = [item for item in items if item["late"] is late]
             return {"items": items}
 
-        return self.store.query("tracked_matters", read)
+        return self._query("tracked_matters", actor, read)
 
     @rpc
     def unit_tracking(self, actor: dict, unit: str) -> dict:
         """One unit's matters counted due, done and late (its own, for a unit officer)."""
-        who = Actor.from_dict(actor)
-
-        def read(uow: UnitOfWork) -> dict:
-            if not roles.within(self._scope(uow.connection, who), unit):
+        def read(uow: UnitOfWork, scope) -> dict:
+            if not roles.within(scope, unit):
                 raise NoSuchUnitTracked(unit)
             now = utc_now()
             return unit_counts(unit, [matter_view(m, now)
                                       for m in tracking.matters(uow.connection, unit)])
 
-        return self.store.query("unit_tracking", read)
+        return self._query("unit_tracking", actor, read)
 
     # -- supervision cases (督查) ----------------------------------------------------------------
 
@@ -216,10 +225,7 @@ class CasesRpc(Scoped):
     @rpc
     def supervision_cases(self, actor: dict, filters: dict | None = None) -> dict:
         """The cases the caller may read, the latest opened first."""
-        who = Actor.from_dict(actor)
-
-        def read(uow: UnitOfWork) -> dict:
-            scope = self._scope(uow.connection, who)
+        def read(uow: UnitOfWork, scope) -> dict:
             given = _filters(filters, contract.SupervisionCaseFilters)
             step = given.get("step")
             if step is not None and step not in ladder.Step.codes():
@@ -227,22 +233,19 @@ class CasesRpc(Scoped):
             return {"items": views.cases(uow.connection, unit=given.get("unit"), step=step,
                                          open=_flag(given.get("open")), units=scope)}
 
-        return self.store.query("supervision_cases", read)
+        return self._query("supervision_cases", actor, read)
 
     @rpc
     def supervision_notices(self, actor: dict, filters: dict | None = None) -> dict:
         """The supervision notices issued (督查通知书), by answer-by date; a unit officer sees his
         own unit's, a leader his linkage's units'."""
-        who = Actor.from_dict(actor)
-
-        def read(uow: UnitOfWork) -> dict:
-            scope = self._scope(uow.connection, who)
+        def read(uow: UnitOfWork, scope) -> dict:
             given = _filters(filters, contract.SupervisionNoticeFilters)
             found = views.notices(uow.connection, unit=given.get("unit"),
                                   answered=_flag(given.get("answered")))
             return {"items": roles.visible(scope, found)}
 
-        return self.store.query("supervision_notices", read)
+        return self._query("supervision_notices", actor, read)
 
     # -- the sweep (the timer's, or the office's now) ------------------------------------------
 
@@ -297,27 +300,22 @@ class CasesRpc(Scoped):
     @rpc
     def supervision_thresholds(self, actor: dict) -> dict:
         """The working days overdue at which each step is due (anyone who reads supervision)."""
-        who = Actor.from_dict(actor)
-
-        def read(uow: UnitOfWork) -> dict:
-            self._scope(uow.connection, who)
+        def read(uow: UnitOfWork, scope) -> dict:
             return uow.load(ladder.LadderSettings, ladder.SETTINGS_ID).thresholds.to_dict()
 
-        return self.store.query("supervision_thresholds", read)
+        return self._query("supervision_thresholds", actor, read)
 
     @rpc
     def set_supervision_thresholds(self, actor: dict, fields: dict) -> dict:
         """The office's thresholds, in force for every case's next step."""
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.SupervisionThresholds, "the thresholds")
+        def decide(uow: UnitOfWork, who: Actor, arguments: dict) -> dict:
             settings = uow.load(ladder.LadderSettings, ladder.SETTINGS_ID)
             settings.set_thresholds(arguments, at=utc_now(), actor=who)
             uow.save(settings)
             return settings.thresholds.to_dict()
 
-        return self.store.execute("set_supervision_thresholds", decide)
+        return self._command("set_supervision_thresholds", actor, fields,
+                             contract.SupervisionThresholds, "the thresholds", decide)
 
 
 class RecordsRpc(Scoped):
@@ -328,11 +326,7 @@ class RecordsRpc(Scoped):
     @rpc
     def issue_scheduling_report(self, actor: dict, fields: dict) -> dict:
         """The office states each unit's due, done, late and open matters now, with the seqs."""
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.IssueSchedulingReport,
-                                   "a scheduling report")
+        def decide(uow: UnitOfWork, who: Actor, arguments: dict) -> dict:
             now = utc_now()
             units = arguments.get("units") or None
             year = office_day(now).year
@@ -344,28 +338,23 @@ class RecordsRpc(Scoped):
             uow.save(report)
             return report.snapshot()
 
-        return self.store.execute("issue_scheduling_report", decide)
+        return self._command("issue_scheduling_report", actor, fields,
+                             contract.IssueSchedulingReport, "a scheduling report", decide)
 
     @rpc
     def scheduling_reports(self, actor: dict) -> dict:
         """The scheduling reports issued, the latest first (a unit officer sees his own line of
         each, a leader his linkage's units' lines)."""
-        who = Actor.from_dict(actor)
-
-        def read(uow: UnitOfWork) -> dict:
-            scope = self._scope(uow.connection, who)
+        def read(uow: UnitOfWork, scope) -> dict:
             # the read model is newest first already (by the moment each report speaks of)
             return {"items": [_narrowed(report, scope) for report in
                               deliverable_views.scheduling_reports(uow.connection)]}
 
-        return self.store.query("scheduling_reports", read)
+        return self._query("scheduling_reports", actor, read)
 
     @rpc
     def scheduling_report(self, actor: dict, report_id: str) -> dict:
-        who = Actor.from_dict(actor)
-
-        def read(uow: UnitOfWork) -> dict:
-            scope = self._scope(uow.connection, who)
+        def read(uow: UnitOfWork, scope) -> dict:
             stream_id = report_id if report_id.startswith("scheduling:") else \
                 scheduling.stream_id_for(report_id)
             report = uow.load(SchedulingReport, stream_id)
@@ -373,17 +362,14 @@ class RecordsRpc(Scoped):
                 raise SchedulingReportNotFound(report_id)
             return _narrowed(report.snapshot(), scope)
 
-        return self.store.query("scheduling_report", read)
+        return self._query("scheduling_report", actor, read)
 
     # -- deliverables (工作节点) and summary reports (总结报告) ---------------------------------
 
     @rpc
     def schedule_deliverables(self, actor: dict, fields: dict) -> dict:
         """The action's deliverables of a campaign year, on the notice's dates (the office)."""
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.ScheduleDeliverables, "the schedule")
+        def decide(uow: UnitOfWork, who: Actor, arguments: dict) -> dict:
             counties = arguments.get("counties")
             planned = deliverables.year_schedule(
                 arguments["year"], departments=arguments["departments"] or (),
@@ -396,16 +382,14 @@ class RecordsRpc(Scoped):
                 made.append(deliverable.snapshot())
             return {"items": made}
 
-        return self.store.execute("schedule_deliverables", decide)
+        return self._command("schedule_deliverables", actor, fields, contract.ScheduleDeliverables,
+                             "the schedule", decide)
 
     @rpc
     def deliverables(self, actor: dict, filters: dict | None = None) -> dict:
         """A year's deliverables (this year's unless named), each with its owners' deliveries;
         narrowed to the caller's units."""
-        who = Actor.from_dict(actor)
-
-        def read(uow: UnitOfWork) -> dict:
-            scope = self._scope(uow.connection, who)
+        def read(uow: UnitOfWork, scope) -> dict:
             given = _filters(filters, contract.DeliverableFilters)
             year = int(given.get("year") or office_day(utc_now()).year)
             unit = given.get("unit")
@@ -417,30 +401,24 @@ class RecordsRpc(Scoped):
                     found.append(shown)
             return {"items": found}
 
-        return self.store.query("deliverables", read)
+        return self._query("deliverables", actor, read)
 
     @rpc
     def deliverable(self, actor: dict, deliverable_id: str) -> dict:
-        who = Actor.from_dict(actor)
-
-        def read(uow: UnitOfWork) -> dict:
-            scope = self._scope(uow.connection, who)
+        def read(uow: UnitOfWork, scope) -> dict:
             item = uow.load(Deliverable, deliverable_id)
             shown = _owned(item.snapshot(), scope) if item.exists else None
             if shown is None or not shown["units"]:
                 raise DeliverableNotFound(deliverable_id)
             return shown
 
-        return self.store.query("deliverable", read)
+        return self._query("deliverable", actor, read)
 
     @rpc
     def deliver(self, actor: dict, deliverable_id: str, fields: dict) -> dict:
         """A unit's delivery (its own officer, or the office for it), citing the entries or the
         document that show it."""
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.DeliverDeliverable, "a delivery")
+        def decide(uow: UnitOfWork, who: Actor, arguments: dict) -> dict:
             item = uow.load(Deliverable, deliverable_id)
             item.deliver(unit=arguments["unit"], at=utc_now(), actor=who,
                          evidence_seqs=arguments.get("seqs") or [],
@@ -449,15 +427,13 @@ class RecordsRpc(Scoped):
             uow.save(item)
             return item.snapshot()
 
-        return self.store.execute("deliver", decide)
+        return self._command("deliver", actor, fields, contract.DeliverDeliverable, "a delivery",
+                             decide)
 
     @rpc
     def receive_summary_report(self, actor: dict, fields: dict) -> dict:
         """A unit's summary report received (a delivery of the year's summary reports)."""
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.ReceiveSummaryReport, "a summary report")
+        def decide(uow: UnitOfWork, who: Actor, arguments: dict) -> dict:
             year = deliverables.campaign_year(arguments["year"])
             item = uow.load(Deliverable, deliverables.stream_id_for(
                 year, DeliverableCode.SUMMARY_REPORTS.value))
@@ -468,7 +444,8 @@ class RecordsRpc(Scoped):
             uow.save(item)
             return item.snapshot()
 
-        return self.store.execute("receive_summary_report", decide)
+        return self._command("receive_summary_report", actor, fields, contract.ReceiveSummaryReport,
+                             "a summary report", decide)
 
 
 def _narrowed(report: dict, scope: set[str] | None) -> dict:
@@ -510,10 +487,7 @@ class EvaluationRpc(Scoped):
 
     @rpc
     def open_evaluation_round(self, actor: dict, fields: dict) -> dict:
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.OpenEvaluationRound, "an evaluation round")
+        def decide(uow: UnitOfWork, who: Actor, arguments: dict) -> dict:
             now = utc_now()
             year = office_day(now).year
             round_id = f"evaluation-{year}-{uow.next_number(f'evaluation-round:{year}'):02d}"
@@ -521,7 +495,8 @@ class EvaluationRpc(Scoped):
             uow.save(opened)
             return opened.snapshot()
 
-        return self.store.execute("open_evaluation_round", decide)
+        return self._command("open_evaluation_round", actor, fields, contract.OpenEvaluationRound,
+                             "an evaluation round", decide)
 
     def _round(self, uow: UnitOfWork, round_id: str) -> EvaluationRound:
         found = uow.load(EvaluationRound, round_id)
@@ -564,10 +539,7 @@ class EvaluationRpc(Scoped):
     @rpc
     def rate_evaluated_unit(self, actor: dict, round_id: str, fields: dict) -> dict:
         """An enterprise rates a unit that led one of its appeals, once in the round."""
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.RateEvaluatedUnit, "a rating")
+        def decide(uow: UnitOfWork, who: Actor, arguments: dict) -> dict:
             found = self._round(uow, round_id)
             served = tracking.units_serving(uow.connection, who.uscc) if who.uscc else set()
             found.rate(uscc=who.uscc or "", served_by=served, at=utc_now(), actor=who,
@@ -575,28 +547,24 @@ class EvaluationRpc(Scoped):
             uow.save(found)
             return self._shown(found.snapshot(), who)
 
-        return self.store.execute("rate_evaluated_unit", decide)
+        return self._command("rate_evaluated_unit", actor, fields, contract.RateEvaluatedUnit,
+                             "a rating", decide)
 
     @rpc
     def close_evaluation_round(self, actor: dict, round_id: str, fields: dict) -> dict:
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.CloseEvaluationRound, "closing a round")
+        def decide(uow: UnitOfWork, who: Actor, arguments: dict) -> dict:
             found = self._round(uow, round_id)
             found.close(at=utc_now(), actor=who, **arguments)
             uow.save(found)
             return found.snapshot()
 
-        return self.store.execute("close_evaluation_round", decide)
+        return self._command("close_evaluation_round", actor, fields, contract.CloseEvaluationRound,
+                             "closing a round", decide)
 
     @rpc
     def evaluation_results(self, actor: dict, round_id: str) -> dict:
         """Per unit: ratings taken, mean marks, and the seqs of the ratings in the ledger."""
-        who = Actor.from_dict(actor)
-
-        def read(uow: UnitOfWork) -> dict:
-            scope = self._scope(uow.connection, who)
+        def read(uow: UnitOfWork, scope) -> dict:
             found = self._round(uow, round_id)
             seqs: dict[str, list[int]] = {}
             for seq, payload in entry_seqs(uow.connection, round_id, "UnitRated"):
@@ -606,7 +574,7 @@ class EvaluationRpc(Scoped):
             return {"round_id": round_id, "status": found.status,
                     "units": roles.visible(scope, units)}
 
-        return self.store.query("evaluation_results", read)
+        return self._query("evaluation_results", actor, read)
 
 
 class AssessmentRpc(Scoped):
@@ -615,10 +583,7 @@ class AssessmentRpc(Scoped):
 
     @rpc
     def compute_assessment(self, actor: dict, fields: dict) -> dict:
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.ComputeAssessment, "an assessment")
+        def decide(uow: UnitOfWork, who: Actor, arguments: dict) -> dict:
             year = accountability.campaign_year(arguments["year"])
             computed = self._assess(uow, year, arguments)
             record = uow.load(YearAssessment, accountability.stream_id(year))
@@ -626,7 +591,8 @@ class AssessmentRpc(Scoped):
             uow.save(record)
             return record.snapshot()
 
-        return self.store.execute("compute_assessment", decide)
+        return self._command("compute_assessment", actor, fields, contract.ComputeAssessment,
+                             "an assessment", decide)
 
     @staticmethod
     def _assess(uow: UnitOfWork, year: int, arguments: dict) -> assessing.Assessment:
@@ -667,13 +633,8 @@ class AssessmentRpc(Scoped):
         return found
 
     def _read(self, name: str, actor: dict, year, answer):
-        who = Actor.from_dict(actor)
-
-        def read(uow: UnitOfWork):
-            scope = self._scope(uow.connection, who)
-            return answer(uow, self._year(uow, year), scope)
-
-        return self.store.query(name, read)
+        return self._query(name, actor, lambda uow, scope: answer(uow, self._year(uow, year),
+                                                                   scope))
 
     @rpc
     def assessment(self, actor: dict, year: int) -> dict:
@@ -772,11 +733,6 @@ def report_records(records: list[dict]) -> list[dict]:
                           "note": record.get("reason") or record.get("note") or "",
                           "seqs": record["seqs"]})
     return lines
-
-
-class EvaluationRoundNotFound(NoSuch):
-    rule = "evaluation_round_not_found"
-    template, at = "no evaluation round {id}", "round_id"
 
 
 class AssessmentNotFound(NoSuch):

@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
 
-from kernel.campaign import COUNTIES
+from kernel.campaign import COUNTIES, ZONES
 from kernel.envelope import Event, format_time, parse_time
 from kernel.workdays import end_of_day
 from services.audit.supervision.facts import (
@@ -190,12 +190,10 @@ ZONE = "zone"
 CITY_DEPARTMENT = "city_department"
 UNIT_KINDS = {COUNTY: "县(市、区)", ZONE: "开发区", CITY_DEPARTMENT: "市直部门"}
 # The notice addresses the 18 counties, districts and county-level cities and the three
-# development zones by name (its salutation): known to the assessment registered or not. A
-# zone's code ends in "_etdz", as the liaison service tells them apart.
-ZONE_SUFFIX = "_etdz"
+# development zones by name (its salutation): known to the assessment registered or not; the
+# zones are the campaign's, as the liaison service tells them apart.
 ALWAYS_KNOWN: dict[str, tuple[str, str]] = {
-    code: (name, ZONE if code.endswith(ZONE_SUFFIX) else COUNTY)
-    for code, name in COUNTIES.items()}
+    code: (name, ZONE if code in ZONES else COUNTY) for code, name in COUNTIES.items()}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from kernel.campaign import COUNTIES, ENTERPRISE_SIZES, OPERATING_TIERS
+from kernel.campaign import COUNTIES, ENTERPRISE_SIZES, OPERATING_TIERS, ZONES
 from kernel.vocabulary import LabelledEnum
 
 OperatingTier = LabelledEnum("OperatingTier", {
@@ -17,8 +17,6 @@ EnterpriseSize = LabelledEnum("EnterpriseSize", {
 }, module=__name__)
 EnterpriseSize.__doc__ = """The statistical classes of enterprise size (大中小微企业划型)."""
 
-# The three development zones among kernel.campaign.COUNTIES (they act as counties do).
-ZONES: tuple[str, ...] = tuple(code for code in COUNTIES if code.endswith("_etdz"))
 # The 18 counties, county-level cities and districts.
 COUNTY_CODES: tuple[str, ...] = tuple(code for code in COUNTIES if code not in ZONES)
 

@@ -194,6 +194,20 @@ def test_a_long_ranking_runs_on_over_pages(snapshot):
         assert f"单位{n:02}第{n}名{100 - n:.2f}" in text
 
 
+def test_a_year_with_nothing_scored_reports_no_ranking():
+    """Early in a year (or on a fresh ledger) no unit has anything to count: the report still
+    renders, every unit unscored, and says there is no ranking yet."""
+    empty = dict(SNAPSHOT, trends=[], records=[], units=[
+        _unit(code, name, None, None, (None, []), (None, []), (None, []), (0, [], "未被督查"))
+        for code, name in (("zhanggong", "章贡区"), ("ruijin", "瑞金市"))])
+    for fmt in ("pdf", "xlsx", "json"):
+        assert report.render(empty, fmt)[2]
+    text = "".join(_flat(p.extract_text()) for p in pypdf.PdfReader(
+        io.BytesIO(report.render(empty, "pdf")[2])).pages)
+    assert "尚无单位有可计分的数据,暂不排名。" in text
+    assert "综合排名第一" not in text
+
+
 # -- the workbook ----------------------------------------------------------------------------
 
 def test_the_workbook_ranks_the_units_with_every_measure(workbook):
