@@ -17,7 +17,9 @@ COPY services/ services/
 COPY gateway/ gateway/
 COPY huiqi/ huiqi/
 RUN pip install . \
-    && useradd --system --create-home --home-dir /var/lib/huiqi --uid 10001 huiqi
+    && useradd --system --create-home --home-dir /var/lib/huiqi --uid 10001 huiqi \
+    && install -d -o huiqi -m 0700 /var/lib/huiqi/keys \
+    && install -d -o huiqi -m 0755 /var/lib/huiqi/witness
 
 # The code runs from site-packages, where the default var/ (SQLite when no database URL is set)
 # would not be writable: keep it in the user's home instead, and run from there so that /src is
