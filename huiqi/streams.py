@@ -40,6 +40,12 @@ from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time, parse_time
 from services.audit import chain
 from services.audit.chain import Entry
+from services.audit.supervision.accountability import YearAssessment
+from services.audit.supervision.case import SupervisionCase
+from services.audit.supervision.deliverables import Deliverable
+from services.audit.supervision.evaluation import EvaluationRound
+from services.audit.supervision.ladder import LadderSettings
+from services.audit.supervision.scheduling import SchedulingReport
 from services.liaison.fieldwork.activities import Consultation, Matchmaking
 from services.liaison.fieldwork.help_plan import HelpPlan
 from services.liaison.fieldwork.operation_report import OperationReport
@@ -125,6 +131,8 @@ class Kind:
 
 def _kinds() -> dict[str, Kind]:
     snapshots = {
+        "audit": (SupervisionCase, LadderSettings, Deliverable, EvaluationRound, YearAssessment,
+                  SchedulingReport),
         "tickets": (RoutingTable,),
         "policy": (Policy, ImplementationRule, Briefing, PolicyWork),
         "liaison": (Enterprise, Park, Unit, Leader, LeadingGroup, LinkagePlan, Survey, HelpPlan,
