@@ -187,6 +187,21 @@ class NaiveTime(InvalidInput):
 
 # -- list queries ----------------------------------------------------------------------------
 
+class InvalidDate(InvalidInput):
+    rule = "invalid_date"
+
+    def __init__(self, field: str, value):
+        super().__init__(f"{field} {value!r} is not a calendar date (YYYY-MM-DD)", field=field)
+
+
+class DateInFuture(InvalidInput):
+    rule = "date_in_future"
+
+    def __init__(self, field: str, value: str, today: str):
+        super().__init__(f"{field} {value} is after today ({today}): record what has happened",
+                         field=field)
+
+
 class UnknownFilter(InvalidInput):
     rule = "unknown_filter"
 

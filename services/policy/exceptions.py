@@ -12,17 +12,11 @@ import datetime as dt
 
 from kernel import errors
 from kernel.errors import DomainError, InvalidInput, NoSuch, NotNow, Taken, UnitNotOwner
+from kernel.errors import InvalidDate as InvalidDate  # the policy registry's words too
 from kernel.errors import RoleNotAllowed as RoleNotAllowed  # the policy registry's words too
 from services.policy.vocabulary import Status
 
 # -- bad input ------------------------------------------------------------------------------------
-
-class InvalidDate(InvalidInput):
-    rule = "invalid_date"
-
-    def __init__(self, field: str, value):
-        super().__init__(f"{field} {value!r} is not a calendar date (YYYY-MM-DD)", field=field)
-
 
 class EndBeforeStart(InvalidInput):
     rule = "end_before_start"

@@ -8,6 +8,8 @@ from kernel import errors
 from kernel.errors import (
     DomainError, InvalidInput, NoSuch, NotNow, Taken, UnitNotOwner, Worded,
 )
+from kernel.errors import DateInFuture as DateInFuture  # supervision's words too
+from kernel.errors import InvalidDate as InvalidDate  # supervision's words too
 
 # -- the thresholds (督办时限) ------------------------------------------------------------------
 
@@ -154,21 +156,6 @@ class InvalidOverdueDays(InvalidInput):
     def __init__(self, value):
         super().__init__(f"overdue_working_days {value!r}: a count of working days from 0",
                          field="overdue_working_days")
-
-
-class InvalidDate(InvalidInput):
-    rule = "invalid_date"
-
-    def __init__(self, field: str, value):
-        super().__init__(f"{field} {value!r} is not a calendar date (YYYY-MM-DD)", field=field)
-
-
-class DateInFuture(InvalidInput):
-    rule = "date_in_future"
-
-    def __init__(self, field: str, value: str, today: str):
-        super().__init__(f"{field} {value} is after today ({today}): record what has happened",
-                         field=field)
 
 
 class NamesRequired(InvalidInput):

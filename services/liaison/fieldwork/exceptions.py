@@ -10,21 +10,8 @@ from kernel.errors import (
     DomainError, Forbidden, InvalidInput, NoSuch, NotFound, NotNow, UnitNotOwner,
 )
 from kernel.errors import StatusDoesNotAllow as StatusDoesNotAllow  # the field work's words too
-
-
-class InvalidDate(InvalidInput):
-    rule = "invalid_date"
-
-    def __init__(self, field: str, value):
-        super().__init__(f"{field} {value!r} is not a calendar date (YYYY-MM-DD)", field=field)
-
-
-class DateInFuture(InvalidInput):
-    rule = "date_in_future"
-
-    def __init__(self, field: str, value: str, today: str):
-        super().__init__(f"{field} {value} is after today ({today}): record what has happened",
-                         field=field)
+from kernel.errors import DateInFuture as DateInFuture  # the field work's words too
+from kernel.errors import InvalidDate as InvalidDate  # the field work's words too
 
 
 class DueBeforeToday(InvalidInput):
