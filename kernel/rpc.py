@@ -29,6 +29,11 @@ class Rpc(NamekoRpc):
     the verified actor as a dict in its place; a call without a valid assertion is refused
     (`Refused`, kind unauthenticated) and the method never runs. No service trusts an actor
     dict from the wire.
+
+    Who may call it: the service's permission table (`kernel.permissions`, the class's
+    `permissions`) names the roles of every RPC. A service with an RPC missing from its table
+    does not start; a caller whose role the row does not name is refused (`Refused`, kind
+    forbidden) here too, before a worker is spawned, so no work is done for it.
     """
 
     def setup(self):
@@ -40,12 +45,40 @@ class Rpc(NamekoRpc):
             raise TypeError(f"{self.container.service_name}.{self.method_name}: every RPC takes "
                             "the caller (a verified assertion) as its first parameter")
         self.caller_parameter = parameters[0]
+        self.permissions = getattr(self.container.service_cls, "permissions", None)
+        if self.permissions is None:   # interim: until every service has its table
+            self.action_parameter = None
+            super().setup()
+            return
+        if not self.permissions.covers(self.method_name):
+            raise TypeError(f"{self.container.service_name}.{self.method_name}: every RPC has a "
+                            "row in its service's permission table (`permissions`)")
+        action = self.permissions.dispatch.get(self.method_name)
+        self.action_index = parameters.index(action) if action else None
+        self.action_parameter = action
         super().setup()
 
     def handle_message(self, body, message):
         if isinstance(body, dict) and "args" in body and "kwargs" in body:
             body = {**body, **self.identified(body["args"], body["kwargs"])}
+            if self.permissions is not None:
+                self.permitted(body["args"], body["kwargs"])
         super().handle_message(body, message)
+
+    def permitted(self, args, kwargs) -> None:
+        """Refuse a caller the permission table does not let call this method (or action)."""
+        actor = args[0] if args else kwargs.get(self.caller_parameter)
+        action = None
+        if self.action_parameter is not None:
+            index = self.action_index   # the parameters after self, as the call's args run
+            action = args[index] if len(args) > index else kwargs.get(self.action_parameter)
+        try:
+            self.permissions.check(self.method_name, actor["role"], action)
+        except Refused as refused:
+            log.info("rpc refused by the permission table", service=self.container.service_name,
+                     method=self.method_name, action=action, role=actor["role"],
+                     rule=refused.rule)
+            raise
 
     def identified(self, args, kwargs) -> dict:
         """The call's arguments with the caller's assertion replaced by the actor it names;
