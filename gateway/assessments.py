@@ -23,7 +23,8 @@ from services.audit.supervision.contract import (
 
 api = Routes("assessments", "The year-end assessment (年终考核) of every county, zone and city "
                             "department: measures from the ledger, weights, a ranking, and the "
-                            "records that follow, each citing ledger entries. notice 三(二)")
+                            "records that follow, each citing ledger entries. notice 三(二)",
+                            service="audit")
 routes = AuditRoutes(api)
 EXPORTS = {"xlsx": "the assessment as a workbook: the ranking, a sheet per measure, the seqs "
                    "cited per figure",
@@ -36,7 +37,7 @@ def export_route(fmt: str, described: str):
     operation_id = f"assessment_{fmt}"
 
     @api("GET", f"/assessments/{{year}}/export.{fmt}", operation_id,
-         f"Download the assessment as .{fmt}", path_model=AssessmentPath,
+         f"Download the assessment as .{fmt}", path_model=AssessmentPath, rpc="assessment_export",
          errors_=READ_ERRORS,
          answers=Answer(200, described, media_type=EXPORT_MEDIA_TYPES[fmt],
                         schema={"type": "string", "format": "binary"},

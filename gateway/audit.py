@@ -57,13 +57,15 @@ class AuditApi:
     @api("GET", "/audit/verify", "verify_ledger",
          "Walk the ledger's hash chain and compare its tree with every witnessed checkpoint; "
          "name the first entry that does not hold",
-         errors_=(FORBIDDEN,), answers=Answer(200, "the verdict", LedgerVerdict))
+         errors_=(FORBIDDEN,), rpc="verify",
+         answers=Answer(200, "the verdict", LedgerVerdict))
     def verify_ledger(self, request):
         return json_response(200, self.audit.verify(caller(request)))
 
     @api("GET", "/audit/entries", "ledger_entries",
          "Ledger entries after a seq, oldest first, optionally of one stream",
-         query=LedgerQuery, errors_=(FORBIDDEN,), answers=Answer(200, "the entries", LedgerEntries))
+         query=LedgerQuery, errors_=(FORBIDDEN,), rpc="entries",
+         answers=Answer(200, "the entries", LedgerEntries))
     def ledger_entries(self, request):
         actor = caller(request)
         query = read_query(request, LedgerQuery)
@@ -71,7 +73,7 @@ class AuditApi:
         return json_response(200, {"items": items})
 
     @api("GET", "/audit/entries/{seq}", "ledger_entry", "One ledger entry by its seq",
-         path_model=EntryPath, errors_=(FORBIDDEN, NOT_FOUND),
+         path_model=EntryPath, errors_=(FORBIDDEN, NOT_FOUND), rpc="entry",
          answers=Answer(200, "the entry", LedgerEntry))
     def ledger_entry(self, request, seq):
         actor = caller(request)
@@ -80,14 +82,14 @@ class AuditApi:
 
     @api("GET", "/audit/checkpoint", "latest_checkpoint",
          "The latest signed checkpoint (C2SP tlog-checkpoint in a signed note), for anyone",
-         secured=False, errors_=(NOT_FOUND,),
+         secured=False, errors_=(NOT_FOUND,), rpc="checkpoint",
          answers=Answer(200, "the signed note", media_type=TEXT, schema=NOTE))
     def latest_checkpoint(self, request):
         return text_response(self.audit.checkpoint(public_assertion()))
 
     @api("GET", "/audit/key", "checkpoint_key",
          "The verifier key of the log's checkpoints, in signed-note form, for anyone",
-         secured=False, answers=Answer(200, "the verifier key <name>+<key id>+<key>",
+         secured=False, rpc="key", answers=Answer(200, "the verifier key <name>+<key id>+<key>",
                                        media_type=TEXT, schema={"type": "string"}))
     def checkpoint_key(self, request):
         return text_response(self.audit.key(public_assertion()) + "\n")

@@ -13,7 +13,8 @@ from services.audit.supervision.contract import (
 )
 
 api = Routes("evaluations", "Enterprise evaluation rounds (评议反馈): the enterprises served rate "
-                            "the units that served them. notice 二(五)2")
+                            "the units that served them. notice 二(五)2",
+                            service="audit")
 routes = AuditRoutes(api)
 
 

@@ -27,7 +27,7 @@ class EvidenceApi:
     @api("GET", "/audit/evidence", "audit_evidence",
          "An evidence bundle: one matter's entries, or one unit's in a window of time, with "
          "their inclusion proofs, the checkpoint and the key, as a file to verify offline",
-         query=EvidenceQuery, errors_=(FORBIDDEN, NOT_FOUND, CONFLICT),
+         query=EvidenceQuery, errors_=(FORBIDDEN, NOT_FOUND, CONFLICT), rpc="evidence",
          answers=Answer(200, "the bundle, as a file to save", EvidenceBundle,
                         headers=(("Content-Disposition", "attachment; the bundle's file name"),)))
     def audit_evidence(self, request):

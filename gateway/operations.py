@@ -1,7 +1,9 @@
 """The gateway's route table. A handler is mounted with a `Routes` decorator, which records what
 the OpenAPI document says of it: method, path, operationId, tag, summary, the models of its path,
-query and body, its 2xx answers and the kinds of refusal it may give. `gateway.openapi` builds the
-document from what the service class has mounted, so the two cannot drift.
+query and body, its 2xx answers, the kinds of refusal it may give, and the row of its service's
+permission table that governs it (the service's RPC, and the action if it dispatches on one).
+`gateway.openapi` builds the document from what the service class has mounted, so the two cannot
+drift; `gateway.guard` checks the row before a handler reads the request.
 """
 from __future__ import annotations
 
@@ -45,6 +47,18 @@ class Operation:
     path_model: type[BaseModel] | None = None
     errors: tuple[str, ...] = ()                # kinds of refusal, see kernel.errors.KINDS
     secured: bool = True
+    # The row of the service's permission table that governs the operation: the service, its
+    # RPC and, for an RPC that dispatches on an action, the action (`kernel.permissions`).
+    service: str | None = None
+    rpc: str | None = None
+    action: str | None = None
+
+    @property
+    def permission(self) -> str | None:
+        """The row's key in the service's table: `get_ticket`, `act.resolve`."""
+        if self.rpc is None:
+            return None
+        return f"{self.rpc}.{self.action}" if self.action else self.rpc
 
 
 class Routes:
@@ -56,8 +70,10 @@ class Routes:
     """
 
     def __init__(self, tag: str, description: str, *, prefix: str = API,
-                 calls_service: bool = True):
+                 calls_service: bool = True, service: str | None = None):
         self.tag = tag
+        # The service whose permission table governs these routes.
+        self.service = service if service is not None else (tag if calls_service else None)
         self.description = description
         TAGS[tag] = description
         self.prefix = prefix
@@ -65,7 +81,10 @@ class Routes:
 
     def operation(self, method: str, path: str, operation_id: str, summary: str, *,
                   answers, body=None, query=None, path_model=None, errors_: tuple = (),
-                  secured: bool = True, body_required: bool | None = None) -> Operation:
+                  secured: bool = True, body_required: bool | None = None,
+                  rpc: str | None = None, action: str | None = None) -> Operation:
+        """The operation; `rpc` names the service's RPC it calls where that is not its
+        operationId, `action` the action of an RPC that dispatches on one."""
         kinds = list(errors_)
         if secured:
             kinds.append(errors.UNAUTHENTICATED)
@@ -74,7 +93,8 @@ class Routes:
         if query is not None or path_model is not None:
             kinds.append(errors.INVALID)
         if self.calls_service:
-            kinds.append(errors.UNAVAILABLE)
+            # The service's permission table may refuse the caller's role.
+            kinds += [errors.UNAVAILABLE] + ([errors.FORBIDDEN] if secured else [])
         if body is not None and body_required is None:
             body_required = any(f.is_required() for f in body.model_fields.values())
         return Operation(
@@ -82,7 +102,9 @@ class Routes:
             operation_id=operation_id, tag=self.tag, summary=summary,
             answers=tuple(answers) if isinstance(answers, (tuple, list)) else (answers,),
             body=body, body_required=bool(body_required), query=query, path_model=path_model,
-            errors=tuple(sorted(set(kinds), key=errors.KINDS.index)), secured=secured)
+            errors=tuple(sorted(set(kinds), key=errors.KINDS.index)), secured=secured,
+            service=self.service if self.calls_service else None,
+            rpc=(rpc or operation_id) if self.calls_service else None, action=action)
 
     def __call__(self, method: str, path: str, operation_id: str, summary: str, **options):
         """Mount the handler at `method path` and document it as one operation."""
@@ -94,8 +116,10 @@ def mount(method: str, path: str, *operations: Operation):
     """Mount a handler at `method path` (`{name}` for a path parameter) documented as
     `operations` (more than one when one handler serves several documented paths)."""
     def decorate(fn):
-        fn.operations = getattr(fn, "operations", ()) + operations
-        return http(method, werkzeug_rule(path))(fn)
+        from gateway.guard import guarded
+        handler = guarded(fn, operations)
+        handler.operations = getattr(fn, "operations", ()) + operations
+        return http(method, werkzeug_rule(path))(handler)
     return decorate
 
 

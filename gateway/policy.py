@@ -92,11 +92,11 @@ def _action(actions: dict, kind: str, name: str):
 
 
 def _action_operations(actions: dict, collection: str, path_name: str, path_model, prefix: str,
-                       view):
+                       view, rpc: str):
     return tuple(
         api.operation("POST", f"/{collection}/{{{path_name}}}/{name}",
                       f"{prefix}_{action.method}", action.summary, path_model=path_model,
-                      body=action.body, errors_=COMMAND_ERRORS,
+                      body=action.body, errors_=COMMAND_ERRORS, rpc=rpc, action=name,
                       answers=Answer(200, "after the command", view))
         for name, action in actions.items())
 
@@ -148,7 +148,7 @@ class PolicyApi:
     # One handler for every command on a policy; each is documented as its own operation.
     @mount("POST", f"{API}/policies/{{policy_id}}/{{action}}",
            *_action_operations(POLICY_ACTIONS, "policies", "policy_id", PolicyPath, "policy",
-                               PolicyView))
+                               PolicyView, "act_on_policy"))
     def act_on_policy(self, request, policy_id, action):
         actor = caller(request)
         command = _action(POLICY_ACTIONS, "a policy", action)
@@ -183,7 +183,8 @@ class PolicyApi:
         return json_response(200, self.policy.get_rule(actor, path.rule_id))
 
     @mount("POST", f"{API}/rules/{{rule_id}}/{{action}}",
-           *_action_operations(RULE_ACTIONS, "rules", "rule_id", RulePath, "rule", RuleView))
+           *_action_operations(RULE_ACTIONS, "rules", "rule_id", RulePath, "rule", RuleView,
+                               "act_on_rule"))
     def act_on_rule(self, request, rule_id, action):
         actor = caller(request)
         command = _action(RULE_ACTIONS, "an implementation rule", action)
@@ -221,7 +222,7 @@ class PolicyApi:
 
     @mount("POST", f"{API}/briefings/{{briefing_id}}/{{action}}",
            *_action_operations(BRIEFING_ACTIONS, "briefings", "briefing_id", BriefingPath,
-                               "briefing", BriefingView))
+                               "briefing", BriefingView, "act_on_briefing"))
     def act_on_briefing(self, request, briefing_id, action):
         actor = caller(request)
         command = _action(BRIEFING_ACTIONS, "a briefing", action)
@@ -265,6 +266,7 @@ class PolicyApi:
            *(api.operation("GET", f"/compendium/editions/{{number}}.{fmt}",
                            f"compendium_document_{fmt}",
                            f"An edition of the compendium as {label}", path_model=EditionPath,
+                           rpc="compendium_document",
                            errors_=READ_ERRORS, answers=document_answer(fmt))
              for fmt, label in DOCUMENTS.items()))
     def compendium_document(self, request, number, format):
@@ -297,7 +299,7 @@ class PolicyApi:
 
     @api("GET", "/enterprises/{uscc}/matching-policies", "matching_policies",
          "The policies in force an enterprise is eligible for, and why (精准推送)",
-         path_model=EnterprisePath, errors_=READ_ERRORS,
+         path_model=EnterprisePath, errors_=READ_ERRORS, rpc="match_enterprise",
          answers=Answer(200, "a verdict per policy in force", MatchList))
     def matching_policies(self, request, uscc):
         actor = caller(request)
@@ -306,7 +308,7 @@ class PolicyApi:
 
     @api("POST", "/matching-policies", "match_profile",
          "The policies in force an enterprise of the given profile is eligible for, and why",
-         body=EnterpriseProfile, errors_=(FORBIDDEN,),
+         body=EnterpriseProfile, errors_=(FORBIDDEN,), rpc="match_enterprise",
          answers=Answer(200, "a verdict per policy in force", MatchList))
     def match_profile(self, request):
         actor = caller(request)

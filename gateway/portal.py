@@ -65,7 +65,8 @@ templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                         trim_blocks=True, lstrip_blocks=True)
 
 portal = Routes("portal", "The public portal (惠企政策专栏, notice 二(二)3): published policies, "
-                          "rules, contacts and the compendium, without a token", prefix="/portal")
+                          "rules, contacts and the compendium, without a token", prefix="/portal",
+                          service="policy")
 # What the portal serves of its own, calling no service.
 assets = Routes("portal", portal.description, prefix="/portal", calls_service=False)
 
@@ -202,7 +203,7 @@ class PortalApi:
 
     @published("", "portal_index",
             "The published policies (惠企政策), searched and filtered, newest first",
-            query=PortalSearch, answers=HTML_ANSWER)
+            query=PortalSearch, rpc="list_policies", answers=HTML_ANSWER)
     def portal_index(self, request):
         def draw():
             query, found = self._search(request)
@@ -218,13 +219,15 @@ class PortalApi:
 
     @published("/api/policies", "portal_policies",
             "The published policies as JSON, searched and filtered, newest first",
-            query=PortalSearch, answers=Answer(200, "a page of policies", contract.PolicyPage))
+            query=PortalSearch, rpc="list_policies",
+            answers=Answer(200, "a page of policies", contract.PolicyPage))
     def portal_policies(self, request):
         return data(self._search(request)[1])
 
     @published("/policies/{policy_id}", "portal_policy",
             "A published policy: its current text, its versions and whom to ask",
-            path_model=contract.PolicyPath, errors_=PAGE_ERRORS, answers=HTML_ANSWER)
+            path_model=contract.PolicyPath, errors_=PAGE_ERRORS, rpc="get_policy",
+            answers=HTML_ANSWER)
     def portal_policy(self, request, policy_id):
         def draw():
             path = read_path({"policy_id": policy_id}, contract.PolicyPath)
@@ -235,14 +238,14 @@ class PortalApi:
 
     @published("/api/policies/{policy_id}", "portal_policy_data",
             "A published policy as JSON", path_model=contract.PolicyPath, errors_=PAGE_ERRORS,
-            answers=Answer(200, "the policy", contract.PolicyView))
+            rpc="get_policy", answers=Answer(200, "the policy", contract.PolicyView))
     def portal_policy_data(self, request, policy_id):
         path = read_path({"policy_id": policy_id}, contract.PolicyPath)
         return data(self.policy.get_policy(public_assertion(), path.policy_id))
 
     @published("/policies/{policy_id}/versions/{number}", "portal_policy_version",
             "One published version of a policy, as it was", path_model=contract.VersionPath,
-            errors_=PAGE_ERRORS, answers=HTML_ANSWER)
+            errors_=PAGE_ERRORS, rpc="policy_version", answers=HTML_ANSWER)
     def portal_policy_version(self, request, policy_id, number):
         def draw():
             path = read_path({"policy_id": policy_id, "number": number}, contract.VersionPath)
@@ -255,7 +258,8 @@ class PortalApi:
 
     @published("/api/policies/{policy_id}/versions/{number}", "portal_policy_version_data",
             "One published version of a policy as JSON", path_model=contract.VersionPath,
-            errors_=PAGE_ERRORS, answers=Answer(200, "the version", contract.VersionView))
+            errors_=PAGE_ERRORS, rpc="policy_version",
+            answers=Answer(200, "the version", contract.VersionView))
     def portal_policy_version_data(self, request, policy_id, number):
         path = read_path({"policy_id": policy_id, "number": number}, contract.VersionPath)
         return data(self.policy.policy_version(public_assertion(), path.policy_id, path.number))
@@ -267,18 +271,19 @@ class PortalApi:
 
     @published("/rules", "portal_rules",
             "The implementation rules filed (实施细则), optionally of one policy",
-            query=PortalRules, answers=HTML_ANSWER)
+            query=PortalRules, rpc="list_rules", answers=HTML_ANSWER)
     def portal_rules(self, request):
         return self._html(request, lambda: page("rules.html", rules=self._rules(request)["items"]))
 
     @published("/api/rules", "portal_rules_data", "The implementation rules filed, as JSON",
-            query=PortalRules, answers=Answer(200, "the rules", contract.RuleList))
+            query=PortalRules, rpc="list_rules",
+            answers=Answer(200, "the rules", contract.RuleList))
     def portal_rules_data(self, request):
         return data(self._rules(request))
 
     @published("/contact-sheet", "portal_contact_sheet",
             "The contact sheet (咨询联系表): whom to ask about each policy in force",
-            answers=HTML_ANSWER)
+            rpc="contact_sheet", answers=HTML_ANSWER)
     def portal_contact_sheet(self, request):
         def draw():
             sheet = self.policy.contact_sheet(public_assertion())
@@ -287,13 +292,14 @@ class PortalApi:
         return self._html(request, draw)
 
     @published("/api/contact-sheet", "portal_contact_sheet_data",
-            "The contact sheet as JSON", answers=Answer(200, "the sheet", contract.ContactRows))
+            "The contact sheet as JSON", rpc="contact_sheet",
+            answers=Answer(200, "the sheet", contract.ContactRows))
     def portal_contact_sheet_data(self, request):
         return data(self.policy.contact_sheet(public_assertion()))
 
     @published("/compendium", "portal_compendium",
             "The latest compendium (政策汇编), with its documents to download",
-            answers=HTML_ANSWER)
+            rpc="compendium_edition", answers=HTML_ANSWER)
     def portal_compendium(self, request):
         def draw():
             try:
@@ -309,14 +315,15 @@ class PortalApi:
 
     @published("/api/compendium", "portal_compendium_data",
             "The latest compendium as JSON", errors_=PAGE_ERRORS,
-            answers=Answer(200, "the edition", contract.EditionView))
+            rpc="compendium_edition", answers=Answer(200, "the edition", contract.EditionView))
     def portal_compendium_data(self, request):
         return data(self.policy.compendium_edition(public_assertion(), None))
 
     @mount("GET", "/portal/compendium.{format}",
            *(portal.operation("GET", f"/compendium.{fmt}", f"portal_compendium_{fmt}",
                               f"The latest compendium as {label}, to download", secured=False,
-                              errors_=PAGE_ERRORS, answers=document_answer(fmt))
+                              errors_=PAGE_ERRORS, rpc="compendium_document",
+                              answers=document_answer(fmt))
              for fmt, label in DOCUMENTS.items()))
     def portal_compendium_document(self, request, format):
         fmt = document_format(format)

@@ -58,7 +58,7 @@ class AuditRoutes(Resources):
         rpc, names = rpc or operation_id, parameters(path)
 
         @self.api("GET", path, operation_id, summary, path_model=path_model, query=query,
-                  errors_=errors_, answers=Answer(200, described, view))
+                  errors_=errors_, rpc=rpc, answers=Answer(200, described, view))
         def handler(service, request, **values):
             actor = caller(request)
             arguments = path_values(values, path_model, names)
@@ -76,7 +76,8 @@ class AuditRoutes(Resources):
         headers = (("Location", "its URL"),) if location else ()
 
         @self.api(method, path, operation_id, summary, path_model=path_model, body=body,
-                  errors_=errors_, answers=Answer(status, described, view, headers=headers))
+                  errors_=errors_, rpc=rpc,
+                  answers=Answer(status, described, view, headers=headers))
         def handler(service, request, **values):
             actor = caller(request)
             arguments = path_values(values, path_model, names)
@@ -91,7 +92,8 @@ class AuditRoutes(Resources):
 api = Routes("supervision", "Supervision (督查) built on the ledger: what each unit owes and "
                             "when (跟踪调度), the ladder from reminder to listed supervision, "
                             "supervision notices and their answers, scheduling reports, the "
-                            "action's deliverables and summary reports. notice 二(五)1, 三(二)")
+                            "action's deliverables and summary reports. notice 二(五)1, 三(二)",
+                            service="audit")
 routes = AuditRoutes(api)
 
 

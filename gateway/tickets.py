@@ -29,7 +29,7 @@ def _action_operation(name: str):
     action = ACTIONS[name]
     return api.operation(
         "POST", f"/tickets/{{ticket_id}}/{name}", f"ticket_{action.method}", action.summary,
-        path_model=TicketPath, body=action.body, errors_=COMMAND_ERRORS,
+        path_model=TicketPath, body=action.body, errors_=COMMAND_ERRORS, rpc="act", action=name,
         answers=Answer(200, "the appeal after the command", TicketView))
 
 
@@ -82,7 +82,7 @@ class TicketsApi:
         return json_response(200, self.tickets.get_ticket(actor, path.ticket_id))
 
     @api("GET", "/tickets/{ticket_id}/history", "ticket_history",
-            "Every event of the appeal, oldest first", path_model=TicketPath,
+            "Every event of the appeal, oldest first", path_model=TicketPath, rpc="history",
             errors_=(FORBIDDEN, NOT_FOUND), answers=Answer(200, "the events", TicketHistory))
     def ticket_history(self, request, ticket_id):
         actor = caller(request)
@@ -105,7 +105,7 @@ class TicketsApi:
         return json_response(200, self.tickets.act(actor, path.ticket_id, action, body))
 
     @api("GET", "/routes", "list_routes", "The routing table (category × county → lead unit)",
-            answers=Answer(200, "the routing table", RoutingTableView))
+            rpc="routes", answers=Answer(200, "the routing table", RoutingTableView))
     def list_routes(self, request):
         return json_response(200, self.tickets.routes(caller(request)))
 

@@ -26,7 +26,8 @@ from services.liaison.fieldwork.contract import (
 api = Routes("fieldwork", "The liaison field work: surveys (调研), help plans (帮扶方案), visits "
                           "(走访) whose problems become appeals, expert consultations (企业问诊) "
                           "and matchmaking (对接), notice 二(三); the liaison officers' monthly "
-                          "operation reports (企业生产经营情况), notice 三(一)2")
+                          "operation reports (企业生产经营情况), notice 三(一)2",
+                          service="liaison")
 # A read refuses only what is not there: what a caller may read, the service says by what it
 # lists. A thing made is sent on in full, its body read before its caller.
 routes = Resources(api, read_errors=(NOT_FOUND,), body_first=True)

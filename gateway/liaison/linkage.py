@@ -20,7 +20,8 @@ from services.liaison.linkage.contract import (
 )
 
 api = Routes("linkage", "Leaders' linkage (领导挂点联系): plans, linkages, departments' parks, "
-                        "liaison officers (联络员). notice 三(一)1, 2")
+                        "liaison officers (联络员). notice 三(一)1, 2",
+                        service="liaison")
 routes = Resources(api, read_errors=(FORBIDDEN, NOT_FOUND))
 
 
@@ -62,7 +63,7 @@ class LiaisonLinkageApi:
 
     @api("GET", "/linkages", "list_linkages",
          "The linkages the caller may read: a leader his own, a liaison officer his leader's, "
-         "the office and supervisors all", errors_=(FORBIDDEN,),
+         "the office and supervisors all", errors_=(FORBIDDEN,), rpc="linkages",
          answers=Answer(200, "the linkages", LinkageList))
     def list_linkages(self, request):
         return json_response(200, self.liaison.linkages(caller(request)))
@@ -101,7 +102,7 @@ class LiaisonLinkageApi:
 
     @api("GET", "/liaison-officers", "list_liaison_officers",
          "The liaison officers the caller may read (of one leader if given)",
-         query=LinkageOfficerQuery, errors_=(FORBIDDEN,),
+         query=LinkageOfficerQuery, errors_=(FORBIDDEN,), rpc="liaison_officers",
          answers=Answer(200, "the liaison officers", LinkageOfficerList))
     def list_liaison_officers(self, request):
         actor = caller(request)
@@ -111,6 +112,7 @@ class LiaisonLinkageApi:
     @api("POST", "/liaison-officers", "appoint_liaison_officer",
          "Appoint a cadre of a city or county office as liaison officer for a city leader's "
          "enterprises (the office)", body=LinkageOfficerAppointment, errors_=COMMAND_ERRORS,
+         rpc="appoint_liaison",
          answers=Answer(201, "appointed", LinkageOfficerView))
     def appoint_liaison_officer(self, request):
         actor = caller(request)

@@ -26,7 +26,8 @@ from services.liaison.registry.contract import (
 
 api = Routes("registry", "The liaison registry: enterprises and their operating tiers "
                          "(较好/一般/困难), parks, units, leaders and the leading group "
-                         "(领导小组). notice 三(一)1")
+                         "(领导小组). notice 三(一)1",
+                         service="liaison")
 # Every authenticated caller reads the register; the body's fields are sent on as given.
 routes = Resources(api, read_errors=(FORBIDDEN, NOT_FOUND), list_errors=(FORBIDDEN,),
                    dump=as_given)

@@ -93,7 +93,7 @@ class Resources:
         rpc = rpc or operation_id
 
         @self.api("POST", f"/{collection}", operation_id, summary, body=body,
-                  errors_=CREATE_ERRORS,
+                  errors_=CREATE_ERRORS, rpc=rpc,
                   answers=Answer(201, described, view, headers=(("Location", "its URL"),)))
         def handler(service, request):
             if self.body_first:
@@ -112,7 +112,7 @@ class Resources:
         rpc = rpc or operation_id
 
         @self.api("GET", f"/{collection}", operation_id, summary, query=query,
-                  errors_=self.list_errors, answers=Answer(200, described, view))
+                  errors_=self.list_errors, rpc=rpc, answers=Answer(200, described, view))
         def handler(service, request):
             actor = caller(request)
             given = read_query(request, query)
@@ -125,7 +125,7 @@ class Resources:
         rpc, name = rpc or operation_id, _parameter(path)
 
         @self.api("GET", path, operation_id, summary, path_model=path_model,
-                  errors_=self.read_errors, answers=Answer(200, described, view))
+                  errors_=self.read_errors, rpc=rpc, answers=Answer(200, described, view))
         def handler(service, request, **values):
             actor = caller(request)
             found = read_path(values, path_model)
@@ -140,7 +140,7 @@ class Resources:
         rpc, name, dump = rpc or operation_id, _parameter(path), dump or self.dump
 
         @self.api(method, path, operation_id, summary, path_model=path_model, body=body,
-                  errors_=COMMAND_ERRORS, answers=Answer(status, described, view))
+                  errors_=COMMAND_ERRORS, rpc=rpc, answers=Answer(status, described, view))
         def handler(service, request, **values):
             actor = caller(request)
             found = read_path(values, path_model)
@@ -159,7 +159,7 @@ class Resources:
             self.api.operation("POST", f"{path}/{action}",
                                f"{prefix}_{command.method}", command.summary,
                                path_model=path_model, body=command.body,
-                               errors_=COMMAND_ERRORS,
+                               errors_=COMMAND_ERRORS, rpc=rpc, action=action,
                                answers=Answer(200, "after the command", view))
             for action, command in actions.items())
 
