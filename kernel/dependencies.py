@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Callable, Sequence, TypeVar
 
 import eventlet
+import eventlet.queue
 import sqlalchemy as sa
 import structlog
-from nameko.exceptions import RpcTimeout, deserialize_to_instance
+from nameko.exceptions import RpcTimeout, UnknownService, deserialize_to_instance
 from nameko.extensions import DependencyProvider
 from nameko.messaging import QueueConsumer
 from nameko.rpc import RpcProxy
@@ -26,10 +27,11 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from kernel import identity, metrics, settings
 from kernel.database import make_engine, migrate, reading
-from kernel.entrypoints import COMMAND_ID
+from kernel.entrypoints import BROKER_ERRORS, COMMAND_ID
 from kernel.envelope import canonical_json
 from kernel.errors import (
-    CONFLICT, UNAVAILABLE, ConcurrencyError, DomainError, IdempotencyKeyReused, Refused,
+    CONFLICT, UNAVAILABLE, ConcurrencyError, DomainError, IdempotencyKeyReused,
+    OutcomeUnknown, Refused,
 )
 from kernel.logs import bind_contextvars, clear_contextvars
 from kernel.dead_letters import (
@@ -130,9 +132,10 @@ class Commands:
                             raise Refused("concurrent_change", CONFLICT, str(exc)) from exc
                     except sa.exc.DBAPIError as exc:
                         # The database ended the connection (a restart, a failover, an
-                        # administrator's pg_terminate_backend): the transaction was rolled
-                        # back whole, so deciding again on a fresh connection is safe.
-                        if not exc.connection_invalidated:
+                        # administrator's pg_terminate_backend) or could not be reached at
+                        # all: the transaction was rolled back whole, or never began, so
+                        # deciding again on a fresh connection is safe.
+                        if not _store_lost(exc):
                             raise
                         log.warning("store connection lost; deciding again", command=command,
                                     attempt=attempt)
@@ -151,7 +154,7 @@ class Commands:
                 with self._refusals(name), reading(self.engine) as connection:
                     return answer(UnitOfWork(self.store, connection, "", ""))
             except sa.exc.DBAPIError as exc:
-                if not exc.connection_invalidated:
+                if not _store_lost(exc):
                     raise
                 if attempt == attempts:
                     raise store_unavailable(exc) from exc
@@ -162,14 +165,31 @@ class Commands:
 
     def read(self, query: Callable):
         """Run a read-only query on the service's database."""
-        with reading(self.engine) as connection:
-            return query(connection)
+        try:
+            with reading(self.engine) as connection:
+                return query(connection)
+        except sa.exc.DBAPIError as exc:
+            if not _store_lost(exc):
+                raise
+            raise store_unavailable(exc) from exc
+
+
+def _store_lost(exc: sa.exc.DBAPIError) -> bool:
+    """Whether the database went away, rather than refused a statement: the connection was
+    ended under it, or none could be opened (an error raised with no statement is the
+    connect's: a closed port, a host that does not answer, a database that is gone)."""
+    return exc.connection_invalidated or (
+        isinstance(exc, sa.exc.OperationalError) and exc.statement is None)
+
+
+# What a caller is told when the store is away. The driver's words name hosts, ports and users:
+# they are for the operator's log, not for whoever reads the answer.
+STORE_UNAVAILABLE = "the service's database cannot be reached; try again shortly"
 
 
 def store_unavailable(exc: Exception) -> Refused:
-    return Refused("store_unavailable", UNAVAILABLE,
-                   "the service's database cannot be reached just now; try again shortly "
-                   f"(a command sent with an Idempotency-Key is carried out once): {exc.orig}")
+    log.error("store unavailable", error=f"{type(exc).__name__}: {getattr(exc, 'orig', exc)}")
+    return Refused("store_unavailable", UNAVAILABLE, STORE_UNAVAILABLE)
 
 
 @functools.lru_cache(maxsize=256)
@@ -686,10 +706,16 @@ class ReactionDesk:
 
 
 class TimedRpcProxy(RpcProxy):
-    """An RPC proxy whose calls give up after `timeout` seconds with `RpcTimeout`.
+    """An RPC proxy whose calls are answered within the request's budget.
 
-    nameko's own proxy waits for ever when the target service is down but its queue remains;
-    a front-end waiting on the gateway deserves an answer instead.
+    nameko's own proxy waits for ever when the target service is down but its queue remains; a
+    front-end waiting on the gateway deserves an answer instead. A call whose reply does not
+    come (`RPC_TIMEOUT` seconds a try) or that the broker drops is sent again until the budget
+    (`REQUEST_BUDGET` seconds, counted from the request's start) is spent, every earlier try's
+    reply still awaited. A command is sent again under its command id, so the service answers
+    a repeat of one it committed from its record (`Commands.execute`); a read is simply asked
+    again. A command still unanswered is `OutcomeUnknown`, naming the id to retry it with: it
+    may have been carried out, and saying "unavailable" would invite a second one.
     """
 
     def __init__(self, target_service: str, timeout: float | None = None, **options):
@@ -697,22 +723,95 @@ class TimedRpcProxy(RpcProxy):
         self.timeout = timeout
 
     def get_dependency(self, worker_ctx):
-        timeout = self.timeout or float(self.container.config.get("RPC_TIMEOUT", 30))
+        config = self.container.config
+        per_try = self.timeout or float(config.get("RPC_TIMEOUT", settings.rpc_timeout()))
+        budget = float(config.get("REQUEST_BUDGET", settings.request_budget()))
+        # One deadline per request, shared by every proxy its handler calls through.
+        deadline = worker_ctx.__dict__.setdefault(_DEADLINE, time.monotonic() + budget)
         return _TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service,
-                                  timeout)
+                                  per_try, budget, deadline, worker_ctx.data.get(COMMAND_ID))
+
+
+# Where a request's deadline is kept on its worker context: not in `data`, which nameko sends
+# along with every RPC the worker makes.
+_DEADLINE = "_huiqi_request_deadline"
+# Seconds before trying again a call the broker refused at once (doubling, at most the last).
+RESEND_PAUSES = (0.5, 1, 2)
+# The least a call made late in the request is given for its first try.
+LEAST_TRY = 1.0
 
 
 class _TimedServiceProxy:
-    def __init__(self, proxy, service: str, timeout: float):
-        self._proxy, self._service, self._timeout = proxy, service, timeout
+    def __init__(self, proxy, service: str, per_try: float, budget: float, deadline: float,
+                 command_id: str | None):
+        self._proxy, self._service = proxy, service
+        self._per_try, self._budget, self._deadline = per_try, budget, deadline
+        self._command_id = command_id
 
     def __getattr__(self, name: str):
         method = getattr(self._proxy, name)
+        return functools.partial(self._call, method, name)
 
-        def call(*args, **kwargs):
-            late = RpcTimeout(f"{self._service}.{name} did not answer within {self._timeout:g}s; "
-                              "a command sent may still be carried out")
-            with eventlet.Timeout(self._timeout, late):
-                return method(*args, **kwargs)
+    def _call(self, method, name: str, *args, **kwargs):
+        answers = eventlet.queue.LightQueue()
+        waiters: list = []
+        sent, lost, tries = False, None, 0
+        pauses = iter(RESEND_PAUSES)
+        try:
+            while True:
+                tries += 1
+                left = self._deadline - time.monotonic()
+                try_ends = time.monotonic() + min(self._per_try,
+                                                  max(left, LEAST_TRY if tries == 1 else 0))
+                try:
+                    with eventlet.Timeout(max(try_ends - time.monotonic(), 0), _Unsent()):
+                        reply = method.call_async(*args, **kwargs)
+                except UnknownService:
+                    if not sent:
+                        raise  # no queue took the first try: nothing was carried out
+                    # A queue gone since an earlier try: that try's reply is still awaited.
+                    lost = "no queue of the service took it"
+                    wait_until = min(try_ends, time.monotonic() + next(pauses, RESEND_PAUSES[-1]))
+                except (_Unsent, *BROKER_ERRORS) as exc:
+                    # The broker may have routed it before the error: count it as sent.
+                    sent, lost = True, f"the broker did not take it ({type(exc).__name__})"
+                    wait_until = min(try_ends, time.monotonic() + next(pauses, RESEND_PAUSES[-1]))
+                else:
+                    sent, lost = True, None
+                    waiters.append(eventlet.spawn(_await_reply, reply, answers))
+                    wait_until = try_ends
+                try:
+                    answered, outcome = answers.get(
+                        timeout=max(min(wait_until, self._deadline) - time.monotonic(), 0))
+                except eventlet.queue.Empty:
+                    pass
+                else:
+                    if answered:
+                        return outcome
+                    raise outcome
+                if time.monotonic() >= self._deadline:
+                    break
+                log.warning("rpc unanswered; sending it again", service=self._service,
+                            method=name, attempt=tries, why=lost or "no reply within the try",
+                            command_id=self._command_id)
+        finally:
+            for waiter in waiters:
+                waiter.kill()
+        log.warning("rpc unanswered within the request's budget", service=self._service,
+                    method=name, tries=tries, budget=self._budget, command_id=self._command_id)
+        if self._command_id is not None and sent:
+            raise OutcomeUnknown(self._command_id)
+        raise RpcTimeout(f"{self._service}.{name} did not answer within {self._budget:g}s "
+                         f"({tries} {'try' if tries == 1 else 'tries'})")
 
-        return call
+
+class _Unsent(Exception):
+    """A try's publication still under way when its time ran out."""
+
+
+def _await_reply(reply, answers) -> None:
+    """Hand the reply of one try to the call waiting on all of them, once it comes."""
+    try:
+        answers.put((True, reply.result()))
+    except Exception as exc:  # noqa: BLE001 - the service's own answer, a refusal included
+        answers.put((False, exc))

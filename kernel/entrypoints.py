@@ -122,6 +122,11 @@ class HttpEntrypoint(HttpRequestHandler):
             status, body = problem(exc)
             # Unavailable is the one refusal that passes: say when to come back.
             headers = {"Retry-After": RETRY_AFTER} if status == 503 else None
+            key = getattr(exc, "idempotency_key", None)
+            if key is not None:
+                # An outcome not known: the key to retry with, also when the gateway made it.
+                body["idempotency_key"] = key
+                headers = {**(headers or {}), IDEMPOTENCY_KEY: key}
             return problem_response(status, body, headers)
         if isinstance(exc, (UnknownService, RpcTimeout)):
             return problem_response(503, {

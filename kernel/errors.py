@@ -313,3 +313,18 @@ class Refused(Exception):
     @classmethod
     def from_domain(cls, error: DomainError) -> "Refused":
         return cls(error.rule, error.kind, error.message, error.field)
+
+
+class OutcomeUnknown(Refused):
+    """A command the gateway sent whose answer never came back, however often it asked within
+    the request's budget: it may have been carried out, or not. Retrying it under the same
+    `idempotency_key` is safe, and answers the first outcome if there was one. Made on the
+    caller's side of RPC only; it never crosses it."""
+
+    def __init__(self, idempotency_key: str):
+        super().__init__(
+            "outcome_unknown", UNAVAILABLE,
+            "the command was sent but its answer was lost on the way back, so whether it was "
+            "carried out is not known; send it again with the Idempotency-Key given here: that "
+            "is safe, it is carried out at most once and the retry answers its first outcome")
+        self.idempotency_key = idempotency_key

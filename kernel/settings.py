@@ -84,6 +84,17 @@ def deadline_watch_interval() -> float:
     return float(os.environ.get("HUIQI_DEADLINE_WATCH_INTERVAL", "60"))
 
 
+def rpc_timeout() -> float:
+    """Seconds the gateway waits for one try of a call to a service before sending it again."""
+    return float(os.environ.get("HUIQI_RPC_TIMEOUT", "10"))
+
+
+def request_budget() -> float:
+    """Seconds the gateway spends on a request's calls, tries again included, before it answers
+    503: a little under the 30 s a front-end or proxy in front commonly waits."""
+    return float(os.environ.get("HUIQI_REQUEST_BUDGET", "25"))
+
+
 def amqp_heartbeat() -> float:
     """Seconds between AMQP heartbeats on the connections a service keeps open."""
     return float(os.environ.get("HUIQI_AMQP_HEARTBEAT", "10"))
@@ -101,7 +112,8 @@ def nameko_config(entry: "ServiceEntry") -> dict:
         # keyed by service so that one mapping can serve every service of a process (tests).
         "MIGRATIONS": {entry.name: str(entry.migrations_path)} if entry.migrations else {},
         "RELAY_INTERVAL": float(os.environ.get("HUIQI_RELAY_INTERVAL", "1.0")),
-        "RPC_TIMEOUT": float(os.environ.get("HUIQI_RPC_TIMEOUT", "30")),
+        "RPC_TIMEOUT": rpc_timeout(),
+        "REQUEST_BUDGET": request_budget(),
         # AMQP heartbeats on nameko's consuming connections: a broker that went silent without
         # closing the connection is noticed within two of these, and the consumer reconnects.
         "HEARTBEAT": amqp_heartbeat(),
