@@ -4,7 +4,9 @@ requests, so the document, the checks and the services cannot drift.
 
 Every vocabulary is an `enum` component; every operation has an operationId, a tag, its path and
 query parameters, its 2xx answers with their schemas, and every error status its kinds of refusal
-map to (`kernel.entrypoints.HTTP_STATUS`), each a problem+json body.
+map to (`kernel.entrypoints.HTTP_STATUS`), each a problem+json body. Every operation that calls a
+service carries the row of that service's permission table that governs it (`x-permission`: the
+roles allowed, each with its scope), and says it in words in its description.
 """
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ import functools
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from gateway import guard
 from gateway.operations import TAGS, Operation, operations_of
 from kernel import errors
 from kernel.entrypoints import HTTP_STATUS, PROBLEM_JSON
+from kernel.permissions import SCOPE_WORDS
 
 REF = "#/components/schemas/{model}"
 WHAT_KIND_MEANS = {
@@ -121,6 +125,23 @@ def _responses(operation: Operation) -> dict:
     return dict(sorted(responses.items()))
 
 
+def permission(operation: Operation) -> dict | None:
+    """The operation's row of its service's permission table, as the document spells it; None
+    for the gateway's own routes, or for a row the table lacks (which a test refuses)."""
+    rows = guard.table(operation.service) if operation.service else None
+    if rows is None or operation.permission not in rows:
+        return None
+    row = rows.row(operation.permission)
+    return {"service": operation.service, "operation": operation.permission,
+            "roles": {role: scope.value for role, scope in row.grants.items()},
+            **({"note": row.note} if row.note else {})}
+
+
+def _who(row: dict) -> str:
+    roles = "; ".join(f"{role}: {SCOPE_WORDS[scope]}" for role, scope in row["roles"].items())
+    return f"Who may call ({row['service']}.{row['operation']}): {roles or 'no one'}."
+
+
 def _operation(operation: Operation, schemas: dict) -> dict:
     spelled = {
         "operationId": operation.operation_id,
@@ -133,6 +154,10 @@ def _operation(operation: Operation, schemas: dict) -> dict:
                   + _parameters(operation.query, "query", schemas))
     if parameters:
         spelled["parameters"] = parameters
+    row = permission(operation)
+    if row is not None:
+        spelled["x-permission"] = row
+        spelled["description"] = _who(row) + (f" {row['note']}" if row.get("note") else "")
     if operation.body is not None:
         spelled["requestBody"] = {"required": operation.body_required, "content": _content(
             "application/json", {"$ref": REF.format(model=operation.body.__name__)})}

@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export-ledger": ("huiqi.export", "write every ledger entry as JSON lines, for huiqi verify ledger"),
     "evidence": ("huiqi.evidence", "make an evidence bundle of one matter, or of one unit in a window"),
     "replay": ("huiqi.replay", "a stream's state as of a seq or a time, from the ledger alone"),
+    "permissions": ("huiqi.permissions", "write docs/PERMISSIONS.md from the services' "
+                                         "permission tables (--check: is it current?)"),
 }
 
 

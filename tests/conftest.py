@@ -43,6 +43,19 @@ PG_ADMIN_URL = os.environ.get("HUIQI_TEST_PG", "postgresql://postgres@127.0.0.1:
 AMQP_BASE = os.environ.get("HUIQI_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672")
 
 
+# The rings that start whole stacks, cut brokers, drive a browser or run the bench: marked slow,
+# so that `-m "not slow"` is a fast loop; the full run takes them all.
+SLOW_RINGS = ("e2e", "faults", "browser", "bench", "deploy", os.path.join("audit", "thirdparty"))
+
+
+def pytest_collection_modifyitems(config, items):
+    here = os.path.dirname(__file__)
+    slow = [os.path.join(here, ring) + os.sep for ring in SLOW_RINGS]
+    for item in items:
+        if any(str(item.fspath).startswith(prefix) for prefix in slow):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def audit_key_and_witness(tmp_path, monkeypatch):
     """The audit's signing key and its witness directory, per test: a checkpoint witnessed for
@@ -94,6 +107,13 @@ def broker_proxy(amqp_uri):
         yield proxy
     finally:
         proxy.close()
+
+
+@pytest.fixture(scope="module")
+def module_amqp_uri():
+    """A vhost for one test module's own stack."""
+    with private_vhost() as uri:
+        yield uri
 
 
 @pytest.fixture(scope="session")
