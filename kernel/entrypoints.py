@@ -1,10 +1,17 @@
 """nameko's HTTP entrypoint as the kernel uses it: carrying the correlation id, and answering every
-error as problem+json, a refusal's kind mapped to its status in one table."""
+error as problem+json, a refusal's kind mapped to its status in one table; a 401 says how to
+authenticate (RFC 6750).
+
+A service whose HTTP faces the outside (the gateway) gives its server an `Edge`: every request
+passes it before routing, so it can answer what no route takes (a CORS preflight) or refuse a
+request before any handler runs (a rate limit), and it sees every answer, routing misses
+included, on the way out."""
 from __future__ import annotations
 
 import json
 import time
 import uuid
+from typing import Protocol
 
 import structlog
 from amqp.exceptions import ConnectionError as AmqpConnectionError
@@ -59,27 +66,48 @@ def problem(refused: Refused) -> tuple[int, dict]:
     return status, body
 
 
+class Edge(Protocol):
+    """What stands between the outside and a server's routes (see the module's docstring)."""
+
+    def before(self, request: Request) -> Response | None:
+        """An answer given instead of routing the request, or None to route it."""
+
+    def after(self, request: Request, response: Response) -> None:
+        """Add to the answer (headers) before it leaves."""
+
+
 class ProblemWsgiApp(WsgiApp):
     """Routing misses (no such path, a method the path does not take) answer as problem+json too,
     so a front-end reads every error the same way."""
 
     def __call__(self, environ, start_response):
         request = Request(environ, shallow=True)
+        edge = self.server.edge
+        response = edge.before(request) if edge is not None else None
+        if response is None:
+            response = self._routed(request, environ)
+        if edge is not None:
+            edge.after(request, response)
+        return response(environ, start_response)
+
+    def _routed(self, request, environ) -> Response:
         adapter = self.url_map.bind_to_environ(environ)
         try:
             provider, values = adapter.match()
         except HTTPException as exc:
             headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(
                 exc, "valid_methods", None) else None
-            response = problem_response(exc.code, {
+            return problem_response(exc.code, {
                 "type": "about:blank", "title": exc.name.lower().replace(" ", "_"),
                 "status": exc.code, "detail": exc.description}, headers)
-            return response(environ, start_response)
         request.path_values = values
-        return provider.handle_request(request)(environ, start_response)
+        return provider.handle_request(request)
 
 
 class CorrelatingWebServer(WebServer):
+    # Set by the service's `Edge` dependency when it is set up; none for an inside service.
+    edge: Edge | None = None
+
     def get_wsgi_app(self):
         return ProblemWsgiApp(self)
 
@@ -106,12 +134,29 @@ def command_id(key: str | None) -> str:
     return key
 
 
+REALM = "huiqi"
+
+
+def www_authenticate(authorization: str | None, detail: str) -> str:
+    """The challenge of a 401 (RFC 6750 3): the realm alone when no bearer token came, so a
+    client knows to get one; `invalid_token` and why, when the one that came is not good."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return f'Bearer realm="{REALM}"'
+    # error_description is a quoted-string of printable ASCII, without " or \ (RFC 6750 3).
+    description = "".join(ch if " " <= ch <= "~" and ch not in '"\\' else "?" for ch in detail)
+    return f'Bearer realm="{REALM}", error="invalid_token", error_description="{description}"'
+
+
 class HttpEntrypoint(HttpRequestHandler):
     server = CorrelatingWebServer()
 
     def handle_request(self, request):
         started = time.perf_counter()
         response = super().handle_request(request)
+        if response.status_code == 401 and "WWW-Authenticate" not in response.headers:
+            response.headers["WWW-Authenticate"] = www_authenticate(
+                request.headers.get("Authorization"), getattr(response, "detail", ""))
         service = self.container.service_name
         metrics.HTTP_REQUESTS.labels(service, self.url, str(response.status_code)).inc()
         metrics.HTTP_SECONDS.labels(service, self.url).observe(time.perf_counter() - started)
@@ -127,7 +172,10 @@ class HttpEntrypoint(HttpRequestHandler):
                 # An outcome not known: the key to retry with, also when the gateway made it.
                 body["idempotency_key"] = key
                 headers = {**(headers or {}), IDEMPOTENCY_KEY: key}
-            return problem_response(status, body, headers)
+            response = problem_response(status, body, headers)
+            # Why, for a 401's challenge (`handle_request`).
+            response.detail = exc.message
+            return response
         if isinstance(exc, (UnknownService, RpcTimeout)):
             return problem_response(503, {
                 "type": "about:blank", "title": "service_unavailable", "status": 503,
