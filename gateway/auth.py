@@ -1,6 +1,7 @@
-"""Bearer tokens at the gateway: HS256 JWTs with claims `sub`, `role` and `unit` (a unit's id) or
+"""Bearer tokens at the gateway: JWTs with claims `sub`, `role` and `unit` (a unit's id) or
 `uscc` (an enterprise's credit code), checked for issuer, audience and a bounded lifetime
-(`kernel.identity`). A verified caller reaches the services as a short-lived assertion the gateway
+(`kernel.identity`): the identity provider's, verified against its JWKS (`gateway.jwks`), or,
+with no JWKS configured, HS256 with the shared secret, for development. A verified caller reaches the services as a short-lived assertion the gateway
 signs with the internal secret; the services verify it themselves. The gateway only establishes
 who is calling; what they may do is the services' rule."""
 from __future__ import annotations
@@ -9,6 +10,7 @@ import enum
 
 from pydantic import BaseModel, Field
 
+from gateway import jwks
 from kernel import identity
 from kernel.actor import ROLES, TOKENLESS_ROLES, Actor
 from kernel.errors import UNAUTHENTICATED, Refused
@@ -53,7 +55,7 @@ def authenticate(authorization: str | None) -> Actor:
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise unauthorized("the Authorization header must be 'Bearer <token>'")
-    return identity.verify_token(token.strip())
+    return identity.verify_token(token.strip(), keys=jwks.provider_keys())
 
 
 def identify(request) -> dict:
@@ -68,6 +70,8 @@ def caller(request) -> str:
 
 
 def check_secrets() -> list[str]:
-    """Raise `identity.MissingSecret` unless the gateway has both its secrets (or runs in
-    development mode); answers the warnings to log."""
+    """Raise `identity.MissingSecret` unless the gateway has its secrets (or runs in development
+    mode) and, if a JWKS is configured, settings it can read it with; answers the warnings to
+    log."""
+    jwks.provider_keys()
     return identity.check_secrets(identity.JWT_SECRET, identity.INTERNAL_SECRET)

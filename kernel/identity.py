@@ -2,8 +2,14 @@
 the bearer tokens front-ends present to the gateway, and the short-lived assertions the gateway
 (or a service, for itself) signs for the services.
 
-- A **bearer token** (HUIQI_JWT_SECRET) comes from outside: HS256, `iss` "huiqi", `aud`
-  "huiqi-api", `iat` and `exp` required, a lifetime of at most a day, and never an internal role.
+- A **bearer token** comes from outside: `iss` HUIQI_JWT_ISSUER ("huiqi"), `aud`
+  HUIQI_JWT_AUDIENCE ("huiqi-api"), `iat` and `exp` required, a lifetime of at most a day, and
+  never an internal role. In production it is the identity provider's, signed RS256, ES256 or
+  EdDSA with a key of its JWKS (HUIQI_JWKS_URL or HUIQI_JWKS_FILE) named by the token's `kid`;
+  the gateway keeps the key set (`gateway.jwks`) and this module only checks against the key it
+  is handed. Without a JWKS it is HS256 with the shared HUIQI_JWT_SECRET, as `huiqi token` mints
+  for development; once a JWKS is configured a symmetric token is refused, so whoever holds the
+  shared secret cannot speak for anyone.
 - An **assertion** (HUIQI_INTERNAL_SECRET) travels as the first argument of every RPC: HS256,
   `aud` "huiqi-services", a minute's lifetime. Signed by the gateway (`iss` "gateway") it names
   an outside caller, never the `system` role; signed by a service for its own calls (`iss`
@@ -21,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Mapping
+from typing import Mapping, Protocol
 
 import jwt
 
@@ -43,6 +49,13 @@ MIN_SECRET_LENGTH = 32
 
 TOKEN_ISSUER = "huiqi"
 TOKEN_AUDIENCE = "huiqi-api"
+JWT_ISSUER = "HUIQI_JWT_ISSUER"
+JWT_AUDIENCE = "HUIQI_JWT_AUDIENCE"
+JWKS_URL = "HUIQI_JWKS_URL"
+JWKS_FILE = "HUIQI_JWKS_FILE"
+# What an identity provider's keys sign with; a symmetric algorithm would let anyone who can read
+# the (public) key set sign tokens with it.
+ASYMMETRIC_ALGORITHMS = ("RS256", "ES256", "EdDSA")
 MAX_TOKEN_LIFETIME = dt.timedelta(hours=24)
 
 GATEWAY_ISSUER = "gateway"
@@ -86,10 +99,37 @@ def secret(name: str, environ: Mapping[str, str] | None = None) -> str:
     return value
 
 
+def jwks_source(environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """Where the identity provider's keys are read, ("url", …) or ("file", …); None in the
+    shared-secret mode. Both set is refused: which one wins would be a guess."""
+    environ = os.environ if environ is None else environ
+    url, file = environ.get(JWKS_URL, "").strip(), environ.get(JWKS_FILE, "").strip()
+    if url and file:
+        raise MissingSecret(f"{JWKS_URL} and {JWKS_FILE} are both set: set one of them")
+    if url:
+        if not url.startswith(("https://", "http://")):
+            raise MissingSecret(f"{JWKS_URL} must be an http(s):// URL, not {url!r}")
+        return ("url", url)
+    if file:
+        return ("file", file)
+    return None
+
+
+def token_issuer(environ: Mapping[str, str] | None = None) -> str:
+    return (os.environ if environ is None else environ).get(JWT_ISSUER, "") or TOKEN_ISSUER
+
+
+def token_audience(environ: Mapping[str, str] | None = None) -> str:
+    return (os.environ if environ is None else environ).get(JWT_AUDIENCE, "") or TOKEN_AUDIENCE
+
+
 def check_secrets(*names: str, environ: Mapping[str, str] | None = None) -> list[str]:
     """Raise `MissingSecret` if a secret is missing; answer the warnings to log (development
-    mode) so the caller can say them loudly."""
+    mode) so the caller can say them loudly. With a JWKS configured the shared JWT secret is
+    not needed (nor used)."""
     names = names or (JWT_SECRET, INTERNAL_SECRET)
+    if jwks_source(environ) is not None:
+        names = tuple(name for name in names if name != JWT_SECRET)
     for name in names:
         secret(name, environ)
     if development_mode(environ):
@@ -114,6 +154,11 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 def mint_token(actor: Actor, *, hours: float = 12, environ=None, now=None) -> str:
     """A bearer token for an outside caller, as `huiqi token` hands them out."""
+    source = jwks_source(environ)
+    if source is not None:
+        raise ValueError(f"{JWKS_URL if source[0] == 'url' else JWKS_FILE} is set: this stack "
+                         "accepts only its identity provider's tokens, and no token signed with "
+                         f"{JWT_SECRET}; ask the identity provider for one")
     if actor.role in INTERNAL_ROLES:
         raise ValueError(f"the {actor.role} role is the stack's own; no token carries it")
     if actor.role in TOKENLESS_ROLES:
@@ -124,28 +169,84 @@ def mint_token(actor: Actor, *, hours: float = 12, environ=None, now=None) -> st
         raise ValueError(f"a token lives more than 0 and at most "
                          f"{MAX_TOKEN_LIFETIME.total_seconds() / 3600:g} hours; not {hours:g}")
     issued = _now(now)
-    claims = {**actor.to_dict(), "iss": TOKEN_ISSUER, "aud": TOKEN_AUDIENCE, "iat": issued,
-              "exp": issued + lifetime}
+    claims = {**actor.to_dict(), "iss": token_issuer(environ), "aud": token_audience(environ),
+              "iat": issued, "exp": issued + lifetime}
     return jwt.encode(claims, secret(JWT_SECRET, environ), algorithm=ALGORITHM)
 
 
-def verify_token(token: str, *, environ=None) -> Actor:
-    """The outside caller a bearer token names, or `Refused` (unauthenticated) saying why."""
-    key = secret(JWT_SECRET, environ)
+class KeySet(Protocol):
+    """What the gateway hands `verify_token` in the JWKS mode."""
+
+    def key(self, kid: str) -> jwt.PyJWK:
+        """The identity provider's public key `kid`, or `Refused` (an unknown kid; a key set
+        that cannot be read)."""
+
+
+class _BadSignature(Exception):
+    """An HS256 signature that does not verify: told apart for the development secret's sake."""
+
+
+def verify_token(token: str, *, environ=None, keys: KeySet | None = None) -> Actor:
+    """The outside caller a bearer token names, or `Refused` (unauthenticated) saying why.
+    With a JWKS configured, `keys` is the gateway's key set and only its keys verify."""
+    if jwks_source(environ) is not None:
+        if keys is None:
+            raise RuntimeError("a JWKS is configured, but no key set was given to verify with")
+        return _checked(_provider_claims(token, keys, environ))
+    return _checked(_shared_secret_claims(token, environ))
+
+
+_REQUIRED = {"require": ["sub", "role", "iat", "exp", "iss", "aud"]}
+
+
+def _provider_claims(token: str, keys: KeySet, environ) -> dict:
     try:
-        claims = jwt.decode(token, key, algorithms=[ALGORITHM], issuer=TOKEN_ISSUER,
-                            audience=TOKEN_AUDIENCE,
-                            options={"require": ["sub", "role", "iat", "exp", "iss", "aud"]})
-    except jwt.ExpiredSignatureError:
-        raise _refused("unauthorized", "the token has expired; obtain a new one") from None
-    except jwt.InvalidSignatureError:
+        header = jwt.get_unverified_header(token)
+    except jwt.InvalidTokenError as exc:
+        raise _refused("unauthorized", f"the token is not valid: {exc}") from None
+    algorithm, kid = header.get("alg"), header.get("kid")
+    if algorithm not in ASYMMETRIC_ALGORITHMS:
+        raise _refused("token_algorithm", f"the token is signed {algorithm}; this stack accepts "
+                       f"only its identity provider's tokens, signed "
+                       f"{', '.join(ASYMMETRIC_ALGORITHMS)}")
+    if not isinstance(kid, str) or not kid:
+        raise _refused("unauthorized", "the token's header names no key (kid) of the identity "
+                       "provider")
+    key = keys.key(kid)
+    if key.algorithm_name != algorithm:
+        raise _refused("token_algorithm", f"the token is signed {algorithm}, but the key {kid!r} "
+                       f"signs {key.algorithm_name}")
+    return _decoded(token, key.key, algorithm, environ)
+
+
+def _shared_secret_claims(token: str, environ) -> dict:
+    try:
+        return _decoded(token, secret(JWT_SECRET, environ), ALGORITHM, environ)
+    except _BadSignature:
         if not development_mode(environ) and _signed_with(token, DEVELOPMENT_SECRETS[JWT_SECRET]):
             raise _refused("development_token", "the token is signed with the public development "
                            "secret, which this stack does not accept") from None
         raise _refused("unauthorized", "the token is not valid: its signature does not "
                        "verify") from None
+
+
+def _decoded(token: str, key, algorithm: str, environ) -> dict:
+    try:
+        return jwt.decode(token, key, algorithms=[algorithm], issuer=token_issuer(environ),
+                          audience=token_audience(environ), options=_REQUIRED)
+    except jwt.ExpiredSignatureError:
+        raise _refused("unauthorized", "the token has expired; obtain a new one") from None
+    except jwt.InvalidSignatureError:
+        if algorithm == ALGORITHM:
+            raise _BadSignature() from None
+        raise _refused("unauthorized", "the token is not valid: its signature does not "
+                       "verify") from None
     except jwt.InvalidTokenError as exc:
         raise _refused("unauthorized", f"the token is not valid: {exc}") from None
+
+
+def _checked(claims: dict) -> Actor:
+    """The rules every bearer token keeps, whoever signed it."""
     lifetime = _seconds(claims["exp"]) - _seconds(claims["iat"])
     if lifetime > MAX_TOKEN_LIFETIME.total_seconds():
         raise _refused("token_lifetime", f"the token lives {lifetime / 3600:.1f} hours; at most "
