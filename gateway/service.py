@@ -15,6 +15,7 @@ from gateway import openapi
 from gateway.assessments import AssessmentsApi
 from gateway.audit import AuditApi
 from gateway.auth import Caller, identify
+from gateway.edge import Edge
 from gateway.evaluations import EvaluationsApi
 from gateway.evidence import EvidenceApi
 from gateway.http import json_response
@@ -47,6 +48,8 @@ class Gateway(TicketsApi, AuditApi, EvidenceApi, PolicyApi, PortalApi, LiaisonRe
 
     log_context = LogContext()
     broker = BrokerHealth()
+    # CORS and rate limits, before any route (`gateway.edge`).
+    edge = Edge()
 
     @own("GET", "/healthz", "healthz", "Whether the gateway is up and reaches the broker",
          secured=False, answers=(Answer(200, "up", Health),
