@@ -1,11 +1,23 @@
 """The appeal ledger's HTTP routes (notice 二(四)): raising an appeal, the ledger and its export,
 an appeal, its history, the commands on it, and the routing table. Shapes, action names, filters
-and limits are the tickets service's wire contract (`services.tickets.contract`)."""
+and limits are the tickets service's wire contract (`services.tickets.contract`).
+
+The export is written here: the service answers the workbook's lines a page at a time, and each
+page goes into an openpyxl write-only sheet in eventlet's thread pool, so a whole-ledger export
+is never one message and its writing never holds up the other requests."""
 from __future__ import annotations
 
-import base64
+import os
+import tempfile
+import unicodedata
 from urllib.parse import quote
 
+from eventlet import tpool
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from werkzeug.wrappers import Response
 
 from gateway.auth import caller
@@ -14,11 +26,18 @@ from gateway.operations import API, Answer, Routes, mount
 from kernel.dependencies import TimedRpcProxy
 from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND, Refused
 from services.tickets.contract import (
-    ACTIONS, FILTERS, RaiseAppeal, RaiseResult, Route, RoutePlace, RoutingTableView, TicketFilters,
+    ACTIONS, FILTERS, LEDGER_HEADERS, LEDGER_SHEET, RaiseAppeal, RaiseResult, Route, RoutePlace, RoutingTableView, TicketFilters,
     TicketHistory, TicketListQuery, TicketPage, TicketPath, TicketView,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_WIDTH = 50
+# Widths in Latin characters, for what a column usually holds (a Chinese character counts two).
+TYPICAL_WIDTH = {"台账编号": 16, "企业名称": 32, "统一社会信用代码": 20, "诉求标题": 36,
+                 "诉求内容": MAX_WIDTH, "协办单位": 24, "责任单位(主办)": 20, "处理方式": 18,
+                 "满意度评价": 12}
+TIME_WIDTH = 18  # "2026-05-06 16:00"
+STREAMED = 64 * 1024  # bytes of the finished file sent at a time
 COMMAND_ERRORS = (FORBIDDEN, NOT_FOUND, CONFLICT)
 
 api = Routes("tickets", "The appeal ledger (诉求台账): appeals, their handling, the routing "
@@ -31,6 +50,68 @@ def _action_operation(name: str):
         "POST", f"/tickets/{{ticket_id}}/{name}", f"ticket_{action.method}", action.summary,
         path_model=TicketPath, body=action.body, errors_=COMMAND_ERRORS, rpc="act", action=name,
         answers=Answer(200, "the appeal after the command", TicketView))
+
+
+def _width(header: str) -> int:
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in header)
+    typical = TYPICAL_WIDTH.get(header, TIME_WIDTH if header.endswith(("时间", "期限")) else 10)
+    return min(max(typical, shown + 2), MAX_WIDTH)
+
+
+class LedgerSheet:
+    """The ledger workbook being written: headers, then pages of lines, then a file.
+
+    openpyxl's write-only mode keeps rows in a temporary file as they are appended, so memory
+    stays bounded however long the ledger; widths, panes and the filter are set beforehand.
+    One thread at a time may use it (each step runs in eventlet's thread pool)."""
+
+    def __init__(self) -> None:
+        self._book = Workbook(write_only=True)
+        self._sheet = self._book.create_sheet(LEDGER_SHEET)
+        for column, header in enumerate(LEDGER_HEADERS, start=1):
+            self._sheet.column_dimensions[get_column_letter(column)].width = _width(header)
+        self._sheet.freeze_panes = "A2"
+        bold = Font(bold=True)
+        self._sheet.append([self._cell(header, font=bold) for header in LEDGER_HEADERS])
+        self.rows = 1
+
+    def _cell(self, value, font: Font | None = None):
+        if not isinstance(value, str):
+            return value
+        # An enterprise's text may carry control characters a workbook cannot hold.
+        cell = WriteOnlyCell(self._sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+        # An appeal titled "=..." is the enterprise's words, never a formula to evaluate.
+        cell.data_type = "s"
+        if font is not None:
+            cell.font = font
+        return cell
+
+    def add(self, lines) -> None:
+        for line in lines:
+            self._sheet.append([self._cell(value) for value in line])
+            self.rows += 1
+
+    def finish(self) -> str:
+        """The workbook saved to a temporary file; its path (the caller removes it)."""
+        self._sheet.auto_filter.ref = f"A1:{get_column_letter(len(LEDGER_HEADERS))}{self.rows}"
+        handle, path = tempfile.mkstemp(prefix="ledger-", suffix=".xlsx")
+        os.close(handle)
+        try:
+            self._book.save(path)
+        except BaseException:
+            os.unlink(path)
+            raise
+        return path
+
+
+def _streamed(path: str):
+    """The file a chunk at a time, removed once sent (or once the client went away)."""
+    try:
+        with open(path, "rb") as file:
+            while chunk := file.read(STREAMED):
+                yield chunk
+    finally:
+        os.unlink(path)
 
 
 class TicketsApi:
@@ -66,12 +147,23 @@ class TicketsApi:
                 schema={"type": "string", "format": "binary"},
                 headers=(("Content-Disposition", "attachment; the file's name"),)))
     def export_tickets(self, request):
-        actor = caller(request)
         query = read_query(request, TicketFilters)
-        workbook = base64.b64decode(self.tickets.export_tickets(actor, texts(query, FILTERS)))
-        return Response(workbook, status=200, mimetype=XLSX, headers={
-            "Content-Disposition": f"attachment; filename=ledger.xlsx; "
-                                   f"filename*=UTF-8''{quote('诉求台账.xlsx')}"})
+        filters = texts(query, FILTERS)
+        # The first page before any writing: a refusal (a filter, the caller) costs nothing.
+        page = self.tickets.export_tickets(caller(request), filters)
+        sheet = tpool.execute(LedgerSheet)
+        while True:
+            tpool.execute(sheet.add, page["lines"])
+            if not page["next_cursor"]:
+                break
+            # A fresh assertion each page: a long export outlives the minute one is good for.
+            page = self.tickets.export_tickets(caller(request), filters, page["next_cursor"])
+        path = tpool.execute(sheet.finish)
+        return Response(_streamed(path), status=200, mimetype=XLSX, direct_passthrough=True,
+                        headers={
+                            "Content-Length": str(os.path.getsize(path)),
+                            "Content-Disposition": f"attachment; filename=ledger.xlsx; "
+                                                   f"filename*=UTF-8''{quote('诉求台账.xlsx')}"})
 
     @api("GET", "/tickets/{ticket_id}", "get_ticket", "An appeal's current state",
             path_model=TicketPath, errors_=(FORBIDDEN, NOT_FOUND),

@@ -295,6 +295,7 @@ class TicketView(Reply):
     title: str
     description: str
     channel: Channel
+    visit_id: str | None = Field(None, description="the visit the appeal was raised from")
     category: Category
     county: str
     received_at: str
@@ -346,6 +347,7 @@ class LedgerLine(Reply):
     overdue: bool
     next_due: str | None = Field(description="the next pending deadline, if any")
     deadlines: Deadlines
+    visit_id: str | None = Field(None, description="the visit the appeal was raised from")
 
 
 class TicketPage(Reply):
@@ -376,6 +378,25 @@ class RouteLine(Reply):
     category: Category
     county: str
     unit: str
+
+
+# -- the ledger workbook (诉求台账.xlsx) -------------------------------------------------------
+# The service answers the workbook's lines a page at a time (`export_tickets`, a cursor as the
+# list's); the gateway writes them into the sheet, so no reply carries the whole ledger.
+
+EXPORT_PAGE_SIZE = 500
+LEDGER_SHEET = "诉求台账"
+LEDGER_HEADERS: tuple[str, ...] = (
+    "台账编号", "企业名称", "统一社会信用代码", "诉求标题", "诉求内容", "受理渠道", "诉求类别",
+    "所属县(市、区)", "责任单位(主办)", "协办单位", "办理状态", "处理方式", "受理时间", "签收期限",
+    "办结期限", "是否逾期", "办结时间", "满意度评价", "销号时间")
+
+
+class ExportPage(Reply):
+    """A page of the ledger workbook: one line per appeal, a cell per header, newest first."""
+
+    lines: list[list[str | None]]
+    next_cursor: str | None = Field(description="pass as cursor for the next page; null at the end")
 
 
 class RoutingTableView(Reply):

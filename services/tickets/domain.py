@@ -29,7 +29,7 @@ from services.tickets.deadlines import DEFAULT_POLICY, DeadlinePolicy, StepDays
 from services.tickets.duplicates import is_near_duplicate
 from services.tickets.exceptions import (
     ExtensionAlreadyPending, ExtensionDaysOutOfRange, LeadUnitAlsoAssisting, NoPendingExtension,
-    NotOwnAppeal, RatingPeriodNotOver, RoleNotAllowed, VisitRequired,
+    NotACounty, NotOwnAppeal, RatingPeriodNotOver, RoleNotAllowed, VisitRequired,
 )
 from services.tickets.vocabulary import (
     COUNTIES, Category, Channel, CloseReason, Deadline, RatedVia, Rating, Status,
@@ -58,6 +58,18 @@ WAY_DETAILS = {
 
 
 # -- input checks ----------------------------------------------------------------------------
+
+# The kind of unit a county coordination names: a county, county-level city or district (县市区),
+# as the register of units files it. notice 二(四)3: 属县(市、区)职责范围的,由县(市、区)协调解决
+COORDINATING_KIND = "county"
+
+
+def check_coordinating_county(code: str, kind: str | None) -> None:
+    """Refuse, naming county_unit, a unit that is not a county of the register (`kind` is the
+    register's word for it: city_department, county, zone, or None when it names none)."""
+    if kind != COORDINATING_KIND:
+        raise NotACounty("county_unit", code, kind)
+
 
 def _units(field: str, values: Iterable[str], lead_unit: str) -> list[str]:
     units = checks.codes(field, values)

@@ -54,6 +54,27 @@ class UnitNotInvolved(Forbidden):
         super().__init__(f"{unit} is neither the lead unit nor an assisting unit of this appeal")
 
 
+class NotInLinkage(Forbidden):
+    rule = "not_in_linkage"
+
+    def __init__(self, role: str):
+        whose = "his" if role == "leader" else "his leader's"
+        super().__init__(
+            f"a {role} reads only the appeals of {whose} linkage: the enterprises and park it "
+            "links, and the appeals raised from its visits (a leader the register does not "
+            "hold, or a liaison officer not appointed, reads none)")
+
+
+class NotACounty(InvalidInput):
+    rule = "not_a_county"
+
+    def __init__(self, field: str, code: str, kind: str | None):
+        super().__init__(
+            f"{field} {code!r} is {('a ' + kind.replace('_', ' ')) if kind else 'not a county'}: "
+            "county coordination (由县(市、区)协调解决) names a registered county, county-level "
+            "city or district (县市区)", field=field)
+
+
 class NotOwnAppeal(Forbidden):
     rule = "not_own_appeal"
 

@@ -39,6 +39,8 @@ ticket_rows = sa.Table(
     sa.Column("next_due", sa.String(32)),
     sa.Column("version", sa.Integer),
     sa.Column("state", sa.Text),
+    # The visit the appeal was raised from, if any: it reaches the visiting leader (t0005).
+    sa.Column("visit_id", sa.String(100)),
 )
 ticket_units = sa.Table(
     "ticket_units", metadata,
@@ -71,6 +73,7 @@ def row_of(state: dict) -> dict:
         "overdue": bool(state["overdue"]),
         "next_due": None if state["status"] == Status.CLOSED else min(pending_dues, default=None),
         "version": state["version"],
+        "visit_id": state.get("visit_id"),
         "state": json.dumps(state, ensure_ascii=False),
     }
 

@@ -1,6 +1,6 @@
 """Questions asked of the ledger's read model: one appeal's view, open appeals of an enterprise
 (title and description, to tell a duplicate), appeals with a deadline coming due or a rating
-awaited, filtered pages for the ledger view, and the ledger as a workbook (诉求台账).
+awaited, filtered pages for the ledger view, and pages of the ledger workbook's lines (诉求台账).
 
 The ledger view and the workbook share one query: the caller's filters, each checked here and
 refused by a named error naming it, narrowed further by what the actor may read
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Callable, Mapping, TypeVar
+from typing import Callable, Mapping
 
 import sqlalchemy as sa
 
@@ -21,16 +21,14 @@ from kernel.actor import Actor
 from kernel.clock import start_of_office_day
 from kernel.envelope import format_time
 from kernel.errors import InvalidCursor, InvalidFilterValue
-from services.tickets import contract
+from services.tickets import contract, linkage, workbook
 from services.tickets.access import scope_of
 
 from services.tickets.projections import ticket_rows, ticket_units
 from services.tickets.vocabulary import COUNTIES, Category, Channel, Status
-from services.tickets.workbook import LedgerWorkbook
 
 PAGE_SIZE = contract.PAGE_SIZE
-EXPORT_CHUNK = 500  # appeals read and written at a time
-T = TypeVar("T")
+EXPORT_PAGE_SIZE = contract.EXPORT_PAGE_SIZE  # appeals per page of the workbook
 CURSOR_LIMIT = contract.CURSOR_LIMIT  # a longer token was never handed out
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")  # kernel.envelope.format_time
@@ -41,6 +39,16 @@ def appeal(connection: sa.Connection, ticket_id: str) -> dict | None:
     state = connection.execute(
         sa.select(ticket_rows.c.state).where(ticket_rows.c.id == ticket_id)).scalar_one_or_none()
     return None if state is None else json.loads(state)
+
+
+def in_linkage(connection: sa.Connection, actor: Actor, ticket_id: str) -> bool:
+    """Whether the appeal lies within the linkage a leader or liaison officer reaches, by the
+    same clause that narrows their ledger."""
+    if scope_of(actor).keys() - {"leader", "liaison"}:
+        return False
+    found = connection.execute(sa.select(ticket_rows.c.id).where(
+        ticket_rows.c.id == ticket_id, *_scope_clauses(actor))).first()
+    return found is not None
 
 
 def open_appeals_of(connection: sa.Connection, uscc: str, limit: int) -> list[dict]:
@@ -171,6 +179,9 @@ def _scope_clauses(actor: Actor) -> list[sa.ColumnElement]:
         return [ticket_rows.c.uscc == scope["uscc"]]
     if "involved_unit" in scope:
         return [_involving(scope["involved_unit"])]
+    for role in ("leader", "liaison"):
+        if role in scope:
+            return [linkage.reach(ticket_rows.c.uscc, ticket_rows.c.visit_id, role, scope[role])]
     # "nothing", or a scope this module does not know: fail closed rather than show everything.
     return [sa.false()]
 
@@ -260,23 +271,17 @@ def page(connection: sa.Connection, actor: Actor, filters: Mapping | None, curso
             "next_cursor": _encode_cursor(last.received_at, last.id) if last else None}
 
 
-def _inline(function: Callable[..., T], *arguments) -> T:
-    return function(*arguments)
-
-
-def export_base64(connection: sa.Connection, actor: Actor, filters: Mapping | None, *,
-                  offload: Callable = _inline, chunk: int = EXPORT_CHUNK) -> str:
-    """Every appeal the filters and the actor's scope allow, newest first, as an .xlsx workbook,
-    base64-encoded for the trip over RPC.
-
-    Rows are streamed from the query `chunk` at a time (a server-side cursor on PostgreSQL) into
-    a write-only workbook, so memory stays bounded. Building the workbook is CPU work: each step
-    of it goes through `offload` (the tickets service passes a thread pool's `execute`), while
-    reading the rows stays with the caller's connection.
-    """
-    query = _ledger(actor, filters, ticket_rows.c.state)
-    book = offload(LedgerWorkbook)
-    result = connection.execution_options(yield_per=chunk).execute(query).scalars()
-    for states in result.partitions():
-        offload(book.add_json, states)
-    return offload(book.finish_base64)
+def export_page(connection: sa.Connection, actor: Actor, filters: Mapping | None,
+                cursor: str | None, size: int = EXPORT_PAGE_SIZE) -> dict:
+    """One page of the ledger workbook: the lines (`workbook.line`) of the next `size` appeals
+    the filters and the actor's scope allow, newest first after `cursor`, and the cursor of the
+    page after (None at the end). The same query, scope and cursor as the ledger view's pages, so
+    an export reads a bounded page per call however long the ledger, and an appeal received
+    while it runs is neither skipped nor written twice."""
+    query = _ledger(actor, filters, ticket_rows.c.received_at, ticket_rows.c.id,
+                    ticket_rows.c.state, cursor=_decode_cursor(cursor) if cursor else None)
+    rows = connection.execute(query.limit(size + 1)).all()
+    lines = [workbook.line(json.loads(row.state)) for row in rows[:size]]
+    last = rows[size - 1] if len(rows) > size else None
+    return {"lines": lines,
+            "next_cursor": _encode_cursor(last.received_at, last.id) if last else None}

@@ -16,6 +16,7 @@ from eventlet import tpool
 from nameko.timer import timer
 
 from kernel import checks, settings, units
+from kernel.campaign import COUNTIES, ZONES
 from kernel.actor import SYSTEM, Actor
 from kernel.base_service import EventSourcedService
 from kernel.database import exclusive_turn
@@ -24,16 +25,17 @@ from kernel.envelope import Event, utc_now
 from kernel.errors import FieldRequired, Refused, UnknownCode
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
-from services.tickets import contract, duplicates, projections, queries, rules
-from services.tickets.access import check_may_read
+from services.tickets import contract, duplicates, linkage, projections, queries, rules
+from services.tickets.access import LINKED, check_may_read, routes_shown
 from services.tickets.deadlines import policy_from_json
-from services.tickets.domain import Ticket
+from services.tickets.domain import Ticket, check_coordinating_county
 from services.tickets.routing import ROUTING_TABLE_ID, RoutingTable
 from services.tickets.view import history_entry
 from services.tickets.exceptions import RouteNotFound, TicketNotFound
 from services.tickets.numbers import ledger_number
+from services.tickets.permissions import PERMISSIONS
 from services.tickets.reactions import CONSUMER as VISITS, visit_subscriptions
-from services.tickets.vocabulary import Status
+from services.tickets.vocabulary import Status, Way
 
 log = structlog.get_logger(__name__)
 # Read once at start: a service with a broken policy refuses to start rather than misjudge.
@@ -75,7 +77,8 @@ HANDING_ON = ("dispatch", "redispatch")
 
 def check_named_units(uow: UnitOfWork, who: Actor, ticket: Ticket, method: str,
                       arguments: dict) -> None:
-    """The units a command on an appeal names, each in the register (kernel.units).
+    """The units a command on an appeal names, each in the register (kernel.units), and the
+    county a county coordination names a county of it.
 
     A unit officer reads only appeals its unit takes part in, so its own unit is checked after
     that; a dispatch's units after who may hand the appeal on (the rules table), so a caller who
@@ -87,6 +90,29 @@ def check_named_units(uow: UnitOfWork, who: Actor, ticket: Ticket, method: str,
         rules.check(method, ticket, who)
         units.check_unit(uow.connection, "lead_unit", arguments.get("lead_unit"))
         units.check_units(uow.connection, "assisting_units", arguments.get("assisting_units"))
+    if method == "classify" and arguments.get("way") == Way.COUNTY_COORDINATION.value:
+        rules.check(method, ticket, who)
+        code = arguments.get("county_unit")
+        if isinstance(code, str) and code.strip():
+            code = units.check_unit(uow.connection, "county_unit", code).strip()
+            check_coordinating_county(code, unit_kind(uow.connection, code))
+
+
+def unit_kind(connection, code: str) -> str | None:
+    """What the register of units calls `code`: its row's kind, or for a county or zone the
+    notice names (always known, registered or not) the kind it would be registered as."""
+    row = units.unit(connection, code)
+    if row is not None and row["kind"]:
+        return row["kind"]
+    if code in ZONES:
+        return "zone"
+    return "county" if code in COUNTIES else None
+
+
+def linked(uow: UnitOfWork, who: Actor, ticket_id: str) -> bool:
+    """Whether a leader or liaison officer reaches the appeal through the linkage; asked only
+    of them."""
+    return who.role in LINKED and queries.in_linkage(uow.connection, who, ticket_id)
 
 
 def load_ticket(uow: UnitOfWork, ticket_id: str) -> Ticket:
@@ -98,6 +124,7 @@ def load_ticket(uow: UnitOfWork, ticket_id: str) -> Ticket:
 
 class TicketsService(EventSourcedService):
     name = "tickets"
+    permissions = PERMISSIONS
 
     store = EventSourcing(projectors=[projections.project])
     policy_answers = Reactions("policy-answers",
@@ -106,6 +133,9 @@ class TicketsService(EventSourcedService):
     # The register of units, from the liaison service's events: the units a command names are
     # checked against it (kernel.units), with liaison down too.
     known_units = Reactions(units.CONSUMER, units.SUBSCRIPTIONS)
+    # The leaders' linkage, their liaison officers and visits, from the liaison service's
+    # events: how far a leader's or a liaison officer's ledger reaches (notice 三(一)).
+    leader_linkage = Reactions(linkage.CONSUMER, linkage.SUBSCRIPTIONS)
 
     @rpc
     def raise_appeal(self, actor: dict, fields: dict) -> dict:
@@ -196,7 +226,7 @@ class TicketsService(EventSourcedService):
             view = queries.appeal(uow.connection, ticket_id)
             if view is None:
                 raise TicketNotFound(ticket_id)
-            check_may_read(who, view)
+            check_may_read(who, view, in_linkage=linked(uow, who, ticket_id))
             return view
 
         return self.store.query("get_ticket", read)
@@ -209,7 +239,8 @@ class TicketsService(EventSourcedService):
             events: list[Event] = uow.read_stream(ticket_id)
             if not events:
                 raise TicketNotFound(ticket_id)
-            check_may_read(who, Ticket.from_events(ticket_id, events).snapshot())
+            check_may_read(who, Ticket.from_events(ticket_id, events).snapshot(),
+                           in_linkage=linked(uow, who, ticket_id))
             # An enterprise sees who acted by role and unit, not by their internal ids.
             return [history_entry(who.role, e) for e in events]
 
@@ -223,12 +254,12 @@ class TicketsService(EventSourcedService):
             uow.connection, who, filters, cursor, limit))
 
     @rpc
-    def export_tickets(self, actor: dict, filters: dict) -> str:
-        """The ledger as an .xlsx workbook, base64-encoded for the trip over RPC."""
+    def export_tickets(self, actor: dict, filters: dict, cursor: str | None = None) -> dict:
+        """A page of the ledger workbook's lines after `cursor`: the gateway writes the sheet,
+        so the whole ledger never travels as one reply."""
         who = Actor.from_dict(actor)
-        # Rows are read here, a chunk at a time; the workbook is built in eventlet's thread pool.
-        return self.store.query("export_tickets", lambda uow: queries.export_base64(
-            uow.connection, who, filters, offload=tpool.execute))
+        return self.store.query("export_tickets", lambda uow: queries.export_page(
+            uow.connection, who, filters, cursor))
 
     @rpc
     def set_route(self, actor: dict, fields: dict) -> dict:
@@ -259,8 +290,9 @@ class TicketsService(EventSourcedService):
 
     @rpc
     def routes(self, actor: dict) -> dict:
-        return self.store.query(
-            "routes", lambda uow: uow.load(RoutingTable, ROUTING_TABLE_ID).snapshot())
+        who = Actor.from_dict(actor)
+        return self.store.query("routes", lambda uow: routes_shown(
+            who, uow.load(RoutingTable, ROUTING_TABLE_ID).snapshot()))
 
     @timer(interval=settings.deadline_watch_interval())
     def watch_deadlines(self):

@@ -24,6 +24,7 @@ class AppealView:
         self.enterprise_name: str | None = None
         self.description: str | None = None
         self.channel: str | None = None
+        self.visit_id: str | None = None
         self.received_at: str | None = None
         self.signed_for_at: str | None = None
         self.classification: dict | None = None
@@ -71,6 +72,7 @@ class AppealView:
             "title": decided["title"],
             "description": self.description,
             "channel": self.channel,
+            "visit_id": self.visit_id,
             "category": decided["category"],
             "county": decided["county"],
             "received_at": self.received_at,
@@ -108,6 +110,7 @@ class AppealView:
         self.enterprise_name = p["enterprise_name"]
         self.description = p["description"]
         self.channel = p["channel"]
+        self.visit_id = p.get("visit_id")
         self.received_at = p["received_at"]
 
     def on_DuplicateAppealLinked(self, fact: Fact) -> None:
