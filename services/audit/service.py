@@ -21,6 +21,7 @@ from kernel.store import UnitOfWork
 from services.audit import checkpoints, contract, keys, ledger, projections, witness
 from services.audit.access import may_audit, may_make_checkpoints
 from services.audit.evidence_rpc import EvidenceRpc
+from services.audit.permissions import PERMISSIONS
 from services.audit.supervision import tracking
 from services.audit.supervision.rpc import SupervisionRpc
 from services.registry import EVENT_SOURCES
@@ -71,6 +72,7 @@ class Signing(DependencyProvider):
 
 class AuditService(SupervisionRpc, EvidenceRpc, EventSourcedService):
     name = "audit"
+    permissions = PERMISSIONS
 
     store = EventSourcing(projectors=[projections.project])
     # Every event of every service, its own included: the reaction machinery keeps the ledger

@@ -26,12 +26,17 @@ Measures (code, label: numerator / denominator; "settled" and "on time" as defin
 - `reply` 答复率: appeals the enterprise was answered on (`replied`) / appeals whose answer is
   owed: replied, or whose answer's due time (its `resolution_due`, else its `sign_due`) is
   before `as_of`.
-- `satisfaction` 满意率: appeals rated satisfied or basically satisfied / appeals rated (the
-  rating as it stands last). A unit whose rate is below the floor (85% by default) is named in
-  `below_floor`; a unit with no rated appeal has no rate and is not named.
+- `satisfaction` 满意率: ratings satisfied or basically satisfied / ratings given, counting
+  every rating the enterprise gave an appeal while the unit led it, as the ledger's TicketRated
+  entries hold them (`AppealFact.ratings`). Satisfaction is counted as given: an unsatisfied
+  rating that sends the appeal back (发回重办) still counts, though the appeal's own rating is
+  cleared by the send-back; a rating after the redo is another rating, counted beside the
+  first. So an appeal rated unsatisfied, redone and rated satisfied counts 1 of 2. The figure's
+  seqs are the rating entries' seqs. A unit whose rate is below the floor (85% by default) is
+  named in `below_floor`; a unit given no rating has no rate and is not named.
 - `redo` 发回重办率: appeals sent back for redo at least once while the unit led them / appeals
-  the enterprise judged (rated, or sent back at least once). Lower is better: its part of the
-  score is 1 − rate.
+  the enterprise judged (rated at least once, or sent back at least once). Lower is better: its
+  part of the score is 1 − rate.
 - `supervision` 被督查: the points of the supervision steps received (`Scoring.step_points`:
   reminder 1, notice 2, inspection 3, interview 4, listed 5) as numerator, the cap (20) as
   denominator; its part of the score is max(0, 1 − points / cap). Every unit has this figure
@@ -368,13 +373,21 @@ def reply(appeals: Sequence[facts.AppealFact], as_of: dt.datetime) -> Figure:
 
 
 def satisfaction(appeals: Sequence[facts.AppealFact]) -> Figure:
-    counted = [a for a in appeals if a.rating is not None]
-    return _rate(Measure.SATISFACTION, counted,
-                 sum(1 for a in counted if a.rating in SATISFIED))
+    """Every rating given counts (see the module's docstring): the rating entries' seqs, or,
+    for a fact made without them, the fact's own."""
+    given, seqs = [], set()
+    for appeal in appeals:
+        for rating, seq in appeal.given_ratings():
+            given.append(rating)
+            seqs.update((seq,) if seq is not None else appeal.seqs)
+    hits = sum(1 for rating in given if rating in SATISFIED)
+    value = Fraction(hits, len(given)) if given else None
+    return Figure(Measure.SATISFACTION.value, hits, len(given), value, value,
+                  tuple(sorted(seqs)))
 
 
 def redo(appeals: Sequence[facts.AppealFact]) -> Figure:
-    counted = [a for a in appeals if a.rating is not None or a.sent_back > 0]
+    counted = [a for a in appeals if a.given_ratings() or a.sent_back > 0]
     return _rate(Measure.REDO, counted, sum(1 for a in counted if a.sent_back > 0),
                  lower_is_better=True)
 

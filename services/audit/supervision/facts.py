@@ -58,6 +58,17 @@ class AppealFact:
     sent_back: int            # times sent back for redo (发回重办) while this unit led
     seqs: tuple[int, ...]     # every entry counted here
     uscc: str = ""            # the enterprise that raised it: whom the unit served
+    # Every rating the enterprise gave while this unit led, in ledger order, with the seq of its
+    # entry: an unsatisfied one that sent the appeal back stays, and one after the redo is
+    # another. `rating` is only the appeal's rating as it stands (cleared by a send-back).
+    ratings: tuple[tuple[str, int], ...] = ()
+
+    def given_ratings(self) -> tuple[tuple[str, int | None], ...]:
+        """Every rating given, (rating, seq). A fact made without its ratings (by hand, in a
+        test or a bench) counts the rating as it stands, with no seq of its own."""
+        if self.ratings:
+            return self.ratings
+        return ((self.rating, None),) if self.rating is not None else ()
 
 
 @dataclasses.dataclass(frozen=True)

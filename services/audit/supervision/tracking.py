@@ -15,7 +15,8 @@ What is folded:
   (发回重办) or a reopening owes the resolution again, as a new matter (`…:<n>`) so the settled one
   keeps its record; a redispatch or a closing off withdraws what the previous handling still
   owed (a withdrawn matter is never overdue: nobody owes it any more). Beside the matters, one
-  `AppealFact` per appeal and lead unit, and the problem appeals (提级督办): sent back three times
+  `AppealFact` per appeal and lead unit, every rating the enterprise gave (kept with the unit
+  that led the appeal then, an unsatisfied one that sent it back too), and the problem appeals (提级督办): sent back three times
   or more, or passed among three units or more none of which signed for it.
 - implementation rules (policy), surveys and help plans (liaison): required → a matter due at the
   end of its due date (office time), settled by the filing / submission; its overdue mark is
@@ -137,6 +138,19 @@ appeal_facts_table = sa.Table(
     sa.Column("seqs", sa.Text, nullable=False),
 )
 
+# Every rating an enterprise gave an appeal (TicketRated), kept with the unit that led it then:
+# the appeal's own row forgets a rating when an unsatisfied one sends it back, the ledger does
+# not, and neither does the satisfaction rate (满意率) counted from this table.
+ratings_table = sa.Table(
+    "tracking_ratings", metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("appeal_id", sa.String(120), nullable=False),
+    sa.Column("unit", sa.String(UNIT_LIMIT)),
+    sa.Column("rating", sa.String(40), nullable=False),
+    sa.Column("via", sa.String(40)),
+    sa.Column("rated_at", sa.String(32), nullable=False),
+)
+
 supervision_table = sa.Table(
     "tracking_supervision", metadata,
     sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
@@ -180,7 +194,7 @@ units_table = sa.Table(
     sa.Column("seqs", sa.Text, nullable=False),
 )
 
-TABLES = (matters_table, appeals_table, appeal_facts_table, supervision_table,
+TABLES = (matters_table, appeals_table, appeal_facts_table, ratings_table, supervision_table,
           leader_parks_table, department_parks_table, park_counties_table,
           liaison_officers_table, units_table)
 
@@ -477,8 +491,12 @@ def _resolved(connection, seq, event):
 @handles("ticket", "TicketRated")
 def _rated(connection, seq, event):
     row = _appeal(connection, event.stream_id)
-    _update_fact(connection, seq, event.stream_id, row.lead_unit,
-                 rating=event.payload.get("rating"))
+    rating = event.payload.get("rating")
+    _update_fact(connection, seq, event.stream_id, row.lead_unit, rating=rating)
+    if rating:
+        connection.execute(ratings_table.insert().values(
+            seq=seq, appeal_id=event.stream_id, unit=row.lead_unit, rating=rating,
+            via=event.payload.get("via"), rated_at=_time(event.occurred_at)))
 
 
 @handles("ticket", "TicketSentBack", "TicketReopened")
@@ -762,12 +780,33 @@ def appeal_facts(connection: sa.Connection, since: dt.datetime | None = None,
     rows = connection.execute(query.order_by(appeal_facts_table.c.dispatched_at,
                                              appeal_facts_table.c.appeal_id,
                                              appeal_facts_table.c.unit)).all()
+    given = ratings_given(connection, since, until)
     return [AppealFact(
         appeal_id=row.appeal_id, unit=row.unit, dispatched_at=parse_time(row.dispatched_at),
         sign_due=_parsed(row.sign_due), signed_at=_parsed(row.signed_at),
         resolution_due=_parsed(row.resolution_due), resolved_at=_parsed(row.resolved_at),
         replied=bool(row.replied), rating=row.rating, sent_back=row.sent_back,
-        seqs=tuple(_seqs(row.seqs)), uscc=row.uscc or "") for row in rows]
+        seqs=tuple(_seqs(row.seqs)), uscc=row.uscc or "",
+        ratings=tuple(given.get((row.appeal_id, row.unit), ()))) for row in rows]
+
+
+def ratings_given(connection: sa.Connection, since: dt.datetime | None = None,
+                  until: dt.datetime | None = None) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """Every rating given, (rating, seq) in ledger order, by (appeal, the unit that led it), of
+    the appeals dispatched to that unit in [`since`, `until`)."""
+    facts = appeal_facts_table
+    query = sa.select(ratings_table.c.appeal_id, ratings_table.c.unit, ratings_table.c.rating,
+                      ratings_table.c.seq).join(facts, sa.and_(
+                          facts.c.appeal_id == ratings_table.c.appeal_id,
+                          facts.c.unit == ratings_table.c.unit))
+    if since is not None:
+        query = query.where(facts.c.dispatched_at >= format_time(since))
+    if until is not None:
+        query = query.where(facts.c.dispatched_at < format_time(until))
+    found: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for row in connection.execute(query.order_by(ratings_table.c.seq)).all():
+        found.setdefault((row.appeal_id, row.unit), []).append((row.rating, row.seq))
+    return found
 
 
 def units_serving(connection: sa.Connection, uscc: str) -> set[str]:

@@ -98,7 +98,8 @@ def test_an_appeal_signed_resolved_and_rated(book):
         appeal_id="T1", unit="dept_land", dispatched_at=at(0), sign_due=at(1),
         signed_at=at(0.5), resolution_due=at(15), resolved_at=at(16), replied=True,
         rating="basically_satisfied", sent_back=0,
-        seqs=(dispatched, signed, classified, extended, resolved, rated))
+        seqs=(dispatched, signed, classified, extended, resolved, rated),
+        ratings=(("basically_satisfied", rated),))
     assert raised not in fact.seqs
     assert book.read(tracking.overdue, at(30)) == []
     assert book.read(tracking.problem_appeals) == []
