@@ -272,12 +272,13 @@ def page(connection: sa.Connection, actor: Actor, filters: Mapping | None, curso
 
 
 def export_page(connection: sa.Connection, actor: Actor, filters: Mapping | None,
-                cursor: str | None, size: int = EXPORT_PAGE_SIZE) -> dict:
+                cursor: str | None, size: int | None = None) -> dict:
     """One page of the ledger workbook: the lines (`workbook.line`) of the next `size` appeals
     the filters and the actor's scope allow, newest first after `cursor`, and the cursor of the
     page after (None at the end). The same query, scope and cursor as the ledger view's pages, so
     an export reads a bounded page per call however long the ledger, and an appeal received
     while it runs is neither skipped nor written twice."""
+    size = size or EXPORT_PAGE_SIZE
     query = _ledger(actor, filters, ticket_rows.c.received_at, ticket_rows.c.id,
                     ticket_rows.c.state, cursor=_decode_cursor(cursor) if cursor else None)
     rows = connection.execute(query.limit(size + 1)).all()

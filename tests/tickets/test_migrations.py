@@ -57,3 +57,34 @@ def test_t0003_gives_each_unit_row_its_appeals_receipt(db_url):
         assert "ix_ticket_units_unit_newest" in indexes
     finally:
         engine.dispose()
+
+
+def test_t0005_gives_each_appeal_already_projected_the_visit_it_was_raised_from(db_url):
+    engine = make_engine(db_url)
+    try:
+        upgrade_to(engine, "t0004")
+        with engine.begin() as connection:
+            for n, payload in enumerate(['{"uscc": "x", "visit_id": "visit-7"}', '{"uscc": "y"}'],
+                                        start=1):
+                connection.execute(sa.text(
+                    "INSERT INTO events (position, event_id, stream_id, stream_type, version, "
+                    "type, occurred_at, actor, correlation_id, causation_id, payload) VALUES (:n, :e, "
+                    ":s, 'ticket', 1, 'TicketRaised', '2026-03-02T01:00:00.000000Z', "
+                    "'office:clerk', 'c', '', :p)"),
+                    {"n": n, "e": f"e{n}", "s": f"t{n}", "p": payload})
+                connection.execute(sa.text(
+                    "INSERT INTO ticket_rows (id, ledger_number, uscc, enterprise_name, title, "
+                    "channel, category, county, status, received_at, overdue, version, state) "
+                    "VALUES (:id, :number, '91360700MA35F0001E', '赣州某企业', '诉求', 'visit', "
+                    "'labour', 'nankang', 'received', '2026-03-02T01:00:00.000000Z', false, 1, "
+                    "'{}')"), {"id": f"t{n}", "number": f"GZ-2026-00000{n}"})
+        migrate(engine, TICKETS_MIGRATIONS)
+        with engine.connect() as connection:
+            visits = connection.execute(sa.text(
+                "SELECT id, visit_id FROM ticket_rows ORDER BY id")).all()
+            tables = set(sa.inspect(connection).get_table_names())
+        assert [tuple(r) for r in visits] == [("t1", "visit-7"), ("t2", None)]
+        assert {"linked_leaders", "leader_linkages", "linked_enterprises", "enterprise_parks",
+                "liaison_appointments", "visit_leaders"} <= tables
+    finally:
+        engine.dispose()
