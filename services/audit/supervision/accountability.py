@@ -14,6 +14,10 @@ id `assessment-<year>`):
   cites the seqs of its figure, beside any further entries the office names.
 - AccountabilityRecorded (问责): a unit listed for supervision (挂牌督办) repeatedly, twice or
   more by default; it cites the seqs of the listings.
+- RankingPublished: the office publishes the latest computation's ranking (each unit's place,
+  name and score), after which every reader of the assessment sees it; until then other units'
+  scores stay with the office, the supervision group and the leaders
+  (`supervision.disclosure`). A computation is published once; a new one may be published again.
 - DisciplineReferralMade (移交纪检监察): a case of misconduct the office refers, with the ledger
   entries that are its evidence (each must be an entry of the ledger: `ledger_size` is the
   ledger's size when the command runs).
@@ -29,10 +33,12 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
+from services.audit.supervision import disclosure
 from services.audit.supervision import evaluation_rules as rules
 from services.audit.supervision.assessment import Assessment
 from services.audit.supervision.assessment_exceptions import (
     AlreadyCommended,
+    AlreadyPublished,
     EvidenceRequired,
     InvalidTop,
     InvalidYear,
@@ -89,6 +95,7 @@ class YearAssessment(Aggregate):
         self.computations = 0
         self.commended: set[str] = set()
         self.records: list[dict] = []
+        self.published: dict | None = None
 
     @property
     def status(self) -> str:
@@ -188,6 +195,21 @@ class YearAssessment(Aggregate):
             "seqs": cited("seqs", seqs, ledger_size, required=True),
         }, at, actor)]
 
+    def publish(self, *, note: str = "", at: dt.datetime, actor: Actor) -> list[Fact]:
+        """The office publishes the latest computation's ranking: a recorded act, after which
+        every reader of the assessment is shown it."""
+        at = self._begin("publish", at, actor)
+        if self.published is not None and self.published["computation"] == self.computations:
+            raise AlreadyPublished(self.computations)
+        ranking = disclosure.publication(self.snapshot_)
+        return [self._record_fact("RankingPublished", {
+            "year": self.year, "computation": self.computations,
+            "computed_at": self.computed_at, "ranking": ranking,
+            "of": disclosure.ranked_count(ranking),
+            "note": checks.optional_text("note", note, checks.TEXT_LIMIT),
+            "seqs": sorted({s for u in self.snapshot_["units"] for s in u["seqs"]}),
+        }, at, actor)]
+
     # -- facts applied --
 
     def when_AssessmentComputed(self, fact: Fact) -> None:
@@ -210,6 +232,11 @@ class YearAssessment(Aggregate):
     def when_AccountabilityRecorded(self, fact: Fact) -> None:
         self._record_made("accountability", fact)
 
+    def when_RankingPublished(self, fact: Fact) -> None:
+        self.published = {"at": format_time(fact.occurred_at), "by": fact.actor,
+                          **{key: fact.payload[key] for key in
+                             ("computation", "computed_at", "ranking", "of")}}
+
     def when_DisciplineReferralMade(self, fact: Fact) -> None:
         self.year = self.year or fact.payload["year"]
         self._record_made("discipline_referral", fact)
@@ -218,4 +245,5 @@ class YearAssessment(Aggregate):
         return {"id": self.id, "version": self.version, "year": self.year,
                 "status": self.status, "computed_at": self.computed_at,
                 "computations": self.computations, "assessment": self.snapshot_,
-                "records": [dict(r) for r in self.records]}
+                "records": [dict(r) for r in self.records],
+                "published": dict(self.published) if self.published else None}

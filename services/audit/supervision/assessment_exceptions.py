@@ -169,6 +169,15 @@ class AlreadyCommended(DomainError):
         super().__init__(f"already commended for this year: {', '.join(units)}", field="top")
 
 
+class AlreadyPublished(DomainError):
+    rule = "ranking_already_published"
+
+    def __init__(self, computation: int):
+        super().__init__(f"the ranking of computation {computation} is already published; "
+                         "compute the assessment again to publish a new one",
+                         field="computation")
+
+
 class NotBelowThreshold(DomainError):
     rule = "not_below_threshold"
 

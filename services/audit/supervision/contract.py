@@ -329,6 +329,13 @@ class MakeDisciplineReferral(Body):
                        description="the ledger entries that are its evidence")
 
 
+class PublishRanking(Body):
+    """Publish the latest computation's ranking: every reader of the assessment then sees each
+    unit's place and score (until then, a unit officer sees only his own)."""
+
+    note: Text(TEXT_LIMIT, minimum=0) = ""
+
+
 ASSESSMENT_ACTIONS = {
     "commend": Action("commend", RecordCommendation, "Commend the top units (表彰)"),
     "admonish": Action("admonish", RecordAdmonishmentTalk,
@@ -337,6 +344,9 @@ ASSESSMENT_ACTIONS = {
                                "Hold a unit accountable (问责) for repeated listed supervision"),
     "refer": Action("refer", MakeDisciplineReferral,
                     "Refer a case of misconduct to the discipline inspection organs (移交纪检监察)"),
+    "publish": Action("publish", PublishRanking,
+                      "Publish the ranking (the office): a recorded act, after which every "
+                      "reader of the assessment sees each unit's place and score"),
 }
 
 

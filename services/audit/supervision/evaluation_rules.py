@@ -81,6 +81,9 @@ ASSESSMENT_RULES: dict[str, AssessmentRule] = rules_table.table(
     AssessmentRule("admonish", ASSESSORS, (C,), doing="record an admonishment talk"),
     AssessmentRule("hold_accountable", ASSESSORS, (C,), doing="hold a unit accountable"),
     AssessmentRule("refer", OFFICE, (N, C), doing="refer a case to discipline inspection"),
+    # Other units' scores stay with the office, the group and the leaders until the office
+    # publishes the ranking.
+    AssessmentRule("publish", OFFICE, (C,), doing="publish the ranking"),
 )
 
 

@@ -20,6 +20,8 @@ RATER = "enterprise"
 # leading group's name; the working group runs the ladder with it.
 RECORDERS = ("office", "supervisor")
 OFFICE_ONLY = ("office",)
+# A unit's officer records his own unit's delivery; the office or the group any unit's.
+DELIVERERS = ("unit_officer", "office", "supervisor")
 
 
 class SupervisionRoleNotAllowed(RoleNotAllowed):

@@ -14,6 +14,7 @@ Needs the service's `store` (EventSourcing).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -38,7 +39,8 @@ from services.audit.supervision import (
     tracking, views,
 )
 from services.audit.supervision import assessment as assessing
-from services.audit.supervision import assessment_views, deliverable_views
+from services.audit.supervision import assessment_views, deliverable_views, disclosure
+from services.audit import offload
 from services.audit.supervision.accountability import YearAssessment
 from services.audit.supervision.assessment_exceptions import EvaluationRoundNotFound
 from services.audit.supervision.evaluation import EvaluationRound
@@ -120,6 +122,14 @@ def unit_counts(unit: str, matters: list[dict]) -> dict:
     return {"unit": unit, **totals, "by_kind": by_kind, "matters": matters}
 
 
+def _may(who: Actor, doing: str, allowed) -> Actor:
+    """The role checked before any work: `Refused` (forbidden) naming who may."""
+    try:
+        return roles.may(who, doing, allowed)
+    except DomainError as exc:
+        raise Refused.from_domain(exc) from exc
+
+
 def _load(uow: UnitOfWork, aggregate, stream_id: str):
     return uow.load(aggregate, stream_id)
 
@@ -144,10 +154,13 @@ class Scoped:
         who = Actor.from_dict(actor)
         return self.store.query(name, lambda uow: read(uow, self._scope(uow.connection, who)))
 
-    def _command(self, name: str, actor: dict, fields: dict, model, context: str, decide):
+    def _command(self, name: str, actor: dict, fields: dict, model, context: str, decide,
+                 allowed: tuple[str, ...], doing: str):
         """The command `name`: `decide(uow, who, arguments)`, the body's fields read first as
-        `model`'s (`context` names the body in a refusal)."""
+        `model`'s (`context` names the body in a refusal). A role not `allowed` is refused
+        before anything is read or computed; the aggregate checks the rest."""
         who = Actor.from_dict(actor)
+        _may(who, doing, allowed)
         return self.store.execute(name, lambda uow: decide(
             uow, who, _arguments(fields, model, context)))
 
@@ -315,7 +328,8 @@ class CasesRpc(Scoped):
             return settings.thresholds.to_dict()
 
         return self._command("set_supervision_thresholds", actor, fields,
-                             contract.SupervisionThresholds, "the thresholds", decide)
+                             contract.SupervisionThresholds, "the thresholds", decide,
+                             roles.OFFICE_ONLY, "set the supervision thresholds")
 
 
 class RecordsRpc(Scoped):
@@ -339,7 +353,8 @@ class RecordsRpc(Scoped):
             return report.snapshot()
 
         return self._command("issue_scheduling_report", actor, fields,
-                             contract.IssueSchedulingReport, "a scheduling report", decide)
+                             contract.IssueSchedulingReport, "a scheduling report", decide,
+                             roles.ACTORS, "issue a scheduling report")
 
     @rpc
     def scheduling_reports(self, actor: dict) -> dict:
@@ -383,7 +398,8 @@ class RecordsRpc(Scoped):
             return {"items": made}
 
         return self._command("schedule_deliverables", actor, fields, contract.ScheduleDeliverables,
-                             "the schedule", decide)
+                             "the schedule", decide, roles.ACTORS,
+                             "schedule the action's deliverables")
 
     @rpc
     def deliverables(self, actor: dict, filters: dict | None = None) -> dict:
@@ -428,7 +444,7 @@ class RecordsRpc(Scoped):
             return item.snapshot()
 
         return self._command("deliver", actor, fields, contract.DeliverDeliverable, "a delivery",
-                             decide)
+                             decide, roles.DELIVERERS, "record a deliverable's delivery")
 
     @rpc
     def receive_summary_report(self, actor: dict, fields: dict) -> dict:
@@ -445,7 +461,8 @@ class RecordsRpc(Scoped):
             return item.snapshot()
 
         return self._command("receive_summary_report", actor, fields, contract.ReceiveSummaryReport,
-                             "a summary report", decide)
+                             "a summary report", decide, roles.DELIVERERS,
+                             "record a summary report received")
 
 
 def _narrowed(report: dict, scope: set[str] | None) -> dict:
@@ -496,7 +513,8 @@ class EvaluationRpc(Scoped):
             return opened.snapshot()
 
         return self._command("open_evaluation_round", actor, fields, contract.OpenEvaluationRound,
-                             "an evaluation round", decide)
+                             "an evaluation round", decide, roles.ACTORS,
+                             "open an evaluation round")
 
     def _round(self, uow: UnitOfWork, round_id: str) -> EvaluationRound:
         found = uow.load(EvaluationRound, round_id)
@@ -510,29 +528,27 @@ class EvaluationRpc(Scoped):
         who = Actor.from_dict(actor)
 
         def read(uow: UnitOfWork) -> dict:
-            if who.role != "enterprise":
-                self._scope(uow.connection, who)
-            return {"items": [self._shown(snapshot, who)
+            scope = self._scope(uow.connection, who) if who.role != "enterprise" else None
+            return {"items": [self._shown(snapshot, who, scope)
                               for snapshot in assessment_views.rounds(uow.connection)]}
 
         return self.store.query("evaluation_rounds", read)
 
     @staticmethod
-    def _shown(snapshot: dict, who: Actor) -> dict:
-        """An enterprise sees its own ratings of a round, not the others'."""
-        if who.role == "enterprise":
-            return {**snapshot, "ratings": [r for r in snapshot["ratings"]
-                                            if r["uscc"] == who.uscc]}
-        return snapshot
+    def _shown(snapshot: dict, who: Actor, scope: set[str] | None = None) -> dict:
+        """A round as the caller is shown it (`disclosure.round_for`): an enterprise its own
+        ratings, the office the raters too, anyone else the ratings of the units in scope
+        without who gave them."""
+        return disclosure.round_for(snapshot, role=who.role, uscc=who.uscc,
+                                    units=scope if who.role == roles.UNIT_ROLE else None)
 
     @rpc
     def evaluation_round(self, actor: dict, round_id: str) -> dict:
         who = Actor.from_dict(actor)
 
         def read(uow: UnitOfWork) -> dict:
-            if who.role != "enterprise":
-                self._scope(uow.connection, who)
-            return self._shown(self._round(uow, round_id).snapshot(), who)
+            scope = self._scope(uow.connection, who) if who.role != "enterprise" else None
+            return self._shown(self._round(uow, round_id).snapshot(), who, scope)
 
         return self.store.query("evaluation_round", read)
 
@@ -548,7 +564,7 @@ class EvaluationRpc(Scoped):
             return self._shown(found.snapshot(), who)
 
         return self._command("rate_evaluated_unit", actor, fields, contract.RateEvaluatedUnit,
-                             "a rating", decide)
+                             "a rating", decide, (roles.RATER,), "rate a unit")
 
     @rpc
     def close_evaluation_round(self, actor: dict, round_id: str, fields: dict) -> dict:
@@ -559,7 +575,8 @@ class EvaluationRpc(Scoped):
             return found.snapshot()
 
         return self._command("close_evaluation_round", actor, fields, contract.CloseEvaluationRound,
-                             "closing a round", decide)
+                             "closing a round", decide, roles.ACTORS,
+                             "close the evaluation round")
 
     @rpc
     def evaluation_results(self, actor: dict, round_id: str) -> dict:
@@ -592,7 +609,7 @@ class AssessmentRpc(Scoped):
             return record.snapshot()
 
         return self._command("compute_assessment", actor, fields, contract.ComputeAssessment,
-                             "an assessment", decide)
+                             "an assessment", decide, roles.ACTORS, "compute the assessment")
 
     @staticmethod
     def _assess(uow: UnitOfWork, year: int, arguments: dict) -> assessing.Assessment:
@@ -632,45 +649,73 @@ class AssessmentRpc(Scoped):
             raise AssessmentNotFound(str(year))
         return found
 
+    @staticmethod
+    def _own_unit(uow: UnitOfWork, who: Actor, year) -> str | None:
+        """The unit whose figures alone the caller is shown (a unit officer's), None for every
+        unit (the office, the group, a registered leader); refused for anyone else, and a leader
+        the ledger knows of no linkage for sees no assessment at all."""
+        if who.role in roles.READERS_OF_ALL:
+            return None
+        if who.role == roles.UNIT_ROLE:
+            return who.unit
+        if who.role == roles.LEADER_ROLE:
+            if tracking.known_leader(uow.connection, who.sub):
+                return None
+            raise AssessmentNotFound(str(year))
+        raise Refused.from_domain(roles.SupervisionRoleNotAllowed(
+            who.role, "read the assessment",
+            (*roles.READERS_OF_ALL, roles.UNIT_ROLE, roles.LEADER_ROLE)))
+
     def _read(self, name: str, actor: dict, year, answer):
-        return self._query(name, actor, lambda uow, scope: answer(uow, self._year(uow, year),
-                                                                   scope))
+        """`answer(uow, found, unit)`: the caller's reach found before the year is read."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork):
+            unit = self._own_unit(uow, who, year)
+            return answer(uow, self._year(uow, year), unit)
+        return self.store.query(name, read)
+
+    @staticmethod
+    def _disclosed(found: YearAssessment, unit: str | None) -> dict:
+        """The year's snapshot as shown: whole, or a unit officer's own (`disclosure`)."""
+        computed = found.snapshot()
+        if unit is None:
+            return computed
+        return {**computed,
+                "assessment": disclosure.own_assessment(computed["assessment"], unit,
+                                                        found.published),
+                "records": disclosure.own_records(computed["records"], unit)}
 
     @rpc
     def assessment(self, actor: dict, year: int) -> dict:
         """The assessment: each unit's figures with their seqs, score and place (a unit
-        officer his own unit's, a leader his linkage's units')."""
-        def answer(uow, found, scope):
-            computed = found.snapshot()
-            shown = dict(computed["assessment"])
-            shown["units"] = roles.visible(scope, shown["units"])
-            return {**computed, "assessment": shown,
-                    "records": roles.visible(scope, computed["records"]) if scope is not None
-                    else computed["records"]}
-        return self._read("assessment", actor, year, answer)
+        officer his own unit's, with its rank among all, and the ranking once published)."""
+        return self._read("assessment", actor, year,
+                          lambda uow, found, unit: self._disclosed(found, unit))
 
     @rpc
     def assessment_ranking(self, actor: dict, year: int) -> dict:
-        def answer(uow, found, scope):
-            return {"year": found.year, "items": [
-                {"unit": u["unit"], "name": u["name"], "rank": u["rank"], "score": u["score"],
-                 "below_floor": u["below_floor"]}
-                for u in roles.visible(scope, found.snapshot_["units"])]}
+        def answer(uow, found, unit):
+            shown = self._disclosed(found, unit)["assessment"]
+            if unit is not None:
+                return {"year": found.year, "items": shown["ranking"],
+                        "published": found.published is not None}
+            of = disclosure.ranked_count(shown["units"])
+            return {"year": found.year, "items": [disclosure.placed(u, of)
+                                                  for u in shown["units"]],
+                    "published": found.published is not None}
         return self._read("assessment_ranking", actor, year, answer)
 
     @rpc
     def assessment_records(self, actor: dict, year: int) -> dict:
-        def answer(uow, found, scope):
-            records = found.snapshot()["records"]
-            if scope is not None:
-                records = [r for r in records if r.get("unit") in scope
-                           or any(u["unit"] in scope for u in r.get("units", ()))]
-            return {"year": found.year, "items": records}
+        def answer(uow, found, unit):
+            return {"year": found.year, "items": self._disclosed(found, unit)["records"]}
         return self._read("assessment_records", actor, year, answer)
 
     @rpc
     def act_on_assessment(self, actor: dict, year: int, action: str, fields: dict) -> dict:
-        """commend, admonish, hold-accountable, refer: each record citing ledger seqs."""
+        """commend, admonish, hold-accountable, refer: each record citing ledger seqs; publish
+        the ranking (the office)."""
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
@@ -679,43 +724,54 @@ class AssessmentRpc(Scoped):
             command = contract.ASSESSMENT_ACTIONS[action]
             arguments = _arguments(fields, command.body, f"the {action} command")
             found = uow.load(YearAssessment, accountability.stream_id(int(year)))
+            found._check(command.method, who)
             if command.method in ("admonish", "refer"):
                 arguments["ledger_size"] = ledger_size(uow.connection)
             getattr(found, command.method)(at=utc_now(), actor=who, **arguments)
             uow.save(found)
             records = found.snapshot()["records"]
-            return {"year": found.year, "items": records}
+            return {"year": found.year, "items": records, "published": found.published}
 
         return self.store.execute(f"{action}_assessment", decide)
 
-    def _snapshot(self, uow: UnitOfWork, found: YearAssessment) -> "report.Snapshot":
-        return report.from_assessment(found.snapshot_, records=report_records(found.records),
+    def _snapshot(self, uow: UnitOfWork, found: YearAssessment,
+                  unit: str | None = None) -> "report.Snapshot":
+        shown = self._disclosed(found, unit)
+        records = [r for r in report_records(shown["records"])
+                   if unit is None or r["unit"] == unit]
+        made = report.from_assessment(shown["assessment"], records=records,
                                       ledger_size=ledger_size(uow.connection))
+        if unit is None:
+            return made
+        own = next(iter(shown["assessment"]["units"]), None)
+        if own is None or own.get("rank") is None:
+            where = "本单位未计分"
+        else:
+            where = f"本单位综合排名第{own['rank']}名,共{own['of']}个单位参加排名"
+        return dataclasses.replace(made, title=f"{made.heading}({where})")
 
     @rpc
     def assessment_dashboard(self, actor: dict, year: int) -> dict:
-        """The dashboard's JSON (`report.dashboard`): the office and the working group."""
-        who = Actor.from_dict(actor)
-
-        def read(uow: UnitOfWork) -> dict:
-            roles.may(who, "export the assessment")
-            return report.dashboard(self._snapshot(uow, self._year(uow, year)))
-
-        return self.store.query("assessment_dashboard", read)
+        """The dashboard's JSON (`report.dashboard`): every unit for the office, the group and
+        the leaders; a unit officer's own, each line with the count it is ranked among."""
+        def answer(uow, found, unit):
+            made = report.dashboard(self._snapshot(uow, found, unit))
+            if unit is not None:
+                of = disclosure.ranked_count(found.snapshot_["units"])
+                made["ranking"] = [{**line, "of": of} for line in made["ranking"]]
+            return made
+        return self._read("assessment_dashboard", actor, year, answer)
 
     @rpc
     def assessment_export(self, actor: dict, year: int, fmt: str) -> dict:
-        """The assessment as .xlsx or .pdf: {filename, display_name, media_type, base64}."""
-        who = Actor.from_dict(actor)
-
-        def read(uow: UnitOfWork) -> dict:
-            roles.may(who, "export the assessment")
-            snapshot = self._snapshot(uow, self._year(uow, year))
-            name, media_type, data = report.render(snapshot, fmt)
-            return {"filename": name, "display_name": report.display_name(snapshot, fmt),
-                    "media_type": media_type, "base64": _b64(data)}
-
-        return self.store.query("assessment_export", read)
+        """The assessment as .xlsx or .pdf: {filename, display_name, media_type, base64},
+        rendered off the hub (a unit officer's holds his own unit only)."""
+        def answer(uow, found, unit):
+            return self._snapshot(uow, found, unit)
+        snapshot = self._read("assessment_export", actor, year, answer)
+        name, media_type, data = offload.run(report.render, snapshot, fmt)
+        return {"filename": name, "display_name": report.display_name(snapshot, fmt),
+                "media_type": media_type, "base64": _b64(data)}
 
 
 def report_records(records: list[dict]) -> list[dict]:

@@ -875,6 +875,16 @@ def unit_kinds(connection: sa.Connection) -> dict[str, str | None]:
     return {code: unit["kind"] for code, unit in unit_register(connection).items()}
 
 
+def known_leader(connection: sa.Connection, leader_id: str) -> bool:
+    """Whether the ledger shows `leader_id` as a leader: linked to a park, or served by an
+    appointed liaison officer. A token naming anyone else is no registered leader."""
+    for table in (leader_parks_table, liaison_officers_table):
+        if connection.execute(sa.select(table.c.leader_id)
+                              .where(table.c.leader_id == leader_id).limit(1)).first():
+            return True
+    return False
+
+
 def leader_units(connection: sa.Connection, leader_id: str) -> set[str]:
     """The units a leader sees (his linkage's): the departments linked to his park, the park's
     county, and the units of the liaison officers serving him."""

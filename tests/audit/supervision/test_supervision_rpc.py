@@ -388,7 +388,11 @@ def test_a_round_and_an_assessment_whose_records_cite_ledger_entries(audit):
     assert base64.b64decode(export["base64"]).startswith(b"%PDF")
     dashboard = audit.assessment_dashboard(OFFICE, year)
     assert dashboard["year"] == year
-    assert refused(audit.assessment_export, TAX, year, "xlsx").kind == "forbidden"
+    # a unit officer's dashboard and exports hold his own unit, with its rank among all
+    own = audit.assessment_dashboard(TAX, year)["ranking"]
+    assert [(u["unit"], u["rank"], u["of"]) for u in own] == [("zhanggong-tax", 1, 2)]
+    assert audit.assessment_export(TAX, year, "xlsx")["filename"].endswith(".xlsx")
+    assert refused(audit.assessment_export, ENTERPRISE, year, "xlsx").kind == "forbidden"
     assert refused(audit.assessment, OFFICE, year + 1).kind == "not_found"
 
 
