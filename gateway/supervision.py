@@ -21,7 +21,7 @@ from gateway.operations import API, Answer, Routes
 from kernel.dependencies import TimedRpcProxy
 from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND
 from services.audit.supervision.contract import (
-    DELIVERABLE_FILTERS, SUPERVISION_CASE_ACTIONS, SUPERVISION_CASE_FILTERS,
+    DELIVERABLE_FILTERS, DELIVERY_ACTIONS, SUPERVISION_CASE_ACTIONS, DeliveryPath, SUPERVISION_CASE_FILTERS,
     SUPERVISION_NOTICE_FILTERS, SupervisionNoticeFilters,
     TRACKED_MATTER_FILTERS, DeliverableFilters, DeliverableList, DeliverablePath,
     DeliverableView, DeliverDeliverable, IssueSchedulingReport, ReceiveSummaryReport,
@@ -184,6 +184,10 @@ class SupervisionApi:
         "Record a unit's delivery, citing the ledger entries or the document that show it",
         path_model=DeliverablePath, body=DeliverDeliverable, view=DeliverableView,
         described="the deliverable", status=201)
+    act_on_delivery = routes.act(
+        "/supervision/deliverables/{deliverable_id}/deliveries/{unit}", DeliveryPath,
+        DELIVERY_ACTIONS, kind="a delivery", prefix="delivery", view=DeliverableView,
+        rpc="act_on_delivery")
     receive_summary_report = routes.command(
         "POST", "/supervision/summary-reports", "receive_summary_report",
         "Record a unit's summary report (总结报告) received, due December 30",

@@ -42,7 +42,8 @@ Measures (code, label: numerator / denominator; "settled" and "on time" as defin
   denominator; its part of the score is max(0, 1 − points / cap). Every unit has this figure
   (no step received: 0 points, full part).
 - `deliverables` 工作节点按时完成率: deliverables done by their due / deliverables settled (done,
-  or due before `as_of` undone). `detail` counts on_time, late, missing (due passed, not done)
+  or due before `as_of` undone). A unit's delivery is its own declaration: it is done here only
+  once the office has accepted it (a delivery sent back, or not yet reviewed, is not done). `detail` counts on_time, late, missing (due passed, not done)
   and pending (not due, not done; not counted).
 - `evaluation` 评议得分: the sum of the round's marks (work done and problems fixed, each 1..5, of
   every rating of the unit) / the number of marks (two a rating); the value is that mean mark;

@@ -221,6 +221,33 @@ class DeliverDeliverable(Body):
     note: Text(TEXT_LIMIT, minimum=0) = ""
 
 
+class DeliveryPath(Body):
+    deliverable_id: Text(CODE_LIMIT)
+    unit: Text(CODE_LIMIT) = Field(description="the unit whose delivery is reviewed")
+
+
+class AcceptDelivery(Body):
+    """The office accepts the unit's delivery: it counts in the assessment from now."""
+
+    note: Text(TEXT_LIMIT, minimum=0) = ""
+
+
+class SendBackDelivery(Body):
+    """The office sends the unit's delivery back: the unit owes it again."""
+
+    reason: Text(TEXT_LIMIT) = Field(description="what is missing or wrong (退回理由)")
+
+
+DELIVERY_ACTIONS = {
+    "accept": Action("accept", AcceptDelivery,
+                     "Accept a unit's delivery or summary report (the office): it counts in "
+                     "the assessment from now"),
+    "send-back": Action("send_back", SendBackDelivery,
+                        "Send a unit's delivery or summary report back, with the reason (the "
+                        "office): the unit owes it again"),
+}
+
+
 class ReceiveSummaryReport(Body):
     """A unit's summary report (总结报告) received, due December 30."""
 

@@ -115,6 +115,15 @@ class NotYetDue(NotNow):
         Worded.__init__(self, doing="record a miss", due=due, today=today)
 
 
+class NothingToReview(Worded):
+    rule = "no_delivery_to_review"
+    template = "{unit} has no delivery of {deliverable} awaiting review: it is {state}"
+    at = "unit"
+
+    def __init__(self, unit: str, deliverable: str, state: str):
+        super().__init__(unit=unit, deliverable=deliverable, state=state)
+
+
 class ReportAlreadyIssued(Taken):
     rule = "scheduling_report_already_issued"
     template = "scheduling report {id} is already issued"
@@ -136,6 +145,8 @@ RULES = rules_table.table(
     Rule("deliver", DELIVERERS, (), doing="record a deliverable's delivery"),
     Rule("receive_summary_report", DELIVERERS, (), doing="record a summary report received"),
     Rule("mark_missed", TIMER, (), doing="record a deliverable missed"),
+    # A unit's delivery is its declaration; the office alone accepts it or sends it back.
+    Rule("review", ("office",), (), doing="accept or send back a delivery"),
     Rule("issue_scheduling_report", OFFICE, (), doing="issue a scheduling report"),
 )
 

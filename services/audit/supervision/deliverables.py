@@ -23,7 +23,12 @@ A `Deliverable` is one of these for one year (stream type "deliverable", stream 
 (one per owner: the unit, when, the evidence — ledger seqs or a document reference — and
 whether on time), SummaryReportReceived (the summary reports' delivery: the report's title and
 pages beside the same), DeliverableMissed (one per owner, once, by the sweep after the due
-date). A due date is inclusive, in office time: delivered on it is on time. Plain Python, no I/O.
+date). A due date is inclusive, in office time: delivered on it is on time.
+
+A unit's delivery is its own declaration: it counts in the year's assessment only once the office
+accepts it (DeliveryAccepted), and the office may send it back instead with its reason
+(DeliverySentBack), after which the unit owes it again and delivers anew (on time or not by the
+new delivery's moment). Plain Python, no I/O.
 """
 from __future__ import annotations
 
@@ -49,6 +54,7 @@ from services.audit.supervision.deliverable_rules import (
     NotAnOwner,
     NotOwnUnit,
     NotSummaryReports,
+    NothingToReview,
     NotYetDue,
     OwnersRequired,
 )
@@ -79,6 +85,13 @@ class Owners(LabelledEnum):
     OFFICE = "office", "领导小组办公室"
     DEPARTMENTS = "departments", "市直各部门"
     COUNTIES = "counties", "各县(市、区)和经开区"
+
+
+class Review(LabelledEnum):
+    """The office's review of a unit's delivery: only an accepted one counts."""
+
+    PENDING = "pending", "待审核"
+    ACCEPTED = "accepted", "已认可"
 
 
 class DeliveryStatus(LabelledEnum):
@@ -216,12 +229,18 @@ class Deliverable(Aggregate):
         # unit → {"at", "on_time", "evidence_seqs", "document", …} as delivered
         self.delivered: dict[str, dict] = {}
         self.missed: dict[str, str] = {}     # unit → when the miss was recorded
+        # unit → the deliveries the office sent back, each {"at", "reason", "delivered_at"}
+        self.sent_back: dict[str, list[dict]] = {}
 
     @property
     def status(self) -> str | None:
         if not self.exists:
             return None
         return "complete" if len(self.delivered) == len(self.owners) else "open"
+
+    def accepted(self, unit: str) -> bool:
+        delivery = self.delivered.get(unit)
+        return delivery is not None and delivery.get("review") == Review.ACCEPTED
 
     def status_of(self, unit: str) -> DeliveryStatus:
         delivery = self.delivered.get(unit)
@@ -250,6 +269,9 @@ class Deliverable(Aggregate):
             "units": [{"unit": unit, "status": self.status_of(unit).value,
                        "status_label": self.status_of(unit).label,
                        "delivery": self.delivered.get(unit),
+                       "review": (self.delivered[unit].get("review", Review.PENDING.value)
+                                  if unit in self.delivered else None),
+                       "sent_back": list(self.sent_back.get(unit, ())),
                        "missed_at": self.missed.get(unit)} for unit in self.owners],
         }
 
@@ -324,6 +346,37 @@ class Deliverable(Aggregate):
             "evidence_seqs": _evidence(evidence_seqs),
         }, at, actor)]
 
+    def _reviewing(self, command: str, unit, at, actor: Actor) -> tuple[dt.datetime, str, dict]:
+        at = checks.moment(at)
+        if not self.exists:
+            raise DeliverableNotFound(self.id)
+        self._check(command, actor)
+        unit = checks.text("unit", unit, UNIT_LIMIT)
+        if unit not in self.owners:
+            raise NotAnOwner(unit, self.title or self.id, self.owners)
+        delivery = self.delivered.get(unit)
+        if delivery is None or delivery.get("review") == Review.ACCEPTED:
+            raise NothingToReview(unit, self.title or self.id,
+                                  "accepted" if delivery is not None else "not delivered")
+        return at, unit, delivery
+
+    def accept(self, *, unit: str, at: dt.datetime, actor: Actor, note: str = "") -> list[Fact]:
+        """The office accepts the unit's delivery: from now it counts, as delivered when the
+        unit delivered it."""
+        at, unit, delivery = self._reviewing("review", unit, at, actor)
+        return [self._record_fact("DeliveryAccepted", {
+            "unit": unit, "delivered_at": delivery["at"], "on_time": delivery["on_time"],
+            "note": checks.optional_text("note", note, NOTE_LIMIT),
+        }, at, actor)]
+
+    def send_back(self, *, unit: str, reason: str, at: dt.datetime, actor: Actor) -> list[Fact]:
+        """The office sends the unit's delivery back, saying why: the unit owes it again."""
+        at, unit, delivery = self._reviewing("review", unit, at, actor)
+        return [self._record_fact("DeliverySentBack", {
+            "unit": unit, "delivered_at": delivery["at"],
+            "reason": checks.text("reason", reason, NOTE_LIMIT),
+        }, at, actor)]
+
     def mark_missed(self, *, at: dt.datetime, actor: Actor) -> list[Fact]:
         """Record, once per owner, that the date passed with nothing delivered; nothing when
         every owner has delivered or was already recorded. Refused before the date is past."""
@@ -346,13 +399,25 @@ class Deliverable(Aggregate):
 
     def _delivered(self, fact: Fact) -> None:
         p = fact.payload
-        self.delivered[p["unit"]] = {key: value for key, value in p.items() if key != "unit"}
+        self.delivered[p["unit"]] = {**{key: value for key, value in p.items() if key != "unit"},
+                                     "review": Review.PENDING.value}
 
     def when_DeliverableDelivered(self, fact: Fact) -> None:
         self._delivered(fact)
 
     def when_SummaryReportReceived(self, fact: Fact) -> None:
         self._delivered(fact)
+
+    def when_DeliveryAccepted(self, fact: Fact) -> None:
+        self.delivered[fact.payload["unit"]].update(
+            review=Review.ACCEPTED.value, accepted_at=fact.occurred_at.isoformat())
+
+    def when_DeliverySentBack(self, fact: Fact) -> None:
+        p = fact.payload
+        self.delivered.pop(p["unit"], None)
+        self.sent_back.setdefault(p["unit"], []).append({
+            "at": fact.occurred_at.isoformat(), "reason": p["reason"],
+            "delivered_at": p["delivered_at"]})
 
     def when_DeliverableMissed(self, fact: Fact) -> None:
         self.missed[fact.payload["unit"]] = fact.occurred_at.isoformat()

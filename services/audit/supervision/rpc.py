@@ -447,6 +447,27 @@ class RecordsRpc(Scoped):
                              decide, roles.DELIVERERS, "record a deliverable's delivery")
 
     @rpc
+    def act_on_delivery(self, actor: dict, deliverable_id: str, unit: str, action: str,
+                        fields: dict) -> dict:
+        """accept, send-back (with the reason): the office's review of a unit's delivery (or
+        summary report); only an accepted one counts in the assessment."""
+        who = Actor.from_dict(actor)
+        if action not in contract.DELIVERY_ACTIONS:
+            raise Refused.from_domain(UnknownCode("action", action,
+                                                  sorted(contract.DELIVERY_ACTIONS)))
+        command = contract.DELIVERY_ACTIONS[action]
+        _may(who, "accept or send back a delivery", roles.OFFICE_ONLY)
+
+        def decide(uow: UnitOfWork) -> dict:
+            arguments = _arguments(fields, command.body, f"the {action} command on a delivery")
+            item = uow.load(Deliverable, deliverable_id)
+            getattr(item, command.method)(unit=unit, at=utc_now(), actor=who, **arguments)
+            uow.save(item)
+            return item.snapshot()
+
+        return self.store.execute(f"{command.method}_delivery", decide)
+
+    @rpc
     def receive_summary_report(self, actor: dict, fields: dict) -> dict:
         """A unit's summary report received (a delivery of the year's summary reports)."""
         def decide(uow: UnitOfWork, who: Actor, arguments: dict) -> dict:
@@ -621,7 +642,10 @@ class AssessmentRpc(Scoped):
         for step in tracking.supervision_received(connection, since=since, until=until):
             received.setdefault(step.unit, []).append((step.step, step.seq))
         prefix = f"{deliverables.STREAM_TYPE}:{year}:"
-        owed = [m for m in tracking.matters(connection, kind=facts.DELIVERABLE)
+        # A delivery is the unit's declaration: it counts once the office has accepted it.
+        accepted = tracking.accepted_deliveries(connection, year)
+        owed = [m if (m.stream_id, m.unit) in accepted else dataclasses.replace(m, done_at=None)
+                for m in tracking.matters(connection, kind=facts.DELIVERABLE)
                 if m.stream_id.startswith(prefix)]
         ratings = []
         if arguments.get("round_id"):

@@ -22,7 +22,9 @@ What is folded:
   end of its due date (office time), settled by the filing / submission; its overdue mark is
   added to its seqs. A rule required "as soon as possible" has no date and is never overdue.
 - the action's deliverables (this service, `supervision.deliverables`): one matter per owner
-  unit, settled by its delivery (or a summary report received), its miss added to its seqs.
+  unit, settled by its delivery (or a summary report received), owed again when the office
+  sends the delivery back, its acceptance and its miss added to its seqs. The assessment counts
+  a delivery only once accepted (`accepted_deliveries`).
 - supervision received (this service's `supervision_case` stream): each step a unit received,
   with its seq; a supervision notice (督查通知书) is also a NOTICE_ANSWER matter due by its
   `answer_by` date, settled by the unit's answer.
@@ -602,6 +604,18 @@ def _delivered(connection, seq, event):
                   _time(p.get("at") or event.occurred_at))
 
 
+@handles("deliverable", "DeliverySentBack")
+def _delivery_sent_back(connection, seq, event):
+    # The office sent the delivery back: the unit owes it again, by the same date.
+    touch_matter(connection, seq, deliverable_matter_id(event.stream_id, event.payload["unit"]),
+                 done_at=None)
+
+
+@handles("deliverable", "DeliveryAccepted")
+def _delivery_accepted(connection, seq, event):
+    touch_matter(connection, seq, deliverable_matter_id(event.stream_id, event.payload["unit"]))
+
+
 @handles("deliverable", "DeliverableMissed")
 def _deliverable_missed(connection, seq, event):
     touch_matter(connection, seq, deliverable_matter_id(event.stream_id, event.payload["unit"]))
@@ -873,6 +887,27 @@ def units(connection: sa.Connection, kinds: Iterable[str] | None = None) -> dict
 def unit_kinds(connection: sa.Connection) -> dict[str, str | None]:
     """The units known, code → kind (None for a unit only ever renamed in the ledger read)."""
     return {code: unit["kind"] for code, unit in unit_register(connection).items()}
+
+
+def accepted_deliveries(connection: sa.Connection, year: int) -> set[tuple[str, str]]:
+    """(deliverable stream, unit) of the year's deliveries the office accepted, as the ledger's
+    entries of the deliverables' streams hold them: the last review of each delivery decides."""
+    from services.audit.ledger import ledger  # the ledger module reads the tree; only here
+
+    prefix = f"{DELIVERABLE}:{year}:"
+    rows = connection.execute(
+        sa.select(ledger.c.stream_id, ledger.c.type, ledger.c.event)
+        .where(ledger.c.stream_id.like(prefix + "%"),
+               ledger.c.type.in_(("DeliveryAccepted", "DeliverySentBack")))
+        .order_by(ledger.c.seq)).all()
+    accepted: set[tuple[str, str]] = set()
+    for row in rows:
+        key = (row.stream_id, json.loads(row.event)["payload"]["unit"])
+        if row.type == "DeliveryAccepted":
+            accepted.add(key)
+        else:
+            accepted.discard(key)
+    return accepted
 
 
 def known_leader(connection: sa.Connection, leader_id: str) -> bool:
