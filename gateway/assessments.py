@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
+from gateway.audit import ACCEPTED, accepted, wants_async
 from gateway.auth import caller
 from gateway.http import read_path
 from gateway.liaison.resources import named
@@ -39,12 +40,15 @@ def export_route(fmt: str, described: str):
     @api("GET", f"/assessments/{{year}}/export.{fmt}", operation_id,
          f"Download the assessment as .{fmt}", path_model=AssessmentPath, rpc="assessment_export",
          errors_=READ_ERRORS,
-         answers=Answer(200, described, media_type=EXPORT_MEDIA_TYPES[fmt],
-                        schema={"type": "string", "format": "binary"},
-                        headers=(("Content-Disposition", "attachment; the file's name"),)))
+         answers=(Answer(200, described, media_type=EXPORT_MEDIA_TYPES[fmt],
+                         schema={"type": "string", "format": "binary"},
+                         headers=(("Content-Disposition", "attachment; the file's name"),)),
+                  ACCEPTED))
     def handler(service, request, year):
         actor = caller(request)
         path = read_path({"year": year}, AssessmentPath)
+        if wants_async(request):
+            return accepted(service.audit.start_assessment_export(actor, path.year, fmt))
         made = service.audit.assessment_export(actor, path.year, fmt)
         chinese = made.get("display_name") or made["filename"]
         return Response(base64.b64decode(made["base64"]), status=200,

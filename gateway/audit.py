@@ -1,23 +1,33 @@
 """The audit ledger's HTTP routes: verify the chain against the witnessed checkpoints, read its
 entries, its signed checkpoints and verifier key (public, as text, the way signed-note tools read
 them), and RFC 9162 proofs. Shapes and limits are the audit service's wire contract
-(`services.audit.contract`)."""
+(`services.audit.contract`).
+
+Work longer than a request runs as a job of the audit service: a verification when asked for
+(`?async=1`, or `Prefer: respond-async`) or when the ledger is longer than HUIQI_VERIFY_SYNC_LIMIT
+entries, an export when asked for. Such a request is answered `202 Accepted` with the job's URL in
+`Location`; the job (`GET /audit/jobs/{job_id}`) shows its status and progress, and once done its
+result is downloaded from `/audit/jobs/{job_id}/result`, streamed in pieces."""
 from __future__ import annotations
+
+import base64
+from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
 from gateway.auth import caller
 from gateway.http import json_response, read_path, read_query, validated
-from gateway.operations import Answer, Routes
+from gateway.operations import API, Answer, Routes
 from gateway.portal import public_assertion
 from kernel.dependencies import TimedRpcProxy
-from kernel.errors import FORBIDDEN, INVALID, NOT_FOUND, Refused
+from kernel.errors import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, Refused
 from services.audit.contract import (
     TEXT,
     CheckpointView,
     ConsistencyProof,
     ConsistencyQuery,
     EntryPath,
+    JobPath,
     InclusionProof,
     InclusionQuery,
     LedgerEntries,
@@ -30,6 +40,40 @@ api = Routes("audit", "The hash-chained, append-only ledger of every event of ev
                       "its Merkle tree, signed checkpoints and proofs")
 
 NOTE = {"type": "string", "description": "a C2SP signed note"}
+JOB = {"type": "object", "description": "a job: id, kind, status (queued, running, done, "
+                                         "failed, interrupted), progress {done, total, ratio}, "
+                                         "and its result's name and size once done"}
+ACCEPTED = Answer(202, "running as a job: its URL is in Location", schema=JOB,
+                  headers=(("Location", "the job's URL"),))
+
+
+def wants_async(request) -> bool:
+    """Whether the caller asked for the answer as a job (`?async=1`, `Prefer: respond-async`)."""
+    prefer = request.headers.get("Prefer", "")
+    return (request.args.get("async", "").lower() in ("1", "true")
+            or "respond-async" in [p.strip().lower() for p in prefer.split(",")])
+
+
+def accepted(job: dict) -> Response:
+    """202 with the job and where to follow it."""
+    return json_response(202, job, {"Location": f"{API}/audit/jobs/{job['id']}",
+                                    "Preference-Applied": "respond-async"})
+
+
+def streamed(fetch, first: dict) -> Response:
+    """A done job's result, sent piece by piece as `fetch(offset)` gives them."""
+    def pieces():
+        piece = first
+        while True:
+            yield base64.b64decode(piece["base64"])
+            if piece["next"] is None:
+                return
+            piece = fetch(piece["next"])
+    chinese = first.get("display_name") or first["filename"]
+    return Response(pieces(), status=200, mimetype=first["media_type"], headers={
+        "Content-Length": str(first["size"]),
+        "Content-Disposition": f"attachment; filename={first['filename']}; "
+                               f"filename*=UTF-8''{quote(chinese)}"})
 
 
 def text_response(body: str) -> Response:
@@ -58,9 +102,39 @@ class AuditApi:
          "Walk the ledger's hash chain and compare its tree with every witnessed checkpoint; "
          "name the first entry that does not hold",
          errors_=(FORBIDDEN,), rpc="verify",
-         answers=Answer(200, "the verdict", LedgerVerdict))
+         answers=(Answer(200, "the verdict", LedgerVerdict), ACCEPTED))
     def verify_ledger(self, request):
+        actor = caller(request)
+        job = self.audit.start_verification(actor, wants_async(request))
+        if job is not None:
+            return accepted(job)
         return json_response(200, self.audit.verify(caller(request)))
+
+    @api("POST", "/audit/verifications", "start_verification",
+         "Verify the ledger as a job: 202 with the job's URL", errors_=(FORBIDDEN,),
+         answers=ACCEPTED)
+    def start_verification(self, request):
+        return accepted(self.audit.start_verification(caller(request), True))
+
+    @api("GET", "/audit/jobs/{job_id}", "ledger_job",
+         "A job's status and progress: who started it and the office and the supervision "
+         "group see it", errors_=(FORBIDDEN, NOT_FOUND), path_model=JobPath,
+         answers=Answer(200, "the job", schema=JOB))
+    def ledger_job(self, request, job_id):
+        actor = caller(request)
+        path = read_path({"job_id": job_id}, JobPath)
+        return json_response(200, self.audit.ledger_job(actor, path.job_id))
+
+    @api("GET", "/audit/jobs/{job_id}/result", "ledger_job_result",
+         "A done job's result, streamed: the verdict's JSON or the export's file",
+         errors_=(FORBIDDEN, NOT_FOUND, CONFLICT), path_model=JobPath,
+         answers=Answer(200, "the result", media_type="application/octet-stream",
+                        schema={"type": "string", "format": "binary"}))
+    def ledger_job_result(self, request, job_id):
+        actor = caller(request)
+        job_id = read_path({"job_id": job_id}, JobPath).job_id
+        fetch = lambda offset: self.audit.ledger_job_result(actor, job_id, offset)  # noqa: E731
+        return streamed(fetch, fetch(0))
 
     @api("GET", "/audit/entries", "ledger_entries",
          "Ledger entries after a seq, oldest first, optionally of one stream",

@@ -406,8 +406,13 @@ class _Tree:
             self.roots[self.frontier.size] = self.frontier.root()
 
 
+def _walk_here(consume, chunks):
+    return consume(chunks)
+
+
 def verify_witnessed(connection: sa.Connection, verifier: note.Verifier,
-                     witnessed: Sequence[Checkpoint]) -> WitnessVerdict:
+                     witnessed: Sequence[Checkpoint], *, walk=_walk_here,
+                     progress=None) -> WitnessVerdict:
     """Walk the ledger once: the chain's rules entry by entry (`chain.verify_rows`, the verdict
     `ledger.verify_ledger` gives), the tree hashed over the entries that hold, and its root
     compared at every witnessed size. Also the log's own latest checkpoint, which must be signed
@@ -418,13 +423,21 @@ def verify_witnessed(connection: sa.Connection, verifier: note.Verifier,
     first that does not (size b); or, for a ledger shorter than what was witnessed, the seqs
     that are gone. The witnesses are to be read before this is called, so that none is newer
     than the ledger the walk reads.
+
+    `walk(consume, chunks)` runs the hashing (`consume`) over the chunks the connection reads
+    (`offload.handoff` runs it off the hub); `progress(entries_read)` is told after each chunk.
     """
     witnessed = sorted(witnessed, key=lambda cp: (cp.size, cp.timestamp))
     own, own_finding = _own_latest(connection, verifier)
     sizes = {cp.size for cp in witnessed} | ({own.size} if own else set())
-    hashed = _Tree(sizes)
-    verdict = chain.verify_rows(hashed.rows(ledger.iter_row_chunks(connection)))
-    hashed.finish(verdict)
+
+    def consume(chunks) -> tuple[_Tree, chain.Verdict]:
+        tree_ = _Tree(sizes)
+        found = chain.verify_rows(tree_.rows(chunks))
+        tree_.finish(found)
+        return tree_, found
+
+    hashed, verdict = walk(consume, _told(ledger.iter_row_chunks(connection), progress))
     taken = hashed.frontier.size
 
     findings: list[Finding] = []
@@ -449,6 +462,16 @@ def verify_witnessed(connection: sa.Connection, verifier: note.Verifier,
         findings.append(own_finding)
     findings.sort(key=lambda f: (f.first_seq is None, f.first_seq or 0))
     return WitnessVerdict(verdict, list(witnessed), holds_to, findings)
+
+
+def _told(chunks, progress):
+    """The chunks, `progress` told the entries read after each (on the reading side)."""
+    read = 0
+    for rows in chunks:
+        yield rows
+        read += len(rows)
+        if progress is not None:
+            progress(read)
 
 
 def _differs(cp: Checkpoint, last_held: int, any_held: bool) -> Finding:

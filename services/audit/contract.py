@@ -205,3 +205,9 @@ class EvidenceBundle(BaseModel):
     proofs: dict[str, list[str]] = Field(
         description="seq -> its inclusion proof: base64 hashes, the leaf's own sibling first")
     seal: str = Field(description="a signed note by the log's key over the bundle's digest")
+
+
+class JobPath(BaseModel):
+    """A job of the audit service (a verification or an export run apart)."""
+
+    job_id: str = Field(min_length=1, max_length=40, description="the job's id")

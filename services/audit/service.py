@@ -3,6 +3,7 @@ Merkle tree signed in checkpoints, kept, and witnessed outside the database; pro
 verdict against what was witnessed."""
 from __future__ import annotations
 
+import json
 import os
 
 import structlog
@@ -18,17 +19,28 @@ from kernel.errors import Refused
 from kernel.reactions import ALL, before_checkpoint
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
-from services.audit import checkpoints, contract, keys, ledger, projections, witness
+from services.audit import (
+    checkpoints, contract, jobs, keys, ledger, offload, projections, witness,
+)
 from services.audit.access import may_audit, may_make_checkpoints
 from services.audit.evidence_rpc import EvidenceRpc
 from services.audit.permissions import PERMISSIONS
-from services.audit.supervision import tracking
-from services.audit.supervision.rpc import SupervisionRpc
+from services.audit.supervision import report, tracking
+from services.audit.supervision.rpc import SupervisionRpc, ledger_size
 from services.registry import EVENT_SOURCES
 
 log = structlog.get_logger(__name__)
 
 CHECKPOINT_INTERVAL = "HUIQI_CHECKPOINT_INTERVAL"
+
+
+VERIFY_SYNC_LIMIT = "HUIQI_VERIFY_SYNC_LIMIT"
+
+
+def verify_sync_limit() -> int:
+    """Entries up to which `GET /audit/verify` answers at once; a larger ledger is verified as
+    a job (202 Accepted with the job's URL)."""
+    return int(os.environ.get(VERIFY_SYNC_LIMIT, "100000"))
 
 
 def checkpoint_interval() -> float:
@@ -70,6 +82,17 @@ class Signing(DependencyProvider):
         return self
 
 
+class JobRunner(DependencyProvider):
+    """Runs a job in a thread the container manages, so a job outlives the request that
+    started it and is stopped with the service."""
+
+    def get_dependency(self, worker_ctx) -> JobRunner:
+        return self
+
+    def spawn(self, work, name: str) -> None:
+        self.container.spawn_managed_thread(work, identifier=name)
+
+
 class AuditService(SupervisionRpc, EvidenceRpc, EventSourcedService):
     name = "audit"
     permissions = PERMISSIONS
@@ -79,6 +102,7 @@ class AuditService(SupervisionRpc, EvidenceRpc, EventSourcedService):
     # in each source's order, once per event, and fills gaps from the sources' logs.
     reactions = Reactions("ledger", {source: {ALL: record} for source in EVENT_SOURCES})
     signing = Signing()
+    runner = JobRunner()
 
     # -- checkpoints -----------------------------------------------------------------------------
 
@@ -131,13 +155,89 @@ class AuditService(SupervisionRpc, EvidenceRpc, EventSourcedService):
     def verify(self, actor: dict) -> dict:
         """The chain's verdict and the ledger against every witnessed checkpoint."""
         may_audit(Actor.from_dict(actor))
+        return self._verdict()
+
+    def _verdict(self, progress=None) -> dict:
+        """The walk, its reading on the hub and its hashing in a native thread
+        (`offload.handoff`), so the service's other workers go on meanwhile."""
         verifier = self.signing.verifier
         # The witnesses first: nothing they hold is then newer than the ledger the walk reads.
         gathered = checkpoints.gather(self.signing.publisher.witnesses, verifier)
-        verdict = self.store.read(
-            lambda c: checkpoints.verify_witnessed(c, verifier, gathered.checkpoints))
+        verdict = self.store.read(lambda c: checkpoints.verify_witnessed(
+            c, verifier, gathered.checkpoints, walk=offload.handoff, progress=progress))
         verdict.untrusted, verdict.unreachable = gathered.untrusted, gathered.unreachable
         return verdict.to_dict()
+
+    # -- jobs: a verification or an export run apart from the request -------------------------
+
+    @rpc
+    def start_verification(self, actor: dict, always: bool = False) -> dict | None:
+        """A verification as a job (its view), when asked for (`always`) or when the ledger is
+        longer than a request should walk (HUIQI_VERIFY_SYNC_LIMIT); None for a ledger short
+        enough to verify at once."""
+        who = Actor.from_dict(actor)
+        may_audit(who)
+        size = self.store.read(ledger_size)
+        if not always and size <= verify_sync_limit():
+            return None
+        with self.store.engine.begin() as connection:
+            job_id = jobs.create(connection, jobs.VERIFY, who, {}, total=size)
+        engine = self.store.engine
+
+        def work():
+            jobs.running(engine, job_id)
+            try:
+                verdict = self._verdict(progress=lambda n: jobs.progressed(engine, job_id, n))
+            except Exception as exc:  # noqa: BLE001 - the job says it failed, and why
+                log.exception("verification job failed", job=job_id)
+                jobs.failed(engine, job_id, f"{type(exc).__name__}: {exc}")
+                return
+            jobs.finished(engine, job_id, done=verdict.get("entries"),
+                          result=json.dumps(verdict, ensure_ascii=False).encode("utf-8"),
+                          filename="ledger-verdict.json", media_type="application/json")
+
+        self.runner.spawn(work, f"verify:{job_id}")
+        log.info("verification started as a job", job=job_id, actor=who.label, entries=size)
+        return self.store.read(lambda c: jobs.view(c, who, job_id))
+
+    @rpc
+    def start_assessment_export(self, actor: dict, year: int, fmt: str) -> dict:
+        """The assessment's .xlsx or .pdf rendered as a job (its view): the caller's reach is
+        found and the snapshot read now, the rendering done apart."""
+        who = Actor.from_dict(actor)
+        snapshot = self._read("start_assessment_export", actor, year,
+                              lambda uow, found, unit: self._snapshot(uow, found, unit))
+        with self.store.engine.begin() as connection:
+            job_id = jobs.create(connection, jobs.EXPORT, who, {"year": int(year), "format": fmt},
+                                 total=1)
+        engine = self.store.engine
+
+        def work():
+            jobs.running(engine, job_id)
+            try:
+                name, media_type, data = offload.run(report.render, snapshot, fmt)
+            except Exception as exc:  # noqa: BLE001 - the job says it failed, and why
+                log.exception("export job failed", job=job_id)
+                jobs.failed(engine, job_id, f"{type(exc).__name__}: {exc}")
+                return
+            jobs.finished(engine, job_id, result=data, filename=name, media_type=media_type,
+                          display_name=report.display_name(snapshot, fmt), done=1)
+
+        self.runner.spawn(work, f"export:{job_id}")
+        return self.store.read(lambda c: jobs.view(c, who, job_id))
+
+    @rpc
+    def ledger_job(self, actor: dict, job_id: str) -> dict:
+        """A job's status and progress (its starter's, or anyone's for oversight)."""
+        who = Actor.from_dict(actor)
+        return self.store.query("ledger_job", lambda uow: jobs.view(uow.connection, who, job_id))
+
+    @rpc
+    def ledger_job_result(self, actor: dict, job_id: str, offset: int = 0) -> dict:
+        """A piece of a done job's result from `offset` (base64), and where the next begins."""
+        who = Actor.from_dict(actor)
+        return self.store.query("ledger_job_result", lambda uow: jobs.result_chunk(
+            uow.connection, who, job_id, offset))
 
     @rpc
     def entries(self, actor: dict, after: int = 0, limit: int = contract.DEFAULT_ENTRIES,

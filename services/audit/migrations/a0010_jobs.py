@@ -1,0 +1,42 @@
+"""The audit's jobs (`services.audit.jobs`): a verification of the ledger or an assessment's
+export run apart from the request that asked for it, with its status, its progress, and, once
+done, its result kept here, so a restart of the service does not lose a finished one.
+
+Revision ID: a0010
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "a0010"
+down_revision = "a0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "audit_jobs",
+        sa.Column("id", sa.String(40), primary_key=True),
+        sa.Column("kind", sa.String(40), nullable=False),
+        sa.Column("role", sa.String(40), nullable=False),
+        sa.Column("sub", sa.String(200), nullable=False),
+        sa.Column("started_by", sa.String(400), nullable=False),
+        sa.Column("parameters", sa.Text, nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("done", sa.BigInteger, nullable=False),
+        sa.Column("total", sa.BigInteger),
+        sa.Column("created_at", sa.String(32), nullable=False),
+        sa.Column("updated_at", sa.String(32), nullable=False),
+        sa.Column("finished_at", sa.String(32)),
+        sa.Column("error", sa.Text),
+        sa.Column("filename", sa.String(300)),
+        sa.Column("display_name", sa.String(300)),
+        sa.Column("media_type", sa.String(120)),
+        sa.Column("result", sa.LargeBinary),
+    )
+    op.create_index("ix_audit_jobs_starter", "audit_jobs", ["role", "sub"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_audit_jobs_starter", "audit_jobs")
+    op.drop_table("audit_jobs")
