@@ -8,10 +8,12 @@ from kernel.dependencies import EventSourcing
 from services.liaison import projections
 from services.liaison.fieldwork.rpc import FieldworkRpc
 from services.liaison.linkage.rpc import LinkageRpc
+from services.liaison.permissions import PERMISSIONS
 from services.liaison.registry.rpc import RegistryRpc
 
 
 class LiaisonService(RegistryRpc, LinkageRpc, FieldworkRpc, EventSourcedService):
     name = "liaison"
+    permissions = PERMISSIONS
 
     store = EventSourcing(projectors=[projections.project])

@@ -1,56 +1,120 @@
-"""Who reads which field work (notice 二(三)): the office and the supervisors all of it; a unit
-officer its own unit's surveys, help plans and activities, and the visits its unit took part in;
-a leader what reports to him and his own visits; a liaison officer all of it (the cadres who
-carry the work); an enterprise the visits to it. An enterprise's monthly operation report is
-read by the office and the supervisors, the city leader it was filed for, and that leader's
-liaison officers. What a caller may not read is not found. Plain Python, no I/O."""
+"""Who reads which field work (notice 二(三)), and who records a visit.
+
+The office and the supervisors read all of it. A unit officer its own unit's surveys, help
+plans and activities, and the visits its unit took part in. A leader the field work of his list
+(`linkage.reach`: his linkage's enterprises and his park's): the surveys and help plans for him,
+his visits and those to his list's enterprises, the activities of his list's enterprises; an
+appointed liaison officer (联络员) the same of the leader he serves; an unregistered leader or an
+officer not appointed nothing. An enterprise the visits to it and the activities it took part
+in. An enterprise's monthly operation report is read by the office and the supervisors, the
+city leader it was filed for, and that leader's liaison officers. What a caller may not read is
+not found.
+
+A visit is of an enterprise of its leader's list, and is recorded (its problems raised, each an
+appeal in the enterprise's name) only by that leader, his appointed liaison officers, a city
+department linked to his park (notice 三(一)2; for a city leader, who links no park, the park of
+the enterprise of his list visited) that took part, or the office.
+
+Plain Python, no I/O.
+"""
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from kernel.actor import Actor
+from services.liaison.fieldwork.exceptions import (
+    NotLeadersEnterprise, NotLiaisonOfficer, NotOwnLeader, NotOwnUnit, NotOwnVisit,
+    RoleNotAllowed,
+)
+from services.liaison.linkage.reach import NOWHERE, Reach
 
-READ_ALL = ("office", "supervisor", "liaison")
+READ_ALL = ("office", "supervisor")
+LIST_READERS = ("leader", "liaison")
+VISIT_RECORDERS = ("leader", "liaison", "unit_officer", "office")
 
 
-def may_read_report(who: Actor, row: dict) -> bool:
-    """A survey or a help plan (`unit`, `leader_id`)."""
+def may_read_report(who: Actor, row: dict, reach: Reach = NOWHERE) -> bool:
+    """A survey or a help plan (`unit`, `leader_id`); `reach` the caller's list."""
     if who.role in READ_ALL:
         return True
     if who.role == "unit_officer":
         return who.unit == row.get("unit")
-    if who.role == "leader":
-        return who.sub == row.get("leader_id")
+    if who.role in LIST_READERS:
+        return reach.is_leader(row.get("leader_id"))
     return False
 
 
-def may_read_visit(who: Actor, row: dict) -> bool:
+def may_read_visit(who: Actor, row: dict, reach: Reach = NOWHERE) -> bool:
     if who.role in READ_ALL:
         return True
     if who.role == "unit_officer":
         return who.unit in (row.get("units") or [])
-    if who.role == "leader":
-        return who.sub == row.get("leader_id")
+    if who.role in LIST_READERS:
+        return reach.is_leader(row.get("leader_id")) or reach.covers(row.get("uscc"))
     if who.role == "enterprise":
-        return who.uscc == row.get("uscc")
+        return who.uscc is not None and who.uscc == row.get("uscc")
     return False
 
 
-def may_read_activity(who: Actor, row: dict) -> bool:
-    if who.role in READ_ALL or who.role == "leader":
+def may_read_activity(who: Actor, row: dict, reach: Reach = NOWHERE) -> bool:
+    if who.role in READ_ALL:
         return True
     if who.role == "unit_officer":
         return who.unit == row.get("unit")
+    if who.role in LIST_READERS:
+        return reach.covers_any(row.get("enterprises"))
     if who.role == "enterprise":
         return who.uscc in (row.get("enterprises") or [])
     return False
 
 
+def disclose_activity(who: Actor, row: dict, reach: Reach = NOWHERE) -> dict:
+    """An activity as the caller is shown it: an enterprise sees itself among those served, a
+    leader and his liaison officers the enterprises of his list, not the others'."""
+    if who.role == "enterprise":
+        mine = [uscc for uscc in row.get("enterprises") or [] if uscc == who.uscc]
+    elif who.role in LIST_READERS:
+        mine = [uscc for uscc in row.get("enterprises") or [] if reach.covers(uscc)]
+    else:
+        return row
+    return {**row, "enterprises": mine}
+
+
 def may_read_operation_report(who: Actor, row: dict, officer_leader: str | None = None) -> bool:
     """An operation report (`leader_id`); `officer_leader` is the leader a liaison officer
     serves (his appointment's; None: not appointed)."""
-    if who.role in ("office", "supervisor"):
+    if who.role in READ_ALL:
         return True
     if who.role == "leader":
         return who.sub == row.get("leader_id")
     if who.role == "liaison":
         return officer_leader is not None and officer_leader == row.get("leader_id")
     return False
+
+
+def check_visit_recorder(who: Actor, *, leader_id: str, uscc: str, units: Collection[str],
+                         leader_reach: Reach, officer_leader: str | None,
+                         park_departments: Collection[str], doing: str) -> None:
+    """Refuse, naming the rule, a visit (or a problem of one) that is not of an enterprise of
+    its leader's list, or a recorder who is not that leader, his appointed liaison officer, an
+    officer of a department linked to his park that took part, or the office.
+    `leader_reach` is the visit's leader's list, `officer_leader` the leader the caller serves
+    if he is a liaison officer, `park_departments` the departments linked to the leader's park."""
+    if who.role not in VISIT_RECORDERS:
+        raise RoleNotAllowed(who.role, doing, VISIT_RECORDERS)
+    if who.role == "leader" and who.sub != leader_id:
+        raise NotOwnVisit(doing)
+    if who.role == "liaison":
+        if officer_leader is None:
+            raise NotLiaisonOfficer(who.sub)
+        if officer_leader != leader_id:
+            raise NotOwnLeader(doing, leader_id)
+    if who.role == "unit_officer":
+        if who.unit not in park_departments:
+            raise NotOwnUnit(who.unit, "the departments linked to the leader's park "
+                             f"({', '.join(sorted(park_departments)) or 'none'})", doing)
+        if who.unit not in units:
+            raise NotOwnUnit(who.unit, ", ".join(units) or "the visiting units", doing)
+    if not leader_reach.covers(uscc):
+        raise NotLeadersEnterprise(uscc, leader_id, "a visit is to an enterprise of its "
+                                                    "leader's list (his linkage's or his park's)")

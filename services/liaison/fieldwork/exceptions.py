@@ -281,9 +281,10 @@ class NotLiaisonOfficer(Forbidden):
 class NotLeadersEnterprise(Forbidden):
     rule = "not_leaders_enterprise"
 
-    def __init__(self, uscc: str, leader_id: str):
-        super().__init__(f"enterprise {uscc} is not on the list of leader {leader_id}: a liaison "
-                         f"officer reports on the enterprises of the city leader he serves",
+    def __init__(self, uscc: str, leader_id: str,
+                 why: str = "a liaison officer reports on the enterprises of the city leader "
+                            "he serves"):
+        super().__init__(f"enterprise {uscc} is not on the list of leader {leader_id}: {why}",
                          field="uscc")
 
 

@@ -6,7 +6,9 @@ surveys and help plans overdue; the reactions that show on a visit the appeals r
 Each command loads, decides (the aggregate checks the rules) and appends; the names it is given
 (units, parks, leaders, enterprises) are checked against the register (`registry.views`) first,
 and the enterprise's name and county on a visit are the register's. Reads answer from the read
-models (`views`), narrowed by what the caller may see (`access`).
+models (`views`), narrowed by what the caller may see (`access`): a leader and his liaison
+officers by his list (`linkage.reach`). A visit is recorded only of an enterprise of its
+leader's list, by those `access.check_visit_recorder` names.
 """
 from __future__ import annotations
 
@@ -125,6 +127,33 @@ def _officer_leader(connection, who: Actor) -> str | None:
     return found["leader_id"] if found else None
 
 
+def _reach(connection, who: Actor):
+    """A leader's or liaison officer's list; nothing for anyone else."""
+    return linkage_views.reach_of(connection, who)
+
+
+def _check_visit(connection, who: Actor, *, leader_id, uscc, units, doing: str) -> None:
+    """The visit is of an enterprise of its leader's list, recorded by one who may (`access`).
+    A leader or units missing or misshapen are left for the aggregate to name."""
+    leader_id = _text(leader_id)
+    if leader_id is None:
+        return
+    units = [unit.strip() for unit in units if isinstance(unit, str)] \
+        if isinstance(units, list) else []
+    reach = linkage_views.leader_reach(connection, leader_id)
+    # his park, or the park of the enterprise of his list visited (a city leader links no park
+    # of his own, but the departments linked to where his enterprises are go with him)
+    parks = {reach.park} - {None}
+    if reach.covers(uscc):
+        parks |= {(registry.enterprise(connection, uscc) or {}).get("park")} - {None}
+    park_departments = [row["unit"] for row in linkage_views.department_parks(connection)
+                        if row["park"] in parks]
+    access.check_visit_recorder(who, leader_id=leader_id, uscc=uscc, units=units,
+                                leader_reach=reach, officer_leader=_officer_leader(
+                                    connection, who),
+                                park_departments=park_departments, doing=doing)
+
+
 def _enterprise(connection, uscc, field: str = "uscc") -> dict:
     code = checks.credit_code(uscc, field)
     found = registry.enterprise(connection, code)
@@ -176,7 +205,8 @@ class FieldworkRpc:
         def decide(uow: UnitOfWork) -> dict:
             method, arguments = _action(contract.SURVEY_ACTIONS, action, fields, "a survey")
             survey = uow.load(Survey, survey_id)
-            if not survey.exists or not access.may_read_report(who, survey.snapshot()):
+            if not survey.exists or not access.may_read_report(
+                    who, survey.snapshot(), _reach(uow.connection, who)):
                 raise SurveyNotFound(survey_id)
             _enterprises(uow.connection, arguments.get("enterprises"))
             getattr(survey, method)(at=utc_now(), actor=who, **arguments)
@@ -191,7 +221,8 @@ class FieldworkRpc:
 
         def read(uow: UnitOfWork) -> dict:
             found = views.survey(uow.connection, survey_id)
-            if found is None or not access.may_read_report(who, found):
+            if found is None or not access.may_read_report(who, found,
+                                                           _reach(uow.connection, who)):
                 raise SurveyNotFound(survey_id)
             return found
 
@@ -200,9 +231,13 @@ class FieldworkRpc:
     @rpc
     def list_surveys(self, actor: dict, filters: dict | None = None) -> dict:
         who = Actor.from_dict(actor)
-        return self.store.query("list_surveys", lambda uow: {"items": [
-            item for item in views.surveys(uow.connection, **_filters(
-                filters, contract.SURVEY_FILTERS)) if access.may_read_report(who, item)]})
+
+        def read(uow: UnitOfWork) -> dict:
+            reach = _reach(uow.connection, who)
+            return {"items": [item for item in views.surveys(uow.connection, **_filters(
+                filters, contract.SURVEY_FILTERS)) if access.may_read_report(who, item, reach)]}
+
+        return self.store.query("list_surveys", read)
 
     # -- help plans (帮扶方案) -----------------------------------------------------------------
 
@@ -232,7 +267,8 @@ class FieldworkRpc:
                                         "a help plan")
             plan = uow.load(HelpPlan, plan_id)
             reviewing = who.role == "unit_officer" and method == "review"
-            if not plan.exists or not (reviewing or access.may_read_report(who, plan.snapshot())):
+            if not plan.exists or not (reviewing or access.may_read_report(
+                    who, plan.snapshot(), _reach(uow.connection, who))):
                 raise HelpPlanNotFound(plan_id)
             if method == "review":
                 arguments["group_units"] = registry.working_group_units(uow.connection,
@@ -258,14 +294,20 @@ class FieldworkRpc:
     @rpc
     def list_help_plans(self, actor: dict, filters: dict | None = None) -> dict:
         who = Actor.from_dict(actor)
-        return self.store.query("list_help_plans", lambda uow: {"items": [
-            item for item in views.help_plans(uow.connection, **_filters(
-                filters, contract.HELP_PLAN_FILTERS)) if self._may_read_plan(uow, who, item)]})
+
+        def read(uow: UnitOfWork) -> dict:
+            reach = _reach(uow.connection, who)
+            return {"items": [item for item in views.help_plans(uow.connection, **_filters(
+                filters, contract.HELP_PLAN_FILTERS)) if self._may_read_plan(uow, who, item,
+                                                                             reach)]}
+
+        return self.store.query("list_help_plans", read)
 
     @staticmethod
-    def _may_read_plan(uow: UnitOfWork, who: Actor, plan: dict) -> bool:
+    def _may_read_plan(uow: UnitOfWork, who: Actor, plan: dict, reach=None) -> bool:
         """A reviewer of the enterprise_help group reads the plans it reviews."""
-        return access.may_read_report(who, plan) or (
+        reach = reach if reach is not None else _reach(uow.connection, who)
+        return access.may_read_report(who, plan, reach) or (
             who.role == "unit_officer" and plan["status"] != "required"
             and who.unit in registry.working_group_units(uow.connection, REVIEWING_GROUP))
 
@@ -286,6 +328,9 @@ class FieldworkRpc:
             for n, unit in enumerate(arguments.get("units") or []):
                 _unit(uow.connection, unit, f"units[{n}]")
             enterprise = _enterprise(uow.connection, arguments["uscc"])
+            _check_visit(uow.connection, who, leader_id=arguments["leader_id"],
+                         uscc=enterprise["uscc"], units=arguments.get("units") or [],
+                         doing="record a visit")
             now = utc_now()
             visit = Visit.record(str(uuid.uuid4()), at=now, actor=who,
                                  enterprise_name=enterprise["name"],
@@ -309,8 +354,11 @@ class FieldworkRpc:
 
         def decide(uow: UnitOfWork) -> dict:
             visit = uow.load(Visit, visit_id)
-            if not visit.exists or not access.may_read_visit(who, visit.snapshot()):
+            if not visit.exists or not access.may_read_visit(who, visit.snapshot(),
+                                                             _reach(uow.connection, who)):
                 raise VisitNotFound(visit_id)
+            _check_visit(uow.connection, who, leader_id=visit.leader_id, uscc=visit.uscc,
+                         units=visit.units, doing="record a visit's problem")
             self._find_problem(visit, fields, utc_now(), who, "a visit's problem")
             uow.save(visit)
             return visit.snapshot()
@@ -319,7 +367,7 @@ class FieldworkRpc:
 
     def _visit(self, uow: UnitOfWork, who: Actor, visit_id: str) -> dict:
         found = views.visit(uow.connection, visit_id)
-        if found is None or not access.may_read_visit(who, found):
+        if found is None or not access.may_read_visit(who, found, _reach(uow.connection, who)):
             raise VisitNotFound(visit_id)
         return found
 
@@ -338,9 +386,13 @@ class FieldworkRpc:
     @rpc
     def list_visits(self, actor: dict, filters: dict | None = None) -> dict:
         who = Actor.from_dict(actor)
-        return self.store.query("list_visits", lambda uow: {"items": [
-            item for item in views.visits(uow.connection, **_filters(
-                filters, contract.VISIT_FILTERS)) if access.may_read_visit(who, item)]})
+
+        def read(uow: UnitOfWork) -> dict:
+            reach = _reach(uow.connection, who)
+            return {"items": [item for item in views.visits(uow.connection, **_filters(
+                filters, contract.VISIT_FILTERS)) if access.may_read_visit(who, item, reach)]}
+
+        return self.store.query("list_visits", read)
 
     # -- operation reports (企业生产经营情况, notice 三(一)2) --------------------------------
 
@@ -449,7 +501,8 @@ class FieldworkRpc:
                 raise UnknownCode("kind", kind, sorted(classes))
             arguments = _arguments(fields, contract.FieldworkOutcome, "an outcome")
             activity = uow.load(classes[kind], activity_id)
-            if not activity.exists or not access.may_read_activity(who, activity.snapshot()):
+            if not activity.exists or not access.may_read_activity(
+                    who, activity.snapshot(), _reach(uow.connection, who)):
                 raise ActivityNotFound(kind, activity_id)
             activity.record_outcome(at=utc_now(), actor=who, **arguments)
             uow.save(activity)
@@ -458,9 +511,14 @@ class FieldworkRpc:
         return self.store.execute("record_outcome", decide)
 
     def _activities(self, who: Actor, kind: str, filters) -> dict:
-        return self.store.query(f"list_{kind}s", lambda uow: {"items": [
-            item for item in views.activities(uow.connection, kind, **_filters(
-                filters, contract.ACTIVITY_FILTERS)) if access.may_read_activity(who, item)]})
+        def read(uow: UnitOfWork) -> dict:
+            reach = _reach(uow.connection, who)
+            return {"items": [access.disclose_activity(who, item, reach) for item in
+                              views.activities(uow.connection, kind, **_filters(
+                                  filters, contract.ACTIVITY_FILTERS))
+                              if access.may_read_activity(who, item, reach)]}
+
+        return self.store.query(f"list_{kind}s", read)
 
     @rpc
     def list_consultations(self, actor: dict, filters: dict | None = None) -> dict:
@@ -476,9 +534,10 @@ class FieldworkRpc:
 
         def read(uow: UnitOfWork) -> dict:
             found = views.activity(uow.connection, kind, activity_id)
-            if found is None or not access.may_read_activity(who, found):
+            reach = _reach(uow.connection, who)
+            if found is None or not access.may_read_activity(who, found, reach):
                 raise ActivityNotFound(kind, activity_id)
-            return found
+            return access.disclose_activity(who, found, reach)
 
         return self.store.query("get_activity", read)
 

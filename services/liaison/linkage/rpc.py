@@ -26,13 +26,16 @@ from services.liaison.linkage.domain import (
     CITY_STREAM, CityLinkage, LinkagePlan, Registry, check_proposer,
 )
 from services.liaison.linkage.exceptions import (
-    DepartmentParkNotFound, LinkageNotFound, MayNotReadLinkage, PlanNotFound, RoleNotAllowed,
+    DepartmentParkNotFound, LinkageNotFound, MayNotReadLinkage, NotEnterpriseHelpMember,
+    PlanNotFound, RoleNotAllowed,
 )
 from services.liaison.registry import views as registry_views
 
 ENTERPRISE_HELP = "enterprise_help"
 ALL_LINKAGES = ("office", "supervisor")
-PLAN_READERS = ("office", "supervisor", "unit_officer", "leader")
+# A plan is drawn from the enterprises' tiers: read by the office, the supervision group and the
+# enterprise help working group's units, which propose them.
+PLAN_READERS = ("office", "supervisor", "unit_officer")
 
 
 def registry(connection) -> Registry:
@@ -64,6 +67,28 @@ def _visible_leaders(connection, who: Actor) -> list[str] | None:
         return [found["leader_id"]] if found else []
     raise RoleNotAllowed(who.role, "read the leaders' linkages",
                          (*ALL_LINKAGES, "leader", "liaison"))
+
+
+def _check_plan_reader(connection, who: Actor) -> None:
+    if who.role not in PLAN_READERS:
+        raise RoleNotAllowed(who.role, "read linkage plans", PLAN_READERS)
+    if who.role == "unit_officer" and who.unit not in registry_views.working_group_units(
+            connection, ENTERPRISE_HELP):
+        raise NotEnterpriseHelpMember(who.unit)
+
+
+def _may_read_department_park(connection, who: Actor, row: dict) -> bool:
+    """The office and supervisors; the department's own officers; the leader whose list is in
+    that park (his linkage's park, or an enterprise of his there) and his liaison officers."""
+    if who.role in ALL_LINKAGES:
+        return True
+    if who.role == "unit_officer":
+        return who.unit == row["unit"]
+    reach = views.reach_of(connection, who)
+    if not reach.anything:
+        return False
+    in_park = {e["uscc"] for e in registry_views.enterprises(connection, park=row["park"])}
+    return reach.park == row["park"] or bool(reach.enterprises & in_park)
 
 
 class LinkageRpc:
@@ -107,8 +132,7 @@ class LinkageRpc:
         who = Actor.from_dict(actor)
 
         def answer(uow: UnitOfWork) -> dict:
-            if who.role not in PLAN_READERS:
-                raise RoleNotAllowed(who.role, "read linkage plans", PLAN_READERS)
+            _check_plan_reader(uow.connection, who)
             found = views.plan(uow.connection, plan_id)
             if found is None:
                 raise PlanNotFound(plan_id)
@@ -121,8 +145,7 @@ class LinkageRpc:
         who = Actor.from_dict(actor)
 
         def answer(uow: UnitOfWork) -> dict:
-            if who.role not in PLAN_READERS:
-                raise RoleNotAllowed(who.role, "read linkage plans", PLAN_READERS)
+            _check_plan_reader(uow.connection, who)
             return {"items": views.plans(uow.connection)}
 
         return self.store.query("list_plans", answer)
@@ -216,7 +239,8 @@ class LinkageRpc:
                 raise RoleNotAllowed(who.role, "read the departments' parks",
                                      ("an authenticated caller",))
             for row in views.department_parks(uow.connection):
-                if row["unit"] == unit:
+                # outside the caller's reach it is not found, as if not linked
+                if row["unit"] == unit and _may_read_department_park(uow.connection, who, row):
                     return row
             raise DepartmentParkNotFound(unit)
 

@@ -16,8 +16,11 @@ from typing import Sequence
 
 import sqlalchemy as sa
 
+from kernel.actor import Actor
 from kernel.envelope import Event
 from services.liaison.linkage.domain import CityLinkage, LinkagePlan
+from services.liaison.linkage.reach import NOWHERE, Reach
+from services.liaison.registry import views as registry_views
 
 metadata = sa.MetaData()
 liaison_plans = sa.Table(
@@ -185,3 +188,26 @@ def officer(connection: sa.Connection, cadre_id: str) -> dict | None:
     row = connection.execute(sa.select(liaison_officers)
                              .where(liaison_officers.c.cadre_id == cadre_id)).first()
     return dict(row._mapping) if row is not None else None
+
+
+def leader_reach(connection: sa.Connection, leader_id: str | None) -> Reach:
+    """A leader's list: his linkage's enterprises and his park's; nothing for one who is not a
+    registered leader."""
+    if not leader_id or registry_views.leader(connection, leader_id) is None:
+        return NOWHERE
+    found = linkage(connection, leader_id)
+    park = found.get("park") if found else None
+    in_park = [row["uscc"] for row in registry_views.enterprises(connection, park=park)] \
+        if park else []
+    return Reach.of(leader_id, found, in_park)
+
+
+def reach_of(connection: sa.Connection, who: Actor) -> Reach:
+    """How far a leader (his own list) or a liaison officer (his appointed leader's) reaches;
+    nothing for anyone else, an unregistered leader or an officer not appointed."""
+    if who.role == "leader":
+        return leader_reach(connection, who.sub)
+    if who.role == "liaison":
+        appointment = officer(connection, who.sub)
+        return leader_reach(connection, appointment["leader_id"]) if appointment else NOWHERE
+    return NOWHERE

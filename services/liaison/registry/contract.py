@@ -206,11 +206,18 @@ class RegistryReply(BaseModel):
     """A response body. Fields may be added; none is taken away."""
 
 
+# Shown to the office, the supervision group, the enterprise's county's officers and the
+# helping-enterprises group's units; left out for every other caller.
+TIER_SHOWN = ("; absent for a caller not shown tiers (only the office, the supervision group, "
+              "the enterprise's county's officers and the helping-enterprises group see them)")
+
+
 class EnterpriseRating(RegistryReply):
     tier: EnterpriseTier
     rated_by: str = Field(description="the rating county's unit code, or office")
     rated_at: str
-    actor: str = Field(description="who rated it, as the event records")
+    actor: str | None = Field(None, description="who rated it, as the event records; shown to "
+                                                "the office only")
 
 
 class EnterpriseSummary(RegistryReply):
@@ -221,14 +228,16 @@ class EnterpriseSummary(RegistryReply):
     industry: str
     size: EnterpriseSizeClass
     above_designated_size: bool
-    tier: EnterpriseTier | None = Field(description="null until rated")
-    rated_at: str | None
-    rated_by: str | None
+    tier: EnterpriseTier | None = Field(None, description="null until rated" + TIER_SHOWN)
+    rated_at: str | None = Field(None, description="the last rating's time" + TIER_SHOWN)
+    rated_by: str | None = Field(None, description="the last rating's county, or office"
+                                                   + TIER_SHOWN)
     version: int
 
 
 class EnterpriseView(EnterpriseSummary):
-    ratings: list[EnterpriseRating] = Field(description="every rating, oldest first")
+    ratings: list[EnterpriseRating] | None = Field(None, description="every rating, oldest "
+                                                                     "first" + TIER_SHOWN)
     registered_at: str
     registered_by: str
     updated_at: str

@@ -9,7 +9,7 @@ share (a role not allowed, a thing not found or already there, another county's)
 from __future__ import annotations
 
 from kernel.campaign import COUNTIES
-from kernel.errors import DomainError, InvalidInput, NoSuch, Taken, UnitNotOwner
+from kernel.errors import DomainError, Forbidden, InvalidInput, NoSuch, Taken, UnitNotOwner
 from kernel.errors import RoleNotAllowed as RoleNotAllowed  # the registry's words too
 
 # -- bad input ------------------------------------------------------------------------------------
@@ -186,3 +186,39 @@ class IdInUse(DomainError):
     def __init__(self, field: str, value: str, kind: str):
         super().__init__(f"{field} {value!r} already names a registered {kind}; choose another",
                          field=field)
+
+
+# -- who reads ------------------------------------------------------------------------------------
+
+TIER_READERS = ("the office, the supervision group, the enterprise's county's officers and the "
+                "helping-enterprises group (入企帮扶专项小组)")
+
+
+class TierNotShown(Forbidden):
+    """Tiers are the counties' ratings for drawing the leaders' lists (notice 三(一)1), not a
+    register entry anyone may sort the city's enterprises by."""
+
+    rule = "tier_not_shown"
+
+    def __init__(self, role: str, unit: str | None = None):
+        own = (f"; a county's officer filters by tier only within its own county "
+               f"(county={unit})" if unit else "")
+        super().__init__(f"a {role} may not filter the enterprises by tier: tiers are shown to "
+                         f"{TIER_READERS}{own}", field="tier")
+
+
+class RatingsNotShown(Forbidden):
+    rule = "ratings_not_shown"
+
+    def __init__(self, uscc: str):
+        super().__init__(f"the ratings of enterprise {uscc} are shown to {TIER_READERS}",
+                         field="uscc")
+
+
+class LeadingGroupNotShown(Forbidden):
+    rule = "leading_group_not_shown"
+
+    def __init__(self, unit: str | None):
+        super().__init__(f"the leading group's working groups are shown to the office, the "
+                         f"supervision group, the leaders and the officers of their member units; "
+                         f"{unit} is not a member", field="unit")

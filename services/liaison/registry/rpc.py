@@ -1,7 +1,8 @@
 """The registry's RPC entrypoints (a mixin of LiaisonService): thin, each command loads, decides
 (the aggregate checks the rules and names the field at fault) and appends; the read models
-(`views`) follow in the same transaction. Reads answer from the read models; every
-authenticated caller reads the register (not the public portal's actor).
+(`views`) follow in the same transaction. Reads answer from the read models, narrowed to what
+the caller may read and with what it may not see left out (`access`: an enterprise its own
+entry, a leader and his liaison officers his list's, tiers only to those who rate or use them).
 
 What an aggregate needs to know of others (the registered parks, the units) is read here and
 handed in; an id already naming another kind of thing in this service's log is refused
@@ -17,7 +18,8 @@ from kernel.envelope import utc_now
 from kernel.errors import InvalidFilterValue, UnknownFilter
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
-from services.liaison.registry import contract, views
+from services.liaison.linkage import views as linkage_views
+from services.liaison.registry import access, contract, views
 from services.liaison.registry.domain import (
     LEADING_GROUP_ID,
     PROFILE_FIELDS,
@@ -33,12 +35,13 @@ from services.liaison.registry.exceptions import (
     EnterpriseNotFound,
     IdInUse,
     LeaderNotFound,
+    LeadingGroupNotShown,
     NotAnObject,
     ParkNotFound,
     RoleNotAllowed,
     UnitNotFound,
 )
-from services.liaison.registry.vocabulary import LeaderRank, OperatingTier, UnitKind
+from services.liaison.registry.vocabulary import LeaderRank, OperatingTier, UnitKind, WorkingGroup
 
 READERS_REFUSED = ("public",)
 ENTERPRISE_FIELDS = set(contract.EnterpriseRegistration.model_fields)
@@ -53,6 +56,25 @@ def reader(actor: dict, doing: str = "read the registry") -> Actor:
     if who.role in READERS_REFUSED:
         raise RoleNotAllowed(who.role, doing, ("an authenticated caller",))
     return who
+
+
+# The working group that draws the leaders' lists from the tiers (入企帮扶专项小组).
+HELPING_GROUP = "enterprise_help"
+COUNTY_KINDS = (UnitKind.COUNTY.value, UnitKind.ZONE.value)
+
+
+def register_reader(connection, who: Actor) -> access.Reader:
+    """The caller with what decides what it reads of the register: a unit officer's county (its
+    unit registered as a county or zone) and membership of the helping-enterprises group, a
+    leader's or liaison officer's list."""
+    if who.role == "unit_officer" and who.unit:
+        unit = views.unit(connection, who.unit)
+        county = unit["county"] if unit is not None and unit["kind"] in COUNTY_KINDS else None
+        return access.Reader(who, county=county, helping=who.unit in views.working_group_units(
+            connection, HELPING_GROUP))
+    if who.role in ("leader", "liaison"):
+        return access.Reader(who, reach=linkage_views.reach_of(connection, who))
+    return access.Reader(who)
 
 
 def _fields(fields, allowed: set, context: str) -> dict:
@@ -142,7 +164,7 @@ class RegistryRpc:
             enterprise.register(**arguments, parks=_parks(uow, given.get("park")),
                                 at=utc_now(), actor=who)
             uow.save(enterprise)
-            return enterprise.snapshot()
+            return register_reader(uow.connection, who).disclose(enterprise.snapshot())
 
         return self.store.execute("register_enterprise", decide)
 
@@ -158,7 +180,7 @@ class RegistryRpc:
                                                           enterprise.park),
                                       at=utc_now(), actor=who)
             uow.save(enterprise)
-            return enterprise.snapshot()
+            return register_reader(uow.connection, who).disclose(enterprise.snapshot())
 
         return self.store.execute("change_enterprise", decide)
 
@@ -172,28 +194,37 @@ class RegistryRpc:
             enterprise = uow.load(Enterprise, _uscc(uscc))
             enterprise.rate(tier, at=utc_now(), actor=who)
             uow.save(enterprise)
-            return enterprise.snapshot()
+            return register_reader(uow.connection, who).disclose(enterprise.snapshot())
 
         return self.store.execute("rate_enterprise", decide)
 
     @rpc
     def get_enterprise(self, actor: dict, uscc: str) -> dict:
-        """The enterprise: its profile, its tier and every rating, who registered it."""
-        return self._enterprise_state(actor, uscc, "get_enterprise")
+        """The enterprise: its profile, who registered it, and (for those shown tiers) its tier
+        and every rating."""
+        return self._enterprise_state(actor, uscc, "get_enterprise",
+                                      lambda who, found: who.disclose(found))
 
     @rpc
     def enterprise_ratings(self, actor: dict, uscc: str) -> dict:
-        """The enterprise's ratings, oldest first: each {tier, rated_by, rated_at, actor}."""
-        found = self._enterprise_state(actor, uscc, "enterprise_ratings")
-        return {"uscc": found["uscc"], "tier": found["tier"], "ratings": found["ratings"]}
+        """The enterprise's ratings, oldest first: each {tier, rated_by, rated_at}, and who
+        rated it (actor) for the office."""
+        def ratings(who: access.Reader, found: dict) -> dict:
+            who.check_ratings(found)
+            shown = who.disclose(found)
+            return {"uscc": shown["uscc"], "tier": shown["tier"], "ratings": shown["ratings"]}
 
-    def _enterprise_state(self, actor: dict, uscc: str, name: str) -> dict:
+        return self._enterprise_state(actor, uscc, "enterprise_ratings", ratings)
+
+    def _enterprise_state(self, actor: dict, uscc: str, name: str, answer) -> dict:
         def read(uow: UnitOfWork) -> dict:
             code = _uscc(uscc)
+            who = register_reader(uow.connection, reader(actor))
             found = views.enterprise_state(uow.connection, code)
-            if found is None:
+            # another's entry is not found: that it is registered is not the caller's to know
+            if found is None or not who.may_read(found):
                 raise EnterpriseNotFound(code)
-            return found
+            return answer(who, found)
 
         return self._read(name, actor, read)
 
@@ -207,18 +238,22 @@ class RegistryRpc:
 
     @rpc
     def list_enterprises(self, actor: dict, filters: dict | None = None) -> dict:
-        """The enterprises by uscc, narrowed by county, park, tier (or "unrated") and
-        above_designated_size."""
+        """The enterprises the caller may read, by uscc, narrowed by county, park, tier (or
+        "unrated", for those shown tiers) and above_designated_size."""
         def read(uow: UnitOfWork) -> dict:
+            who = register_reader(uow.connection, Actor.from_dict(actor))
             given = _filters(filters, contract.ENTERPRISE_FILTERS)
             if "tier" in given and given["tier"] != contract.UNRATED:
                 checks.code("tier", given["tier"], OperatingTier)
             if "county" in given:
-                county_code(given["county"])
+                given["county"] = county_code(given["county"])
+            if "tier" in given:
+                who.check_tier_filter(given.get("county"))
             if "above_designated_size" in given:
                 given["above_designated_size"] = _flag("above_designated_size",
                                                        given["above_designated_size"])
-            return {"items": views.enterprises(uow.connection, **given)}
+            return {"items": [who.disclose(row) for row in views.enterprises(
+                uow.connection, **given) if who.may_read(row)]}
 
         return self._read("list_enterprises", actor, read)
 
@@ -355,8 +390,21 @@ class RegistryRpc:
 
     @rpc
     def get_leading_group(self, actor: dict) -> dict:
-        return self._read("get_leading_group", actor,
-                                lambda uow: views.leading_group(uow.connection))
+        """The leading group: for the office, the supervision group, the registered leaders and
+        the officers of the units that are its office or members of its working groups."""
+        who = Actor.from_dict(actor)
+
+        def read(uow: UnitOfWork) -> dict:
+            found = views.leading_group(uow.connection)
+            if who.role == "leader" and views.leader(uow.connection, who.sub) is None:
+                raise LeaderNotFound(who.sub)
+            if who.role == "unit_officer" and who.unit != found["office"]["unit"] and not any(
+                    who.unit in views.working_group_units(uow.connection, group.value)
+                    for group in WorkingGroup):
+                raise LeadingGroupNotShown(who.unit)
+            return found
+
+        return self._read("get_leading_group", actor, read)
 
     @rpc
     def set_working_group(self, actor: dict, group: str, members: list) -> dict:

@@ -76,6 +76,7 @@ def seed_register(cluster) -> None:
 # list the notice's rules give leader-liu, the register's only city leader.
 LISTED = {credit_code(700 + n): tier for n, tier in enumerate(
     ["good"] * 10 + ["average"] * 3 + ["difficult"] * 2)}
+LISTED_FIRST = next(iter(LISTED))
 
 
 def seed_linkage(cluster) -> dict:
@@ -265,13 +266,14 @@ def test_visits_and_activities(db_url, liaison):
     config, _ = liaison(db_url)
     with ClusterRpcProxy(config) as cluster:
         seed_register(cluster)
+        seed_linkage(cluster)
         leader = assertion(LEADER)
         fields = {"date": "2026-05-02", "leader_id": "leader-liu", "cadres": ["刘洋"],
-                  "units": [UNIT], "uscc": USCC, "findings": "订单充足，资金紧张",
+                  "units": [UNIT], "uscc": LISTED_FIRST, "findings": "订单充足，资金紧张",
                   "problems": [{"title": "流动资金贷款难", "description": "银行抽贷",
                                 "category": "financing"}]}
         visit = cluster.liaison.record_visit(leader, fields)
-        assert visit["enterprise_name"] == "赣州稀土材料有限公司" and visit["county"] == "ganxian"
+        assert visit["enterprise_name"] == "赣县企业00" and visit["county"] == "ganxian"
         [problem] = visit["problems"]
         assert problem["category"] == "financing" and problem["appeal"] is None
         assert refused(cluster.liaison.record_visit, assertion(
@@ -287,9 +289,10 @@ def test_visits_and_activities(db_url, liaison):
         assert len(more["problems"]) == 2
         assert [p["title"] for p in cluster.liaison.visit_problems(leader, visit["id"])[
             "items"]] == ["流动资金贷款难", "招工难"]
-        enterprise = assertion({"sub": "boss", "role": "enterprise", "uscc": USCC})
+        enterprise = assertion({"sub": "boss", "role": "enterprise", "uscc": LISTED_FIRST})
         assert [v["id"] for v in cluster.liaison.list_visits(enterprise, {})["items"]] == \
             [visit["id"]]
+        enterprise = assertion({"sub": "boss", "role": "enterprise", "uscc": USCC})
         assert refused(cluster.liaison.get_visit, assertion(OTHER), visit["id"]).rule == \
             "visit_not_found"
 

@@ -282,11 +282,14 @@ def test_operation_reports_over_rpc(db_url, liaison):
         both = [halted["id"], report["id"]]
         for who in (office, leader, officer, assertion({"sub": "s", "role": "supervisor"})):
             assert [r["id"] for r in cluster.liaison.list_op_reports(who, {})["items"]] == both
-        for who in (assertion({"sub": "leader-he", "role": "leader"}), assertion(UNAPPOINTED),
-                    assertion({"sub": "u", "role": "unit_officer", "unit": UNIT})):
+        for who in (assertion({"sub": "leader-he", "role": "leader"}), assertion(UNAPPOINTED)):
             assert cluster.liaison.list_op_reports(who, {})["items"] == []
             assert rpc_refused(cluster.liaison.get_op_report, who, report["id"]).rule == \
                 "operation_report_not_found"
+        # a unit officer is refused by the permission table before any work is done
+        unit_officer = assertion({"sub": "u", "role": "unit_officer", "unit": UNIT})
+        assert rpc_refused(cluster.liaison.list_op_reports, unit_officer, {}).rule == \
+            "role_not_allowed"
         assert cluster.liaison.get_op_report(leader, report["id"])["figures"]["revenue"] == 1150
         listed = cluster.liaison.list_op_reports
         assert [r["id"] for r in listed(office, {"uscc": LISTED_FIRST})["items"]] == \
