@@ -197,7 +197,10 @@ def rules(connection: sa.Connection, actor: Actor, filters: Mapping | None) -> l
     given = listing.given(filters, RULE_FILTERS)
     where = [RULE_FILTERS[name](name, value) for name, value in given.items()]
     scope = access.rule_scope(actor)
-    filed = rule_rows.c.status == RuleStatus.FILED.value
+    # A rule filed for a draft stays with whoever may read the draft (access.may_read_rule).
+    readable = sa.select(policy_rows.c.id).where(*_policy_scope(actor))
+    filed = sa.and_(rule_rows.c.status == RuleStatus.FILED.value,
+                    rule_rows.c.policy_id.in_(readable))
     if "filed_or_unit" in scope:
         where.append(sa.or_(filed, rule_rows.c.unit == scope["filed_or_unit"]))
     elif scope:
@@ -216,13 +219,14 @@ BRIEFING_FILTERS = {name: _BRIEFING_CLAUSES[name] for name in contract.BRIEFING_
 
 
 def briefings(connection: sa.Connection, actor: Actor, filters: Mapping | None) -> list[dict]:
-    """The briefings the filters allow, newest date first (a briefing is public once
-    scheduled: notice 二(二)1 invites the parks and enterprises)."""
+    """The briefings the filters allow among those the actor is named in (`access`), newest
+    date first. Not paged: a city holds a handful a year."""
     given = listing.given(filters, BRIEFING_FILTERS)
     where = [BRIEFING_FILTERS[name](name, value) for name, value in given.items()
              if BRIEFING_FILTERS[name] is not None]
     found = _states(connection, sa.select(briefing_rows.c.state).where(*where).order_by(
         briefing_rows.c.date.desc(), briefing_rows.c.id))
+    found = [item for item in found if access.may_read_briefing(actor, item)]
     if "policy_id" in given:
         found = [item for item in found if given["policy_id"] in item["policy_ids"]]
     return found
@@ -264,16 +268,20 @@ def _verdict(met: int, late: int, missing: int) -> dict:
     return {"status": status, "met": met, "late": late, "missing": missing}
 
 
-def portal_deadlines(connection: sa.Connection, year: int, office_day: Callable[[str], str]
-                     ) -> dict:
+def portal_deadlines(connection: sa.Connection, year: int, office_day: Callable[[str], str],
+                     unit: str | None = None) -> dict:
     """Per unit: its policies on the portal by May 15 and its implementation rules filed by May
     20 (or by their own due date): met, late or missing. `office_day(moment)` turns a stored
-    moment into the office's day."""
+    moment into the office's day; `unit` narrows to that unit's line (a unit officer's)."""
     policies_due = dt.date(year, *POLICIES_ON_PORTAL_BY).isoformat()
     rules_due = dt.date(year, *RULES_BY).isoformat()
     units: dict[str, dict] = {}
-    for row in connection.execute(sa.select(policy_rows.c.issuing_unit,
-                                            policy_rows.c.published_at)):
+    policy_query = sa.select(policy_rows.c.issuing_unit, policy_rows.c.published_at)
+    rule_query = sa.select(rule_rows.c.state)
+    if unit is not None:
+        policy_query = policy_query.where(policy_rows.c.issuing_unit == unit)
+        rule_query = rule_query.where(rule_rows.c.unit == unit)
+    for row in connection.execute(policy_query):
         counts = units.setdefault(row.issuing_unit, {}).setdefault("policies", [0, 0, 0])
         if row.published_at is None:
             counts[2] += 1
@@ -281,7 +289,7 @@ def portal_deadlines(connection: sa.Connection, year: int, office_day: Callable[
             counts[0] += 1
         else:
             counts[1] += 1
-    for state in _states(connection, sa.select(rule_rows.c.state)):
+    for state in _states(connection, rule_query):
         counts = units.setdefault(state["unit"], {}).setdefault("rules", [0, 0, 0])
         due = state["due"] or rules_due
         if state["status"] != RuleStatus.FILED.value:

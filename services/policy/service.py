@@ -36,12 +36,13 @@ from services.policy import (
     access, briefing as briefings, contract, documents, editions, enterprises, projections,
     queries, rules,
 )
+from services.policy.permissions import PERMISSIONS
 from services.policy.briefing import Briefing
 from services.policy.compendium import build_edition
 from services.policy.domain import AnsweringPolicyNotInForce, PolicyWork
 from services.policy.policy import Policy
 from services.policy.exceptions import (
-    BriefingNotFound, NotAnObject, NotIssuingUnit, PolicyNotFound, RuleNotFound,
+    NotAnObject, NotIssuingUnit, PolicyNotFound, RuleNotFound,
 )
 from services.policy.implementation import ImplementationRule, check_requirer, rule_id_for
 from services.policy.reactions import open_policy_work
@@ -160,6 +161,7 @@ def build_next_edition(uow: UnitOfWork, who: Actor, only_if_begun: bool = False)
 
 class PolicyService(EventSourcedService):
     name = "policy"
+    permissions = PERMISSIONS
 
     store = EventSourcing(projectors=[projections.project])
     reactions = Reactions("policy-work", {"tickets": {"PolicyWorkRequested": open_policy_work}})
@@ -292,7 +294,8 @@ class PolicyService(EventSourcedService):
             owed = uow.load(ImplementationRule, rule_id)
             if not owed.exists:
                 raise RuleNotFound(rule_id)
-            access.check_may_read_rule(who, owed.snapshot(), rule_id)
+            access.check_may_read_rule(who, owed.snapshot(), rule_id,
+                                       queries.policy(uow.connection, owed.snapshot()["policy_id"]))
             # A section left out of the body is not given (the kind decides which it needs).
             arguments = {name: value for name, value in arguments.items()
                          if not (name in RULE_SECTIONS and value is None)}
@@ -306,8 +309,13 @@ class PolicyService(EventSourcedService):
     @rpc
     def get_rule(self, actor: dict, rule_id: str) -> dict:
         who = Actor.from_dict(actor)
-        return self.store.query("get_rule", lambda uow: access.check_may_read_rule(
-            who, queries.rule(uow.connection, rule_id), rule_id))
+
+        def read(uow: UnitOfWork) -> dict:
+            found = queries.rule(uow.connection, rule_id)
+            policy = queries.policy(uow.connection, found["policy_id"]) if found else None
+            return access.check_may_read_rule(who, found, rule_id, policy)
+
+        return self.store.query("get_rule", read)
 
     @rpc
     def list_rules(self, actor: dict, filters: dict | None = None) -> dict:
@@ -353,13 +361,11 @@ class PolicyService(EventSourcedService):
 
     @rpc
     def get_briefing(self, actor: dict, briefing_id: str) -> dict:
-        Actor.from_dict(actor)
+        who = Actor.from_dict(actor)
 
         def read(uow: UnitOfWork) -> dict:
-            found = queries.briefing(uow.connection, briefing_id)
-            if found is None:
-                raise BriefingNotFound(briefing_id)
-            return found
+            return access.check_may_read_briefing(
+                who, queries.briefing(uow.connection, briefing_id), briefing_id)
 
         return self.store.query("get_briefing", read)
 
@@ -455,10 +461,11 @@ class PolicyService(EventSourcedService):
     @rpc
     def portal_deadlines(self, actor: dict, year: int | None = None) -> dict:
         """Per unit: policies on the portal by May 15, implementation rules by May 20."""
-        Actor.from_dict(actor)
+        who = Actor.from_dict(actor)
+        unit = access.deadline_units(who)
         year = year or office_day(utc_now()).year
         return self.store.query("portal_deadlines", lambda uow: queries.portal_deadlines(
-            uow.connection, int(year), _office_day_of))
+            uow.connection, int(year), _office_day_of, unit))
 
     @rpc
     def match_enterprise(self, actor: dict, enterprise) -> dict:
@@ -470,9 +477,8 @@ class PolicyService(EventSourcedService):
             uscc = enterprise.get("uscc") if isinstance(enterprise, dict) else enterprise
             if who.role == "enterprise" and uscc != who.uscc:
                 raise MayNotMatch(who.role, "match another enterprise")
-            if who.role == "public" and not isinstance(enterprise, dict):
-                raise MayNotMatch(who.role, "look an enterprise up by its credit code; give "
-                                            "a profile")
+            if not isinstance(enterprise, dict):
+                self._check_may_look_up(uow, who, enterprise)
             now = utc_now()
             snapshots = queries.in_force_snapshots(uow.connection, _current_day(now))
             verdicts = enterprises.match(uow.connection, enterprise, snapshots, now)
@@ -480,6 +486,20 @@ class PolicyService(EventSourcedService):
             return {"items": verdicts}
 
         return self.store.query("match_enterprise", read)
+
+    @staticmethod
+    def _check_may_look_up(uow: UnitOfWork, who: Actor, uscc) -> None:
+        """A known enterprise's verdicts tell its operating tier (notice 三(一)1), which stays
+        with the office, supervision, the enterprise's county and the enterprise itself."""
+        if who.role in access.SEE_ALL or who.role == "enterprise":
+            return
+        if who.role == "unit_officer":
+            kept = enterprises.row(uow.connection, checks.credit_code(uscc))
+            if kept is not None and kept["county"] == who.unit:
+                return
+            raise MayNotMatch(who.role, "look up an enterprise outside its county by its "
+                                        "credit code; give a profile")
+        raise MayNotMatch(who.role, "look an enterprise up by its credit code; give a profile")
 
     # -- the timer -------------------------------------------------------------------------------
 

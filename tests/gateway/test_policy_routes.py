@@ -156,7 +156,8 @@ def gateway(container_factory, service_config):
     def call(method, path, role="office", **kwargs):
         headers = kwargs.pop("headers", {})
         tokens = {"office": mint("clerk-li", "office"),
-                  "unit_officer": mint("officer-zhao", "unit_officer", unit="city-hrss")}
+                  "unit_officer": mint("officer-zhao", "unit_officer", unit="city-hrss"),
+                  "enterprise": mint("boss", "enterprise", uscc="91360702MA35G0QX4J")}
         if role:
             headers["Authorization"] = f"Bearer {tokens[role]}"
         return requests.request(method, f"{base}{path}", headers=headers, timeout=20, **kwargs)
@@ -322,3 +323,10 @@ def test_the_feed_is_atom(gateway):
     assert entry.find(f"{ATOM}summary").text == POLICY["summary"]
     again = ET.fromstring(gateway("GET", "/portal/feed.atom", role=None).content)
     assert again.find(f"{ATOM}entry/{ATOM}id").text == entry.find(f"{ATOM}id").text
+
+
+def test_the_portal_deadlines_are_refused_to_an_enterprise_before_any_call(gateway):
+    deadlines = gateway("GET", "/api/v1/portal-deadlines", role="enterprise")
+    assert deadlines.status_code == 403 and deadlines.json()["title"] == "role_not_allowed"
+    assert "unit_officer, office, supervisor" in deadlines.json()["detail"]
+    assert not calls("portal_deadlines")

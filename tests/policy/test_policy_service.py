@@ -38,6 +38,7 @@ OTHER_UNIT = "city-hr-bureau"
 OTHER_OFFICER = {"sub": "officer-zhao", "role": "unit_officer", "unit": OTHER_UNIT}
 PUBLIC = {"sub": "portal", "role": "public"}
 ENTERPRISE = {"sub": "boss", "role": "enterprise", "uscc": "91360702MA35G0QX4J"}
+LEADER = {"sub": "leader-zhang", "role": "leader"}
 CONTACT = {"unit": "市财政局", "person": "李明", "phone": "0797-8123456",
            "email": "czj@ganzhou.gov.cn"}
 
@@ -176,8 +177,9 @@ def test_bad_input_is_refused_naming_the_field(make_sqlite_url, policy_service, 
         # an officer of another unit may not draft in this unit's name
         assert refused(cluster.policy.draft_policy, assertion(OTHER_OFFICER),
                        draft_fields()).rule == "not_issuing_unit"
+        # an action the table has no row for is refused before a worker runs
         assert refused(cluster.policy.act_on_policy, assertion(OFFICE), "nope", "dance",
-                       {}).rule == "unknown_code"
+                       {}).rule == "unknown_action"
 
 
 def seed_lapsing(engine) -> tuple[str, str]:
@@ -238,7 +240,7 @@ def test_rules_are_required_filed_and_marked_overdue_by_the_timer(db_url, policy
             "title": "操作细则", "text": "全文", "procedure": "流程", "time_limits": "5个工作日"})
         assert late["status"] == "filed" and late["late"]
 
-        deadlines = cluster.policy.portal_deadlines(assertion(PUBLIC), 2026)
+        deadlines = cluster.policy.portal_deadlines(assertion(OFFICER), 2026)
         [unit] = deadlines["units"]
         assert unit["unit"] == UNIT and deadlines["rules_due"] == "2026-05-20"
         # the rule filed after its due date is late, whatever day the test runs
@@ -277,8 +279,8 @@ def test_briefings_are_scheduled_revised_and_cancelled(make_sqlite_url, policy_s
         cancelled = cluster.policy.act_on_briefing(assertion(OFFICER), briefing["id"], "cancel",
                                                    {"reason": "改期"})
         assert cancelled["status"] == "cancelled"
-        assert cluster.policy.get_briefing(assertion(PUBLIC), briefing["id"]) == cancelled
-        assert cluster.policy.list_briefings(assertion(PUBLIC), {"policy_id": live["id"]})[
+        assert cluster.policy.get_briefing(assertion(ENTERPRISE), briefing["id"]) == cancelled
+        assert cluster.policy.list_briefings(assertion(OFFICER), {"policy_id": live["id"]})[
             "items"] == [cancelled]
 
 
@@ -294,7 +296,7 @@ def test_compendium_editions_are_built_once_and_kept(db_url, policy_service):
         cluster.policy.draft_policy(assertion(OFFICER), draft_fields(title="草稿政策"))
 
         assert refused(cluster.policy.build_compendium,
-                       assertion(OFFICER)).rule == "may_not_build_compendium"
+                       assertion(OFFICER)).rule == "role_not_allowed"
         one = cluster.policy.build_compendium(assertion(OFFICE))
         assert one["number"] == 1 and one["new"] and one["policies"] == 2
         again = cluster.policy.build_compendium(assertion(OFFICE))
@@ -422,12 +424,15 @@ def test_matching_explains_each_policy(make_sqlite_url, policy_service):
         other = {**profile, "uscc": "91360700MA35F1AB2W"}
         assert refused(cluster.policy.match_enterprise, assertion(ENTERPRISE),
                        other).rule == "may_not_match_enterprise"
-        assert len(cluster.policy.match_enterprise(assertion(PUBLIC), profile)["items"]) == 2
+        assert len(cluster.policy.match_enterprise(assertion(LEADER), profile)["items"]) == 2
         # by credit code, from the enterprises the liaison service told of
         by_code = cluster.policy.match_enterprise(assertion(OFFICE), ENTERPRISE["uscc"])["items"]
         assert [item["eligible"] for item in by_code] == [True, False]
-        assert refused(cluster.policy.match_enterprise, assertion(PUBLIC),
+        assert refused(cluster.policy.match_enterprise, assertion(LEADER),
                        ENTERPRISE["uscc"]).rule == "may_not_match_enterprise"
+        # the portal's public actor does not match at all
+        assert refused(cluster.policy.match_enterprise, assertion(PUBLIC),
+                       profile).rule == "role_not_allowed"
         # 精准推送: each publication records the enterprises it newly reached
         cluster.policy.act_on_policy(assertion(OFFICER), large["id"], "amend", {
             "reason": "放宽", "criteria": {"sizes": ["large", "small"]}})
