@@ -7,8 +7,12 @@ policies. Shapes, action names, filters and limits are the policy service's wire
 from __future__ import annotations
 
 import base64
+import collections
 from urllib.parse import quote
 
+import eventlet.event
+from eventlet import tpool
+from nameko.extensions import DependencyProvider
 from pydantic import Field
 from werkzeug.wrappers import Response
 
@@ -48,20 +52,141 @@ class PolicyWorkList(Reply):
     items: list[PolicyWorkItem]
 
 
+# How long a reader keeps a document: a numbered edition never changes; the latest may be
+# replaced by the next edition, so it is checked again (its ETag answers 304 until then).
+NUMBERED_EDITION_CACHE = "public, max-age=31536000, immutable"
+LATEST_EDITION_CACHE = "public, max-age=300, must-revalidate"
+# The documents a gateway keeps in memory: the last few editions in every format.
+DOCUMENTS_KEPT = 12
+# Bodies above this many bytes are decoded off the hub.
+OFF_HUB_BYTES = 64 * 1024
+
+
+def etag_of(digest: str) -> str:
+    return f'"{digest}"'
+
+
+def not_modified(request, etag: str) -> bool:
+    """Whether the request's If-None-Match names `etag` (weak or strong, or *)."""
+    given = request.headers.get("If-None-Match")
+    if not given:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in given.split(",")}
+    return "*" in tags or etag in tags
+
+
+def conditional(request, etag: str, cache_control: str, answer, headers: dict | None = None
+                ) -> Response:
+    """`answer()` with its ETag and Cache-Control, or 304 Not Modified when the reader holds
+    it already."""
+    validators = {**(headers or {}), "ETag": etag, "Cache-Control": cache_control}
+    if not_modified(request, etag):
+        return Response(status=304, headers=validators)
+    response = answer()
+    response.headers.update(validators)
+    return response
+
+
+class Flights:
+    """One call per key at a time: callers asking for the same key while it is under way wait
+    for its answer (or its error) instead of asking again."""
+
+    def __init__(self):
+        self.under_way: dict = {}
+
+    def run(self, key, call):
+        waiting = self.under_way.get(key)
+        if waiting is not None:
+            return waiting.wait()
+        done = self.under_way[key] = eventlet.event.Event()
+        try:
+            result = call()
+        except BaseException as exc:
+            done.send_exception(exc)
+            raise
+        else:
+            done.send(result)
+            return result
+        finally:
+            del self.under_way[key]
+
+
+class Documents:
+    """The compendium's documents as this gateway holds them, by edition number and format,
+    each with the SHA-256 of its bytes: the service sends a document's bytes only to a gateway
+    that does not hold that digest, so a download is served from here."""
+
+    def __init__(self, kept: int = DOCUMENTS_KEPT):
+        self.kept = kept
+        self.held: collections.OrderedDict = collections.OrderedDict()
+        self.flights = Flights()
+
+    def held_for(self, number: int, fmt: str, edition_digest: str | None = None) -> dict | None:
+        """The document held for (number, fmt), if it is of that edition (when given)."""
+        found = self.held.get((number, fmt))
+        if found is None or (edition_digest and found["edition_digest"] != edition_digest):
+            return None
+        self.held.move_to_end((number, fmt))
+        return found
+
+    def fetch(self, number: int | None, fmt: str, ask) -> dict:
+        """The document of edition `number` (None: the latest) in `fmt`; `ask(known_digest)`
+        is the service's compendium_document. Concurrent misses ask once."""
+        return self.flights.run((number, fmt), lambda: self._fetch(number, fmt, ask))
+
+    def _fetch(self, number, fmt, ask) -> dict:
+        held = self.held.get((number, fmt)) if number is not None else None
+        reply = ask(held["digest"] if held else None)
+        key = (reply["number"], fmt)
+        if "base64" not in reply:
+            held = held or self.held.get(key)
+            if held is not None and held["digest"] == reply["digest"]:
+                self.held.move_to_end(key)
+                return held
+            reply = ask(None)   # held no longer: ask for the bytes
+        encoded = reply.pop("base64")
+        body = (tpool.execute(base64.b64decode, encoded) if len(encoded) > OFF_HUB_BYTES
+                else base64.b64decode(encoded))
+        document = {**reply, "body": body}
+        self.held[key] = document
+        self.held.move_to_end(key)
+        while len(self.held) > self.kept:
+            self.held.popitem(last=False)
+        return document
+
+
+class HeldDocuments(DependencyProvider):
+    """One `Documents` per gateway container, shared by its workers."""
+
+    def setup(self):
+        self.documents = Documents()
+
+    def get_dependency(self, worker_ctx):
+        return self.documents
+
+
 def download(document: dict, fmt: str, number: int | None = None,
              headers: dict | None = None) -> Response:
     """A compendium document the service rendered, as a download: an ASCII `filename` and the
     Chinese name as `filename*` (RFC 6266) — the service's `display_name` when it gives one,
-    else the compendium's title with the edition's number."""
+    else the compendium's title with the edition's number. Its bytes are `body`, or base64."""
     given = document["filename"]
     chinese = document.get("display_name") or (given if not given.isascii() else (
         f"{COMPENDIUM_TITLE}（第{number}期）.{fmt}" if number else f"{COMPENDIUM_TITLE}.{fmt}"))
     ascii_name = given if given.isascii() else f"compendium.{fmt}"
-    return Response(base64.b64decode(document["base64"]), status=200,
-                    mimetype=document["media_type"], headers={
-                        **(headers or {}),
-                        "Content-Disposition": f"attachment; filename={ascii_name}; "
-                                               f"filename*=UTF-8''{quote(chinese)}"})
+    body = document["body"] if "body" in document else base64.b64decode(document["base64"])
+    return Response(body, status=200, mimetype=document["media_type"], headers={
+        **(headers or {}),
+        "Content-Disposition": f"attachment; filename={ascii_name}; "
+                               f"filename*=UTF-8''{quote(chinese)}"})
+
+
+def document_download(request, document: dict, fmt: str, cache_control: str,
+                      headers: dict | None = None) -> Response:
+    """The download with its ETag (the SHA-256 of its bytes), or 304 if the reader holds it."""
+    return conditional(request, etag_of(document["digest"]), cache_control,
+                       lambda: download(document, fmt, document.get("number"), headers),
+                       headers)
 
 
 def document_answer(fmt: str) -> Answer:
@@ -107,6 +232,7 @@ def _body(request, action) -> dict:
 
 class PolicyApi:
     policy = TimedRpcProxy("policy")
+    compendium_documents = HeldDocuments()
 
     # -- policies ----------------------------------------------------------------------------
 
@@ -273,8 +399,9 @@ class PolicyApi:
         actor = caller(request)
         fmt = document_format(format)
         path = read_path({"number": number}, EditionPath)
-        return download(self.policy.compendium_document(actor, path.number, fmt), fmt,
-                        path.number)
+        document = self.compendium_documents.fetch(path.number, fmt, lambda known: (
+            self.policy.compendium_document(actor, path.number, fmt, known)))
+        return document_download(request, document, fmt, NUMBERED_EDITION_CACHE)
 
     @api("GET", "/compendium/contact-sheet", "contact_sheet",
          "The contact sheet (咨询联系表) of the latest edition, or of the policies in force",

@@ -12,21 +12,26 @@ unpublished can show here whatever a request carries. Each answer carries secure
 """
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import hashlib
+import os
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from nameko.extensions import DependencyProvider
 from pydantic import Field, StringConstraints
 from werkzeug.wrappers import Response
 
 from gateway.http import json_response, read_path, read_query, texts
 from gateway.operations import Answer, Routes, mount
 from gateway.policy import (
-    COMPENDIUM_TITLE, DOCUMENTS, document_answer, document_format, download,
+    COMPENDIUM_TITLE, DOCUMENTS, LATEST_EDITION_CACHE, Flights, HeldDocuments, conditional,
+    document_answer, document_download, document_format,
 )
 from kernel import identity
 from kernel.actor import PUBLIC
@@ -50,6 +55,12 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FEED_NAMESPACE = uuid.UUID("3c1f6f0e-6a57-4c55-9d0c-51a0c6b1f0d2")
 FEED_ID = f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, 'portal/feed')}"
 FEED_KINDS = {"published": "发布", "amended": "修订"}
+
+PUBLIC_BASE_URL = "HUIQI_PUBLIC_BASE_URL"
+DEFAULT_BASE_URL = "http://localhost:8000"
+# A page is checked again on every visit; its ETag answers 304 until the next publication.
+PAGE_CACHE = "public, no-cache"
+PAGES_KEPT = 512
 
 SECURE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; base-uri 'none'; form-action 'self'; "
@@ -174,14 +185,84 @@ def atom_feed(items: list[dict], base: str) -> bytes:
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
-def _base(request) -> str:
-    return request.host_url.rstrip("/")
+def public_base_url(environ=None) -> str:
+    """Where the portal is reached from outside, for the feed's links: HUIQI_PUBLIC_BASE_URL,
+    never the request's Host header, which any client writes as it likes."""
+    value = (os.environ if environ is None else environ).get(PUBLIC_BASE_URL, DEFAULT_BASE_URL)
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query \
+            or parts.fragment:
+        raise ValueError(f"{PUBLIC_BASE_URL} must be an http(s) URL such as "
+                         f"https://portal.example.gov.cn, not {value!r}")
+    return value.strip().rstrip("/")
+
+
+# -- the portal's pages, held until the next publication --------------------------------------
+
+class Pages:
+    """The portal's answers as this gateway holds them, keyed by the policy service's mark of
+    what is published (`portal_mark`) and the request's path and query: a page is drawn once per
+    publication, amendment, repeal, rule filed or edition built, and served from here until
+    then. Only a 200 is held. Concurrent requests share one mark call and one drawing."""
+
+    def __init__(self, kept: int = PAGES_KEPT):
+        self.kept = kept
+        self.held: collections.OrderedDict = collections.OrderedDict()
+        self.flights = Flights()
+
+    def mark(self, ask) -> dict:
+        return self.flights.run("mark", ask)
+
+    def page(self, key, draw) -> tuple[int, bytes, dict, str | None]:
+        found = self.held.get(key)
+        if found is not None:
+            self.held.move_to_end(key)
+            return found
+        return self.flights.run(key, lambda: self._draw(key, draw))
+
+    def _draw(self, key, draw):
+        response = draw()
+        body = response.get_data()
+        headers = {name: value for name, value in response.headers.items()
+                   if name.lower() != "content-length"}
+        etag = f'"{hashlib.sha256(body).hexdigest()}"' if response.status_code == 200 else None
+        drawn = (response.status_code, body, headers, etag)
+        if etag is not None:
+            self.held[key] = drawn
+            while len(self.held) > self.kept:
+                self.held.popitem(last=False)
+        return drawn
+
+
+class HeldPages(DependencyProvider):
+    """One `Pages` per gateway container, shared by its workers."""
+
+    def setup(self):
+        self.pages = Pages()
+
+    def get_dependency(self, worker_ctx):
+        return self.pages
 
 
 # -- the portal -----------------------------------------------------------------------------
 
 class PortalApi:
     policy = TimedRpcProxy("policy")
+    portal_pages = HeldPages()
+    compendium_documents = HeldDocuments()
+
+    def _mark(self) -> dict:
+        return self.portal_pages.mark(lambda: self.policy.portal_mark(public_assertion()))
+
+    def _held(self, request, draw) -> Response:
+        """The answer `draw()` gives, drawn once per mark of what is published; with its ETag,
+        or 304 when the reader holds it."""
+        key = (self._mark()["mark"], request.full_path)
+        status, body, headers, etag = self.portal_pages.page(key, draw)
+        if etag is None:
+            return Response(body, status=status, headers=headers)
+        return conditional(request, etag, PAGE_CACHE,
+                           lambda: Response(body, status=status, headers=headers))
 
     # Each page is drawn by one method from what the service answers the public actor; the JSON
     # twin answers the same data.
@@ -205,6 +286,9 @@ class PortalApi:
             "The published policies (惠企政策), searched and filtered, newest first",
             query=PortalSearch, rpc="list_policies", answers=HTML_ANSWER)
     def portal_index(self, request):
+        return self._held(request, lambda: self._portal_index(request))
+
+    def _portal_index(self, request):
         def draw():
             query, found = self._search(request)
             next_page = None
@@ -222,13 +306,16 @@ class PortalApi:
             query=PortalSearch, rpc="list_policies",
             answers=Answer(200, "a page of policies", contract.PolicyPage))
     def portal_policies(self, request):
-        return data(self._search(request)[1])
+        return self._held(request, lambda: data(self._search(request)[1]))
 
     @published("/policies/{policy_id}", "portal_policy",
             "A published policy: its current text, its versions and whom to ask",
             path_model=contract.PolicyPath, errors_=PAGE_ERRORS, rpc="get_policy",
             answers=HTML_ANSWER)
     def portal_policy(self, request, policy_id):
+        return self._held(request, lambda: self._portal_policy(request, policy_id))
+
+    def _portal_policy(self, request, policy_id):
         def draw():
             path = read_path({"policy_id": policy_id}, contract.PolicyPath)
             policy = self.policy.get_policy(public_assertion(), path.policy_id)
@@ -241,12 +328,17 @@ class PortalApi:
             rpc="get_policy", answers=Answer(200, "the policy", contract.PolicyView))
     def portal_policy_data(self, request, policy_id):
         path = read_path({"policy_id": policy_id}, contract.PolicyPath)
-        return data(self.policy.get_policy(public_assertion(), path.policy_id))
+        return self._held(request, lambda: data(self.policy.get_policy(public_assertion(),
+                                                                       path.policy_id)))
 
     @published("/policies/{policy_id}/versions/{number}", "portal_policy_version",
             "One published version of a policy, as it was", path_model=contract.VersionPath,
             errors_=PAGE_ERRORS, rpc="policy_version", answers=HTML_ANSWER)
     def portal_policy_version(self, request, policy_id, number):
+        return self._held(request, lambda: self._portal_policy_version(request, policy_id,
+                                                                       number))
+
+    def _portal_policy_version(self, request, policy_id, number):
         def draw():
             path = read_path({"policy_id": policy_id, "number": number}, contract.VersionPath)
             policy = self.policy.get_policy(public_assertion(), path.policy_id)
@@ -262,7 +354,8 @@ class PortalApi:
             answers=Answer(200, "the version", contract.VersionView))
     def portal_policy_version_data(self, request, policy_id, number):
         path = read_path({"policy_id": policy_id, "number": number}, contract.VersionPath)
-        return data(self.policy.policy_version(public_assertion(), path.policy_id, path.number))
+        return self._held(request, lambda: data(self.policy.policy_version(
+            public_assertion(), path.policy_id, path.number)))
 
     def _rules(self, request) -> dict:
         query = read_query(request, PortalRules)
@@ -273,18 +366,22 @@ class PortalApi:
             "The implementation rules filed (实施细则), optionally of one policy",
             query=PortalRules, rpc="list_rules", answers=HTML_ANSWER)
     def portal_rules(self, request):
-        return self._html(request, lambda: page("rules.html", rules=self._rules(request)["items"]))
+        return self._held(request, lambda: self._html(
+            request, lambda: page("rules.html", rules=self._rules(request)["items"])))
 
     @published("/api/rules", "portal_rules_data", "The implementation rules filed, as JSON",
             query=PortalRules, rpc="list_rules",
             answers=Answer(200, "the rules", contract.RuleList))
     def portal_rules_data(self, request):
-        return data(self._rules(request))
+        return self._held(request, lambda: data(self._rules(request)))
 
     @published("/contact-sheet", "portal_contact_sheet",
             "The contact sheet (咨询联系表): whom to ask about each policy in force",
             rpc="contact_sheet", answers=HTML_ANSWER)
     def portal_contact_sheet(self, request):
+        return self._held(request, lambda: self._portal_contact_sheet(request))
+
+    def _portal_contact_sheet(self, request):
         def draw():
             sheet = self.policy.contact_sheet(public_assertion())
             return page("contact_sheet.html", title=CONTACT_SHEET_TITLE, rows=sheet["items"],
@@ -295,12 +392,15 @@ class PortalApi:
             "The contact sheet as JSON", rpc="contact_sheet",
             answers=Answer(200, "the sheet", contract.ContactRows))
     def portal_contact_sheet_data(self, request):
-        return data(self.policy.contact_sheet(public_assertion()))
+        return self._held(request, lambda: data(self.policy.contact_sheet(public_assertion())))
 
     @published("/compendium", "portal_compendium",
             "The latest compendium (政策汇编), with its documents to download",
             rpc="compendium_edition", answers=HTML_ANSWER)
     def portal_compendium(self, request):
+        return self._held(request, lambda: self._portal_compendium(request))
+
+    def _portal_compendium(self, request):
         def draw():
             try:
                 edition = self.policy.compendium_edition(public_assertion(), None)
@@ -317,7 +417,8 @@ class PortalApi:
             "The latest compendium as JSON", errors_=PAGE_ERRORS,
             rpc="compendium_edition", answers=Answer(200, "the edition", contract.EditionView))
     def portal_compendium_data(self, request):
-        return data(self.policy.compendium_edition(public_assertion(), None))
+        return self._held(request, lambda: data(self.policy.compendium_edition(
+            public_assertion(), None)))
 
     @mount("GET", "/portal/compendium.{format}",
            *(portal.operation("GET", f"/compendium.{fmt}", f"portal_compendium_{fmt}",
@@ -326,17 +427,27 @@ class PortalApi:
                               answers=document_answer(fmt))
              for fmt, label in DOCUMENTS.items()))
     def portal_compendium_document(self, request, format):
+        """The latest edition's document, from what this gateway holds once it has it: the
+        mark names the latest edition, so a download asks the service nothing more."""
         fmt = document_format(format)
-        document = self.policy.compendium_document(public_assertion(), None, fmt)
-        return download(document, fmt, headers=SECURE_HEADERS)
+        latest = self._mark()["edition"]
+        number = latest["number"] if latest else None
+        document = latest and self.compendium_documents.held_for(number, fmt, latest["digest"])
+        if not document:
+            document = self.compendium_documents.fetch(number, fmt, lambda known: (
+                self.policy.compendium_document(public_assertion(), number, fmt, known)))
+        return document_download(request, document, fmt, LATEST_EDITION_CACHE,
+                                 headers=SECURE_HEADERS)
 
     @published("/feed.atom", "portal_feed",
             "An Atom feed (RFC 4287) of the policies published or amended, newest first",
             answers=Answer(200, "the feed", media_type=ATOM, schema={"type": "string"}))
     def portal_feed(self, request):
-        feed = self.policy.portal_feed(public_assertion(), FEED_SIZE)
-        return Response(atom_feed(feed["items"], _base(request)), status=200,
-                        mimetype=ATOM, headers=SECURE_HEADERS)
+        def draw():
+            feed = self.policy.portal_feed(public_assertion(), FEED_SIZE)
+            return Response(atom_feed(feed["items"], public_base_url()), status=200,
+                            mimetype=ATOM, headers=SECURE_HEADERS)
+        return self._held(request, draw)
 
     @assets("GET", "/portal.css", "portal_stylesheet", "The portal's stylesheet",
             secured=False, answers=Answer(200, "the stylesheet", media_type=CSS,

@@ -10,6 +10,7 @@ checked here and refused by a named error naming the filter.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from typing import Callable, Mapping
@@ -261,6 +262,22 @@ def feed(connection: sa.Connection, limit: int) -> list[dict]:
              "document_number": row.document_number, "issuing_unit": row.issuing_unit,
              "kind": row.kind, "version": row.version, "at": row.at, "summary": row.summary}
             for row in rows]
+
+
+def portal_mark(connection: sa.Connection, day: str) -> dict:
+    """A digest of what the public sees (every policy not a draft, as of its last change; the
+    rules filed; the editions), of `day`, and the latest edition's number and digest."""
+    shown = connection.execute(sa.select(
+        sa.func.count(), sa.func.max(policy_rows.c.updated_at), sa.func.sum(policy_rows.c.version)
+    ).where(policy_rows.c.status != Status.DRAFT.value)).one()
+    filed = connection.execute(sa.select(sa.func.count()).where(
+        rule_rows.c.status == RuleStatus.FILED.value)).scalar_one()
+    latest = connection.execute(sa.select(compendium_editions.c.number,
+                                          compendium_editions.c.digest)
+                                .order_by(compendium_editions.c.number.desc()).limit(1)).first()
+    edition = {"number": latest.number, "digest": latest.digest} if latest else None
+    seen = json.dumps([day, list(shown), filed, edition], default=str)
+    return {"mark": hashlib.sha256(seen.encode()).hexdigest(), "edition": edition}
 
 
 def _verdict(met: int, late: int, missing: int) -> dict:

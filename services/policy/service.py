@@ -28,13 +28,13 @@ from kernel.base_service import EventSourcedService
 from kernel.clock import office_day
 from kernel.database import exclusive_turn
 from kernel.dependencies import EventSourcing, Reactions
-from kernel.envelope import parse_time, utc_now
+from kernel.envelope import format_time, parse_time, utc_now
 from kernel.errors import Forbidden, Refused, UnknownCode
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork, read_stream
 from services.policy import (
     access, briefing as briefings, contract, documents, editions, enterprises, projections,
-    queries, rules,
+    queries, rendered, rules,
 )
 from services.policy.permissions import PERMISSIONS
 from services.policy.briefing import Briefing
@@ -127,9 +127,24 @@ def _office_day_of(moment: str) -> str:
     return office_day(parse_time(moment)).isoformat()
 
 
+# Editions as rebuilt, by (number, digest, built_at): an edition never changes once built, so
+# replaying its policies once per process is enough. A few are kept: readers want the latest.
+_EDITIONS: dict[tuple, dict] = {}
+EDITIONS_KEPT = 8
+
+
 def render_edition(connection, recorded: dict) -> dict:
     """An edition exactly as it was built: each policy replayed to the stream version the
     edition recorded, then `build_edition` again, for the same day and number."""
+    key = (recorded["number"], recorded["digest"], recorded.get("built_at"))
+    if key not in _EDITIONS:
+        while len(_EDITIONS) >= EDITIONS_KEPT:
+            _EDITIONS.pop(next(iter(_EDITIONS)))
+        _EDITIONS[key] = _render_edition(connection, recorded)
+    return _EDITIONS[key]
+
+
+def _render_edition(connection, recorded: dict) -> dict:
     snapshots = []
     for held in recorded["policies"]:
         stream = [event for event in read_stream(connection, held["policy_id"])
@@ -421,14 +436,44 @@ class PolicyService(EventSourcedService):
 
     @rpc
     def compendium_document(self, actor: dict, number: int | None = None,
-                            format: str = "html") -> dict:
-        """Edition `number` (None: the latest) as a document: html, pdf or docx, base64."""
+                            format: str = "html", known_digest: str | None = None) -> dict:
+        """Edition `number` (None: the latest) as a document: html, pdf or docx, with the
+        SHA-256 `digest` of its bytes and, base64, the bytes themselves unless the caller
+        already holds them (`known_digest` is that digest). Rendered once per edition and
+        format, then served from the store (`rendered`)."""
         Actor.from_dict(actor)
-        edition = self._edition(number, "compendium_document", format)
-        # Rendered outside the read's transaction and off the hub: a PDF takes a second or two.
-        filename, media_type, body = tpool.execute(documents.render, edition, format)
-        return {"filename": filename, "display_name": documents.display_name(edition, format),
-                "media_type": media_type, "base64": base64.b64encode(body).decode("ascii")}
+
+        def recorded_edition(uow: UnitOfWork) -> dict:
+            if format not in contract.DOCUMENT_FORMATS:
+                raise UnknownCode("format", format, list(contract.DOCUMENT_FORMATS))
+            return uow.load(editions.CompendiumEditions, editions.STREAM_ID).edition(number)
+
+        recorded = self.store.query("compendium_document", recorded_edition)
+        key = (recorded["number"], format, recorded["digest"])
+        found = self.store.read(lambda c: rendered.find(c, *key, with_body=False))
+        if found is None:
+            with rendered.turn((str(self.store.engine.url), *key)):
+                found = self.store.read(lambda c: rendered.find(c, *key, with_body=False))
+                if found is None:
+                    self._render_document(recorded, format)
+                    found = self.store.read(lambda c: rendered.find(c, *key, with_body=False))
+        answer = {name: found[name] for name in rendered.META}
+        if known_digest != found["digest"]:
+            body = self.store.read(lambda c: rendered.find(c, *key, with_body=True))["body"]
+            answer["base64"] = base64.b64encode(body).decode("ascii")
+        return answer
+
+    def _render_document(self, recorded: dict, fmt: str) -> None:
+        edition = self.store.query("compendium_document", lambda uow: render_edition(
+            uow.connection, recorded))
+        # Off the hub and outside any transaction: a PDF takes a second or two.
+        filename, media_type, body = tpool.execute(documents.render, edition, fmt)
+        with self.store.engine.begin() as connection:
+            rendered.keep(connection, recorded["number"], fmt, recorded["digest"],
+                          filename=filename, display_name=documents.display_name(edition, fmt),
+                          media_type=media_type, body=body, at=format_time(utc_now()))
+        log.info("compendium document rendered", number=recorded["number"], format=fmt,
+                 size=len(body))
 
     @rpc
     def contact_sheet(self, actor: dict) -> dict:
@@ -450,6 +495,16 @@ class PolicyService(EventSourcedService):
         return self.store.query("contact_sheet", read)
 
     # -- the portal, matching --------------------------------------------------------------------
+
+    @rpc
+    def portal_mark(self, actor: dict) -> dict:
+        """What the portal shows, in one digest: it changes with every publication, amendment,
+        repeal, expiry, contact changed, rule filed and edition built (and with the day, for
+        the contact sheet of what is in force). The gateway keys its pages by it; the latest
+        edition's number and digest key the latest documents."""
+        Actor.from_dict(actor)
+        return self.store.query("portal_mark", lambda uow: queries.portal_mark(
+            uow.connection, _current_day(utc_now())))
 
     @rpc
     def portal_feed(self, actor: dict, limit: int = 50) -> dict:

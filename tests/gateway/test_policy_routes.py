@@ -10,6 +10,7 @@ decides (who may read a draft) is tested with the service, and end to end in tes
 tests/e2e/test_policy_life.py."""
 import base64
 import dataclasses
+import hashlib
 import datetime as dt
 import xml.etree.ElementTree as ET
 from urllib.parse import unquote
@@ -32,6 +33,9 @@ TITLE = "关于支持企业稳岗扩岗的若干措施 <script>alert(1)</script>
 CONTACT = {"unit": "市人社局就业科", "person": "王敏", "phone": "0797-8123456",
            "email": "jiuye@ganzhou.example.cn"}
 CALLS: list[tuple[str, dict, tuple]] = []
+# What the stand-in says is published: a test changes it to stand for a publication.
+MARK = ["mark-1"]
+DOCUMENT_BODY = b"%PDF-1.7 stand-in "
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -121,14 +125,25 @@ class StandInPolicy:
         return EDITION
 
     @rpc
-    def compendium_document(self, actor, number, format):
-        self._note("compendium_document", actor, number, format)
-
+    def compendium_document(self, actor, number, format, known_digest=None):
+        self._note("compendium_document", actor, number, format, known_digest)
+        if number not in (None, 2):
+            raise Refused("edition_not_found", NOT_FOUND, f"no edition {number}")
         named = {"display_name": f"赣州市惠企政策文件汇编(第2期).{format}"} if format == "pdf" else {}
-        return {"filename": f"huiqi-compendium-2-2024-05-06.{format}", **named,
-                "media_type": {"pdf": "application/pdf", "html": "text/html"}.get(
-                    format, "application/octet-stream"),
-                "base64": base64.b64encode(b"%PDF-1.7 stand-in").decode()}
+        body = DOCUMENT_BODY + format.encode()
+        document = {"number": 2, "format": format, "edition_digest": EDITION["digest"],
+                    "digest": hashlib.sha256(body).hexdigest(), "size": len(body),
+                    "filename": f"huiqi-compendium-2-2024-05-06.{format}", **named,
+                    "media_type": {"pdf": "application/pdf", "html": "text/html"}.get(
+                        format, "application/octet-stream")}
+        if known_digest != document["digest"]:
+            document["base64"] = base64.b64encode(body).decode()
+        return document
+
+    @rpc
+    def portal_mark(self, actor):
+        self._note("portal_mark", actor)
+        return {"mark": MARK[0], "edition": {"number": 2, "digest": EDITION["digest"]}}
 
     @rpc
     def contact_sheet(self, actor):
@@ -148,6 +163,7 @@ class StandInPolicy:
 @pytest.fixture
 def gateway(container_factory, service_config):
     CALLS.clear()
+    MARK[:] = ["mark-1"]
     for cls in (StandInPolicy, Gateway):
         config = service_config(RPC_TIMEOUT=10)
         container_factory(cls, config).start()
@@ -250,7 +266,7 @@ def test_rules_compendium_and_its_documents(gateway):
     assert disposition.startswith(
         "attachment; filename=huiqi-compendium-2-2024-05-06.pdf; filename*=UTF-8''")
     assert unquote(disposition.split("''", 1)[1]) == "赣州市惠企政策文件汇编(第2期).pdf"
-    assert calls("compendium_document")[0][2] == (2, "pdf")
+    assert calls("compendium_document")[0][2] == (2, "pdf", None)
     # Without a display name from the service, the gateway names it in Chinese itself.
     html = gateway("GET", "/api/v1/compendium/editions/2.html")
     assert unquote(html.headers["Content-Disposition"].split("''", 1)[1]) == \
@@ -262,6 +278,7 @@ def test_rules_compendium_and_its_documents(gateway):
 def test_the_portal_never_passes_the_callers_token_on(gateway):
     for role in (None, "office"):
         CALLS.clear()
+        MARK[0] = f"published-before-{role}"   # so the page is drawn again, not held
         answer = gateway("GET", "/portal/api/policies?q=稳岗", role=role)
         assert answer.status_code == 200, answer.text
         [(_, actor, _)] = calls("list_policies")
@@ -330,3 +347,87 @@ def test_the_portal_deadlines_are_refused_to_an_enterprise_before_any_call(gatew
     assert deadlines.status_code == 403 and deadlines.json()["title"] == "role_not_allowed"
     assert "unit_officer, office, supervisor" in deadlines.json()["detail"]
     assert not calls("portal_deadlines")
+
+
+def test_the_feed_links_to_the_public_base_url_whatever_host_a_request_names(gateway,
+                                                                               monkeypatch):
+    forged = {"Host": "evil.example.com"}
+    default = ET.fromstring(gateway("GET", "/portal/feed.atom", role=None, headers=forged).content)
+    links = [link.get("href") for link in default.iter(f"{ATOM}link")]
+    assert links and all(link.startswith("http://localhost:8000/portal") for link in links)
+    monkeypatch.setenv("HUIQI_PUBLIC_BASE_URL", "https://zwgk.ganzhou.example.cn/")
+    MARK[0] = "after-the-setting-changed"
+    feed = gateway("GET", "/portal/feed.atom", role=None, headers=dict(forged))
+    links = [link.get("href") for link in ET.fromstring(feed.content).iter(f"{ATOM}link")]
+    assert "https://zwgk.ganzhou.example.cn/portal/feed.atom" in links
+    assert all(link.startswith("https://zwgk.ganzhou.example.cn/portal") for link in links)
+    assert b"evil.example.com" not in feed.content
+
+
+def test_a_bad_public_base_url_is_named():
+    from gateway.portal import public_base_url
+    with pytest.raises(ValueError, match="HUIQI_PUBLIC_BASE_URL"):
+        public_base_url({"HUIQI_PUBLIC_BASE_URL": "zwgk.ganzhou.example.cn"})
+    assert public_base_url({}) == "http://localhost:8000"
+
+
+def test_the_latest_document_travels_once_and_is_answered_with_its_digest(gateway):
+    first = gateway("GET", "/portal/compendium.pdf", role=None)
+    assert first.status_code == 200, first.text
+    digest = hashlib.sha256(first.content).hexdigest()
+    assert first.headers["ETag"] == f'"{digest}"'
+    assert "max-age=300" in first.headers["Cache-Control"]
+    assert "immutable" not in first.headers["Cache-Control"]
+    again = gateway("GET", "/portal/compendium.pdf", role=None)
+    assert again.content == first.content
+    # held by the gateway: the service was asked for it once
+    assert len(calls("compendium_document")) == 1
+    held = gateway("GET", "/portal/compendium.pdf", role=None,
+                   headers={"If-None-Match": f'W/"other", "{digest}"'})
+    assert held.status_code == 304 and held.content == b""
+    assert held.headers["ETag"] == f'"{digest}"'
+    assert gateway("GET", "/portal/compendium.pdf", role=None,
+                   headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_concurrent_first_downloads_ask_the_service_once(gateway):
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(lambda _: gateway("GET", "/portal/compendium.docx", role=None),
+                                range(12)))
+    assert {answer.status_code for answer in answers} == {200}
+    assert len({answer.content for answer in answers}) == 1
+    assert len([call for call in calls("compendium_document") if call[2][1] == "docx"]) == 1
+
+
+def test_a_numbered_edition_is_immutable_and_its_bytes_are_not_sent_again(gateway):
+    first = gateway("GET", "/api/v1/compendium/editions/2.pdf")
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    digest = hashlib.sha256(first.content).hexdigest()
+    again = gateway("GET", "/api/v1/compendium/editions/2.pdf",
+                    headers={"If-None-Match": f'"{digest}"'})
+    assert again.status_code == 304
+    # the gateway told the service which digest it holds, so the bytes did not travel again
+    assert [call[2][2] for call in calls("compendium_document")] == [None, digest]
+    assert gateway("GET", "/api/v1/compendium/editions/3.pdf").status_code == 404
+
+
+def test_portal_pages_are_held_until_the_next_publication(gateway):
+    first = gateway("GET", "/portal/policies/p-1", role=None)
+    etag = first.headers["ETag"]
+    assert etag == f'"{hashlib.sha256(first.content).hexdigest()}"'
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    assert first.headers["Content-Type"].startswith("text/html")
+    assert "default-src 'self'" in first.headers["Content-Security-Policy"]
+    again = gateway("GET", "/portal/policies/p-1", role=None)
+    assert again.content == first.content and len(calls("get_policy")) == 1
+    assert gateway("GET", "/portal/policies/p-1", role=None,
+                   headers={"If-None-Match": etag}).status_code == 304
+    # a page not found is not held
+    gateway("GET", "/portal/policies/nope", role=None)
+    gateway("GET", "/portal/policies/nope", role=None)
+    assert len(calls("get_policy")) == 3
+    MARK[0] = "after-the-next-publication"
+    gateway("GET", "/portal/policies/p-1", role=None)
+    assert len(calls("get_policy")) == 4

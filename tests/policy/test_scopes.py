@@ -63,7 +63,7 @@ def test_the_public_reads_only_what_is_published():
     # exactly what the portal reads, nothing it does not
     assert public == {"get_policy", "policy_version", "list_policies", "get_rule", "list_rules",
                       "compendium_editions", "compendium_edition", "compendium_document",
-                      "contact_sheet", "portal_feed"}
+                      "contact_sheet", "portal_feed", "portal_mark"}
 
 
 def test_deadlines_briefings_and_matching_name_their_readers():
