@@ -23,7 +23,7 @@ from kernel import identity
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 # Each figure's module has `run(borrowed, counts) -> list[Row]`.
-FIGURES = ("store", "ingest", "verify", "endtoend", "growth", "plan")
+FIGURES = ("store", "ingest", "verify", "endtoend", "growth", "plan", "heavy")
 
 FULL = {
     "store_commands": {1: 1000, 16: 3000},
@@ -34,6 +34,10 @@ FULL = {
     "growth_appeals": 100_000,
     "growth_enterprises": 10_000,
     "plan_city": {"city_leaders": 30, "top_leaders": 6, "parks": 40, "enterprises": 2000},
+    "heavy_policies": 35,
+    "heavy_clients": 100,
+    "heavy_downloads": 2000,
+    "heavy_light_calls": 200,
 }
 SHORT = {
     "store_commands": {1: 20, 16: 48},
@@ -44,6 +48,10 @@ SHORT = {
     "growth_appeals": 200,
     "growth_enterprises": 20,
     "plan_city": {"city_leaders": 8, "top_leaders": 2, "parks": 40, "enterprises": 2000},
+    "heavy_policies": 2,
+    "heavy_clients": 8,
+    "heavy_downloads": 40,
+    "heavy_light_calls": 10,
 }
 
 
