@@ -10,6 +10,7 @@ import base64
 import collections
 from urllib.parse import quote
 
+import eventlet
 import eventlet.event
 from eventlet import tpool
 from nameko.extensions import DependencyProvider
@@ -84,6 +85,31 @@ def conditional(request, etag: str, cache_control: str, answer, headers: dict | 
         return Response(status=304, headers=validators)
     response = answer()
     response.headers.update(validators)
+    return response
+
+
+# A body is written a piece at a time, each piece a turn of the hub, so that a light call is
+# answered between the pieces of a large download.
+CHUNK = 128 * 1024
+
+
+class Pieces:
+    """A response body given to the server a piece at a time."""
+
+    def __init__(self, body: bytes):
+        self.body = body
+
+    def __iter__(self):
+        for start in range(0, len(self.body), CHUNK):
+            yield self.body[start:start + CHUNK]
+            eventlet.sleep(0)
+
+
+def in_pieces(response: Response) -> Response:
+    body = response.get_data()
+    if len(body) > CHUNK:
+        response.headers["Content-Length"] = str(len(body))
+        response.response = Pieces(body)
     return response
 
 
@@ -401,7 +427,7 @@ class PolicyApi:
         path = read_path({"number": number}, EditionPath)
         document = self.compendium_documents.fetch(path.number, fmt, lambda known: (
             self.policy.compendium_document(actor, path.number, fmt, known)))
-        return document_download(request, document, fmt, NUMBERED_EDITION_CACHE)
+        return in_pieces(document_download(request, document, fmt, NUMBERED_EDITION_CACHE))
 
     @api("GET", "/compendium/contact-sheet", "contact_sheet",
          "The contact sheet (咨询联系表) of the latest edition, or of the policies in force",

@@ -16,6 +16,7 @@ import collections
 import datetime as dt
 import hashlib
 import os
+import time
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -31,7 +32,7 @@ from gateway.http import json_response, read_path, read_query, texts
 from gateway.operations import Answer, Routes, mount
 from gateway.policy import (
     COMPENDIUM_TITLE, DOCUMENTS, LATEST_EDITION_CACHE, Flights, HeldDocuments, conditional,
-    document_answer, document_download, document_format,
+    document_answer, document_download, document_format, in_pieces,
 )
 from kernel import identity
 from kernel.actor import PUBLIC
@@ -61,6 +62,10 @@ DEFAULT_BASE_URL = "http://localhost:8000"
 # A page is checked again on every visit; its ETag answers 304 until the next publication.
 PAGE_CACHE = "public, no-cache"
 PAGES_KEPT = 512
+# Seconds a gateway answers by the mark of what is published it knows before asking again
+# (HUIQI_PORTAL_MARK_AGE): a publication shows on the portal within this, plus one request.
+PORTAL_MARK_AGE = "HUIQI_PORTAL_MARK_AGE"
+DEFAULT_MARK_AGE = 1.0
 
 SECURE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; base-uri 'none'; form-action 'self'; "
@@ -197,6 +202,19 @@ def public_base_url(environ=None) -> str:
     return value.strip().rstrip("/")
 
 
+def mark_age(environ=None) -> float:
+    value = (os.environ if environ is None else environ).get(PORTAL_MARK_AGE,
+                                                             str(DEFAULT_MARK_AGE))
+    try:
+        age = float(value)
+        if not age >= 0:
+            raise ValueError(value)
+    except ValueError:
+        raise ValueError(f"{PORTAL_MARK_AGE} must be a number of seconds, 0 or more, "
+                         f"not {value!r}") from None
+    return age
+
+
 # -- the portal's pages, held until the next publication --------------------------------------
 
 class Pages:
@@ -205,13 +223,27 @@ class Pages:
     publication, amendment, repeal, rule filed or edition built, and served from here until
     then. Only a 200 is held. Concurrent requests share one mark call and one drawing."""
 
-    def __init__(self, kept: int = PAGES_KEPT):
+    def __init__(self, kept: int = PAGES_KEPT, mark_age: float = DEFAULT_MARK_AGE):
         self.kept = kept
+        self.mark_age = mark_age
         self.held: collections.OrderedDict = collections.OrderedDict()
         self.flights = Flights()
+        self.known: dict | None = None
+        self.known_at = 0.0
 
     def mark(self, ask) -> dict:
-        return self.flights.run("mark", ask)
+        """The service's mark, asked again once it is `mark_age` seconds old. While one request
+        asks, the others are answered by the mark known: no request waits on another's call,
+        so a page held is served without a turn of the broker."""
+        if self.known is not None and (time.monotonic() - self.known_at < self.mark_age
+                                       or "mark" in self.flights.under_way):
+            return self.known
+        return self.flights.run("mark", lambda: self._ask(ask))
+
+    def _ask(self, ask) -> dict:
+        asked_at = time.monotonic()
+        self.known, self.known_at = ask(), asked_at
+        return self.known
 
     def page(self, key, draw) -> tuple[int, bytes, dict, str | None]:
         found = self.held.get(key)
@@ -238,7 +270,7 @@ class HeldPages(DependencyProvider):
     """One `Pages` per gateway container, shared by its workers."""
 
     def setup(self):
-        self.pages = Pages()
+        self.pages = Pages(mark_age=mark_age())
 
     def get_dependency(self, worker_ctx):
         return self.pages
@@ -261,8 +293,8 @@ class PortalApi:
         status, body, headers, etag = self.portal_pages.page(key, draw)
         if etag is None:
             return Response(body, status=status, headers=headers)
-        return conditional(request, etag, PAGE_CACHE,
-                           lambda: Response(body, status=status, headers=headers))
+        return in_pieces(conditional(request, etag, PAGE_CACHE,
+                                     lambda: Response(body, status=status, headers=headers)))
 
     # Each page is drawn by one method from what the service answers the public actor; the JSON
     # twin answers the same data.
@@ -430,14 +462,15 @@ class PortalApi:
         """The latest edition's document, from what this gateway holds once it has it: the
         mark names the latest edition, so a download asks the service nothing more."""
         fmt = document_format(format)
+        documents = self.compendium_documents
         latest = self._mark()["edition"]
         number = latest["number"] if latest else None
-        document = latest and self.compendium_documents.held_for(number, fmt, latest["digest"])
+        document = latest and documents.held_for(number, fmt, latest["digest"])
         if not document:
-            document = self.compendium_documents.fetch(number, fmt, lambda known: (
+            document = documents.fetch(number, fmt, lambda known: (
                 self.policy.compendium_document(public_assertion(), number, fmt, known)))
-        return document_download(request, document, fmt, LATEST_EDITION_CACHE,
-                                 headers=SECURE_HEADERS)
+        return in_pieces(document_download(request, document, fmt, LATEST_EDITION_CACHE,
+                                           headers=SECURE_HEADERS))
 
     @published("/feed.atom", "portal_feed",
             "An Atom feed (RFC 4287) of the policies published or amended, newest first",

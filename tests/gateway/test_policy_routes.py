@@ -161,9 +161,11 @@ class StandInPolicy:
 
 
 @pytest.fixture
-def gateway(container_factory, service_config):
+def gateway(container_factory, service_config, monkeypatch):
     CALLS.clear()
     MARK[:] = ["mark-1"]
+    # the mark asked on every request, so a test's publication shows at once
+    monkeypatch.setenv("HUIQI_PORTAL_MARK_AGE", "0")
     for cls in (StandInPolicy, Gateway):
         config = service_config(RPC_TIMEOUT=10)
         container_factory(cls, config).start()
@@ -431,3 +433,38 @@ def test_portal_pages_are_held_until_the_next_publication(gateway):
     MARK[0] = "after-the-next-publication"
     gateway("GET", "/portal/policies/p-1", role=None)
     assert len(calls("get_policy")) == 4
+
+
+def test_a_large_body_is_sent_in_pieces_of_the_whole_length(gateway):
+    from gateway.policy import CHUNK, Pieces, in_pieces
+    from werkzeug.wrappers import Response as Plain
+    body = bytes(range(256)) * (CHUNK // 128 + 3)
+    response = in_pieces(Plain(body))
+    assert isinstance(response.response, Pieces)
+    assert response.headers["Content-Length"] == str(len(body))
+    pieces = list(response.response)
+    assert len(pieces) > 1 and b"".join(pieces) == body
+
+
+def test_bad_portal_mark_ages_are_named():
+    from gateway.portal import mark_age
+    with pytest.raises(ValueError, match="HUIQI_PORTAL_MARK_AGE"):
+        mark_age({"HUIQI_PORTAL_MARK_AGE": "-1"})
+    with pytest.raises(ValueError, match="HUIQI_PORTAL_MARK_AGE"):
+        mark_age({"HUIQI_PORTAL_MARK_AGE": "soon"})
+    assert mark_age({}) == 1.0
+
+
+def test_the_mark_is_asked_again_only_once_it_is_old():
+    from gateway.portal import Pages
+    asked = []
+
+    def ask():
+        asked.append(1)
+        return {"mark": f"m{len(asked)}", "edition": None}
+
+    held = Pages(mark_age=3600)
+    assert held.mark(ask) == held.mark(ask) == {"mark": "m1", "edition": None}
+    assert len(asked) == 1
+    every_time = Pages(mark_age=0)
+    assert [every_time.mark(ask)["mark"] for _ in range(2)] == ["m2", "m3"]
