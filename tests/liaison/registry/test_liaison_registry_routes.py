@@ -120,3 +120,23 @@ def test_the_registry_through_the_gateway(api):
             assert problem["field"] == field, problem
     assert api("GET", "/enterprises/91360702MA35G0QX19", reader).status_code == 404
     assert ok(api("GET", f"/enterprises/{USCC}", reader))["version"] == 4
+
+    # an enterprise reads its own entry, without the tier; another's is not found to it, the
+    # list is itself, and sorting the city by tier is refused naming the field
+    other_firm = "91360702MA35G0QX19"
+    ok(api("POST", "/enterprises", office, json={
+        "uscc": other_firm, "name": "章贡小微", "county": "zhanggong", "industry": "电子",
+        "size": "micro", "above_designated_size": False}), 201)
+    ok(api("POST", f"/enterprises/{other_firm}/tier", county, json={"tier": "difficult"}))
+    hidden = {"tier", "rated_at", "rated_by", "ratings"}
+    assert not hidden & set(ok(api("GET", f"/enterprises/{USCC}", reader)))
+    assert api("GET", f"/enterprises/{other_firm}", reader).status_code == 404
+    assert [item["uscc"] for item in ok(api("GET", "/enterprises", reader))["items"]] == [USCC]
+    refusal = api("GET", "/enterprises", reader, params={"tier": "difficult"})
+    assert refusal.status_code == 403 and refusal.json()["field"] == "tier", refusal.text
+    assert api("GET", f"/enterprises/{USCC}/ratings", reader).status_code == 403
+    # the county itself sees them, who rated stays with the office
+    seen = ok(api("GET", f"/enterprises/{other_firm}", county))
+    assert seen["tier"] == "difficult" and "actor" not in seen["ratings"][0]
+    assert ok(api("GET", f"/enterprises/{other_firm}", office))["ratings"][0]["actor"] == \
+        "unit_officer:zhanggong:officer-wang"
