@@ -2,8 +2,9 @@
 their profiles changed, their operating tiers rated with the history kept), parks, units,
 leaders and the leading group's working groups. Shapes are the registry's wire contract
 (`services.liaison.registry.contract`); who may do what is the service's rule: the office keeps
-the register, a county's unit officer registers, edits and rates its own county's enterprises,
-and every authenticated caller reads it.
+the register, a county's unit officer registers, edits and rates its own county's enterprises;
+who reads which entry, and who is shown its tier, is the service's permission table
+(`services.liaison.permissions`).
 
 GET /enterprises/{uscc}/matching-policies is the policy service's (gateway.policy).
 """
@@ -28,7 +29,7 @@ api = Routes("registry", "The liaison registry: enterprises and their operating 
                          "(较好/一般/困难), parks, units, leaders and the leading group "
                          "(领导小组). notice 三(一)1",
                          service="liaison")
-# Every authenticated caller reads the register; the body's fields are sent on as given.
+# A read outside the caller's reach is not found; the body's fields are sent on as given.
 routes = Resources(api, read_errors=(FORBIDDEN, NOT_FOUND), list_errors=(FORBIDDEN,),
                    dump=as_given)
 

@@ -5,8 +5,8 @@ notice 三(一)1 and 保障措施(一): the leading-group office (at the develop
 commission) keeps the register: it registers the units, the parks, the leaders and the
 enterprises, and sets the working groups' members. A county (or zone) knows its own enterprises:
 its unit officer (whose unit is the county's code) registers them, changes their profiles and
-rates their operating tier (较好/一般/困难); the office may do so for any. Everyone authenticated
-reads the register (the RPCs check no rule for reading).
+rates their operating tier (较好/一般/困难); the office may do so for any. Who reads which
+entry, and whose tier, is `access`'s, not these tables'.
 
 The checks run in one order: the thing exists; the actor's role may do it; a unit officer's unit
 is the enterprise's county. Plain Python, no I/O. `matrix()` prints the tables as Markdown.
