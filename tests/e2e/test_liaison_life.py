@@ -160,16 +160,21 @@ def test_linkage_survey_help_plan_and_visit_life(api, tokens):
     filed = call("POST", f"/help-plans/{plan['id']}/file", office, {"note": "已备案"})
     assert filed["status"] == "filed" and filed["submissions"] == 2
 
-    # -- a visit (走访) whose problem becomes an appeal --
-    visit = call("POST", "/visits", leader, {
+    # -- a visit (走访) whose problem becomes an appeal: by the top leader, to an enterprise of
+    # his park; the city leader may not raise one in its name
+    outside_his_list = call("POST", "/visits", leader, {
         "date": "2026-05-02", "leader_id": LEADER_ID, "cadres": ["刘洋"], "units": [UNIT],
+        "uscc": USCC, "findings": "x", "problems": []}, 403)
+    assert outside_his_list["title"] == "not_leaders_enterprise"
+    visit = call("POST", "/visits", top_leader, {
+        "date": "2026-05-02", "leader_id": TOP_ID, "cadres": ["刘洋"], "units": [UNIT],
         "uscc": USCC, "findings": "订单充足，资金周转紧张", "problems": [
             {"title": "流动资金贷款难", "description": "银行抽贷断贷", "category": "financing"}]},
         201)
     assert visit["enterprise_name"] == "赣州稀土材料有限公司"
 
     def appealed():
-        [problem] = call("GET", f"/visits/{visit['id']}/problems", leader)["items"]
+        [problem] = call("GET", f"/visits/{visit['id']}/problems", top_leader)["items"]
         return problem["appeal"]
     appeal = api.wait_for(appealed)
     assert appeal["status"] == "received" and appeal["ledger_number"].startswith("GZ-")
