@@ -120,8 +120,8 @@ FIELDWORK_ROWS = (
           note="as get_help_plan, narrowed before it is answered"),
     allow("record_visit", OFFICE, leader=LEADER, liaison=LIAISON,
           unit_officer=Scope.LINKED_DEPARTMENT,
-          note="of an enterprise of the visit's leader's list (his linkage's or his park's), "
-               "by that leader, his appointed liaison officers, a department linked to his "
+          note="of an enterprise of the visit's leader's list (his linkage's or his park's; a "
+               "county leader's own county's too), by that leader, his appointed liaison officers, a department linked to his "
                "park that took part, or the office; each problem becomes an appeal"),
     allow("add_visit_problem", OFFICE, leader=LEADER, liaison=LIAISON,
           unit_officer=Scope.LINKED_DEPARTMENT, note="as record_visit"),

@@ -66,7 +66,8 @@ def test_a_visits_problems_become_appeals_once_and_the_visit_shows_them(
     with ClusterRpcProxy(config) as cluster:
         clerk = assertion(office)
         cluster.liaison.register_leader(clerk, {"id": "leader-liu", "name": "刘副市长",
-                                                "rank": "city", "title": "副市长"})
+                                                "rank": "county", "title": "县委书记",
+                                                "county": "ganxian"})
         cluster.liaison.register_enterprise(clerk, {
             "uscc": USCC, "name": "赣州稀土材料有限公司", "county": "ganxian",
             "industry": "rare_earth", "size": "medium", "above_designated_size": True})

@@ -244,7 +244,7 @@ def test_a_visit_raises_problems_only_for_its_leaders_list_and_those_who_go_with
     assert refused(liaison.record_visit, who("county_leader"), visit_of(A)).rule == \
         "not_own_visit"
     assert refused(liaison.record_visit, who("county_leader"), visit_of(
-        OUTSIDE, leader=COUNTY_LEADER)).rule == "not_leaders_enterprise"
+        A, leader=COUNTY_LEADER, units=())).rule == "not_leaders_enterprise"
     assert refused(liaison.record_visit, who("unappointed"), visit_of(A)).rule == \
         "not_liaison_officer"
     assert problems_found(url) == before
@@ -265,6 +265,9 @@ def test_a_visit_raises_problems_only_for_its_leaders_list_and_those_who_go_with
     assert len(liaison.add_visit_problem(who("appointed"), joint["id"], problem)[
         "problems"]) == 2
     assert problems_found(url) == sorted([A, second, second, A, A])
+    # a county leader visits the enterprises of his own county (本辖区企业)
+    liaison.record_visit(who("county_leader"), visit_of(OUTSIDE, leader=COUNTY_LEADER, units=()))
+    assert problems_found(url) == sorted([A, second, second, A, A, OUTSIDE])
 
 
 def test_plans_the_leading_group_and_a_departments_park_have_their_readers(world):

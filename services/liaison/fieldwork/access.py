@@ -10,7 +10,7 @@ in. An enterprise's monthly operation report is read by the office and the super
 city leader it was filed for, and that leader's liaison officers. What a caller may not read is
 not found.
 
-A visit is of an enterprise of its leader's list, and is recorded (its problems raised, each an
+A visit is of an enterprise of its leader's list (a county leader's: of his county too), and is recorded (its problems raised, each an
 appeal in the enterprise's name) only by that leader, his appointed liaison officers, a city
 department linked to his park (notice 三(一)2; for a city leader, who links no park, the park of
 the enterprise of his list visited) that took part, or the office.
@@ -94,12 +94,16 @@ def may_read_operation_report(who: Actor, row: dict, officer_leader: str | None 
 
 def check_visit_recorder(who: Actor, *, leader_id: str, uscc: str, units: Collection[str],
                          leader_reach: Reach, officer_leader: str | None,
-                         park_departments: Collection[str], doing: str) -> None:
+                         park_departments: Collection[str], doing: str,
+                         home_county: str | None = None,
+                         enterprise_county: str | None = None) -> None:
     """Refuse, naming the rule, a visit (or a problem of one) that is not of an enterprise of
     its leader's list, or a recorder who is not that leader, his appointed liaison officer, an
     officer of a department linked to his park that took part, or the office.
     `leader_reach` is the visit's leader's list, `officer_leader` the leader the caller serves
-    if he is a liaison officer, `park_departments` the departments linked to the leader's park."""
+    if he is a liaison officer, `park_departments` the departments linked to the leader's park;
+    `home_county` a county leader's county: he visits the enterprises of his own jurisdiction
+    (notice 三(一)1: 县(市、区)…领导分别联系本辖区企业), `enterprise_county` the visited one's."""
     if who.role not in VISIT_RECORDERS:
         raise RoleNotAllowed(who.role, doing, VISIT_RECORDERS)
     if who.role == "leader" and who.sub != leader_id:
@@ -115,6 +119,7 @@ def check_visit_recorder(who: Actor, *, leader_id: str, uscc: str, units: Collec
                              f"({', '.join(sorted(park_departments)) or 'none'})", doing)
         if who.unit not in units:
             raise NotOwnUnit(who.unit, ", ".join(units) or "the visiting units", doing)
-    if not leader_reach.covers(uscc):
+    own_jurisdiction = home_county is not None and home_county == enterprise_county
+    if not (leader_reach.covers(uscc) or own_jurisdiction):
         raise NotLeadersEnterprise(uscc, leader_id, "a visit is to an enterprise of its "
                                                     "leader's list (his linkage's or his park's)")

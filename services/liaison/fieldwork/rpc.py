@@ -47,6 +47,8 @@ log = structlog.get_logger(__name__)
 FIELDWORK_WATCH_LOCK = 7201007
 # The working group whose members review help plans (入企帮扶组).
 REVIEWING_GROUP = "enterprise_help"
+# A county leader visits the enterprises of his own county (notice 三(一)1).
+COUNTY_RANK = "county"
 
 
 def _fields(model) -> tuple[set, tuple]:
@@ -148,10 +150,15 @@ def _check_visit(connection, who: Actor, *, leader_id, uscc, units, doing: str) 
         parks |= {(registry.enterprise(connection, uscc) or {}).get("park")} - {None}
     park_departments = [row["unit"] for row in linkage_views.department_parks(connection)
                         if row["park"] in parks]
+    leader = registry.leader(connection, leader_id) or {}
+    home_county = leader.get("county") if leader.get("rank") == COUNTY_RANK else None
     access.check_visit_recorder(who, leader_id=leader_id, uscc=uscc, units=units,
                                 leader_reach=reach, officer_leader=_officer_leader(
                                     connection, who),
-                                park_departments=park_departments, doing=doing)
+                                park_departments=park_departments, doing=doing,
+                                home_county=home_county,
+                                enterprise_county=(registry.enterprise(connection, uscc)
+                                                   or {}).get("county"))
 
 
 def _enterprise(connection, uscc, field: str = "uscc") -> dict:
