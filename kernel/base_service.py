@@ -14,6 +14,7 @@ from kernel.broker import BrokerHealth, health
 from kernel.dependencies import LogContext, ReactionAdmin
 from kernel.entrypoints import http
 from kernel.errors import DomainError, Forbidden, LimitOutOfRange, Refused
+from kernel.permissions import KERNEL_ROWS, Table
 from kernel.relay import message_for
 from kernel.rpc import rpc
 
@@ -69,6 +70,9 @@ class EventSourcedService:
     log_context = LogContext()
     reaction_admin = ReactionAdmin()
     broker = BrokerHealth()
+    # Who may call each RPC (`kernel.permissions`): a service's own table replaces this one,
+    # which covers only the RPCs every service has.
+    permissions = Table("service", KERNEL_ROWS)
 
     @rpc
     def events_after(self, actor: dict, position: int, limit: int = 500) -> list[dict]:

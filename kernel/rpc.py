@@ -46,11 +46,7 @@ class Rpc(NamekoRpc):
                             "the caller (a verified assertion) as its first parameter")
         self.caller_parameter = parameters[0]
         self.permissions = getattr(self.container.service_cls, "permissions", None)
-        if self.permissions is None:   # interim: until every service has its table
-            self.action_parameter = None
-            super().setup()
-            return
-        if not self.permissions.covers(self.method_name):
+        if self.permissions is None or not self.permissions.covers(self.method_name):
             raise TypeError(f"{self.container.service_name}.{self.method_name}: every RPC has a "
                             "row in its service's permission table (`permissions`)")
         action = self.permissions.dispatch.get(self.method_name)
@@ -61,8 +57,7 @@ class Rpc(NamekoRpc):
     def handle_message(self, body, message):
         if isinstance(body, dict) and "args" in body and "kwargs" in body:
             body = {**body, **self.identified(body["args"], body["kwargs"])}
-            if self.permissions is not None:
-                self.permitted(body["args"], body["kwargs"])
+            self.permitted(body["args"], body["kwargs"])
         super().handle_message(body, message)
 
     def permitted(self, args, kwargs) -> None:

@@ -23,6 +23,7 @@ from gateway.service import Gateway
 from kernel.actor import Actor
 from kernel.errors import NOT_FOUND, Refused
 from kernel.rpc import rpc
+from services.policy.permissions import PERMISSIONS
 from services.policy import contract
 from services.policy.compendium import build_edition
 from services.policy.policy import Policy
@@ -69,6 +70,7 @@ class StandInPolicy:
     """The policy service's RPC names, answering canned shapes and noting each call."""
 
     name = "policy"
+    permissions = PERMISSIONS
 
     def _note(self, method, actor, *args):
         CALLS.append((method, actor, args))

@@ -103,7 +103,7 @@ def test_only_operators_see_parked_reactions(container_factory, service_config, 
         assert cluster.policy.parked_reactions(assertion({"sub": "s", "role": "supervisor"})) == []
         with pytest.raises(Refused) as refused:
             cluster.policy.parked_reactions(assertion(enterprise))
-        assert refused.value.rule == "not_an_operator" and refused.value.kind == "forbidden"
+        assert refused.value.rule == "role_not_allowed" and refused.value.kind == "forbidden"
         with pytest.raises(Refused) as refused:
             cluster.policy.retry_reaction(assertion({"sub": "s", "role": "office"}), "no-such-event")
         assert refused.value.rule == "reaction_not_found" and refused.value.kind == "not_found"

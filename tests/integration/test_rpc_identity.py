@@ -94,7 +94,7 @@ def test_events_after_answers_a_service_only(every_service, office, appeal):
         # ... never to an outside caller, whatever its role.
         with pytest.raises(Refused) as refused:
             cluster.tickets.events_after(assertion(office), 0, 10)
-        assert refused.value.kind == "forbidden" and refused.value.rule == "not_a_service"
+        assert refused.value.kind == "forbidden" and refused.value.rule == "role_not_allowed"
         with pytest.raises(Refused) as refused:
             cluster.tickets.events_after(sign(claims(role="system", sub="timer")), 0, 10)
         assert refused.value.kind == "unauthenticated" and refused.value.rule == "internal_role"
@@ -103,7 +103,7 @@ def test_events_after_answers_a_service_only(every_service, office, appeal):
 def test_a_verified_caller_reaches_the_method_as_who_it_is(every_service):
     with ClusterRpcProxy(every_service) as cluster:
         assert cluster.policy.parked_reactions(assertion("s", "supervisor")) == []
-        with pytest.raises(Refused) as refused:  # the method ran, and judged the role
+        with pytest.raises(Refused) as refused:  # the permission table refused the role
             cluster.policy.parked_reactions(assertion("e", "enterprise",
                                                       uscc="91360702MA35G0QX4J"))
-        assert refused.value.rule == "not_an_operator"
+        assert refused.value.rule == "role_not_allowed"

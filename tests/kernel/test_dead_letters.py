@@ -163,7 +163,7 @@ def test_only_operators_handle_dead_letters(make_sqlite_url, container_factory, 
         for call in (cluster.follower.dead_letters, cluster.follower.replay_dead_letters):
             with pytest.raises(Refused) as refused:
                 call(assertion(enterprise))
-            assert refused.value.rule == "not_an_operator" and refused.value.kind == "forbidden"
+            assert refused.value.rule == "role_not_allowed" and refused.value.kind == "forbidden"
         with pytest.raises(Refused) as refused:
             cluster.follower.replay_dead_letters(assertion(OFFICE), 0)
         assert refused.value.kind == "invalid" and refused.value.field == "limit"
