@@ -11,6 +11,8 @@ import functools
 import importlib
 
 from gateway.auth import authenticate
+from gateway.operations import SHARED_CONFIGURATION
+from kernel.errors import UNCONDITIONAL, Refused
 from kernel.permissions import Table
 
 
@@ -40,6 +42,14 @@ def check(operation, request) -> None:
                                                          operation.service)
 
 
+def require_if_match(operation, request) -> None:
+    """A change of shared configuration names the version it was read at (`If-Match`)."""
+    if operation.operation_id in SHARED_CONFIGURATION and not request.headers.get("If-Match"):
+        raise Refused("if_match_required", UNCONDITIONAL,
+                      "this is shared configuration: read it first and send the change with "
+                      "If-Match set to the ETag it was read with", field="If-Match")
+
+
 def guarded(handler, operations: tuple):
     """`handler`, checking the row of the operation a request is for first. A handler mounted
     for several operations tells them apart by the `action` in its path."""
@@ -51,6 +61,7 @@ def guarded(handler, operations: tuple):
         operation = operations[0] if len(rows) == 1 else by_action.get(values.get("action"))
         if operation is not None:
             check(operation, request)
+            require_if_match(operation, request)
         return handler(service, request, *args, **values)
 
     return guarding

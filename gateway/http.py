@@ -28,6 +28,11 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def json_response(status: int, body, headers: dict | None = None) -> Response:
+    """A JSON answer; a thing with a stream version carries it as its ETag, which a change
+    names in If-Match (a stale one is refused, 412)."""
+    version = body.get("version") if isinstance(body, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool):
+        headers = {"ETag": f'"{version}"', **(headers or {})}
     return Response(json.dumps(body, ensure_ascii=False), status=status,
                     mimetype="application/json", headers=headers)
 

@@ -32,6 +32,9 @@ WHAT_KIND_MEANS = {
     errors.CONFLICT: "the thing's state does not allow it now (a broken rule: see title)",
     errors.INVALID: "the input breaks a rule of shape or vocabulary: field names it",
     errors.UNAVAILABLE: "a service behind the gateway is not answering; retry later",
+    errors.STALE: "If-Match names a version that is no longer current: read it again",
+    errors.UNCONDITIONAL: "shared configuration changes only with If-Match: the ETag it was "
+                          "read with",
 }
 PROBLEM = {
     "type": "object",

@@ -18,6 +18,14 @@ from kernel.entrypoints import http
 API = "/api/v1"
 JSON = "application/json"
 TAGS: dict[str, str] = {}   # tag -> what its part of the API is for
+# The shared configuration: changed only with `If-Match`, the ETag (stream version) it was read
+# with, so that two clerks editing it at once cannot overwrite each other unseen (428 without,
+# 412 when stale): the routing table, the supervision thresholds, the leading group, an
+# enterprise's profile and a leader's linkage.
+SHARED_CONFIGURATION = frozenset({
+    "set_route", "remove_route", "set_supervision_thresholds", "set_working_group",
+    "change_enterprise_profile", "post_enterprise_profile", "change_linkage",
+})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,6 +100,10 @@ class Routes:
             kinds += [errors.MALFORMED, errors.INVALID, errors.TOO_LARGE]
         if query is not None or path_model is not None:
             kinds.append(errors.INVALID)
+        if self.calls_service and method.upper() != "GET":
+            kinds.append(errors.STALE)   # an If-Match that is no longer current
+        if operation_id in SHARED_CONFIGURATION:
+            kinds.append(errors.UNCONDITIONAL)
         if self.calls_service:
             # The service's permission table may refuse the caller's role.
             kinds += [errors.UNAVAILABLE] + ([errors.FORBIDDEN] if secured else [])

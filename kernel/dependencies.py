@@ -27,7 +27,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from kernel import identity, metrics, settings
 from kernel.database import make_engine, migrate, reading
-from kernel.entrypoints import BROKER_ERRORS, COMMAND_ID
+from kernel.entrypoints import BROKER_ERRORS, COMMAND_ID, IF_MATCH
 from kernel.envelope import canonical_json
 from kernel.errors import (
     CONFLICT, UNAVAILABLE, ConcurrencyError, DomainError, IdempotencyKeyReused,
@@ -111,6 +111,7 @@ class Commands:
                 for attempt in range(1, attempts + 1):
                     try:
                         with self.store.unit_of_work(correlation_id, causation_id) as uow:
+                            uow.expects = self._worker_ctx.data.get(IF_MATCH)
                             if once is not None and (first := once.recorded(uow)) is not None:
                                 metrics.COMMANDS.labels(service, command, "replayed").inc()
                                 log.info("command replayed", command=command)

@@ -31,6 +31,8 @@ IDEMPOTENCY_KEY = "Idempotency-Key"
 CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # The worker context key of a command's id; nameko carries context data on every RPC it makes.
 COMMAND_ID = "command_id"
+# The worker context key of the stream version a command's If-Match names (`UnitOfWork.expects`).
+IF_MATCH = "if_match"
 # What a call raises when the broker is gone (after kombu's own retries): the client should come
 # back, as for a service that does not answer.
 BROKER_ERRORS = (OSError, KombuOperationalError, AmqpConnectionError)
@@ -46,6 +48,8 @@ HTTP_STATUS = {
     errors.INVALID: 422,
     errors.UNAVAILABLE: 503,
     errors.TOO_LARGE: 413,
+    errors.STALE: 412,
+    errors.UNCONDITIONAL: 428,
 }
 
 
@@ -118,7 +122,23 @@ class CorrelatingWebServer(WebServer):
         data = {"correlation_id": given if valid else uuid.uuid4().hex}
         if request.method in CHANGING_METHODS:
             data[COMMAND_ID] = command_id(request.headers.get(IDEMPOTENCY_KEY))
+            # `*` asks for no version (RFC 9110 13.1.1: any current representation).
+            if request.headers.get("If-Match", "").strip() not in ("", "*"):
+                data[IF_MATCH] = expected_version(request.headers["If-Match"])
         return data
+
+
+def expected_version(header: str) -> int:
+    """The stream version an `If-Match` names: the ETag the resource was read with, `"7"`
+    (weak or strong alike, since the version is the whole of it)."""
+    tag = header.strip()
+    tag = tag[2:] if tag.startswith("W/") else tag
+    tag = tag.strip('"')
+    if not tag.isdigit():
+        raise Refused("invalid_if_match", errors.INVALID,
+                      'If-Match must be the ETag the resource was read with, e.g. "7"',
+                      field="If-Match")
+    return int(tag)
 
 
 def command_id(key: str | None) -> str:

@@ -21,8 +21,10 @@ NOT_FOUND = "not_found"              # the thing acted on does not exist
 CONFLICT = "conflict"                # the thing's state does not allow it now
 UNAVAILABLE = "unavailable"          # a service behind the caller is not answering
 TOO_LARGE = "too_large"              # the request is bigger than anything the API takes
+STALE = "stale"                      # the caller's If-Match names a version no longer current
+UNCONDITIONAL = "unconditional"      # a change of shared configuration sent without If-Match
 KINDS = (INVALID, MALFORMED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, UNAVAILABLE,
-         TOO_LARGE)
+         TOO_LARGE, STALE, UNCONDITIONAL)
 
 
 # -- broken rules ----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from kernel.aggregate import Aggregate, Fact
 from kernel.database import is_sqlite, reading
 from kernel.envelope import Event, format_time, new_event_id, utc_now
-from kernel.errors import ConcurrencyError
+from kernel.errors import STALE, ConcurrencyError, Refused
 
 metadata = sa.MetaData()
 events = sa.Table(
@@ -183,6 +183,9 @@ class UnitOfWork:
         # Set by kernel.reactions when the unit of work runs a reaction: the event's source and
         # its position in that source's log.
         self.cause = None
+        # The version the caller last read of the thing it changes (its If-Match), checked when
+        # the command's first aggregate is saved: a stale one refuses the whole command.
+        self.expects: int | None = None
         # What code running in this transaction keeps for the rest of it (the audit's ledger
         # head across a batch of reactions, say); gone with the transaction.
         self.scratch: dict = {}
@@ -199,6 +202,14 @@ class UnitOfWork:
         return read_stream(self.connection, stream_id)
 
     def save(self, aggregate: Aggregate) -> list[Event]:
+        if self.expects is not None:
+            expected, self.expects = self.expects, None
+            if aggregate.loaded_version != expected:
+                raise Refused(
+                    "stale_version", STALE,
+                    f"{aggregate.id} was read at version {expected} and is now at version "
+                    f"{aggregate.loaded_version}: read it again, then send the change with "
+                    "the new ETag", field="If-Match")
         appended = self.append(aggregate.id, aggregate.stream_type, aggregate.loaded_version,
                                aggregate.pending())
         aggregate._pending.clear()

@@ -98,7 +98,8 @@ PROBE_ROUTE = {"category": "other", "county": "ganzhou_etdz"}
 
 def until_tickets_know(base: str, office_token: str, *codes: str, timeout: float = 60) -> None:
     """Wait until the tickets service knows `codes` (`base`: the gateway, without /api/v1)."""
-    headers = {"Authorization": f"Bearer {office_token}"}
+    # The probe is no edit of the table anyone reads: it asks for no version (If-Match: *).
+    headers = {"Authorization": f"Bearer {office_token}", "If-Match": "*"}
     route = PROBE_ROUTE
     for code in dict.fromkeys(codes):
         if code in units.ALWAYS_KNOWN:

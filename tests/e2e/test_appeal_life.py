@@ -41,7 +41,7 @@ def test_whole_life_of_an_appeal(api, tokens):
         assert response.status_code == expect, (action, response.text)
         return response.json()
 
-    route = api.call("PUT", "/routes", office, json={
+    route = api.call("PUT", "/routes", office, headers={"If-Match": "*"}, json={
         "category": "land_and_energy", "county": "ruijin", "unit": "ruijin-power"})
     assert route.status_code == 200, route.text
 
@@ -104,8 +104,11 @@ def test_rules_refused_over_http(api, tokens):
     assert no_route.status_code == 404 and no_route.json()["title"] == "route_not_found"
     fallback = {"category": "tax_and_fees", "county": "*", "unit": "city-tax"}
     assert api.call("PUT", "/routes", power, json=fallback).status_code == 403  # the office's
-    assert api.call("PUT", "/routes", office, json=fallback).status_code == 200
-    removed = api.call("DELETE", "/routes?category=tax_and_fees&county=*", office)
+    current = api.call("GET", "/routes", office).headers["ETag"]
+    assert api.call("PUT", "/routes", office, json=fallback,
+                    headers={"If-Match": current}).status_code == 200
+    removed = api.call("DELETE", "/routes?category=tax_and_fees&county=*", office,
+                       headers={"If-Match": "*"})
     assert removed.status_code == 200 and fallback not in removed.json()["routes"]
     api.call("POST", f"/tickets/{ticket_id}/dispatch", office, json={"lead_unit": "ruijin-power"})
     unsigned = api.call("POST", f"/tickets/{ticket_id}/resolve", power, json={"summary": "已答复"})

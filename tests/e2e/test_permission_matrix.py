@@ -85,6 +85,8 @@ class Client:
     def call(self, method: str, path: str, token: str | None = None, body=None,
              expect: int | None = None, prefix: str = "/api/v1"):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if method != "GET":
+            headers["If-Match"] = "*"   # the world's shared configuration, at any version
         response = self.http.request(method, f"{self.base}{prefix}{path}", headers=headers,
                                      json=body, timeout=60)
         if expect is not None:

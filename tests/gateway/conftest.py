@@ -81,7 +81,8 @@ def _seed(live: Live) -> None:
     route's unit is registered in liaison first, and the route set once tickets knows it."""
     register_units(live.base, live.tokens["office"], "zhanggong-tax")
     routed = until_known(lambda: live.call("PUT", "/api/v1/routes", json={
-        "category": "tax_and_fees", "county": "*", "unit": "zhanggong-tax"}))
+        "category": "tax_and_fees", "county": "*", "unit": "zhanggong-tax"},
+        headers={"If-Match": "*"}))
     assert routed.status_code == 200, routed.text
     for n, code in enumerate(CREDIT_CODES):
         raised = live.call("POST", "/api/v1/tickets", json={

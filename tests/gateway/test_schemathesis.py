@@ -72,7 +72,8 @@ def test_deeply_nested_json_is_refused_not_a_500(live_gateway):
         method = "PUT" if path.endswith("routes") else "POST"
         for body in (deep, '{"way": ' + deep + "}", '{"policies": [[[[[[[[[["x"]]]]]]]]]]}'):
             response = live_gateway.call(method, path, data=body,
-                                         headers={"Content-Type": "application/json"})
+                                         headers={"Content-Type": "application/json",
+                                                  "If-Match": "*"})
             assert response.status_code == 400, (path, response.text)
             assert response.headers["Content-Type"].startswith("application/problem+json")
             assert "deeper" in response.json()["detail"]

@@ -422,6 +422,7 @@ class SupervisionCaseList(SupervisionReply):
 
 
 class SupervisionThresholdsView(SupervisionReply):
+    version: int | None = Field(None, description="the settings' version, their ETag")
     reminder: int
     notice: int
     inspection: int

@@ -314,7 +314,9 @@ class CasesRpc(Scoped):
     def supervision_thresholds(self, actor: dict) -> dict:
         """The working days overdue at which each step is due (anyone who reads supervision)."""
         def read(uow: UnitOfWork, scope) -> dict:
-            return uow.load(ladder.LadderSettings, ladder.SETTINGS_ID).thresholds.to_dict()
+            settings = uow.load(ladder.LadderSettings, ladder.SETTINGS_ID)
+            # The version is the ETag a change names in If-Match.
+            return {**settings.thresholds.to_dict(), "version": settings.version}
 
         return self._query("supervision_thresholds", actor, read)
 
@@ -325,7 +327,7 @@ class CasesRpc(Scoped):
             settings = uow.load(ladder.LadderSettings, ladder.SETTINGS_ID)
             settings.set_thresholds(arguments, at=utc_now(), actor=who)
             uow.save(settings)
-            return settings.thresholds.to_dict()
+            return {**settings.thresholds.to_dict(), "version": settings.version}
 
         return self._command("set_supervision_thresholds", actor, fields,
                              contract.SupervisionThresholds, "the thresholds", decide,

@@ -132,6 +132,8 @@ class LinkageOfficerView(LinkageReply):
 class LinkageView(PlanLinkage):
     plan_id: str | None
     changed_at: str
+    version: int | None = Field(None, description="the city's linkage's version, its ETag: "
+                                                  "a change is sent with If-Match")
     liaison_officers: list[LinkageOfficerView] = Field(default_factory=list)
 
 

@@ -192,7 +192,10 @@ class LinkageRpc:
             found = views.linkage(uow.connection, leader_id)
             if found is None:
                 raise LinkageNotFound(leader_id)
-            return found
+            # Every leader's linkage is one stream, so the rules across leaders hold: its
+            # version is what a change names in If-Match.
+            stream = uow.read_stream(CITY_STREAM)
+            return {**found, "version": stream[-1].version if stream else 0}
 
         return self.store.query("get_linkage", answer)
 
@@ -210,7 +213,8 @@ class LinkageRpc:
             uow.save(city)
             return {**city.linkages[leader_id], "liaison_officers": sorted(
                 (o for o in city.officers.values() if o["leader_id"] == leader_id),
-                key=lambda o: o["cadre_id"])}
+                key=lambda o: o["cadre_id"]),
+                "version": city.version}
 
         return self.store.execute("change_linkage", decide)
 

@@ -22,8 +22,11 @@ def api(container_factory, service_config, make_sqlite_url):
     base = f"http://{config['WEB_SERVER_ADDRESS']}/api/v1"
 
     def call(method: str, path: str, token: str, **kwargs):
+        # The register's shared configuration asks for no version here (tests/e2e/
+        # test_concurrency.py holds it to its ETag).
         return requests.request(method, f"{base}{path}", timeout=30,
-                                headers={"Authorization": f"Bearer {token}"}, **kwargs)
+                                headers={"Authorization": f"Bearer {token}", "If-Match": "*"},
+                                **kwargs)
     return call
 
 
