@@ -52,6 +52,9 @@ ROWS = [
     ("7 growth: export, one county × category", "SQLite"),
     ("7 growth: deadline watch scan", "SQLite"),
     ("8 linkage plan: solve the city", "21 counties/zones"),
+    ("9 GET /api/v1/me under heavy downloads, p50", "SQLite"),
+    ("9 GET /api/v1/me under heavy downloads, p95", "SQLite"),
+    ("9 heavy downloads", "SQLite"),
 ]
 
 
