@@ -82,6 +82,17 @@ class NotOwnAppeal(Forbidden):
         super().__init__(f"an enterprise may {command} only for an appeal raised under its own credit code")
 
 
+class NotOwnVisit(Forbidden):
+    """The visit named is not one the caller's leader made to that enterprise: a problem is
+    raised in an enterprise's name only from a visit to it (notice 三(一)2)."""
+
+    rule = "not_own_visit"
+
+    def __init__(self, visit_id: str):
+        super().__init__(f"visit {visit_id} is not a recorded visit of your leader to this "
+                         "enterprise; name the visit the problem was found on", field="visit_id")
+
+
 class VisitRequired(Forbidden):
     """A leader or liaison officer raises an appeal in an enterprise's name only for a problem
     found on a visit (notice 二(三)2), and says which visit."""

@@ -63,6 +63,8 @@ visit_leaders = sa.Table(
     "visit_leaders", metadata,
     sa.Column("visit_id", sa.String(100), primary_key=True),
     sa.Column("leader_id", sa.String(100), nullable=False, index=True),
+    # The enterprise visited: a problem found there is raised in its name only.
+    sa.Column("uscc", sa.String(18)),
 )
 
 
@@ -127,9 +129,22 @@ def liaison_appointed(uow: UnitOfWork, event: Event) -> None:
 
 
 def visit_recorded(uow: UnitOfWork, event: Event) -> None:
-    """liaison VisitRecorded {leader_id, …} on the visit's stream: whose visit it was."""
+    """liaison VisitRecorded {leader_id, uscc, …} on the visit's stream: whose visit it was, to
+    which enterprise."""
     _replace(uow.connection, visit_leaders, "visit_id",
-             {"visit_id": event.stream_id, "leader_id": event.payload["leader_id"]})
+             {"visit_id": event.stream_id, "leader_id": event.payload["leader_id"],
+              "uscc": event.payload.get("uscc")})
+
+
+def is_own_visit(connection: sa.Connection, role: str, sub: str, visit_id: str,
+                 uscc: str) -> bool:
+    """Whether `visit_id` is a visit of the leader `sub` reaches in `role` (himself, or the
+    leader a liaison officer is appointed to) to the enterprise `uscc`."""
+    found = connection.execute(
+        sa.select(visit_leaders.c.visit_id)
+        .where(visit_leaders.c.visit_id == visit_id, visit_leaders.c.uscc == uscc,
+               visit_leaders.c.leader_id == leader_of(role, sub))).first()
+    return found is not None
 
 
 SUBSCRIPTIONS = {SOURCE: {

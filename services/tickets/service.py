@@ -31,7 +31,7 @@ from services.tickets.deadlines import policy_from_json
 from services.tickets.domain import Ticket, check_coordinating_county
 from services.tickets.routing import ROUTING_TABLE_ID, RoutingTable
 from services.tickets.view import history_entry
-from services.tickets.exceptions import RouteNotFound, TicketNotFound
+from services.tickets.exceptions import NotOwnVisit, RouteNotFound, TicketNotFound
 from services.tickets.numbers import ledger_number
 from services.tickets.permissions import PERMISSIONS
 from services.tickets.reactions import CONSUMER as VISITS, visit_subscriptions
@@ -122,6 +122,17 @@ def load_ticket(uow: UnitOfWork, ticket_id: str) -> Ticket:
     return ticket
 
 
+
+def _check_raiser(uow: UnitOfWork, who: Actor, fields: dict) -> str:
+    """The credit code an appeal is raised under, for a caller who may raise it: a leader or
+    liaison officer only from his leader's recorded visit to that enterprise."""
+    code = Ticket.check_raiser(who, fields.get("uscc"), fields.get("visit_id"))
+    if who.role in rules.RAISERS_BY_VISIT:
+        visit_id = fields["visit_id"].strip()
+        if not linkage.is_own_visit(uow.connection, who.role, who.sub, visit_id, code):
+            raise NotOwnVisit(visit_id)
+    return code
+
 class TicketsService(EventSourcedService):
     name = "tickets"
     permissions = PERMISSIONS
@@ -148,7 +159,7 @@ class TicketsService(EventSourcedService):
         def decide(uow: UnitOfWork) -> dict:
             checks.only_fields(fields, RAISE_FIELDS, "an appeal")
             at = utc_now()
-            Ticket.check_raiser(who, fields.get("uscc"), fields.get("visit_id"))
+            _check_raiser(uow, who, fields)
             open_one = load_ticket(uow, duplicate_of) if duplicate_of else None
             if open_one is not None and open_one.status != Status.CLOSED:
                 open_one.link_duplicate(title=fields.get("title"),
@@ -180,7 +191,7 @@ class TicketsService(EventSourcedService):
             checks.only_fields(fields, RAISE_FIELDS, "an appeal")
             # Before looking for an open duplicate: a caller must not learn of another
             # enterprise's appeal by raising one in its name.
-            uscc = Ticket.check_raiser(who, fields.get("uscc"), fields.get("visit_id"))
+            uscc = _check_raiser(uow, who, fields)
             return queries.open_appeals_of(uow.connection, uscc, limit=duplicates.CANDIDATES)
 
         found = self.store.query("raise_appeal", candidates)

@@ -234,3 +234,31 @@ def test_the_routing_table_is_the_office_s_supervisors_and_units_own_lines(
         for who in (MAYOR, CADRE, {"sub": "boss", "role": "enterprise", "uscc": OUTSIDE}):
             refusal = refused(tickets.routes, assertion(who))
             assert (refusal.kind, refusal.rule) == ("forbidden", "role_not_allowed")
+
+
+def test_a_leader_raises_in_an_enterprise_s_name_only_from_his_visit_to_it(
+        stores, container_factory, service_config, wait_until):
+    tickets_url, liaison_url = stores
+    container_factory(TicketsService, service_config(tickets_url)).start()
+    container_factory(LiaisonService, service_config(liaison_url)).start()
+    with ClusterRpcProxy(service_config()) as cluster:
+        world = build_world(cluster, wait_until)
+        raise_ = cluster.tickets.raise_appeal
+        listed = next(iter(LISTED))
+        before = ids(cluster.tickets.list_tickets(assertion(OFFICE), {}, None, 100))
+
+        # His own visit named for another enterprise, a visit that is none, another leader's
+        # visit: each refused, and nothing raised.
+        for who, uscc, visit_id in ((COUNTY_HEAD, listed, world["visit_id"]),
+                                    (COUNTY_HEAD, OUTSIDE, "visit-made-up"),
+                                    (MAYOR, OUTSIDE, world["visit_id"]),
+                                    (CADRE, OUTSIDE, world["visit_id"])):
+            found = refused(raise_, assertion(who),
+                            {**appeal(uscc, "另一问题", "ganxian"), "visit_id": visit_id})
+            assert (found.rule, found.field) == ("not_own_visit", "visit_id"), (who, found)
+        assert ids(cluster.tickets.list_tickets(assertion(OFFICE), {}, None, 100)) == before
+
+        # His visit, to the enterprise he visited: raised.
+        raised = raise_(assertion(COUNTY_HEAD), {**appeal(OUTSIDE, "用工招聘难", "nankang"),
+                                                 "visit_id": world["visit_id"]})
+        assert raised["linked_to_open_appeal"] is False and raised["id"] not in before

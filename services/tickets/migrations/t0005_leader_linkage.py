@@ -49,6 +49,7 @@ def upgrade() -> None:
         "visit_leaders",
         sa.Column("visit_id", sa.String(100), primary_key=True),
         sa.Column("leader_id", sa.String(100), nullable=False),
+        sa.Column("uscc", sa.String(18)),
     )
     op.create_index("ix_visit_leaders_leader_id", "visit_leaders", ["leader_id"])
 
