@@ -188,10 +188,11 @@ def test_the_tracking_view_is_narrowed_to_what_the_caller_may_read(audit):
 
 def test_the_office_sets_the_thresholds_and_everyone_reads_them(audit):
     assert audit.supervision_thresholds(TAX) == {
-        "reminder": 1, "notice": 3, "inspection": 5, "interview": 8, "listed": 10}
+        "version": 0, "reminder": 1, "notice": 3, "inspection": 5, "interview": 8, "listed": 10}
     changed = {"reminder": 0, "notice": 2, "inspection": 4, "interview": 6, "listed": 9}
-    assert audit.set_supervision_thresholds(OFFICE, changed) == changed
-    assert audit.supervision_thresholds(SUPERVISOR) == changed
+    # The version is the thresholds' ETag: one change, one version more.
+    assert audit.set_supervision_thresholds(OFFICE, changed) == {**changed, "version": 1}
+    assert audit.supervision_thresholds(SUPERVISOR) == {**changed, "version": 1}
 
     no = refused(audit.set_supervision_thresholds, SUPERVISOR, changed)
     assert no.kind == "forbidden"
@@ -199,7 +200,7 @@ def test_the_office_sets_the_thresholds_and_everyone_reads_them(audit):
     assert (bad.kind, bad.field) == ("invalid", "thresholds.notice")
     bad = refused(audit.set_supervision_thresholds, OFFICE, {**changed, "lunch": 1})
     assert (bad.kind, bad.field) == ("invalid", "lunch")
-    assert audit.supervision_thresholds(OFFICE) == changed
+    assert audit.supervision_thresholds(OFFICE) == {**changed, "version": 1}
 
 
 # -- the ladder through the RPCs: deliverables missed, climbed, a notice answered ------------
