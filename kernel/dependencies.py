@@ -757,6 +757,7 @@ class _TimedServiceProxy:
         answers = eventlet.queue.LightQueue()
         waiters: list = []
         sent, lost, tries = False, None, 0
+        broker_error: Exception | None = None
         pauses = iter(RESEND_PAUSES)
         try:
             while True:
@@ -776,14 +777,14 @@ class _TimedServiceProxy:
                 except (_Unsent, *BROKER_ERRORS) as exc:
                     # The broker may have routed it before the error: count it as sent.
                     sent, lost = True, f"the broker did not take it ({type(exc).__name__})"
+                    broker_error = exc if not isinstance(exc, _Unsent) else None
                     wait_until = min(try_ends, time.monotonic() + next(pauses, RESEND_PAUSES[-1]))
                 else:
-                    sent, lost = True, None
+                    sent, lost, broker_error = True, None, None
                     waiters.append(eventlet.spawn(_await_reply, reply, answers))
                     wait_until = try_ends
                 try:
-                    answered, outcome = answers.get(
-                        timeout=max(min(wait_until, self._deadline) - time.monotonic(), 0))
+                    answered, outcome = answers.get(timeout=max(wait_until - time.monotonic(), 0))
                 except eventlet.queue.Empty:
                     pass
                 else:
@@ -802,6 +803,8 @@ class _TimedServiceProxy:
                     method=name, tries=tries, budget=self._budget, command_id=self._command_id)
         if self._command_id is not None and sent:
             raise OutcomeUnknown(self._command_id)
+        if broker_error is not None:
+            raise broker_error  # the last try's: the broker away, as the edge tells the client
         raise RpcTimeout(f"{self._service}.{name} did not answer within {self._budget:g}s "
                          f"({tries} {'try' if tries == 1 else 'tries'})")
 
