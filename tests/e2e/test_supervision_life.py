@@ -5,6 +5,7 @@ and answers; another unit's officer sees none of it; the year's assessment is co
 commended and one referred to the discipline inspection organs with its evidence; and every seq
 each record cites is an entry of the ledger (/api/v1/audit/entries/{seq}) of the stream and type
 it claims. The exports download as .xlsx, .pdf and JSON."""
+import json
 from gateway.auth import mint
 
 YEAR = 2016
@@ -96,4 +97,7 @@ def test_deliverables_ladder_notice_answer_assessment_and_records(api, tokens):
     xlsx = call("GET", f"/assessments/{YEAR}/export.xlsx", office)
     assert xlsx.content.startswith(b"PK")
     assert call("GET", f"/assessments/{YEAR}/export.json", office).json()["year"] == YEAR
-    call("GET", f"/assessments/{YEAR}/export.pdf", officer, expect=403)
+    # a unit officer's export holds his own unit's figures and rank only
+    mine = call("GET", f"/assessments/{YEAR}/export.json", officer).json()
+    assert OTHER not in json.dumps(mine.get("ranking", []), ensure_ascii=False)
+    assert call("GET", f"/assessments/{YEAR}/export.pdf", officer).content.startswith(b"%PDF")
