@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from nameko.extensions import DependencyProvider
 
-from gateway import limits
+from gateway import jwks, limits
 from gateway.cors import Cors, origins_from
 from kernel.entrypoints import CorrelatingWebServer
 
@@ -18,6 +18,8 @@ class Edge(DependencyProvider):
     server = CorrelatingWebServer()
 
     def setup(self):
+        # Settings a gateway cannot work with stop it at its start, each named, not at a request.
+        jwks.provider_keys()
         self.cors = Cors(origins_from())
         self.limits = limits.RateLimits.from_environ()
         self.server.edge = self
