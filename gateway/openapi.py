@@ -125,6 +125,21 @@ def _responses(operation: Operation) -> dict:
         if kind == errors.UNAVAILABLE:
             responses[status]["headers"] = {"Retry-After": {
                 "description": "seconds to wait", "schema": {"type": "string"}}}
+            if operation.method != "GET":
+                responses[status]["description"] += (
+                    "; outcome_unknown: the command may have been carried out — send it again "
+                    "with the Idempotency-Key answered, which returns its first outcome")
+                responses[status]["headers"]["Idempotency-Key"] = {
+                    "description": "of a command whose outcome is unknown: the key to retry "
+                                   "under", "schema": {"type": "string"}}
+    # The gateway's edge limits every caller (gateway/limits.py).
+    responses["429"] = {
+        "description": "the caller's rate limit is used up: wait Retry-After seconds",
+        "content": _content(PROBLEM_JSON, {"$ref": REF.format(model="Problem")}),
+        "headers": {name: {"description": words, "schema": {"type": "string"}} for name, words in (
+            ("Retry-After", "seconds to wait"),
+            ("RateLimit-Policy", "the limit applied (IETF RateLimit headers)"),
+            ("RateLimit", "what is left of it, and when it resets"))}}
     return dict(sorted(responses.items()))
 
 

@@ -68,7 +68,7 @@ def test_every_operation_answers_within_its_schema(api_schema, live_gateway):
 def test_deeply_nested_json_is_refused_not_a_500(live_gateway):
     ticket_id = live_gateway.ticket_ids[0]
     deep = "[" * 100_000 + "]" * 100_000
-    for path in ("/api/v1/tickets", f"/api/v1/tickets/{ticket_id}/classify", "/api/v1/routes"):
+    for path in ("/api/v1/tickets", f"/api/v1/tickets/{ticket_id}/urge", "/api/v1/routes"):
         method = "PUT" if path.endswith("routes") else "POST"
         for body in (deep, '{"way": ' + deep + "}", '{"policies": [[[[[[[[[["x"]]]]]]]]]]}'):
             response = live_gateway.call(method, path, data=body,
