@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "replay": ("huiqi.replay", "a stream's state as of a seq or a time, from the ledger alone"),
     "permissions": ("huiqi.permissions", "write docs/PERMISSIONS.md from the services' "
                                          "permission tables (--check: is it current?)"),
+    "events": ("huiqi.events", "write docs/EVENTS.md and docs/events.json from the services' "
+                               "declared events (--check: current, and the change allowed?)"),
 }
 
 

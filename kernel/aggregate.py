@@ -13,6 +13,7 @@ from typing import ClassVar, Iterable
 from kernel import checks
 from kernel.actor import Actor
 from kernel.envelope import Event, parse_time, plain
+from kernel.events import Catalogue
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,9 +32,11 @@ class Fact:
 
 class Aggregate:
     """Subclasses set `stream_type`, define `when_<EventType>(self, fact)` for each fact and, for
-    `_begin`, `_check(command, actor)` asking their rules table."""
+    `_begin`, `_check(command, actor)` asking their rules table, and `events`, the catalogue of
+    the facts they may record (`kernel.events`)."""
 
     stream_type: ClassVar[str] = ""
+    events: ClassVar[Catalogue | None] = None
 
     def __init__(self, stream_id: str):
         self.id = stream_id
@@ -73,6 +76,10 @@ class Aggregate:
         # The payload is normalised to its JSON shape first, so that what the live aggregate
         # applies is exactly what a replay from the store will apply.
         fact = Fact(type_, plain(payload), at, actor)
+        if self.events is not None:
+            # A fact is the contract its consumers read: one the catalogue does not declare,
+            # or whose payload breaks its declared shape, is never recorded.
+            self.events.checked(type_, fact.payload)
         self._apply(fact)
         self._pending.append(fact)
         return fact
