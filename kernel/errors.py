@@ -162,6 +162,17 @@ class UnexpectedField(InvalidInput):
         super().__init__(f"{field} does not belong to {context}", field=field)
 
 
+class NotAnObject(InvalidInput):
+    """A body, or a part of one, that is not an object (a list, a string, a number)."""
+
+    rule = "not_an_object"
+
+    def __init__(self, field: str, fields=(), value=None):
+        some = f" with some of: {', '.join(fields)}" if fields else ""
+        got = f" {value!r}" if value is not None else ""
+        super().__init__(f"{field}{got}: expected an object{some}", field=field)
+
+
 class UnknownCode(InvalidInput):
     """A value outside one of a service's vocabularies."""
 

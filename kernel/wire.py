@@ -1,12 +1,15 @@
 """The building blocks every service's wire contract (`services/<name>/contract.py`) is made of:
-bounded text, the credit code's shape, a request body that takes exactly its fields, and a command
-as the HTTP API names it. Shapes only; what a value may be is for the aggregate to say."""
+bounded text, the credit code's shape, a request body that takes exactly its fields, a command
+as the HTTP API names it, and the one way a body (or a list query's filters) becomes a command's
+fields. Shapes only; what a value may be is for the aggregate to say."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated
+from typing import Annotated, Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from kernel.errors import NotAnObject, UnexpectedField, UnknownCode, UnknownFilter
 
 CREDIT_CODE_LENGTH = 18   # 统一社会信用代码
 
@@ -44,3 +47,63 @@ class Action:
     @property
     def fields(self) -> set[str]:
         return set(self.body.model_fields)
+
+
+# -- from a request body to a command's fields --------------------------------------------------
+
+def _names(takes) -> tuple[set[str], tuple[str, ...]]:
+    """The fields `takes` accepts and those it requires: a body model, an action, or a plain
+    collection of names (none of them required)."""
+    if isinstance(takes, Action):
+        takes = takes.body
+    if isinstance(takes, type) and issubclass(takes, BaseModel):
+        fields = takes.model_fields
+        return set(fields), tuple(name for name, info in fields.items() if info.is_required())
+    return set(takes), ()
+
+
+def body_fields(body, takes, context: str, *, field: str = "fields",
+                required: Iterable[str] = ()) -> dict:
+    """A request body as a command's keyword arguments.
+
+    The body is an object (None is an empty one) whose every field `takes` accepts; a required
+    field it lacks is passed as None, so that the aggregate names it in its own words. `context`
+    says what the body is for ("the sign_for command on an appeal"), in the refusal of an
+    unknown field."""
+    allowed, needed = _names(takes)
+    if body is None:
+        body = {}
+    if not isinstance(body, Mapping):
+        raise NotAnObject(field, sorted(allowed), body)
+    for name in body:
+        if name not in allowed:
+            raise UnexpectedField(name, context)
+    return {**{name: None for name in (*needed, *required)}, **body}
+
+
+def command_fields(actions: Mapping[str, Action], action: str, body, what: str
+                   ) -> tuple[str, dict]:
+    """The method an action names and its body's fields (as `body_fields`); an action not in
+    the table is refused naming those that are."""
+    if action not in actions:
+        raise UnknownCode("action", action, sorted(actions))
+    command = actions[action]
+    return command.method, body_fields(body, command.body, f"the {action} command on {what}")
+
+
+def filter_values(filters, known: Iterable[str]) -> dict:
+    """A list query's filters: an object (None is none) naming only `known` filters; a blank
+    value is no filter, text is stripped."""
+    known = tuple(known)
+    if filters is None:
+        return {}
+    if not isinstance(filters, Mapping):
+        raise NotAnObject("filters", known, filters)
+    found = {}
+    for name, value in filters.items():
+        if name not in known:
+            raise UnknownFilter(name, list(known))
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        found[name] = value.strip() if isinstance(value, str) else value
+    return found
