@@ -18,7 +18,7 @@ import signal  # noqa: E402
 import structlog  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 
-from kernel import logs, settings  # noqa: E402
+from kernel import logs  # noqa: E402
 from services.registry import SERVICES  # noqa: E402
 
 
@@ -42,7 +42,7 @@ def serve(name: str) -> None:
     logs.configure(name)
     log = structlog.get_logger("huiqi.serve")
     entry = SERVICES[name]
-    config = settings.nameko_config(entry)
+    config = entry.nameko_config()
     runner = ServiceRunner(config)
     runner.add_service(entry.load())
 

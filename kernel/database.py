@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+from kernel.registry import KERNEL_LOCKS
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -78,7 +80,8 @@ def migrate(engine: sa.Engine, *service_migrations: Path) -> None:
     config.set_main_option("path_separator", "space")
     with engine.begin() as connection:
         if not is_sqlite(engine):
-            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7201001)")
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"),
+                               {"k": KERNEL_LOCKS["migration"]})
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")
 

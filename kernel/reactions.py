@@ -48,6 +48,7 @@ from kernel import metrics
 from kernel.database import is_sqlite, reading
 from kernel.envelope import Event, format_time, utc_now
 from kernel.errors import ConcurrencyError, NotFound
+from kernel.registry import KERNEL_LOCKS
 from kernel.store import (
     EventStore,
     UnitOfWork,
@@ -78,7 +79,7 @@ WAITING = "waiting"      # an earlier failed reaction holds this source back
 
 # On PostgreSQL, replicas of a consumer take turns per transaction, so checkpoints never move
 # back and a single-writer reaction (the ledger) stays single.
-REACTION_LOCK = 7201003
+REACTION_LOCK = KERNEL_LOCKS["reactions"]
 # A reaction that loses a race with a command is run again at once before it counts as failed.
 CONFLICT_RETRIES = 3
 ERROR_LIMIT = 2000

@@ -29,12 +29,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from kernel import metrics
 from kernel.database import is_sqlite, reading
+from kernel.registry import KERNEL_LOCKS
 from kernel.envelope import Event
 from kernel.store import EventStore, checkpoints, read_checkpoint
 
 log = structlog.get_logger(__name__)
 RELAY_CHECKPOINT = "relay"
-RELAY_LOCK = 7201004
+RELAY_LOCK = KERNEL_LOCKS["relay"]
 CONFIRM_TIMEOUT = 5.0
 HEARTBEAT = 10
 

@@ -2,17 +2,14 @@
 a laptop (SQLite under var/, RabbitMQ on localhost). The README lists every name.
 
 What differs per service (its default port, whether it has a store, its migrations) comes from its
-entry in the service table (`services/registry.py`), which the caller passes in: the kernel reads
-no service's table itself.
+entry in the service table (`services/registry.py`): `ServiceEntry.nameko_config` puts the two
+together. This module knows nothing of the table, so the dependency runs one way.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
-
-if TYPE_CHECKING:
-    from kernel.registry import ServiceEntry
+from typing import Mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,23 +95,3 @@ def request_budget() -> float:
 def amqp_heartbeat() -> float:
     """Seconds between AMQP heartbeats on the connections a service keeps open."""
     return float(os.environ.get("HUIQI_AMQP_HEARTBEAT", "10"))
-
-
-def nameko_config(entry: "ServiceEntry") -> dict:
-    """The nameko configuration of one service, from its registry entry and the environment."""
-    return {
-        "AMQP_URI": amqp_uri(),
-        "WEB_SERVER_ADDRESS": f"{bind_host()}:{port(entry.name, entry.port)}",
-        # Workers per service; nameko's default of 10 queues HTTP under modest load.
-        "max_workers": int(os.environ.get("HUIQI_MAX_WORKERS", "20")),
-        "DATABASE_URL": database_url(entry.name) if entry.event_store else None,
-        # The service's own Alembic revisions, applied by its EventSourcing dependency on start,
-        # keyed by service so that one mapping can serve every service of a process (tests).
-        "MIGRATIONS": {entry.name: str(entry.migrations_path)} if entry.migrations else {},
-        "RELAY_INTERVAL": float(os.environ.get("HUIQI_RELAY_INTERVAL", "1.0")),
-        "RPC_TIMEOUT": rpc_timeout(),
-        "REQUEST_BUDGET": request_budget(),
-        # AMQP heartbeats on nameko's consuming connections: a broker that went silent without
-        # closing the connection is noticed within two of these, and the consumer reconnects.
-        "HEARTBEAT": amqp_heartbeat(),
-    }

@@ -26,6 +26,7 @@ from kernel.aggregate import Aggregate, Fact
 from kernel.database import is_sqlite, reading
 from kernel.envelope import Event, format_time, new_event_id, utc_now
 from kernel.errors import STALE, ConcurrencyError, Refused
+from kernel.registry import KERNEL_LOCKS
 
 metadata = sa.MetaData()
 events = sa.Table(
@@ -88,7 +89,7 @@ commands = sa.Table(
 
 # The sequencer's turn on PostgreSQL, held until its transaction commits: positions are given
 # by one transaction at a time, each above every position given before.
-SEQUENCE_LOCK = 7201002
+SEQUENCE_LOCK = KERNEL_LOCKS["sequencer"]
 # Rows given positions per sequencer transaction.
 SEQUENCE_BATCH = 5000
 # The columns an append writes, in the order of `_pg_append`'s VALUES.

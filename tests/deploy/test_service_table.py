@@ -55,10 +55,10 @@ def test_the_port_comes_from_the_entry_unless_the_environment_says_otherwise():
 
 def test_only_services_with_a_store_get_a_database_and_migrations(monkeypatch, tmp_path):
     monkeypatch.setenv("HUIQI_VAR_DIR", str(tmp_path))
-    tickets = settings.nameko_config(SERVICES["tickets"])
+    tickets = SERVICES["tickets"].nameko_config()
     assert tickets["DATABASE_URL"] == f"sqlite:///{tmp_path / 'tickets.db'}"
     assert tickets["MIGRATIONS"] == {"tickets": str(settings.ROOT / "services/tickets/migrations")}
-    gateway = settings.nameko_config(SERVICES["gateway"])
+    gateway = SERVICES["gateway"].nameko_config()
     assert gateway["DATABASE_URL"] is None
     assert gateway["MIGRATIONS"] == {}
 
