@@ -43,17 +43,132 @@ PG_ADMIN_URL = os.environ.get("HUIQI_TEST_PG", "postgresql://postgres@127.0.0.1:
 AMQP_BASE = os.environ.get("HUIQI_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672")
 
 
-# The rings that start whole stacks, cut brokers, drive a browser or run the bench: marked slow,
-# so that `-m "not slow"` is a fast loop; the full run takes them all.
-SLOW_RINGS = ("e2e", "faults", "browser", "bench", "deploy", os.path.join("audit", "thirdparty"))
+# The rings (docs/TESTING.md). An item's ring follows from the fixtures it uses, so that a test
+# file lands in the right ring wherever it lives: one using a stack over HTTP is `e2e`, one using
+# the broker, a database or a service container is `service`, one using none of them is `domain`
+# and runs with network and database connections refused (`pytest_runtest_setup` below). A marker
+# set on the test itself wins.
+RINGS = ("domain", "service", "e2e")
+E2E_FIXTURES = frozenset({
+    "stack_amqp_uri", "stack_env", "running_stack", "api",  # tests/e2e/conftest.py
+    "live_gateway",                                          # tests/gateway/conftest.py
+    "portal_stack", "chromium",                              # tests/browser/conftest.py
+})
+SERVICE_FIXTURES = frozenset({
+    "amqp_uri", "broker_proxy", "module_amqp_uri", "pg_admin", "make_pg_url", "make_sqlite_url",
+    "db_url", "migrated_engine", "service_config",
+    # nameko's pytest plugin
+    "container_factory", "runner_factory", "rabbit_config", "rabbit_manager", "web_session",
+    "web_config",
+})
+# Folders whose every test is in a ring whatever its fixtures: the e2e tests that start a stack
+# of their own.
+RING_FOLDERS = {"e2e": "e2e"}
+# What is slow wherever it lives: faults and whole stacks started again and again, the bench,
+# the browser, the deployment files' tools, the third-party Go verifier.
+SLOW_FOLDERS = ("faults", "browser", "bench", "deploy")
+SLOW_FIXTURES = frozenset({"chromium", "portal_stack", "go_tool"})
+
+
+def ring_of(item) -> str:
+    """The ring an item belongs to: its own marker, else its folder's, else its fixtures'."""
+    for ring in RINGS:
+        if item.get_closest_marker(ring) is not None:
+            return ring
+    parts = _test_path_parts(item)
+    if parts and parts[0] in RING_FOLDERS:
+        return RING_FOLDERS[parts[0]]
+    used = set(item.fixturenames)
+    if used & E2E_FIXTURES:
+        return "e2e"
+    if used & SERVICE_FIXTURES:
+        return "service"
+    return "domain"
+
+
+def _test_path_parts(item) -> tuple[str, ...]:
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.abspath(str(item.path))
+    if not path.startswith(here + os.sep):
+        return ()
+    return tuple(os.path.relpath(path, here).split(os.sep))
 
 
 def pytest_collection_modifyitems(config, items):
-    here = os.path.dirname(__file__)
-    slow = [os.path.join(here, ring) + os.sep for ring in SLOW_RINGS]
     for item in items:
-        if any(str(item.fspath).startswith(prefix) for prefix in slow):
+        ring = ring_of(item)
+        if item.get_closest_marker(ring) is None:
+            item.add_marker(getattr(pytest.mark, ring))
+        if item.get_closest_marker("slow") is None and (
+                _test_path_parts(item)[:1] in {(folder,) for folder in SLOW_FOLDERS}
+                or set(item.fixturenames) & SLOW_FIXTURES):
             item.add_marker(pytest.mark.slow)
+
+
+class ImpureDomainTest(RuntimeError):
+    """A test of the domain ring opened a connection: it belongs in another ring."""
+
+
+@contextlib.contextmanager
+def _connections_refused(nodeid: str):
+    """Network sockets and database connections refused while a domain test sets up and runs.
+    Unix sockets stay open: nothing of the broker or the databases goes through them here."""
+    def refuse(what: str):
+        raise ImpureDomainTest(
+            f"{nodeid} is a domain test (it uses no broker, database or stack fixture) but "
+            f"opened {what}. Give it the fixture it needs (amqp_uri, make_sqlite_url, db_url, "
+            f"... in tests/conftest.py), or mark it `service` or `e2e`.")
+
+    def refusing_connect(original):
+        def connect(self, address, *args, **kwargs):
+            if getattr(self, "family", None) == socket.AF_UNIX:
+                return original(self, address, *args, **kwargs)
+            refuse(f"a network connection to {address!r}")
+        return connect
+
+    def refusing_database(name):
+        def connect(*args, **kwargs):
+            refuse(f"a {name} database connection")
+        return connect
+
+    import eventlet.greenio
+    import eventlet.patcher
+    import sqlite3
+    import sqlite3.dbapi2
+
+    with pytest.MonkeyPatch.context() as patch:
+        for cls in {eventlet.patcher.original("socket").socket, eventlet.greenio.GreenSocket}:
+            for method in ("connect", "connect_ex"):
+                patch.setattr(cls, method, refusing_connect(getattr(cls, method)))
+        patch.setattr(sqlite3, "connect", refusing_database("SQLite"))
+        patch.setattr(sqlite3.dbapi2, "connect", refusing_database("SQLite"))
+        for driver in ("psycopg2", "psycopg"):
+            try:
+                module = __import__(driver)
+            except ImportError:
+                continue
+            patch.setattr(module, "connect", refusing_database("PostgreSQL"))
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    # A hook rather than a fixture, so that the test's module- and session-scoped fixtures,
+    # which are set up before any function-scoped one, are held to it too.
+    if item.get_closest_marker("domain") is None:
+        yield
+        return
+    with _connections_refused(item.nodeid):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    if item.get_closest_marker("domain") is None:
+        yield
+        return
+    with _connections_refused(item.nodeid):
+        yield
 
 
 @pytest.fixture(autouse=True)
