@@ -53,11 +53,11 @@ from services.liaison.fieldwork.survey import Survey
 from services.liaison.fieldwork.visit import Visit
 from services.liaison.linkage.domain import CityLinkage, LinkagePlan
 from services.liaison.registry.domain import Enterprise, LeadingGroup, Leader, Park, Unit
-from services.policy.briefing import Briefing
-from services.policy.domain import PolicyWork
-from services.policy.editions import CompendiumEditions
-from services.policy.implementation import ImplementationRule
-from services.policy.policy import Policy
+from services.policy.briefings.domain import Briefing
+from services.policy.work.domain import PolicyWork
+from services.policy.compendium.domain import CompendiumEditions
+from services.policy.implementation.domain import ImplementationRule
+from services.policy.policies.domain import Policy
 from services.tickets.domain import Ticket
 from services.tickets.routing import RoutingTable
 from services.tickets.view import AppealView

@@ -25,8 +25,8 @@ from kernel.errors import NOT_FOUND, Refused
 from kernel.rpc import rpc
 from services.policy.permissions import PERMISSIONS
 from services.policy import contract
-from services.policy.compendium import build_edition
-from services.policy.policy import Policy
+from services.policy.compendium.edition import build_edition
+from services.policy.policies.domain import Policy
 
 AT = dt.datetime(2024, 5, 6, 9, 0, tzinfo=dt.timezone.utc)
 OFFICE = Actor(sub="clerk-li", role="office")

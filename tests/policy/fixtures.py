@@ -25,7 +25,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from kernel.actor import SYSTEM, Actor
-from services.policy.policy import Policy
+from services.policy.policies.domain import Policy
 
 OFFICE_TIME = ZoneInfo("Asia/Shanghai")
 OFFICE = Actor("fixture-clerk", "office")

@@ -25,8 +25,9 @@ from kernel.envelope import utc_now
 from kernel.errors import Refused
 from kernel.store import EventStore
 from services.policy import projections
-from services.policy.policy import Policy
-from services.policy.implementation import ImplementationRule
+from services.policy.policies import views as policy_views
+from services.policy.policies.domain import Policy
+from services.policy.implementation.domain import ImplementationRule
 from services.policy.service import PolicyService
 from registered_units import known_units
 
@@ -144,14 +145,14 @@ def test_a_policy_lives_from_draft_to_repeal_and_keeps_every_version(db_url, pol
     # the read model, dropped and rebuilt from the log, comes back the same
     engine = make_engine(db_url)
     with engine.connect() as connection:
-        before = connection.execute(sa.select(projections.policy_rows)).all()
-        feed_before = connection.execute(sa.select(projections.policy_feed)
-                                          .order_by(projections.policy_feed.c.at)).all()
+        before = connection.execute(sa.select(policy_views.policy_rows)).all()
+        feed_before = connection.execute(sa.select(policy_views.policy_feed)
+                                          .order_by(policy_views.policy_feed.c.at)).all()
     assert projections.rebuild(engine) == 1
     with engine.connect() as connection:
-        assert connection.execute(sa.select(projections.policy_rows)).all() == before
-        assert connection.execute(sa.select(projections.policy_feed)
-                                  .order_by(projections.policy_feed.c.at)).all() == feed_before
+        assert connection.execute(sa.select(policy_views.policy_rows)).all() == before
+        assert connection.execute(sa.select(policy_views.policy_feed)
+                                  .order_by(policy_views.policy_feed.c.at)).all() == feed_before
     engine.dispose()
 
 
@@ -393,7 +394,7 @@ def test_the_list_filters_pages_and_searches(make_sqlite_url, policy_service):
 def register_enterprise(engine, uscc: str, size: str) -> None:
     """The liaison service's EnterpriseRegistered, taken in as its reaction takes it in."""
     from kernel.envelope import Event, format_time
-    from services.policy import enterprises
+    from services.policy.enterprises import reactions as enterprises
     event = Event(event_id=f"ev-{uscc}", stream_id=uscc, stream_type="enterprise", version=1,
                   type="EnterpriseRegistered", occurred_at=format_time(utc_now()),
                   actor="liaison:l", correlation_id="c", causation_id="",

@@ -8,16 +8,20 @@ import pytest
 from kernel.actor import PUBLIC, SYSTEM, TOKENLESS_ROLES, Actor
 from kernel import identity
 from kernel.errors import Refused
-from services.policy import briefing, contact, contract, implementation, policy
-from services.policy.compendium import build_edition
-from services.policy.domain import (
+from services.policy import contract
+from services.policy.briefings import domain as briefing
+from services.policy.implementation import domain as implementation
+from services.policy.policies import contact
+from services.policy.policies import domain as policy
+from services.policy.compendium.edition import build_edition
+from services.policy.work.domain import (
     MayNotAnswerPolicyWork, NotItemUnit, PolicyWork, PolicyWorkAlreadyAnswered,
 )
-from services.policy.policy import Policy
-from services.policy.editions import (
+from services.policy.policies.domain import Policy
+from services.policy.compendium.domain import (
     CompendiumEditions, EditionNotFound, EditionUnchanged, MayNotBuildCompendium,
 )
-from services.tickets.domain import Ticket
+from services.tickets.appeals.domain import Ticket
 
 AT = dt.datetime(2026, 5, 10, 2, tzinfo=dt.timezone.utc)
 UNIT = "city-commerce-bureau"

@@ -1,0 +1,27 @@
+"""Every rule of the compendium (《赣州市惠企政策文件汇编》, notice 二(一)2) that a command or a read can
+break, one exception each, on the kernel's shapes (`kernel.errors`)."""
+from __future__ import annotations
+
+from kernel.errors import Forbidden, NotFound, Worded
+
+
+class MayNotBuildCompendium(Worded, Forbidden):
+    rule = "may_not_build_compendium"
+    template = "a {role} may not build the compendium; only the office may (notice 二(一)2)"
+
+
+class EditionUnchanged(Worded):
+    rule = "edition_unchanged"
+    template = "edition {number} already shows exactly these policies; no new edition is built"
+
+
+class EditionNotFound(Worded, NotFound):
+    """An edition number never built, or the latest asked for before the first."""
+
+    rule = "edition_not_found"
+    template = "{what}"
+    at = "number"
+
+    def __init__(self, number):
+        super().__init__(what=f"no edition {number} of the compendium" if number is not None
+                         else "no edition of the compendium has been built yet")

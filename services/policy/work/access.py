@@ -1,0 +1,16 @@
+"""Who reads the policy-work items (notice 二(四)3): the units' and the office's, supervision's
+too; a unit officer its own unit's. Their rows of the permission table. Plain Python, no I/O."""
+from __future__ import annotations
+
+from kernel.actor import Actor
+from kernel.permissions import OVERSIGHT, Scope, allow
+from services.policy.work.exceptions import READERS, MayNotReadPolicyWork
+
+ROWS = (
+    allow("policy_work_items", OVERSIGHT, unit_officer=Scope.OWN_UNIT),
+)
+
+
+def check_may_read_policy_work(actor: Actor) -> None:
+    if actor.role not in READERS:
+        raise MayNotReadPolicyWork(role=actor.role)
