@@ -5,17 +5,10 @@ would a wire contract, and parse what they take in through it (`EVENTS.parse(eve
 from __future__ import annotations
 
 from kernel.events import Catalogue
-from services.policy.briefings import events as briefings
-from services.policy.compendium import events as compendium
-from services.policy.implementation import events as implementation
-from services.policy.policies import events as policies
-from services.policy.work import events as work
+from services.policy.briefings.events import EVENTS as BRIEFINGS
+from services.policy.compendium.events import EVENTS as COMPENDIUM
+from services.policy.implementation.events import EVENTS as IMPLEMENTATION
+from services.policy.policies.events import EVENTS as POLICIES
+from services.policy.work.events import EVENTS as WORK
 
-EVENTS = Catalogue(
-    "policy",
-    policies.EVENTS,
-    implementation.EVENTS,
-    briefings.EVENTS,
-    work.EVENTS,
-    compendium.EVENTS,
-)
+EVENTS = Catalogue("policy", POLICIES, IMPLEMENTATION, BRIEFINGS, WORK, COMPENDIUM)
