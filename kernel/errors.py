@@ -138,6 +138,24 @@ class StatusDoesNotAllow(Worded):
         return str(status)
 
 
+class NothingChanged(Worded, InvalidInput):
+    """A revision, an amendment or a change that leaves the thing as it is: {what}, the change
+    in the caller's words ("revision of the draft")."""
+
+    rule = "nothing_changed"
+    template = "the {what} changes nothing; change at least one field"
+
+
+class NotYetDue(Worded):
+    """A thing marked overdue on or before its due day: {what} is due on {due} (inclusive),
+    {today} the day it was asked."""
+
+    rule = "not_yet_due"
+    template = ("{what} is due on {due} inclusive; it is overdue only after that day (today is "
+                "{today})")
+    at = "due"
+
+
 # -- the generic input checks (kernel.checks raises these) -----------------------------------
 
 class FieldRequired(InvalidInput):

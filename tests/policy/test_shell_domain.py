@@ -7,7 +7,7 @@ import pytest
 
 from kernel.actor import PUBLIC, SYSTEM, TOKENLESS_ROLES, Actor
 from kernel import identity
-from kernel.errors import Refused
+from kernel.errors import Refused, RoleNotAllowed
 from services.policy import contract
 from services.policy.briefings import domain as briefing
 from services.policy.implementation import domain as implementation
@@ -15,11 +15,11 @@ from services.policy.policies import contact
 from services.policy.policies import domain as policy
 from services.policy.compendium.edition import build_edition
 from services.policy.work.domain import (
-    MayNotAnswerPolicyWork, NotItemUnit, PolicyWork, PolicyWorkAlreadyAnswered,
+    NotItemUnit, PolicyWork, PolicyWorkAlreadyAnswered,
 )
 from services.policy.policies.domain import Policy
 from services.policy.compendium.domain import (
-    CompendiumEditions, EditionNotFound, EditionUnchanged, MayNotBuildCompendium,
+    CompendiumEditions, EditionNotFound, EditionUnchanged,
 )
 from services.tickets.appeals.domain import Ticket
 
@@ -42,7 +42,7 @@ def test_policy_work_is_answered_once_by_its_unit_or_the_office():
     with pytest.raises(NotItemUnit):
         item.answer(policy_id="p", document_number="n", title="t", at=AT,
                     actor=Actor("zhao", "unit_officer", unit="other"))
-    with pytest.raises(MayNotAnswerPolicyWork):
+    with pytest.raises(RoleNotAllowed):
         item.answer(policy_id="p", document_number="n", title="t", at=AT,
                     actor=Actor("boss", "enterprise", uscc="91360702MA35G0QX4J"))
     [fact] = item.answer(policy_id="p-1", document_number="赣市商字〔2026〕21号", title="通知",
@@ -89,7 +89,7 @@ def test_an_edition_is_never_built_twice_alike_and_each_is_kept():
     with pytest.raises(EditionNotFound):
         book.edition(None)
     first = build_edition(snapshots, AT, book.next_number)
-    with pytest.raises(MayNotBuildCompendium):
+    with pytest.raises(RoleNotAllowed):
         book.build(first, {s["id"]: s["version"] for s in snapshots}, at=AT, actor=OFFICER)
     [fact] = book.build(first, {s["id"]: s["version"] for s in snapshots}, at=AT, actor=OFFICE)
     assert fact.payload["policies"] == [{"policy_id": "1", "version": 1, "stream_version": 2},

@@ -22,7 +22,7 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
-from kernel.errors import FieldRequired, FieldTooLong, UnexpectedField
+from kernel.errors import FieldRequired, FieldTooLong, NothingChanged, UnexpectedField
 from services.policy.briefings.events import EVENTS
 from services.policy.briefings.exceptions import (
     AgendaItemIncomplete,
@@ -31,7 +31,6 @@ from services.policy.briefings.exceptions import (
     EmptyAgenda,
     InvalidAttendance,
     NoPoliciesExplained,
-    NothingRevised,
 )
 from services.policy.briefings.rules import (
     CANCELLED, HELD, OFFICE, SCHEDULED, check, check_scheduler,
@@ -257,7 +256,7 @@ class Briefing(Aggregate):
                 if value != self._details.get(field):
                     changed[field] = value
         if not changed:
-            raise NothingRevised()
+            raise NothingChanged(what="revision of the briefing")
         return [self._record_fact("BriefingRevised", changed, at, actor)]
 
     def record_held(self, *, attendance: int, at: dt.datetime, actor: Actor) -> list[Fact]:

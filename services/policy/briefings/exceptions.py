@@ -46,11 +46,6 @@ class BriefingDateInPast(Worded, InvalidInput):
     at = "date"
 
 
-class NothingRevised(Worded, InvalidInput):
-    rule = "nothing_revised"
-    template = "the revision changes nothing of the briefing; change at least one field"
-
-
 class BriefingAlreadyHeld(NotNow):
     rule = "briefing_already_held"
     template = "the briefing has already been held (已举行); you cannot {doing}"

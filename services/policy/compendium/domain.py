@@ -19,13 +19,13 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
+from kernel.errors import RoleNotAllowed
 from services.policy.compendium.access import BUILDERS
 from services.policy.compendium.edition import Edition
 from services.policy.compendium.events import EVENTS
 from services.policy.compendium.exceptions import (
     EditionNotFound,
     EditionUnchanged,
-    MayNotBuildCompendium,
 )
 
 STREAM_ID = "compendium"
@@ -74,7 +74,7 @@ class CompendiumEditions(Aggregate):
         version of its stream the edition was built from."""
         at = checks.moment(at)
         if actor.role not in BUILDERS:
-            raise MayNotBuildCompendium(role=actor.role)
+            raise RoleNotAllowed(actor.role, "build the compendium (notice 二(一)2)", ("the office",))
         if edition.number != self.next_number:
             raise ValueError(f"the next edition is number {self.next_number}, "
                              f"not {edition.number}")

@@ -2,12 +2,7 @@
 break, one exception each, on the kernel's shapes (`kernel.errors`)."""
 from __future__ import annotations
 
-from kernel.errors import Forbidden, NotFound, Worded
-
-
-class MayNotBuildCompendium(Worded, Forbidden):
-    rule = "may_not_build_compendium"
-    template = "a {role} may not build the compendium; only the office may (notice 二(一)2)"
+from kernel.errors import NotFound, Worded
 
 
 class EditionUnchanged(Worded):

@@ -17,7 +17,7 @@ from eventlet import tpool
 
 from kernel.actor import Actor
 from kernel.envelope import format_time, utc_now
-from kernel.errors import UnknownCode
+from kernel.errors import RoleNotAllowed, UnknownCode
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork, read_stream
 from services.policy import contract
@@ -25,7 +25,6 @@ from services.policy.compendium import documents, rendered, views
 from services.policy.compendium.access import BUILDERS
 from services.policy.compendium.domain import STREAM_ID, CompendiumEditions, summary
 from services.policy.compendium.edition import build_edition
-from services.policy.compendium.exceptions import MayNotBuildCompendium
 from services.policy.policies import views as policies
 from services.policy.policies.domain import Policy
 from services.policy.policies.rpc import current_day
@@ -93,7 +92,7 @@ class CompendiumRpc:
 
         def decide(uow: UnitOfWork) -> dict:
             if who.role not in BUILDERS:
-                raise MayNotBuildCompendium(role=who.role)
+                raise RoleNotAllowed(who.role, "build the compendium (notice 二(一)2)", ("the office",))
             return build_next_edition(uow, who)
 
         return self.store.execute("build_compendium", decide)

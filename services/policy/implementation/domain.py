@@ -23,12 +23,11 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
-from kernel.errors import UnexpectedField
+from kernel.errors import NotYetDue, UnexpectedField
 from services.policy.implementation.events import EVENTS
 from services.policy.implementation.exceptions import (
     DueBeforeRequired,
     NoDueDate,
-    NotYetDue,
     OperatingRulesIncomplete,
     WorkPlanIncomplete,
 )
@@ -207,7 +206,8 @@ class ImplementationRule(Aggregate):
         if self._due is None:
             raise NoDueDate()
         if not self.past_due(at):
-            raise NotYetDue(due=self._due)
+            raise NotYetDue(what="the implementation rule", due=self._due,
+                            today=office_day_of(at).isoformat())
         return [self._record_fact("ImplementationRuleOverdue", {
             "policy_id": self._policy_id, "unit": self._unit, "kind": self._kind,
             "due": self._due,

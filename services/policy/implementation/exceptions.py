@@ -62,8 +62,3 @@ class NoDueDate(Worded):
                 "by the timer — supervision follows it up")
     at = "due"
 
-
-class NotYetDue(Worded):
-    rule = "not_yet_due"
-    template = "the rule is due on {due} inclusive; it is overdue only after that day"
-    at = "due"

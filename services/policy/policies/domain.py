@@ -21,7 +21,7 @@ from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.clock import office_day
 from kernel.envelope import format_time
-from kernel.errors import FieldRequired, InvalidDate, UnexpectedField, UnknownCode
+from kernel.errors import FieldRequired, InvalidDate, NothingChanged, UnexpectedField, UnknownCode
 from services.policy.policies import rules
 from services.policy.policies.contact import contact as checked_contact
 from services.policy.policies.criteria import criteria as checked_criteria
@@ -32,7 +32,6 @@ from services.policy.policies.exceptions import (
     EndBeforeStart,
     FullTextRequired,
     NoEndDate,
-    NothingAmended,
     NotYetExpired,
     PointsToItself,
     PolicyExpired,
@@ -252,7 +251,7 @@ class Policy(Aggregate):
         content = self._changed(fields, CONTENT_FIELDS, "a draft's revision")
         changed = [field for field in CONTENT_FIELDS if content[field] != self._content[field]]
         if not changed:
-            raise NothingAmended(what="revision")
+            raise NothingChanged(what="revision of the draft")
         return [self._record_fact("PolicyDraftRevised", {"changed": changed, **content}, at, actor)]
 
     def set_contact(self, *, at: dt.datetime, actor: Actor, **contact) -> list[Fact]:
@@ -286,7 +285,7 @@ class Policy(Aggregate):
             raise FullTextRequired()
         changed = [field for field in CONTENT_FIELDS if content[field] != self._content[field]]
         if not changed:
-            raise NothingAmended(what="amendment")
+            raise NothingChanged(what="amendment of the policy")
         return [self._record_fact("PolicyAmended", {
             "number": len(self._versions) + 1,
             "reason": checks.text("reason", reason, REASON_LIMIT),

@@ -45,11 +45,6 @@ class PointsToItself(Worded, InvalidInput):
     at = "master_policy_id"
 
 
-class NothingAmended(Worded, InvalidInput):
-    rule = "nothing_amended"
-    template = "the {what} changes nothing of the policy; change at least one field"
-
-
 # -- publication ----------------------------------------------------------------------------------
 
 class ContactRequired(Worded):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from kernel.actor import Actor
 from kernel.permissions import OVERSIGHT, Scope, allow, published
 from services.policy.policies.access import SEE_ALL
-from services.policy.portal.exceptions import MayNotReadDeadlines
+from kernel.errors import RoleNotAllowed
 
 ROWS = (
     published("portal_feed", public=True),
@@ -23,4 +23,5 @@ def deadline_units(actor: Actor) -> str | None:
         return None
     if actor.role == "unit_officer":
         return actor.unit
-    raise MayNotReadDeadlines(role=actor.role)
+    raise RoleNotAllowed(actor.role, "read the units' portal deadlines",
+                         ("the office", "supervision", "each unit's officers (their own unit's)"))

@@ -3,8 +3,10 @@ too; a unit officer its own unit's. Their rows of the permission table. Plain Py
 from __future__ import annotations
 
 from kernel.actor import Actor
+from kernel.errors import RoleNotAllowed
 from kernel.permissions import OVERSIGHT, Scope, allow
-from services.policy.work.exceptions import READERS, MayNotReadPolicyWork
+
+READERS = ("office", "supervisor", "unit_officer")
 
 ROWS = (
     allow("policy_work_items", OVERSIGHT, unit_officer=Scope.OWN_UNIT),
@@ -13,4 +15,4 @@ ROWS = (
 
 def check_may_read_policy_work(actor: Actor) -> None:
     if actor.role not in READERS:
-        raise MayNotReadPolicyWork(role=actor.role)
+        raise RoleNotAllowed(actor.role, "read policy-work items", READERS)

@@ -18,10 +18,9 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
+from kernel.errors import RoleNotAllowed
 from services.policy.work.events import EVENTS
 from services.policy.work.exceptions import (
-    ANSWERERS,
-    MayNotAnswerPolicyWork,
     NotItemUnit,
     PolicyWorkAlreadyAnswered,
     PolicyWorkAlreadyOpen,
@@ -33,6 +32,8 @@ ITEM_NAMESPACE = uuid.UUID("5f0c1a52-3d1e-4d62-9b0a-7a61c2f0e9b4")
 UNIT_LIMIT = checks.CODE_LIMIT
 TITLE_LIMIT = 200
 WORK_LIMIT = checks.TEXT_LIMIT
+# Who answers the policy work: the unit it is owed by, or the office.
+ANSWERERS = ("unit_officer", "office")
 
 
 def item_id_for(requested_event_id: str) -> str:
@@ -91,9 +92,10 @@ class PolicyWork(Aggregate):
         if not self.exists:
             raise PolicyWorkNotFound(self.id)
         if actor.role not in ANSWERERS:
-            raise MayNotAnswerPolicyWork(role=actor.role)
+            raise RoleNotAllowed(actor.role, "answer policy work",
+                                  ("the unit officer of the unit it is owed by", "the office"))
         if actor.role == "unit_officer" and actor.unit != self.unit:
-            raise NotItemUnit(unit=actor.unit, item_unit=self.unit)
+            raise NotItemUnit(actor.unit, self.unit, "answer it")
         if self.status == "answered":
             raise PolicyWorkAlreadyAnswered(
                 id=self.id, document_number=(self.answered_by or {}).get("document_number"))

@@ -2,10 +2,7 @@
 or a read can break, one exception each, on the kernel's shapes (`kernel.errors`)."""
 from __future__ import annotations
 
-from kernel.errors import Forbidden, NoSuch, Taken, Worded
-
-ANSWERERS = ("unit_officer", "office")
-READERS = ("office", "supervisor", "unit_officer")
+from kernel.errors import NoSuch, Taken, UnitNotOwner, Worded
 
 
 class PolicyWorkAlreadyOpen(Taken):
@@ -26,17 +23,11 @@ class PolicyWorkAlreadyAnswered(Worded):
     at = "item_id"
 
 
-class NotItemUnit(Worded, Forbidden):
+class NotItemUnit(UnitNotOwner):
     rule = "not_item_unit"
-    template = ("only the unit the policy work is owed by ({item_unit}) or the office may answer "
-                "it; {unit} may not")
+    template = ("only the unit the policy work is owed by ({owner}) or the office may {doing}; "
+                "{unit} may not")
     at = "item_id"
-
-
-class MayNotAnswerPolicyWork(Worded, Forbidden):
-    rule = "may_not_answer_policy_work"
-    template = ("a {role} may not answer policy work; only the unit officer of the unit it is "
-                "owed by, or the office, may")
 
 
 class AnsweringPolicyNotInForce(Worded):
@@ -47,7 +38,3 @@ class AnsweringPolicyNotInForce(Worded):
                 "force answers policy work")
     at = "policy_id"
 
-
-class MayNotReadPolicyWork(Worded, Forbidden):
-    rule = "may_not_read_policy_work"
-    template = "a {role} may not read policy-work items; only " + ", ".join(READERS) + " may"

@@ -197,8 +197,8 @@ def test_revision_is_checked_as_scheduling_is():
             actor=office)
     refuses(briefing, ex.NoPoliciesExplained, "revise", policy_ids=[], at=at(5, 12), actor=office)
     refuses(briefing, ex.EmptyAgenda, "revise", agenda=[], at=at(5, 12), actor=office)
-    refuses(briefing, ex.NothingRevised, "revise", at=at(5, 12), actor=office)
-    refuses(briefing, ex.NothingRevised, "revise", place=DETAILS["place"], at=at(5, 12),
+    refuses(briefing, errors.NothingChanged, "revise", at=at(5, 12), actor=office)
+    refuses(briefing, errors.NothingChanged, "revise", place=DETAILS["place"], at=at(5, 12),
             actor=office)
     refuses(briefing, UnexpectedField, "revise", organiser="tax_bureau", at=at(5, 12),
             actor=office)

@@ -190,7 +190,7 @@ def test_a_naive_moment_is_refused():
 
 def test_overdue_is_refused_before_the_due_date_including_the_day_itself():
     owed = required()
-    error = refuses(owed, ex.NotYetDue, "mark_overdue", at=at(5, 20, 23), actor=SYSTEM)
+    error = refuses(owed, errors.NotYetDue, "mark_overdue", at=at(5, 20, 23), actor=SYSTEM)
     assert error.field == "due" and "2026-05-20" in error.message
 
 

@@ -182,7 +182,7 @@ def test_a_repealed_policy_refuses_amendment_and_every_other_change():
 
 def test_an_amendment_that_changes_nothing_or_touches_the_level_is_refused():
     policy = published()
-    refuses(policy, ex.NothingAmended, "amend", reason="r", title=policy.content["title"],
+    refuses(policy, errors.NothingChanged, "amend", reason="r", title=policy.content["title"],
             at=at(6, 1), actor=finance)
     assert refuses(policy, UnexpectedField, "amend", reason="r", level="national",
                    at=at(6, 1), actor=finance).field == "level"
