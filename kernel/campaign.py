@@ -1,9 +1,11 @@
 """The campaign's words that more than one service speaks: the costs of doing business the notice
-sets out to lower (降低企业成本优化发展环境) and the county-level divisions it addresses. Each
-service builds its own vocabulary from these, so an appeal's category and a policy's cost
-category keep the same codes. Plain data, no I/O.
+sets out to lower (降低企业成本优化发展环境) and the county-level divisions it addresses, as tables
+and, at the end, as the vocabularies every service speaks them in, so an appeal's category and a
+policy's cost category keep the same codes. Plain data, no I/O.
 """
 from __future__ import annotations
+
+from kernel.vocabulary import LabelledEnum
 
 # The costs of doing business, code → label, in the order the documents list them.
 COST_CATEGORIES: dict[str, str] = {
@@ -67,3 +69,22 @@ ENTERPRISE_SIZES: dict[str, str] = {
     "small": "小型",
     "micro": "微型",
 }
+
+
+# -- the same tables as vocabularies, for the services that store their codes ------------------
+
+CostCategory = LabelledEnum.of(
+    "CostCategory", COST_CATEGORIES, module=__name__,
+    doc="What cost of doing business a measure lowers or a problem raises (降低企业成本).")
+ProblemCategory = LabelledEnum.of(
+    "ProblemCategory", COST_CATEGORIES, module=__name__, leave_out=[COMPREHENSIVE],
+    doc="What an appeal or a visit's problem is about: one cost in particular, never all.")
+County = LabelledEnum.of(
+    "County", COUNTIES, module=__name__,
+    doc="A county-level division of Ganzhou or a development zone (县市区、经开区).")
+OperatingTier = LabelledEnum.of(
+    "OperatingTier", OPERATING_TIERS, module=__name__,
+    doc='notice 三(一)1: 按运营情况"较好、一般、困难"三个档次进行分类.')
+EnterpriseSize = LabelledEnum.of(
+    "EnterpriseSize", ENTERPRISE_SIZES, module=__name__,
+    doc="The statistical classes of enterprise size (大中小微企业划型).")
