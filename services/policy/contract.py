@@ -39,7 +39,7 @@ PolicyStatus.__doc__ = "A policy's life: " + ", ".join(
 PolicyStatus.__module__ = __name__
 
 # -- limits ----------------------------------------------------------------------------------
-# The aggregates' own (services.policy.policy, implementation, briefing, contact): a test holds
+# The aggregates' own (the areas' domains and the policies' contact): a test holds
 # the two equal.
 
 TITLE_LIMIT = 200
@@ -566,7 +566,7 @@ class ContactRows(Reply):
 
 
 class EditionView(Reply):
-    """An edition as built (`services.policy.compendium.Edition`): sections by level and cost
+    """An edition as built (`services.policy.compendium.edition.Edition`): sections by level and cost
     category, the table of contents, the contact sheet."""
 
     number: int

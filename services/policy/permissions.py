@@ -36,6 +36,7 @@ PERMISSIONS = Table(
     work.ROWS,
     compendium.ROWS,
     portal.ROWS,
+    policies.MATCHING_ROWS,
     KERNEL_ROWS,
     dispatch={**policies.DISPATCH, **implementation.DISPATCH, **briefings.DISPATCH},
 )

@@ -2,7 +2,7 @@
 data: which policies an edition holds, in what order, under which headings.
 
 An `Edition` is built from `Policy.snapshot()`s and a day: only the policies in force that day
-(`policy.in_force_on`, the aggregate's own rule) appear — never a draft, a repealed or expired
+(`policies.domain.in_force_on`, the aggregate's own rule) appear — never a draft, a repealed or expired
 policy, or one not yet effective. They are grouped by level (national, provincial, municipal,
 county) then by cost category, both in the vocabulary's order; within a group, by effective date,
 then document number. Empty groups are left out and the numbering counts only what is shown.

@@ -2,7 +2,7 @@
 HTML, PDF and .docx with the SHA-256 of their bytes, the digest the gateway serves as its ETag
 and caches the bytes under.
 
-An edition never changes once built (`editions`), so a document of it never needs rendering
+An edition never changes once built (`domain`), so a document of it never needs rendering
 again; kept in the service's own store, it survives restarts and is shared by the service's
 replicas without a volume of its own. Concurrent first requests in one process wait for the one
 rendering (`turn`); two replicas racing render at most once each, the first row stored winning

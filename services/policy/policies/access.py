@@ -43,6 +43,8 @@ ROWS = (
     allow("get_policy", READERS, note=READERS_NOTE),
     allow("policy_version", READERS, note="published versions only"),
     allow("list_policies", READERS, note=READERS_NOTE + "; narrowed before it is paged"),
+)
+MATCHING_ROWS = (
     allow("match_enterprise", OVERSIGHT, enterprise=Scope.OWN_ENTERPRISE,
           unit_officer=Scope.COUNTY, leader=Scope.PUBLISHED, liaison=Scope.PUBLISHED,
           note="by credit code: the enterprise itself, an officer of its county, the office "

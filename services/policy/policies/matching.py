@@ -3,7 +3,7 @@ when a policy is published or amended, which enterprises it newly applies to.
 
 An enterprise is read as an `EnterpriseProfile` (industry, size, county or zone, operating tier,
 above-designated-size flag); a policy as its snapshot (`Policy.snapshot()`: status, effective
-dates, criteria). An empty criterion means any (`services.policy.criteria`). Each verdict says
+dates, criteria). An empty criterion means any (`criteria`). Each verdict says
 in words which criteria matched, or the first that failed, so a clerk can explain it.
 Plain Python, no I/O.
 """

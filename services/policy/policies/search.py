@@ -1,7 +1,7 @@
 """Chinese search over the policy registry (政策检索): the term index `policy_terms` and the
 question "which policies match q, best first".
 
-How terms are made is `services.policy.terms` (character bigrams, no dictionary). Here:
+How terms are made is `terms` (character bigrams, no dictionary). Here:
 
 - `index_policy` writes a policy's terms afresh from its snapshot's current text (the draft's, or
   the latest published version's; earlier versions are not searched): one row per (policy,

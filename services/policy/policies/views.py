@@ -140,7 +140,7 @@ def _day(name: str, value: str) -> str:
 
 
 def in_force_clause(day: str) -> sa.ColumnElement:
-    """In force on `day` (`policy.in_force_on`, in SQL): published or amended, within its dates."""
+    """In force on `day` (`domain.in_force_on`, in SQL): published or amended, within its dates."""
     return sa.and_(policy_rows.c.status.in_(IN_FORCE_CODES), policy_rows.c.effective_from <= day,
                    sa.or_(policy_rows.c.effective_until.is_(None),
                           policy_rows.c.effective_until >= day))
