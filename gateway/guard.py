@@ -11,7 +11,6 @@ import functools
 import importlib
 
 from gateway.auth import authenticate
-from gateway.operations import SHARED_CONFIGURATION
 from kernel.errors import UNCONDITIONAL, Refused
 from kernel.permissions import Table
 
@@ -44,7 +43,7 @@ def check(operation, request) -> None:
 
 def require_if_match(operation, request) -> None:
     """A change of shared configuration names the version it was read at (`If-Match`)."""
-    if operation.operation_id in SHARED_CONFIGURATION and not request.headers.get("If-Match"):
+    if operation.shared_configuration and not request.headers.get("If-Match"):
         raise Refused("if_match_required", UNCONDITIONAL,
                       "this is shared configuration: read it first and send the change with "
                       "If-Match set to the ETag it was read with", field="If-Match")

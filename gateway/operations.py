@@ -12,6 +12,7 @@ import re
 
 from pydantic import BaseModel
 
+from gateway.guard import guarded
 from kernel import errors
 from kernel.entrypoints import http
 
@@ -67,6 +68,11 @@ class Operation:
         if self.rpc is None:
             return None
         return f"{self.rpc}.{self.action}" if self.action else self.rpc
+
+    @property
+    def shared_configuration(self) -> bool:
+        """Whether it changes shared configuration, so only with `If-Match`."""
+        return self.operation_id in SHARED_CONFIGURATION
 
 
 class Routes:
@@ -128,7 +134,6 @@ def mount(method: str, path: str, *operations: Operation):
     """Mount a handler at `method path` (`{name}` for a path parameter) documented as
     `operations` (more than one when one handler serves several documented paths)."""
     def decorate(fn):
-        from gateway.guard import guarded
         handler = guarded(fn, operations)
         handler.operations = getattr(fn, "operations", ()) + operations
         return http(method, werkzeug_rule(path))(handler)

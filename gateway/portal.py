@@ -41,7 +41,7 @@ from kernel.entrypoints import HTTP_STATUS
 from kernel.errors import NOT_FOUND, Refused
 from kernel.wire import Body, Text
 from services.policy import contract
-from services.policy.vocabulary import CostCategory, Level
+from services.policy.contract import CostCategory, Level
 
 SITE = "赣州市惠企政策专栏"
 CONTACT_SHEET_TITLE = "惠企政策咨询联系表"

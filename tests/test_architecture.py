@@ -1,10 +1,15 @@
 """The rules of docs/ARCHITECTURE.md that a machine can check: the import contracts of
-`.importlinter`, and the pure ring of tests running with no eventlet, broker or database."""
+`.importlinter`, an import graph without cycles, and the pure ring of tests running with no
+eventlet, broker or database."""
 import subprocess
 import sys
 from pathlib import Path
 
+import grimp
+
 from kernel import settings
+
+ROOTS = ("kernel", "services", "gateway", "huiqi")
 
 # What the pure ring must never need: the hub, the broker client, the database layer.
 IO_MODULES = ("eventlet", "nameko", "kombu", "sqlalchemy", "psycopg2", "alembic", "werkzeug")
@@ -16,6 +21,76 @@ def test_import_contracts_hold():
                           cwd=settings.ROOT, capture_output=True, text=True, timeout=300)
     assert lint.returncode == 0, lint.stdout + lint.stderr
     assert "0 broken" in lint.stdout
+
+
+def import_cycles(graph, roots=ROOTS) -> list[list[str]]:
+    """The strongly connected components of the graph larger than one module (Tarjan's, without
+    recursion): each a set of modules that import one another round a circle."""
+    ours = sorted(m for m in graph.modules if m.split(".")[0] in roots)
+    imported = {m: sorted(n for n in graph.find_modules_directly_imported_by(m)
+                          if n.split(".")[0] in roots) for m in ours}
+    index, low, on_stack, stack, found = {}, {}, set(), [], []
+    for root in ours:
+        if root in index:
+            continue
+        work = [(root, iter(imported[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            module, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(imported[child])))
+                elif child in on_stack:
+                    low[module] = min(low[module], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[module])
+            if low[module] == index[module]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == module:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def a_circle(graph, component: list[str]) -> str:
+    """One circle through the component's first module, as a readable chain of imports."""
+    first = component[0]
+    for nxt in sorted(graph.find_modules_directly_imported_by(first)):
+        if nxt in component:
+            back = graph.find_shortest_chain(importer=nxt, imported=first) or (nxt, first)
+            return " -> ".join((first, *back))
+    return ", ".join(component)
+
+
+def test_the_import_graph_has_no_cycle():
+    graph = grimp.build_graph(*ROOTS, cache_dir=None)
+    cycles = import_cycles(graph)
+    assert not cycles, "modules importing one another round a circle:\n" + "\n".join(
+        f"- {a_circle(graph, component)} ({len(component)} modules)" for component in cycles)
+
+
+def test_a_cycle_is_found_and_named():
+    graph = grimp.ImportGraph()
+    for module in ("kernel", "kernel.a", "kernel.b", "kernel.c"):
+        graph.add_module(module)
+    graph.add_import(importer="kernel.a", imported="kernel.b")
+    graph.add_import(importer="kernel.b", imported="kernel.a")
+    graph.add_import(importer="kernel.c", imported="kernel.a")
+    assert import_cycles(graph) == [["kernel.a", "kernel.b"]]
+    assert a_circle(graph, ["kernel.a", "kernel.b"]) == "kernel.a -> kernel.b -> kernel.a"
 
 
 def test_domain_tests_run_without_eventlet_broker_or_database():
