@@ -4,7 +4,7 @@ an edition as built, its documents (HTML, PDF, .docx) and its contact sheet (咨
 
 An edition is re-rendered exactly as built: each of its policies replayed to the stream version
 the edition recorded (`render_edition`). A document is rendered once per edition and format and
-then served from the store (`rendered`).
+then served from the store (`views.compendium_documents`).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from kernel.errors import RoleNotAllowed, UnknownCode
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork, read_stream
 from services.policy import contract
-from services.policy.compendium import documents, rendered, views
+from services.policy.compendium import documents, views
 from services.policy.compendium.access import BUILDERS
 from services.policy.compendium.domain import STREAM_ID, CompendiumEditions, summary
 from services.policy.compendium.edition import build_edition
@@ -120,7 +120,7 @@ class CompendiumRpc:
         """Edition `number` (None: the latest) as a document: html, pdf or docx, with the
         SHA-256 `digest` of its bytes and, base64, the bytes themselves unless the caller
         already holds them (`known_digest` is that digest). Rendered once per edition and
-        format, then served from the store (`rendered`)."""
+        format, then served from the store (`views.compendium_documents`)."""
         Actor.from_dict(actor)
 
         def recorded_edition(uow: UnitOfWork) -> dict:
@@ -129,16 +129,16 @@ class CompendiumRpc:
 
         recorded = self.store.query("compendium_document", recorded_edition)
         key = (recorded["number"], format, recorded["digest"])
-        found = self.store.read(lambda c: rendered.find(c, *key, with_body=False))
+        found = self.store.read(lambda c: views.find_document(c, *key, with_body=False))
         if found is None:
-            with rendered.turn((str(self.store.engine.url), *key)):
-                found = self.store.read(lambda c: rendered.find(c, *key, with_body=False))
+            with views.rendering_turn((str(self.store.engine.url), *key)):
+                found = self.store.read(lambda c: views.find_document(c, *key, with_body=False))
                 if found is None:
                     self._render_document(recorded, format)
-                    found = self.store.read(lambda c: rendered.find(c, *key, with_body=False))
-        answer = {name: found[name] for name in rendered.META}
+                    found = self.store.read(lambda c: views.find_document(c, *key, with_body=False))
+        answer = {name: found[name] for name in views.DOCUMENT_META}
         if known_digest != found["digest"]:
-            body = self.store.read(lambda c: rendered.find(c, *key, with_body=True))["body"]
+            body = self.store.read(lambda c: views.find_document(c, *key, with_body=True))["body"]
             answer["base64"] = base64.b64encode(body).decode("ascii")
         return answer
 
@@ -148,7 +148,7 @@ class CompendiumRpc:
         # Off the hub and outside any transaction: a PDF takes a second or two.
         filename, media_type, body = tpool.execute(documents.render, edition, fmt)
         with self.store.engine.begin() as connection:
-            rendered.keep(connection, recorded["number"], fmt, recorded["digest"],
+            views.keep_document(connection, recorded["number"], fmt, recorded["digest"],
                           filename=filename, display_name=documents.display_name(edition, fmt),
                           media_type=media_type, body=body, at=format_time(utc_now()))
         log.info("compendium document rendered", number=recorded["number"], format=fmt,
