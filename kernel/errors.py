@@ -111,10 +111,27 @@ class RoleNotAllowed(Worded, Forbidden):
 
 class UnitNotOwner(Worded, Forbidden):
     """An officer of {unit} may not {doing}: the thing is {owner}'s (a rules table's
-    `not_own_unit`)."""
+    `not_own_unit`). A service names its own rule and template where the refusal is its own
+    (`not_issuing_unit`, `not_own_county`)."""
+
+    rule = "not_own_unit"
+    template = "{doing} is for {owner}'s officers or the office; an officer of {unit} may not"
+    at = "unit"
 
     def __init__(self, unit: str | None, owner: str | None, doing: str):
         super().__init__(unit=unit, owner=owner, doing=doing)
+
+
+class NotOwnVisit(Worded, Forbidden):
+    """A leader (or his liaison officer) acting on a visit that is not his leader's: {doing},
+    what he tried. notice 三(一)2: a leader records and follows up his own visits."""
+
+    rule = "not_own_visit"
+    template = "a leader may {doing} only for his own visits"
+    at = "leader_id"
+
+    def __init__(self, doing: str, field: str | None = None):
+        super().__init__(doing=doing, field=field)
 
 
 class StatusDoesNotAllow(Worded):
@@ -189,6 +206,15 @@ class NotAnObject(InvalidInput):
         some = f" with some of: {', '.join(fields)}" if fields else ""
         got = f" {value!r}" if value is not None else ""
         super().__init__(f"{field}{got}: expected an object{some}", field=field)
+
+
+class NotAList(InvalidInput):
+    """A field that takes a list, given something else."""
+
+    rule = "not_a_list"
+
+    def __init__(self, field: str):
+        super().__init__(f"{field} must be a list", field=field)
 
 
 class UnknownCode(InvalidInput):
