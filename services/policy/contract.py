@@ -23,7 +23,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from kernel import checks
-from kernel.vocabulary import LabelledEnum
 from kernel.wire import Action, Body, CreditCode, Text
 from services.policy.vocabulary import (
     AgendaItemKind, BriefingStatus, CostCategory, EnterpriseSize, Level, OperatingTier, RuleKind,
@@ -32,11 +31,7 @@ from services.policy.vocabulary import (
 
 # A policy's status as the wire names it: the vocabulary's codes and labels under a name of its
 # own, since OpenAPI names each schema by its class and the appeal's Status is another.
-PolicyStatus = LabelledEnum("PolicyStatus", {member.name: (member.value, member.label)
-                                             for member in Status})
-PolicyStatus.__doc__ = "A policy's life: " + ", ".join(
-    f"{member.value} {member.label}" for member in Status)
-PolicyStatus.__module__ = __name__
+PolicyStatus = Status.renamed("PolicyStatus", module=__name__, what="A policy's life")
 
 # -- limits ----------------------------------------------------------------------------------
 # The aggregates' own (the areas' domains and the policies' contact): a test holds

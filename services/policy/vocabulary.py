@@ -3,7 +3,7 @@ them for the compendium, the contact sheet and the portal (`kernel.vocabulary.La
 """
 from __future__ import annotations
 
-from kernel.campaign import COST_CATEGORIES, ENTERPRISE_SIZES, OPERATING_TIERS
+from kernel import campaign
 from kernel.vocabulary import LabelledEnum
 
 
@@ -30,26 +30,13 @@ class Level(LabelledEnum):
     COUNTY = "county", "县(市、区)"
 
 
-CostCategory = LabelledEnum("CostCategory", {
-    code.upper(): (code, label) for code, label in COST_CATEGORIES.items()
-}, module=__name__)
-CostCategory.__doc__ = """What cost of doing business a policy lowers: the action is 降低企业成本优化发展环境.
-
-    The codes are the appeal ledger's categories (so an appeal's category names the policies of
-    the same kind), with `comprehensive` for measures spanning them all, as 《若干政策措施》 does.
-    """
-
-
-OperatingTier = LabelledEnum("OperatingTier", {
-    code.upper(): (code, label) for code, label in OPERATING_TIERS.items()
-}, module=__name__)
-OperatingTier.__doc__ = """notice 三(一)1: 按运营情况"较好、一般、困难"三个档次进行分类 (kernel.campaign)."""
-
-
-EnterpriseSize = LabelledEnum("EnterpriseSize", {
-    code.upper(): (code, label) for code, label in ENTERPRISE_SIZES.items()
-}, module=__name__)
-EnterpriseSize.__doc__ = """The statistical classes of enterprise size (大中小微企业划型, kernel.campaign)."""
+# The campaign's own words, declared once (kernel.campaign): what cost a policy lowers (the
+# appeal ledger's categories, so an appeal's category names the policies of the same kind, with
+# `comprehensive` for measures spanning them all, as 《若干政策措施》 does), the operating tiers
+# (notice 三(一)1) and the enterprise sizes matching reads.
+CostCategory = campaign.CostCategory
+OperatingTier = campaign.OperatingTier
+EnterpriseSize = campaign.EnterpriseSize
 
 
 class RuleKind(LabelledEnum):
