@@ -2,7 +2,7 @@
 break, one exception each, on the kernel's shapes (`kernel.errors`)."""
 from __future__ import annotations
 
-from kernel.errors import NotFound, Worded
+from kernel.errors import NoSuch, Worded
 
 
 class EditionUnchanged(Worded):
@@ -10,13 +10,14 @@ class EditionUnchanged(Worded):
     template = "edition {number} already shows exactly these policies; no new edition is built"
 
 
-class EditionNotFound(Worded, NotFound):
-    """An edition number never built, or the latest asked for before the first."""
+class EditionNotFound(NoSuch):
+    """An edition number never built, or (`number` None) the latest asked for before the
+    first."""
 
     rule = "edition_not_found"
-    template = "{what}"
+    template = "no edition {id}"
     at = "number"
 
     def __init__(self, number):
-        super().__init__(what=f"no edition {number} of the compendium" if number is not None
-                         else "no edition of the compendium has been built yet")
+        super().__init__(f"{number} of the compendium" if number is not None
+                         else "of the compendium has been built yet")

@@ -279,7 +279,8 @@ class Policy(Aggregate):
         """Publish a new version of the policy in force; the earlier ones stay readable."""
         at = self._begin("amend", at, actor)
         if self.lapsed(at):
-            raise PolicyExpired("amend the policy", self._content["effective_until"])
+            raise PolicyExpired(f"amend the policy: its effective dates ended on "
+                                f"{self._content['effective_until']}")
         content = self._changed(fields, AMENDABLE_FIELDS, "an amendment")
         if not content["full_text"]:
             raise FullTextRequired()

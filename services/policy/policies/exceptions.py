@@ -8,7 +8,7 @@ code; a date that is not one; a role not allowed) are the kernel's own classes.
 from __future__ import annotations
 
 from kernel import errors
-from kernel.errors import DomainError, Forbidden, InvalidInput, NoSuch, NotNow, Taken, UnitNotOwner
+from kernel.errors import Forbidden, InvalidInput, NoSuch, NotNow, Taken, UnitNotOwner
 from kernel.errors import Worded
 from services.policy.vocabulary import Status
 
@@ -101,15 +101,9 @@ class PolicyRepealed(NotNow):
     template = "the policy was repealed (已废止); you cannot {doing}"
 
 
-class PolicyExpired(DomainError):
-    """Refused by the rules table with the command's words alone, by an amendment with the day
-    the policy ended too."""
-
+class PolicyExpired(NotNow):
     rule = "policy_expired"
-
-    def __init__(self, doing: str, until: str | None = None):
-        when = f" on {until}" if until else ""
-        super().__init__(f"the policy expired (已失效){when}; you cannot {doing}")
+    template = "the policy expired (已失效); you cannot {doing}"
 
 
 class NotADraft(NotNow):
