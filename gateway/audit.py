@@ -11,12 +11,11 @@ result is downloaded from `/audit/jobs/{job_id}/result`, streamed in pieces."""
 from __future__ import annotations
 
 import base64
-from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
 from gateway.auth import caller
-from gateway.http import json_response, read_path, read_query, validated
+from gateway.http import download, json_response, read_path, read_query, validated
 from gateway.operations import API, Answer, Routes
 from gateway.portal import public_assertion
 from kernel.dependencies import TimedRpcProxy
@@ -69,11 +68,8 @@ def streamed(fetch, first: dict) -> Response:
             if piece["next"] is None:
                 return
             piece = fetch(piece["next"])
-    chinese = first.get("display_name") or first["filename"]
-    return Response(pieces(), status=200, mimetype=first["media_type"], headers={
-        "Content-Length": str(first["size"]),
-        "Content-Disposition": f"attachment; filename={first['filename']}; "
-                               f"filename*=UTF-8''{quote(chinese)}"})
+    return download(pieces(), first["media_type"], first["filename"], first.get("display_name"),
+                    {"Content-Length": str(first["size"])})
 
 
 def text_response(body: str) -> Response:
@@ -95,8 +91,13 @@ def read_aliased_query(request, model):
     return validated(model, given)
 
 
+# The id of an export job begins so (`services.supervision.rpc.EXPORT_JOB`): it is supervision's.
+EXPORT_JOB = "export-"
+
+
 class AuditApi:
     audit = TimedRpcProxy("audit")
+    supervision = TimedRpcProxy("supervision")
 
     @api("GET", "/audit/verify", "verify_ledger",
          "Walk the ledger's hash chain and compare its tree with every witnessed checkpoint; "
@@ -123,6 +124,8 @@ class AuditApi:
     def ledger_job(self, request, job_id):
         actor = caller(request)
         path = read_path({"job_id": job_id}, JobPath)
+        if path.job_id.startswith(EXPORT_JOB):  # an assessment's export: supervision's job
+            return json_response(200, self.supervision.export_job(actor, path.job_id))
         return json_response(200, self.audit.ledger_job(actor, path.job_id))
 
     @api("GET", "/audit/jobs/{job_id}/result", "ledger_job_result",
@@ -134,6 +137,9 @@ class AuditApi:
         actor = caller(request)
         job_id = read_path({"job_id": job_id}, JobPath).job_id
         fetch = lambda offset: self.audit.ledger_job_result(actor, job_id, offset)  # noqa: E731
+        if job_id.startswith(EXPORT_JOB):  # an assessment's export: supervision's job
+            fetch = lambda offset: self.supervision.export_job_result(  # noqa: E731
+                actor, job_id, offset)
         return streamed(fetch, fetch(0))
 
     @api("GET", "/audit/entries", "ledger_entries",

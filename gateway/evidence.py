@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from werkzeug.wrappers import Response
-
 from gateway.audit import api
 from gateway.auth import caller
-from gateway.http import read_query
-from gateway.operations import JSON, Answer
+from gateway.http import download, read_query
+from gateway.operations import JSON, file_answer
 from kernel.dependencies import TimedRpcProxy
 from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND
 from services.audit.contract import EvidenceBundle, EvidenceQuery
@@ -28,12 +26,10 @@ class EvidenceApi:
          "An evidence bundle: one matter's entries, or one unit's in a window of time, with "
          "their inclusion proofs, the checkpoint and the key, as a file to verify offline",
          query=EvidenceQuery, errors_=(FORBIDDEN, NOT_FOUND, CONFLICT), rpc="evidence",
-         answers=Answer(200, "the bundle, as a file to save", EvidenceBundle,
-                        headers=(("Content-Disposition", "attachment; the bundle's file name"),)))
+         answers=file_answer("the bundle, as a file to save", JSON, model=EvidenceBundle))
     def audit_evidence(self, request):
         actor = caller(request)
         query = read_query(request, EvidenceQuery)
         made = self.audit.evidence(actor, stream_id=query.stream_id, unit=query.unit,
                                    since=_instant(query.since), until=_instant(query.until))
-        return Response(made["bundle"].encode("utf-8"), status=200, mimetype=JSON, headers={
-            "Content-Disposition": f'attachment; filename="{made["filename"]}"'})
+        return download(made["bundle"].encode("utf-8"), JSON, made["filename"])

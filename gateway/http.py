@@ -7,11 +7,13 @@ is parsed. No client can make the parser recurse or the gateway hold what no com
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import enum
 import json
 import re
 from typing import Iterable, Type, TypeVar
+from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 from werkzeug.wrappers import Response
@@ -35,6 +37,31 @@ def json_response(status: int, body, headers: dict | None = None) -> Response:
         headers = {"ETag": f'"{version}"', **(headers or {})}
     return Response(json.dumps(body, ensure_ascii=False), status=status,
                     mimetype="application/json", headers=headers)
+
+
+def attachment(filename: str, display_name: str | None = None) -> str:
+    """The Content-Disposition of a download (RFC 6266): the ASCII `filename` for any client,
+    and the name a clerk reads (`display_name`, often Chinese) as `filename*`."""
+    shown = display_name or filename
+    plain = filename if filename.isascii() else "download" + (
+        "." + filename.rsplit(".", 1)[1] if "." in filename else "")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(shown)}"
+
+
+def download(body, media_type: str, filename: str, display_name: str | None = None,
+             headers: dict | None = None, **options) -> Response:
+    """A file to save: its bytes (or an iterable of them, `direct_passthrough=True` for a file
+    streamed off disk) under its names (`attachment`)."""
+    return Response(body, status=200, mimetype=media_type, headers={
+        **(headers or {}), "Content-Disposition": attachment(filename, display_name)},
+        **options)
+
+
+def rendered_download(made: dict, headers: dict | None = None) -> Response:
+    """A file a service rendered and sent over RPC: `base64` bytes, `media_type`, `filename`
+    and, when it gives one, the `display_name` a clerk reads."""
+    return download(base64.b64decode(made["base64"]), made["media_type"], made["filename"],
+                    made.get("display_name"), headers)
 
 
 def _malformed(message: str) -> Refused:

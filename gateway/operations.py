@@ -42,6 +42,17 @@ class Answer:
     headers: tuple[tuple[str, str], ...] = ()   # (name, description)
 
 
+BINARY = {"type": "string", "format": "binary"}
+
+
+def file_answer(described: str, media_type: str, *, schema: dict | None = BINARY,
+                model: type[BaseModel] | None = None) -> Answer:
+    """A 200 that is a file to save (`gateway.http.download`), named in Content-Disposition."""
+    return Answer(200, described, model, media_type=media_type,
+                  schema=None if model is not None else schema,
+                  headers=(("Content-Disposition", "attachment; the file's name"),))
+
+
 @dataclasses.dataclass(frozen=True)
 class Operation:
     method: str

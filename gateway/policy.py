@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import collections
-from urllib.parse import quote
 
 import eventlet
 import eventlet.event
@@ -18,8 +17,8 @@ from pydantic import Field
 from werkzeug.wrappers import Response
 
 from gateway.auth import caller
-from gateway.http import json_response, parse, read_path, read_query, texts
-from gateway.operations import API, Answer, Routes, mount
+from gateway.http import download, json_response, parse, read_path, read_query, texts
+from gateway.operations import API, BINARY, Answer, Routes, file_answer, mount
 from kernel.dependencies import TimedRpcProxy
 from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND, Refused
 from services.policy.contract import (
@@ -191,36 +190,32 @@ class HeldDocuments(DependencyProvider):
         return self.documents
 
 
-def download(document: dict, fmt: str, number: int | None = None,
-             headers: dict | None = None) -> Response:
-    """A compendium document the service rendered, as a download: an ASCII `filename` and the
-    Chinese name as `filename*` (RFC 6266) — the service's `display_name` when it gives one,
-    else the compendium's title with the edition's number. Its bytes are `body`, or base64."""
+def compendium_download(document: dict, fmt: str, number: int | None = None,
+                        headers: dict | None = None) -> Response:
+    """A compendium document the service rendered, as a download named in Chinese: the
+    service's `display_name` when it gives one, else the compendium's title with the edition's
+    number. Its bytes are `body`, or base64."""
     given = document["filename"]
     chinese = document.get("display_name") or (given if not given.isascii() else (
         f"{COMPENDIUM_TITLE}（第{number}期）.{fmt}" if number else f"{COMPENDIUM_TITLE}.{fmt}"))
     ascii_name = given if given.isascii() else f"compendium.{fmt}"
     body = document["body"] if "body" in document else base64.b64decode(document["base64"])
-    return Response(body, status=200, mimetype=document["media_type"], headers={
-        **(headers or {}),
-        "Content-Disposition": f"attachment; filename={ascii_name}; "
-                               f"filename*=UTF-8''{quote(chinese)}"})
+    return download(body, document["media_type"], ascii_name, chinese, headers)
 
 
 def document_download(request, document: dict, fmt: str, cache_control: str,
                       headers: dict | None = None) -> Response:
     """The download with its ETag (the SHA-256 of its bytes), or 304 if the reader holds it."""
     return conditional(request, etag_of(document["digest"]), cache_control,
-                       lambda: download(document, fmt, document.get("number"), headers),
+                       lambda: compendium_download(document, fmt, document.get("number"),
+                                                   headers),
                        headers)
 
 
 def document_answer(fmt: str) -> Answer:
-    return Answer(200, f"the document, named in Chinese ({COMPENDIUM_TITLE}…)",
-                  media_type=DOCUMENT_MEDIA_TYPES[fmt],
-                  schema={"type": "string"} if fmt == "html" else
-                  {"type": "string", "format": "binary"},
-                  headers=(("Content-Disposition", "attachment; the file's name"),))
+    return file_answer(f"the document, named in Chinese ({COMPENDIUM_TITLE}…)",
+                       DOCUMENT_MEDIA_TYPES[fmt],
+                       schema={"type": "string"} if fmt == "html" else BINARY)
 
 
 def document_format(name: str) -> str:

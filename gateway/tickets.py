@@ -1,6 +1,7 @@
 """The appeal ledger's HTTP routes (notice 二(四)): raising an appeal, the ledger and its export,
 an appeal, its history, the commands on it, and the routing table. Shapes, action names, filters
-and limits are the tickets service's wire contract (`services.tickets.contract`).
+and limits are the tickets service's wire contracts (`services.tickets.appeals.contract`,
+`services.tickets.routing.contract`).
 
 The export is written here: the service answers the workbook's lines a page at a time, and each
 page goes into an openpyxl write-only sheet in eventlet's thread pool, so a whole-ledger export
@@ -10,7 +11,6 @@ from __future__ import annotations
 import os
 import tempfile
 import unicodedata
-from urllib.parse import quote
 
 from eventlet import tpool
 from openpyxl import Workbook
@@ -18,17 +18,17 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from werkzeug.wrappers import Response
 
 from gateway.auth import caller
-from gateway.http import json_response, parse, read_path, read_query, texts
-from gateway.operations import API, Answer, Routes, mount
+from gateway.http import download, json_response, parse, read_path, read_query, texts
+from gateway.operations import API, Answer, Routes, file_answer, mount
 from kernel.dependencies import TimedRpcProxy
 from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND, Refused
-from services.tickets.contract import (
-    ACTIONS, FILTERS, LEDGER_HEADERS, LEDGER_SHEET, RaiseAppeal, RaiseResult, Route, RoutePlace, RoutingTableView, TicketFilters,
+from services.tickets.appeals.contract import (
+    ACTIONS, FILTERS, LEDGER_HEADERS, LEDGER_SHEET, RaiseAppeal, RaiseResult, TicketFilters,
     TicketHistory, TicketListQuery, TicketPage, TicketPath, TicketView,
 )
+from services.tickets.routing.contract import Route, RoutePlace, RoutingTableView
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_WIDTH = 50
@@ -142,10 +142,7 @@ class TicketsApi:
 
     @api("GET", "/tickets/export", "export_tickets",
             "The ledger as an .xlsx workbook with Chinese headers, the same filters as the list",
-            query=TicketFilters, answers=Answer(
-                200, "the workbook (诉求台账.xlsx)", media_type=XLSX,
-                schema={"type": "string", "format": "binary"},
-                headers=(("Content-Disposition", "attachment; the file's name"),)))
+            query=TicketFilters, answers=file_answer("the workbook (诉求台账.xlsx)", XLSX))
     def export_tickets(self, request):
         query = read_query(request, TicketFilters)
         filters = texts(query, FILTERS)
@@ -159,11 +156,8 @@ class TicketsApi:
             # A fresh assertion each page: a long export outlives the minute one is good for.
             page = self.tickets.export_tickets(caller(request), filters, page["next_cursor"])
         path = tpool.execute(sheet.finish)
-        return Response(_streamed(path), status=200, mimetype=XLSX, direct_passthrough=True,
-                        headers={
-                            "Content-Length": str(os.path.getsize(path)),
-                            "Content-Disposition": f"attachment; filename=ledger.xlsx; "
-                                                   f"filename*=UTF-8''{quote('诉求台账.xlsx')}"})
+        return download(_streamed(path), XLSX, "ledger.xlsx", "诉求台账.xlsx",
+                        {"Content-Length": str(os.path.getsize(path))}, direct_passthrough=True)
 
     @api("GET", "/tickets/{ticket_id}", "get_ticket", "An appeal's current state",
             path_model=TicketPath, errors_=(FORBIDDEN, NOT_FOUND),

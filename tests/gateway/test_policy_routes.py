@@ -268,7 +268,7 @@ def test_rules_compendium_and_its_documents(gateway):
     assert pdf.content.startswith(b"%PDF")
     disposition = pdf.headers["Content-Disposition"]
     assert disposition.startswith(
-        "attachment; filename=huiqi-compendium-2-2024-05-06.pdf; filename*=UTF-8''")
+        "attachment; filename=\"huiqi-compendium-2-2024-05-06.pdf\"; filename*=UTF-8''")
     assert unquote(disposition.split("''", 1)[1]) == "赣州市惠企政策文件汇编(第2期).pdf"
     assert calls("compendium_document")[0][2] == (2, "pdf", None)
     # Without a display name from the service, the gateway names it in Chinese itself.
