@@ -37,8 +37,9 @@ BATCH = 250
 
 def seed(urls: dict, appeals: int, enterprises: int) -> None:
     from services.tickets import projections
-    from services.tickets.domain import Ticket
-    from services.tickets.service import POLICY, ledger_number
+    from services.tickets.appeals.domain import Ticket
+    from services.tickets.appeals.numbers import ledger_number
+    from services.tickets.appeals.rpc import POLICY
 
     tickets = make_engine(urls["tickets"])
     migrate(tickets, SERVICES["tickets"].migrations_path)
@@ -83,8 +84,8 @@ def seed(urls: dict, appeals: int, enterprises: int) -> None:
 
 def timed_calls(base: str, urls: dict) -> dict:
     from gateway.auth import mint
-    from services.tickets import queries
-    from services.tickets.service import POLICY
+    from services.tickets.appeals import queries
+    from services.tickets.appeals.rpc import POLICY
 
     headers = {"Authorization": f"Bearer {mint('bench-office', 'office')}"}
 

@@ -41,7 +41,7 @@ ENTERPRISE_USCC = "91360703MA37K8L9PN"
 
 def life() -> list[Fact]:
     """One appeal's ten facts, made by the aggregate's own commands."""
-    from services.tickets.domain import Ticket
+    from services.tickets.appeals.domain import Ticket
 
     office = Actor(sub="clerk-li", role="office")
     officer = Actor(sub="officer-xu", role="unit_officer", unit=UNIT)

@@ -15,7 +15,8 @@ from kernel.database import make_engine, migrate
 from kernel.store import EventStore
 from services.registry import SERVICES
 from services.tickets import projections
-from services.tickets.domain import Ticket
+from services.tickets.appeals import views
+from services.tickets.appeals.domain import Ticket
 
 OFFICE = Actor(sub="clerk", role="office")
 AT = dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
@@ -39,17 +40,17 @@ def seeded_tickets(url: str, appeals: int) -> sa.Engine:
             ticket.dispatch(lead_unit="nankang-finance", at=AT, actor=OFFICE)
             uow.save(ticket)
     with engine.begin() as connection:
-        connection.execute(projections.ticket_units.delete())
-        connection.execute(projections.ticket_rows.delete())
+        connection.execute(views.ticket_units.delete())
+        connection.execute(views.ticket_rows.delete())
     return engine
 
 
 def ticket_rows(engine: sa.Engine) -> list[tuple]:
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(
-            sa.select(projections.ticket_rows.c.id, projections.ticket_rows.c.status,
-                      projections.ticket_rows.c.lead_unit)
-            .order_by(projections.ticket_rows.c.id))]
+            sa.select(views.ticket_rows.c.id, views.ticket_rows.c.status,
+                      views.ticket_rows.c.lead_unit)
+            .order_by(views.ticket_rows.c.id))]
 
 
 def test_the_command_rebuilds_the_tickets_read_model_with_a_progress_bar(tmp_path):

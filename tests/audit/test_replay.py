@@ -34,7 +34,7 @@ from services.audit.chain import GENESIS, Entry
 from services.audit.service import AuditService
 from services.liaison.registry.domain import Enterprise, Park, Unit
 from services.tickets.service import TicketsService
-from services.tickets.view import AppealView
+from services.tickets.appeals.appeal_view import AppealView
 
 UNIT = "city-transport-bureau"
 OFFICE = {"sub": "clerk-li", "role": "office"}

@@ -27,7 +27,7 @@ from services.liaison.fieldwork.exceptions import (
 from services.liaison.fieldwork.vocabulary import APPEAL_STATUSES, FieldProblemKind
 
 # The appeal raised from a problem has the id uuid5(VISIT_APPEALS, the VisitProblemFound event's
-# id). The tickets service derives it the same way (services.tickets.reactions); a test holds the
+# id). The tickets service derives it the same way (tickets.appeals.reactions); a test holds the
 # two namespaces equal, as services share events and conventions, never modules.
 VISIT_APPEALS = uuid.UUID("0b6a3f0e-2f4c-5c55-9a51-6f1d3c8e7a21")
 

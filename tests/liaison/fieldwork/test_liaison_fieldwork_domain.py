@@ -264,7 +264,7 @@ def test_appeal_statuses_follow_the_tickets_facts_and_ids_follow_the_event():
 
 
 def test_the_tickets_service_derives_the_same_appeal_id():
-    from services.tickets import reactions
+    from services.tickets.appeals import reactions
     assert reactions.VISIT_APPEALS == VISIT_APPEALS
     assert reactions.appeal_id_for("some-event") == appeal_id_for("some-event")
 

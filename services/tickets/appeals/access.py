@@ -1,0 +1,105 @@
+"""Who may read which appeals (notice 二(四)2: 台账; 三(一): the leaders' linkage):
+
+- an enterprise its own;
+- a unit officer those its unit leads or assists on — the county an appeal is classified to for
+  coordination (由县(市、区)协调解决) is one of its assisting units;
+- a leader those of the enterprises in his linkage, of his linked park's enterprises and those
+  raised from his visits; a liaison officer (联络员) those of the leader he is appointed to. A
+  leader not in the register, or a liaison officer not appointed, reads none: the linkage is
+  what the service learnt from the liaison service (`views`, kept by `reactions`), which the
+  caller hands in as `in_linkage` for one appeal and which `scope_of` names for a list;
+- the office, supervisors and the stack itself all of them.
+
+The rows of the permission table for the appeals' operations (`ROWS`; a row per command on an
+appeal, which a test holds to the rules table), and the rules that narrow them. Plain rules, no
+I/O; the service applies them to single reads and to ledger queries alike.
+"""
+from __future__ import annotations
+
+from kernel.actor import Actor
+from kernel.permissions import OFFICE, OVERSIGHT, Scope, allow
+from services.tickets.appeals.exceptions import NotInLinkage, NotOwnAppeal, UnitNotInvolved
+
+SEE_ALL = frozenset({"office", "supervisor", "system"})
+# Roles whose reach is a leader's linkage: the leader himself, or his liaison officer.
+LINKED = frozenset({"leader", "liaison"})
+
+# Who reads the ledger, and how far (notice 二(四)2: 台账; 三(一): the leaders' linkage).
+READERS = {**OVERSIGHT, "enterprise": Scope.OWN_ENTERPRISE, "unit_officer": Scope.INVOLVED_UNIT,
+           "leader": Scope.LEADER_LINKAGE, "liaison": Scope.LIAISON_APPOINTMENT}
+
+LEAD_UNIT = Scope.OWN_UNIT          # only the lead unit's officers (谁主管、谁负责)
+ANY_UNIT = Scope.INVOLVED_UNIT     # the lead or an assisting unit's (协办)
+
+# A row per command on an appeal (`act.<action>`, the wire's action names): the roles of its
+# rule in the rules table (services.tickets.appeals.rules, which a test holds these to), a unit
+# officer's scope as the rule's unit says. The rule still decides the appeal's status.
+ACT_ROWS = (
+    allow("act.dispatch", OFFICE),
+    allow("act.redispatch", OFFICE),
+    allow("act.sign-for", unit_officer=LEAD_UNIT),
+    allow("act.urge", OFFICE),
+    allow("act.classify", unit_officer=LEAD_UNIT),
+    allow("act.progress", OFFICE, unit_officer=ANY_UNIT,
+          note="the county an appeal is classified to for coordination (county_coordination) "
+               "notes progress as an assisting unit; resolving stays with the lead unit"),
+    allow("act.follow-up-upper-level", unit_officer=LEAD_UNIT),
+    allow("act.request-extension", unit_officer=LEAD_UNIT),
+    allow("act.grant-extension", OFFICE),
+    allow("act.refuse-extension", OFFICE),
+    allow("act.resolve", unit_officer=LEAD_UNIT),
+    allow("act.rate", OFFICE, enterprise=Scope.OWN_ENTERPRISE,
+          note="the enterprise's own rating, or the office's follow-up call (回访)"),
+    allow("act.close-off", OFFICE),
+    allow("act.reopen", OFFICE),
+)
+
+
+ROWS = (
+    allow("raise_appeal", OFFICE, enterprise=Scope.OWN_ENTERPRISE,
+          leader=Scope.LEADER_LINKAGE, liaison=Scope.LIAISON_APPOINTMENT,
+          note="a leader or liaison officer raises in an enterprise's name only from a visit, "
+               "which the appeal names"),
+    allow("list_tickets", READERS, note="narrowed to the caller's scope before it is paged"),
+    allow("export_tickets", READERS,
+          note="a page of the workbook's lines at a time, the list's scope and filters"),
+    allow("get_ticket", READERS),
+    allow("history", READERS, note="an enterprise sees who acted by role and unit only"),
+    ACT_ROWS,
+)
+
+
+def check_may_read(actor: Actor, snapshot: dict, *, in_linkage: bool = False) -> None:
+    """Refuse an actor who may not read the appeal; `in_linkage`: whether the appeal lies in the
+    linkage a leader or liaison officer reaches."""
+    if actor.role in SEE_ALL:
+        return
+    if actor.role == "enterprise":
+        if actor.uscc != snapshot["uscc"]:
+            raise NotOwnAppeal("read the appeal")
+        return
+    if actor.role == "unit_officer":
+        if actor.unit not in {snapshot["lead_unit"], *snapshot["assisting_units"]}:
+            raise UnitNotInvolved(actor.unit)
+        return
+    if actor.role in LINKED:
+        if not in_linkage:
+            raise NotInLinkage(actor.role)
+        return
+    raise UnitNotInvolved(actor.unit or actor.role)
+
+
+def scope_of(actor: Actor) -> dict:
+    """The filter a ledger query is narrowed to for this actor: {} means everything."""
+    if actor.role in SEE_ALL:
+        return {}
+    if actor.role == "enterprise":
+        return {"uscc": actor.uscc}
+    if actor.role == "unit_officer":
+        return {"involved_unit": actor.unit}
+    if actor.role == "leader":
+        return {"leader": actor.sub}
+    if actor.role == "liaison":
+        return {"liaison": actor.sub}
+    return {"nothing": True}
+

@@ -1,0 +1,208 @@
+"""The appeal as clients see it: the answer of `GET /api/v1/tickets/{id}` and of every command on
+an appeal, the ledger's rows and the workbook's lines.
+
+Two parts, folded from the same facts. What the aggregate decides on (status, units, deadlines,
+rating …) is the `Ticket`'s own state, never recomputed here, so the view cannot show a state the
+aggregate would not. What is kept only for display (the enterprise's name, the description, the
+notes, follow-ups, ratings and extensions as history, the times of receipt and closing off …) is
+folded by `AppealView`. Plain Python, no I/O: `projections` stores the view, and tests fold it
+from facts directly.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from kernel.aggregate import Fact
+from kernel.envelope import Event, format_time
+from services.tickets.appeals.domain import Ticket
+
+
+class AppealView:
+    """What is shown of an appeal beyond what its aggregate decides on, fact by fact."""
+
+    def __init__(self):
+        self.enterprise_name: str | None = None
+        self.description: str | None = None
+        self.channel: str | None = None
+        self.visit_id: str | None = None
+        self.received_at: str | None = None
+        self.signed_for_at: str | None = None
+        self.classification: dict | None = None
+        self.extension_request: dict | None = None
+        self.extensions: list[dict] = []
+        self.urge_count = 0
+        self.progress_notes: list[dict] = []
+        self.upper_level_follow_ups: list[dict] = []
+        self.duplicates: list[dict] = []
+        self.resolution_summary: str | None = None
+        self.ratings: list[dict] = []
+        self.reopen_count = 0
+        self.closed_at: str | None = None
+        self.close_reason: str | None = None
+
+    @classmethod
+    def fold(cls, ticket_id: str, facts: Iterable[Fact]) -> dict:
+        """The view of an appeal from its facts, in order."""
+        facts = list(facts)
+        ticket = Ticket.replay(ticket_id, facts)
+        view = cls()
+        for fact in facts:
+            view.apply(fact)
+        return view.as_dict(ticket.snapshot())
+
+    @classmethod
+    def fold_events(cls, ticket_id: str, events: Iterable[Event]) -> dict:
+        """As `fold`, from the stored events of the appeal's stream."""
+        return cls.fold(ticket_id, (Fact.from_event(e) for e in events))
+
+    def apply(self, fact: Fact) -> None:
+        on_fact = getattr(self, f"on_{fact.type}", None)
+        if on_fact is not None:
+            on_fact(fact)
+
+    def as_dict(self, decided: dict) -> dict:
+        """The view: `decided` is the aggregate's snapshot. The keys are those of the wire
+        contract's TicketView; their meaning never changes."""
+        return {
+            "id": decided["id"],
+            "version": decided["version"],
+            "ledger_number": decided["ledger_number"],
+            "enterprise_name": self.enterprise_name,
+            "uscc": decided["uscc"],
+            "title": decided["title"],
+            "description": self.description,
+            "channel": self.channel,
+            "visit_id": self.visit_id,
+            "category": decided["category"],
+            "county": decided["county"],
+            "received_at": self.received_at,
+            "step_days": decided["step_days"],
+            "status": decided["status"],
+            "lead_unit": decided["lead_unit"],
+            "assisting_units": list(decided["assisting_units"]),
+            "signed_for_at": self.signed_for_at,
+            "classification": dict(self.classification) if self.classification else None,
+            "deadlines": dict(decided["deadlines"]),
+            "deadlines_met": dict(decided["deadlines_met"]),
+            "missed": list(decided["missed"]),
+            "overdue": list(decided["overdue"]),
+            # The aggregate says whether a request waits; the view shows what was asked.
+            "pending_extension": (dict(self.extension_request)
+                                  if decided["pending_extension"] is not None else None),
+            "extensions": list(self.extensions),
+            "urge_count": self.urge_count,
+            "progress_notes": list(self.progress_notes),
+            "upper_level_follow_ups": list(self.upper_level_follow_ups),
+            "duplicates": list(self.duplicates),
+            "resolution_summary": self.resolution_summary,
+            "resolved_at": decided["resolved_at"],
+            "rating": decided["rating"],
+            "ratings": list(self.ratings),
+            "reopen_count": self.reopen_count,
+            "closed_at": self.closed_at,
+            "close_reason": self.close_reason,
+        }
+
+    # -- facts shown --
+
+    def on_TicketRaised(self, fact: Fact) -> None:
+        p = fact.payload
+        self.enterprise_name = p["enterprise_name"]
+        self.description = p["description"]
+        self.channel = p["channel"]
+        self.visit_id = p.get("visit_id")
+        self.received_at = p["received_at"]
+
+    def on_DuplicateAppealLinked(self, fact: Fact) -> None:
+        self.duplicates.append({**fact.payload, "linked_at": format_time(fact.occurred_at)})
+
+    def on_TicketDispatched(self, fact: Fact) -> None:
+        self._handed_to_a_unit()
+
+    def on_TicketRedispatched(self, fact: Fact) -> None:
+        self._handed_to_a_unit()
+
+    def _handed_to_a_unit(self) -> None:
+        # The new lead unit signs for and classifies it afresh.
+        self.signed_for_at = None
+        self.classification = None
+
+    def on_TicketSignedFor(self, fact: Fact) -> None:
+        self.signed_for_at = format_time(fact.occurred_at)
+
+    def on_TicketUrged(self, fact: Fact) -> None:
+        self.urge_count += 1
+
+    def on_TicketClassified(self, fact: Fact) -> None:
+        self.classification = {"way": fact.payload["way"], **fact.payload["details"]}
+
+    def on_ProgressNoted(self, fact: Fact) -> None:
+        self.progress_notes.append({**fact.payload, "at": format_time(fact.occurred_at)})
+
+    def on_UpperLevelFollowedUp(self, fact: Fact) -> None:
+        self.upper_level_follow_ups.append({**fact.payload, "at": format_time(fact.occurred_at)})
+
+    def on_ExtensionRequested(self, fact: Fact) -> None:
+        self.extension_request = {
+            "working_days": fact.payload["working_days"],
+            "reason": fact.payload["reason"],
+            "requested_at": format_time(fact.occurred_at),
+        }
+
+    def on_ExtensionGranted(self, fact: Fact) -> None:
+        self.extensions.append({**self.extension_request, "granted": True,
+                                "resolution_due": fact.payload["resolution_due"]})
+
+    def on_ExtensionRefused(self, fact: Fact) -> None:
+        self.extensions.append({**self.extension_request, "granted": False,
+                                "refusal_reason": fact.payload["reason"]})
+
+    def on_TicketResolved(self, fact: Fact) -> None:
+        self.resolution_summary = fact.payload["summary"]
+
+    def on_TicketRated(self, fact: Fact) -> None:
+        self.ratings.append({**fact.payload, "at": format_time(fact.occurred_at)})
+
+    def on_TicketSentBack(self, fact: Fact) -> None:
+        self.reopen_count += 1
+
+    def on_TicketReopened(self, fact: Fact) -> None:
+        self.reopen_count += 1
+        self.closed_at = None
+        self.close_reason = None
+
+    def on_TicketClosedOff(self, fact: Fact) -> None:
+        self.closed_at = format_time(fact.occurred_at)
+        self.close_reason = fact.payload["reason"]
+
+    def on_PolicyAnswerNoted(self, fact: Fact) -> None:
+        # Shown among the progress notes, citing the policy (notice 二(四)3).
+        p = fact.payload
+        self.progress_notes.append({
+            "note": f"政策已出台: 《{p['title']}》({p['document_number']})",
+            "unit": p["unit"], "at": format_time(fact.occurred_at),
+            "policy": {"policy_id": p["policy_id"], "document_number": p["document_number"],
+                       "title": p["title"]}})
+
+
+
+# Roles whose actor label carries a scope (`role:scope:sub`): the unit, or the credit code.
+_SCOPED_ROLES = ("unit_officer", "enterprise")
+
+
+def shown_actor(reader_role: str, label: str) -> str:
+    """Who acted, as `reader_role` is shown it: an enterprise sees the role and the unit (or
+    credit code) but never the person's internal id; everyone else sees the whole label."""
+    if reader_role != "enterprise":
+        return label
+    role, _, rest = label.partition(":")
+    if role in _SCOPED_ROLES and ":" in rest:
+        return f"{role}:{rest.partition(':')[0]}"
+    return role
+
+
+def history_entry(reader_role: str, event: Event) -> dict:
+    """One event of an appeal's history as `reader_role` is shown it."""
+    entry = event.to_dict()
+    entry["actor"] = shown_actor(reader_role, entry["actor"])
+    return entry

@@ -1,0 +1,369 @@
+"""The appeal ledger's wire contract: what crosses its API, in one module that the service, its
+domain and the gateway all import (the routing table's is `routing.contract`).
+
+- the limits (characters, days, page sizes) the aggregate checks and the gateway declares;
+- the request models: raising an appeal, the body of each command on it, the ledger's filters
+  and paging;
+- the ACTIONS table: each command as the HTTP API names it, with the aggregate method it runs and
+  its body;
+- the response models: the raise result, the appeal as `GET /tickets/{id}` returns it, a page of
+  the ledger, an appeal's history, a page of the ledger workbook.
+
+Shape only (types, presence, lengths, vocabularies): whether a value is allowed by the notice's
+rules is for the aggregate to say. Imports pydantic, the kernel and this service's vocabulary,
+nothing else, so that any caller can take it without taking the service.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from kernel import checks
+from kernel.wire import NO_NUL, Action, Body, CreditCode, Text
+from services.tickets.appeals.vocabulary import (
+    Category, Channel, CloseReason, County, Deadline, RatedVia, Rating, Status, UpperLevel, Way,
+)
+
+# -- limits ----------------------------------------------------------------------------------
+
+TITLE_LIMIT = 200
+DESCRIPTION_LIMIT = 5000
+NOTE_LIMIT = 5000
+NAME_LIMIT = checks.NAME_LIMIT      # an enterprise's name, a policy's document number
+CODE_LIMIT = checks.CODE_LIMIT      # a unit, a county, an id
+EXTENSION_DAYS = (1, 30)            # working days one extension may add
+ASSISTING_UNITS_LIMIT = 20
+POLICIES_LIMIT = 50
+PAGE_SIZE = (1, 200)                # items on one page of the ledger
+DEFAULT_PAGE_SIZE = 50
+CURSOR_LIMIT = 400                  # longer than any cursor the ledger hands out
+
+# -- requests --------------------------------------------------------------------------------
+
+class RaiseAppeal(Body):
+    """An appeal (诉求) as an enterprise, the office or a visiting cadre raises it."""
+
+    enterprise_name: Text(NAME_LIMIT) = Field(description="企业名称")
+    uscc: CreditCode = \
+        Field(description="统一社会信用代码, 18 characters with a valid check character")
+    title: Text(TITLE_LIMIT)
+    description: Text(DESCRIPTION_LIMIT)
+    channel: Channel
+    category: Category
+    county: County
+    visit_id: Text(CODE_LIMIT) | None = Field(
+        None, description="the visit the problem was found on: required when a leader or a "
+                          "liaison officer raises the appeal in the enterprise's name")
+
+
+# One body shape per command on an appeal, named as the domain names it.
+
+class Dispatch(Body):
+    lead_unit: Annotated[str, StringConstraints(max_length=CODE_LIMIT, pattern=NO_NUL)] | None = \
+        Field(None, description="omit to take the unit from the routing table")
+    assisting_units: list[Text(CODE_LIMIT)] = Field(default_factory=list,
+                                                    max_length=ASSISTING_UNITS_LIMIT)
+
+
+class Redispatch(Body):
+    lead_unit: Text(CODE_LIMIT)
+    assisting_units: list[Text(CODE_LIMIT)] = Field(default_factory=list,
+                                                    max_length=ASSISTING_UNITS_LIMIT)
+    reason: Text(NOTE_LIMIT)
+
+
+class NoFields(Body):
+    """A command that needs nothing but the appeal and the caller."""
+
+
+class Urge(Body):
+    message: Text(NOTE_LIMIT)
+
+
+class Classify(Body):
+    """One of the five ways of handling and the details it needs. notice 二(四)3"""
+
+    way: Way
+    policies: list[Text(NAME_LIMIT)] | None = Field(
+        None, max_length=POLICIES_LIMIT, description="policy_available: the policies that apply")
+    guidance: Text(NOTE_LIMIT) | None = Field(None, description="policy_available")
+    level: UpperLevel | None = Field(None, description="escalate_upward")
+    report_reference: Text(NOTE_LIMIT) | None = Field(None, description="escalate_upward")
+    policy_work: Text(NOTE_LIMIT) | None = Field(None, description="municipal_policy")
+    county_unit: Text(CODE_LIMIT) | None = Field(None, description="county_coordination")
+    explanation: Text(NOTE_LIMIT) | None = Field(None, description="unsolvable")
+
+
+class Note(Body):
+    note: Text(NOTE_LIMIT)
+
+
+class RequestExtension(Body):
+    working_days: int = Field(strict=True, ge=EXTENSION_DAYS[0], le=EXTENSION_DAYS[1])
+    reason: Text(NOTE_LIMIT)
+
+
+class Reason(Body):
+    reason: Text(NOTE_LIMIT)
+
+
+class Resolve(Body):
+    summary: Text(DESCRIPTION_LIMIT)
+
+
+class Rate(Body):
+    rating: Rating
+    comment: Text(NOTE_LIMIT, minimum=0) = ""
+
+
+# The commands on an appeal, as the HTTP API names them (POST /tickets/{id}/<action>).
+ACTIONS: dict[str, Action] = {
+    "dispatch": Action("dispatch", Dispatch, "Dispatch to the lead unit (交办); without "
+                                             "lead_unit the routing table decides"),
+    "redispatch": Action("redispatch", Redispatch, "Hand the appeal to another lead unit"),
+    "sign-for": Action("sign_for", NoFields, "The lead unit signs for the appeal (签收)"),
+    "urge": Action("urge", Urge, "Urge the lead unit (催办)"),
+    "classify": Action("classify", Classify, "Classify into one of the five ways of handling"),
+    "progress": Action("note_progress", Note, "Note progress (lead or assisting unit, office)"),
+    "follow-up-upper-level": Action("follow_up_upper_level", Note,
+                                    "Record a follow-up with the provincial or national level"),
+    "request-extension": Action("request_extension", RequestExtension,
+                                "Ask the office for more working days"),
+    "grant-extension": Action("grant_extension", NoFields, "Grant the pending extension"),
+    "refuse-extension": Action("refuse_extension", Reason, "Refuse the pending extension"),
+    "resolve": Action("resolve", Resolve, "Resolve the appeal (办结)"),
+    "rate": Action("rate", Rate, "Rate the outcome; unsatisfied sends it back (发回重办)"),
+    "close-off": Action("close_off", NoFields, "Close off a satisfied appeal (销号)"),
+    "reopen": Action("reopen", Reason, "Reopen a closed-off appeal"),
+}
+
+
+class TicketPath(Body):
+    ticket_id: Text(CODE_LIMIT) = Field(description="the appeal's id")
+
+
+class TicketFilters(Body):
+    """The filters of the ledger (台账): each narrows it; a blank one is no filter."""
+
+    status: Status | None = None
+    unit: Text(CODE_LIMIT) | None = Field(None, description="lead or assisting unit")
+    county: County | None = None
+    category: Category | None = None
+    channel: Channel | None = None
+    overdue: bool | None = Field(None, description="a deadline recorded as missed and not met")
+    received_from: dt.date | None = Field(None, description="YYYY-MM-DD, office time, inclusive")
+    received_to: dt.date | None = Field(None, description="YYYY-MM-DD, office time, inclusive")
+    enterprise: Text(NAME_LIMIT) | None = Field(None, description="credit code or part of the name")
+    q: Text(NAME_LIMIT) | None = Field(None, description="words that must all be in the title")
+
+
+class TicketListQuery(TicketFilters):
+    """The filters and one page of the ledger, newest first."""
+
+    cursor: Annotated[str, StringConstraints(max_length=CURSOR_LIMIT,
+                                             pattern=r"^[A-Za-z0-9_-]*$")] | None = Field(
+        None, description="next_cursor of the previous page")
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=PAGE_SIZE[0], le=PAGE_SIZE[1])
+
+
+# The names of the ledger's filters, as query parameters and as the service's `filters` keys.
+FILTERS: tuple[str, ...] = tuple(TicketFilters.model_fields)
+PAGING: tuple[str, ...] = ("cursor", "limit")
+
+
+# -- responses -------------------------------------------------------------------------------
+
+class Reply(BaseModel):
+    """A response body. Fields may be added; none is taken away."""
+
+
+class RaiseResult(Reply):
+    id: str
+    ledger_number: str = Field(description="GZ-<year>-<000123>")
+    status: Status
+    linked_to_open_appeal: bool = Field(
+        description="true when a near-identical open appeal of the enterprise took it in")
+
+
+class StepDays(Reply):
+    """Working days allowed for each step, fixed when the appeal was received."""
+
+    sign: int
+    first_response: int
+    resolution: int
+
+
+class Deadlines(Reply):
+    """Each deadline's due time (UTC), null while it has not started."""
+
+    sign: str | None
+    first_response: str | None
+    resolution: str | None
+
+
+class DeadlinesMet(Reply):
+    sign: bool
+    first_response: bool
+    resolution: bool
+
+
+class Classification(Reply):
+    """The way of handling and its details; only the way's own details are present."""
+
+    way: Way
+    policies: list[str] | None = None
+    guidance: str | None = None
+    level: UpperLevel | None = None
+    report_reference: str | None = None
+    policy_work: str | None = None
+    county_unit: str | None = None
+    explanation: str | None = None
+
+
+class PendingExtension(Reply):
+    working_days: int
+    reason: str
+    requested_at: str
+
+
+class Extension(PendingExtension):
+    granted: bool
+    resolution_due: str | None = None
+    refusal_reason: str | None = None
+
+
+class ProgressNote(Reply):
+    note: str
+    unit: str | None = None
+    at: str
+
+
+class UpperLevelFollowUp(Reply):
+    note: str
+    level: UpperLevel
+    at: str
+
+
+class LinkedDuplicate(Reply):
+    title: str
+    description: str
+    channel: Channel
+    linked_at: str
+
+
+class RatingGiven(Reply):
+    rating: Rating
+    comment: str
+    via: RatedVia
+    at: str
+
+
+class TicketView(Reply):
+    """An appeal as `GET /tickets/{id}` and every command on it return it."""
+
+    id: str
+    version: int
+    ledger_number: str
+    enterprise_name: str
+    uscc: str
+    title: str
+    description: str
+    channel: Channel
+    visit_id: str | None = Field(None, description="the visit the appeal was raised from")
+    category: Category
+    county: str
+    received_at: str
+    step_days: StepDays
+    status: Status
+    lead_unit: str | None
+    assisting_units: list[str]
+    signed_for_at: str | None
+    classification: Classification | None
+    deadlines: Deadlines
+    deadlines_met: DeadlinesMet
+    missed: list[tuple[Deadline, str]] = Field(
+        description="every deadline recorded as missed: [deadline, due time]")
+    overdue: list[Deadline] = Field(description="missed deadlines still not met")
+    pending_extension: PendingExtension | None
+    extensions: list[Extension]
+    urge_count: int
+    progress_notes: list[ProgressNote]
+    upper_level_follow_ups: list[UpperLevelFollowUp]
+    duplicates: list[LinkedDuplicate]
+    resolution_summary: str | None
+    resolved_at: str | None
+    rating: Rating | None
+    ratings: list[RatingGiven]
+    reopen_count: int
+    closed_at: str | None
+    close_reason: CloseReason | None
+
+
+class LedgerLine(Reply):
+    """An appeal as one line of the ledger."""
+
+    id: str
+    version: int
+    ledger_number: str
+    enterprise_name: str
+    uscc: str
+    title: str
+    channel: Channel
+    category: Category
+    county: str
+    status: Status
+    lead_unit: str | None
+    assisting_units: list[str]
+    received_at: str
+    resolved_at: str | None
+    closed_at: str | None
+    rating: Rating | None
+    overdue: bool
+    next_due: str | None = Field(description="the next pending deadline, if any")
+    deadlines: Deadlines
+    visit_id: str | None = Field(None, description="the visit the appeal was raised from")
+
+
+class TicketPage(Reply):
+    items: list[LedgerLine]
+    next_cursor: str | None = Field(description="pass as cursor for the next page; null at the end")
+
+
+class TicketEvent(Reply):
+    """One event of an appeal, in the envelope every event travels in."""
+
+    event_id: str
+    stream_id: str
+    stream_type: str
+    version: int
+    type: str = Field(description="a past-tense fact, e.g. TicketSignedFor")
+    occurred_at: str
+    actor: str = Field(description="role:unit-or-credit-code:sub")
+    correlation_id: str | None
+    causation_id: str | None
+    payload: dict[str, Any]
+
+
+class TicketHistory(Reply):
+    events: list[TicketEvent]
+
+
+# -- the ledger workbook (诉求台账.xlsx) -------------------------------------------------------
+# The service answers the workbook's lines a page at a time (`export_tickets`, a cursor as the
+# list's); the gateway writes them into the sheet, so no reply carries the whole ledger.
+
+EXPORT_PAGE_SIZE = 500
+LEDGER_SHEET = "诉求台账"
+LEDGER_HEADERS: tuple[str, ...] = (
+    "台账编号", "企业名称", "统一社会信用代码", "诉求标题", "诉求内容", "受理渠道", "诉求类别",
+    "所属县(市、区)", "责任单位(主办)", "协办单位", "办理状态", "处理方式", "受理时间", "签收期限",
+    "办结期限", "是否逾期", "办结时间", "满意度评价", "销号时间")
+
+
+class ExportPage(Reply):
+    """A page of the ledger workbook: one line per appeal, a cell per header, newest first."""
+
+    lines: list[list[str | None]]
+    next_cursor: str | None = Field(description="pass as cursor for the next page; null at the end")

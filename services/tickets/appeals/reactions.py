@@ -1,0 +1,186 @@
+"""What the tickets service does on other services' events:
+
+- a problem found on a leader's or a cadre's visit (liaison `VisitProblemFound`, notice 二(三)2 —
+  对走访中发现的问题 … 纳入诉求台账) is received into the ledger as an appeal, channel "visit",
+  naming the visit. Exactly once: the appeal's id derives from the problem's event id (uuid5 in
+  `VISIT_APPEALS`, the namespace the liaison service derives it in too — a convention both keep,
+  and a test holds), so a second delivery, or a sweep of the liaison log after a lost checkpoint,
+  finds the appeal and raises nothing. The ledger number is given in the same transaction;
+- the policy service's answer to an appeal's policy work (policy `PolicyWorkAnswered`, notice
+  二(四)3) is noted on the appeal, once;
+- the leaders' linkage, their liaison officers and visits (liaison `LeaderRegistered`,
+  `PlanAccepted`, `LinkageChanged`, `EnterpriseRegistered`, `EnterpriseProfileChanged`,
+  `LiaisonOfficerAppointed`, `VisitRecorded`) keep the linkage's tables of `views`, each row
+  written as the event says it is now, so taking an event in twice changes nothing.
+"""
+from __future__ import annotations
+
+import functools
+import uuid
+
+import sqlalchemy as sa
+import structlog
+
+from kernel.actor import Actor
+from kernel.envelope import Event, utc_now
+from kernel.store import UnitOfWork
+from services.policy.events import EVENTS as POLICY
+from services.tickets.appeals.deadlines import DEFAULT_POLICY, DeadlinePolicy
+from services.tickets.appeals.domain import Ticket
+from services.tickets.appeals.numbers import ledger_number
+from services.tickets.appeals.views import (
+    enterprise_parks, leader_linkages, linked_enterprises, linked_leaders, liaison_appointments,
+    visit_leaders,
+)
+
+log = structlog.get_logger(__name__)
+
+
+# -- a visit's problems ----------------------------------------------------------------------
+
+# The liaison service's visits raise these appeals; the tickets service acts in their name.
+VISITS = Actor(sub="liaison-visits", role="system")
+# uuid5(VISIT_APPEALS, the VisitProblemFound event's id) is the appeal's id.
+VISIT_APPEALS = uuid.UUID("0b6a3f0e-2f4c-5c55-9a51-6f1d3c8e7a21")
+CONSUMER = "visits"
+
+
+def appeal_id_for(problem_event_id: str) -> str:
+    return str(uuid.uuid5(VISIT_APPEALS, problem_event_id))
+
+
+def raise_from_visit(uow: UnitOfWork, event: Event,
+                     policy: DeadlinePolicy = DEFAULT_POLICY) -> None:
+    """liaison `VisitProblemFound` → one appeal, raised once, under the deadlines `policy`."""
+    ticket_id = appeal_id_for(event.event_id)
+    if uow.load(Ticket, ticket_id).exists:
+        return
+    p = event.payload
+    at = utc_now()
+    ticket = Ticket.raise_appeal(
+        ticket_id, ledger_number=ledger_number(uow, at), enterprise_name=p["enterprise_name"],
+        uscc=p["uscc"], title=p["title"], description=p["description"], channel="visit",
+        category=p["category"], county=p["county"], visit_id=p["visit_id"], at=at,
+        actor=VISITS, policy=policy)
+    uow.save(ticket)
+    log.info("appeal raised from a visit", ticket_id=ticket_id, visit_id=p["visit_id"],
+             problem_id=p.get("problem_id"))
+
+
+def visit_subscriptions(policy: DeadlinePolicy = DEFAULT_POLICY) -> dict:
+    """The tickets service's subscription to the liaison service's visits, under `policy`."""
+    return {"liaison": {"VisitProblemFound": functools.partial(raise_from_visit,
+                                                               policy=policy)}}
+
+
+# -- the policy service's answers ------------------------------------------------------------
+
+# The tickets service itself notes on the appeal what the policy service answered.
+POLICY_ANSWERS = Actor(sub="policy-answers", role="system")
+POLICY_ANSWERS_CONSUMER = "policy-answers"
+
+
+def note_policy_answer(uow: UnitOfWork, event: Event) -> None:
+    """policy `PolicyWorkAnswered` → the appeal that asked for the policy work notes the policy
+    answering it (notice 二(四)3), once: the answer's event id is kept in the fact, so a second
+    delivery notes nothing."""
+    answer = POLICY.parse(event)
+    ticket = uow.load(Ticket, answer.ticket_id)
+    if not ticket.exists:
+        log.warning("policy answer for an unknown appeal", ticket_id=answer.ticket_id,
+                    event_id=event.event_id)
+        return
+    ticket.note_policy_answer(answer_event_id=event.event_id, policy_id=answer.policy_id,
+                              document_number=answer.document_number, title=answer.title,
+                              unit=answer.unit, at=utc_now(), actor=POLICY_ANSWERS)
+    uow.save(ticket)
+
+
+POLICY_ANSWER_SUBSCRIPTIONS = {"policy": {"PolicyWorkAnswered": note_policy_answer}}
+
+
+# -- the leaders' linkage --------------------------------------------------------------------
+
+LINKAGE_CONSUMER = "leader-linkage"
+# The liaison service's city leaders' ranks (its linkage rules' CITY_RANKS): an accepted plan
+# sets every one of their linkages, and leaves a county leader's alone.
+CITY_RANKS = ("top_city", "city")
+
+
+def _replace(connection: sa.Connection, table: sa.Table, key: str, row: dict) -> None:
+    connection.execute(table.delete().where(table.c[key] == row[key]))
+    connection.execute(table.insert().values(**row))
+
+
+def _set_linkage(connection: sa.Connection, linkage: dict) -> None:
+    leader_id = linkage["leader_id"]
+    _replace(connection, leader_linkages, "leader_id",
+             {"leader_id": leader_id, "rank": linkage.get("rank"), "park": linkage.get("park")})
+    connection.execute(linked_enterprises.delete()
+                       .where(linked_enterprises.c.leader_id == leader_id))
+    listed = sorted(set(linkage.get("enterprises") or ()))
+    if listed:
+        connection.execute(linked_enterprises.insert(),
+                           [{"leader_id": leader_id, "uscc": uscc} for uscc in listed])
+
+
+def leader_registered(uow: UnitOfWork, event: Event) -> None:
+    """liaison LeaderRegistered {id, …}: a leader the register holds."""
+    _replace(uow.connection, linked_leaders, "leader_id",
+             {"leader_id": event.payload.get("id") or event.stream_id})
+
+
+def plan_accepted(uow: UnitOfWork, event: Event) -> None:
+    """liaison PlanAccepted {linkages}: every city leader's linkage is the plan's."""
+    connection = uow.connection
+    city = sa.select(leader_linkages.c.leader_id).where(leader_linkages.c.rank.in_(CITY_RANKS))
+    connection.execute(linked_enterprises.delete().where(linked_enterprises.c.leader_id.in_(city)))
+    connection.execute(leader_linkages.delete().where(leader_linkages.c.rank.in_(CITY_RANKS)))
+    for linkage in event.payload["linkages"]:
+        _set_linkage(connection, linkage)
+
+
+def linkage_changed(uow: UnitOfWork, event: Event) -> None:
+    """liaison LinkageChanged {leader_id, rank, park, enterprises}: one leader's linkage."""
+    _set_linkage(uow.connection, event.payload)
+
+
+def enterprise_registered(uow: UnitOfWork, event: Event) -> None:
+    """liaison EnterpriseRegistered {uscc, park, …}: the park it lies in, if any."""
+    _replace(uow.connection, enterprise_parks, "uscc",
+             {"uscc": event.payload.get("uscc") or event.stream_id,
+              "park": event.payload.get("park")})
+
+
+def enterprise_changed(uow: UnitOfWork, event: Event) -> None:
+    """liaison EnterpriseProfileChanged {only the changed fields}: a new park, if it moved."""
+    if "park" in event.payload:
+        _replace(uow.connection, enterprise_parks, "uscc",
+                 {"uscc": event.stream_id, "park": event.payload["park"]})
+
+
+def liaison_appointed(uow: UnitOfWork, event: Event) -> None:
+    """liaison LiaisonOfficerAppointed {cadre_id, leader_id, …}."""
+    _replace(uow.connection, liaison_appointments, "cadre_id",
+             {"cadre_id": event.payload["cadre_id"], "leader_id": event.payload["leader_id"]})
+
+
+def visit_recorded(uow: UnitOfWork, event: Event) -> None:
+    """liaison VisitRecorded {leader_id, uscc, …} on the visit's stream: whose visit it was, to
+    which enterprise."""
+    _replace(uow.connection, visit_leaders, "visit_id",
+             {"visit_id": event.stream_id, "leader_id": event.payload["leader_id"],
+              "uscc": event.payload.get("uscc")})
+
+
+LINKAGE_SUBSCRIPTIONS = {"liaison": {
+    "LeaderRegistered": leader_registered,
+    "PlanAccepted": plan_accepted,
+    "LinkageChanged": linkage_changed,
+    "EnterpriseRegistered": enterprise_registered,
+    "EnterpriseProfileChanged": enterprise_changed,
+    "LiaisonOfficerAppointed": liaison_appointed,
+    "VisitRecorded": visit_recorded,
+}}
+
+

@@ -1,0 +1,183 @@
+"""The appeal's rules as one table: which command on an appeal is allowed in which status, for which
+role, whether only the lead unit may do it and whether an enterprise must own the appeal, and the
+named error that explains each refusal (notice 二(四)2-3, 二(五)1-2).
+
+The `Ticket` aggregate asks `check(command, appeal, actor)` once per command before it looks at
+the command's own fields; its methods then only validate their input and record facts. Plain
+Python, no I/O. `matrix()` prints the table as Markdown, command × status, for the documents.
+
+The checks run in one order: the appeal exists; the actor's role may do it; an enterprise acts
+only on its own appeal; a closed-off appeal is refused (销号 is final until reopened); a unit
+officer's unit leads (or takes part in) the appeal; the status allows it. Who may act is thus
+told before what state the appeal is in — except for signing for it, where before dispatch there
+is no lead unit to be (`status_first`).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Protocol, Sequence
+
+from kernel import rules_table
+from kernel.actor import Actor
+from kernel.errors import DomainError
+from services.tickets.appeals.exceptions import (
+    NoPendingExtension, NotAwaitingUpperLevel, NotClassified, NotClosed, NotLeadUnit, NotOwnAppeal,
+    NotRatedSatisfied, NotResolved, NotSignedFor, RoleNotAllowed, StatusDoesNotAllow, TicketClosed,
+    TicketNotFound, UnitNotInvolved,
+)
+from services.tickets.appeals.vocabulary import Status
+
+RECEIVED, DISPATCHED, SIGNED_FOR = Status.RECEIVED, Status.DISPATCHED, Status.SIGNED_FOR
+IN_PROGRESS, AWAITING_UPPER_LEVEL = Status.IN_PROGRESS, Status.AWAITING_UPPER_LEVEL
+RESOLVED, RATED, CLOSED = Status.RESOLVED, Status.RATED, Status.CLOSED
+
+OPEN = tuple(status for status in Status if status is not CLOSED)
+OPEN_BEFORE_RESOLUTION = (DISPATCHED, SIGNED_FOR, IN_PROGRESS, AWAITING_UPPER_LEVEL)
+BEING_HANDLED = (SIGNED_FOR, IN_PROGRESS, AWAITING_UPPER_LEVEL)
+CLASSIFIED = (IN_PROGRESS, AWAITING_UPPER_LEVEL)
+REDISPATCHABLE = (DISPATCHED, SIGNED_FOR, IN_PROGRESS)
+
+OFFICE = ("office",)
+UNIT = ("unit_officer",)
+SYSTEM = ("system",)
+
+# Which unit officers may act, when a unit officer may act at all.
+LEAD = "lead"          # only the lead unit's (谁主管、谁负责); assisting units only add notes
+INVOLVED = "involved"  # the lead unit's or an assisting unit's
+
+# Who may raise an appeal: the enterprise itself (under its own credit code), the office taking a
+# call, fax, email or letter, and leaders, liaison officers and the liaison service turning a
+# problem found on a visit into an appeal (notice 二(三)2: 摸清企业…存在的突出问题).
+RAISERS = ("enterprise", "office", "leader", "liaison", "system")
+# Who raises in another's name only on the strength of a visit, which the appeal then names.
+RAISERS_BY_VISIT = ("leader", "liaison")
+
+
+class Appeal(rules_table.Subject, Protocol):
+    """What the rules read of an appeal: the `Ticket` aggregate provides it."""
+
+    @property
+    def lead_unit(self) -> str | None: ...
+
+    @property
+    def assisting_units(self) -> list[str]: ...
+
+    @property
+    def uscc(self) -> str | None: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule(rules_table.Row):
+    """One row of the table: who may run a command on an appeal, and in which statuses.
+
+    A status outside `statuses` is refused by `refused[status]` if named, else by `otherwise`,
+    else — closed off — by `TicketClosed`, else by `StatusDoesNotAllow`. The unit is checked
+    before the status unless `status_first`.
+
+    The refusals word the command as `doing` ("a supervisor may not sign for the appeal"; the
+    command's name by default), as `step_words` when the unit or the order of the steps is at
+    fault ("only the lead unit may classify the appeal"; `doing` by default), and as
+    `status_words` in `StatusDoesNotAllow` ("cannot sign for an appeal that is …"; `doing` by
+    default).
+    """
+
+    unit: str | None = None
+    own_appeal: bool = False
+    status_first: bool = False
+    step_words: str = ""
+    status_words: str = ""
+
+    role_not_allowed = RoleNotAllowed
+    status_does_not_allow = StatusDoesNotAllow
+    # Closed off is final for every command but reopening (销号).
+    final_refusals = {CLOSED: TicketClosed}
+
+    def refusing(self, error: type[DomainError], status: Status) -> DomainError:
+        if error is StatusDoesNotAllow:
+            return StatusDoesNotAllow(self.status_words or self.doing, status, self.statuses)
+        if error is TicketClosed:
+            return TicketClosed(self.doing)
+        if error in (NotSignedFor, NotClassified):
+            return error(self.step_words or self.doing)
+        return error()
+
+    def cells(self) -> dict[str, str]:
+        return {"unit": self.unit or "", "own appeal": "✓" if self.own_appeal else ""}
+
+
+NOT_YET_SIGNED = {RECEIVED: NotSignedFor, DISPATCHED: NotSignedFor}
+
+RULES: dict[str, Rule] = rules_table.table(
+    # 交办: the office hands the appeal to the unit in charge (谁主管、谁负责). notice 二(四)2
+    Rule("dispatch", OFFICE, (RECEIVED,)),
+    Rule("redispatch", OFFICE, REDISPATCHABLE),
+    # 签收: the lead unit takes the appeal on. notice 二(四)2 Until it is dispatched there is no
+    # lead unit to be, so the status is what explains a refusal first.
+    Rule("sign_for", UNIT, (DISPATCHED,), unit=LEAD, status_first=True,
+         doing="sign for the appeal", status_words="sign for"),
+    # 催办: the office presses a unit still handling it. notice 二(五)1
+    Rule("urge", OFFICE, OPEN_BEFORE_RESOLUTION),
+    # The five ways of handling; classifying is the first response. notice 二(四)3
+    Rule("classify", UNIT, (SIGNED_FOR,), unit=LEAD, refused=NOT_YET_SIGNED,
+         step_words="classify the appeal"),
+    # Assisting units take part through progress notes (协办). notice 二(四)2
+    Rule("note_progress", ("unit_officer", "office"), BEING_HANDLED, unit=INVOLVED,
+         status_words="note progress on"),
+    # 做好沟通汇报,争取上级支持: only once reported upward. notice 二(四)3
+    Rule("follow_up_upper_level", UNIT, (AWAITING_UPPER_LEVEL,), unit=LEAD,
+         otherwise=NotAwaitingUpperLevel, doing="follow up with the upper level"),
+    Rule("request_extension", UNIT, BEING_HANDLED, unit=LEAD,
+         doing="request an extension", status_words="request an extension for"),
+    # A request waits only while the appeal is being handled; elsewhere there is none to decide.
+    Rule("grant_extension", OFFICE, BEING_HANDLED, otherwise=NoPendingExtension,
+         doing="grant an extension"),
+    Rule("refuse_extension", OFFICE, BEING_HANDLED, otherwise=NoPendingExtension,
+         doing="refuse an extension"),
+    # 办结: signed for, then classified, then resolved. notice 二(四)2-3
+    Rule("resolve", UNIT, CLASSIFIED, unit=LEAD,
+         refused={**NOT_YET_SIGNED, SIGNED_FOR: NotClassified}, step_words="resolve the appeal"),
+    # The enterprise's rating, or the office's follow-up call (回访). notice 二(五)2
+    Rule("rate", ("enterprise", "office"), (RESOLVED,), own_appeal=True, otherwise=NotResolved,
+         doing="rate the appeal"),
+    # 销号: only once rated satisfied or basically satisfied (unsatisfied sends it straight
+    # back). notice 二(四)2
+    Rule("close_off", OFFICE, (RATED,), otherwise=NotRatedSatisfied),
+    # The timer closes off an appeal the enterprise left unrated.
+    Rule("close_off_unrated", SYSTEM, (RESOLVED,),
+         doing="close off an unrated appeal", status_words="close off unrated"),
+    Rule("reopen", OFFICE, (CLOSED,), otherwise=NotClosed),
+    # The deadline watch. notice 二(五)1
+    Rule("mark_overdue", SYSTEM, OPEN, doing="mark deadlines missed"),
+    # One ledger line per problem: the same problem again is linked to the open line. notice 二(四)2
+    Rule("link_duplicate", ("office", "system"), OPEN, doing="link a duplicate appeal"),
+    # The policy service tells the appeal which policy answers the policy work it asked for
+    # (notice 二(四)3); a fact for the record, in whatever status the appeal is by then.
+    Rule("note_policy_answer", SYSTEM, tuple(Status), doing="note the policy answering it"),
+)
+
+
+def check(command: str, appeal: Appeal, actor: Actor) -> Rule:
+    """Refuse, by its named error, an actor who may not run `command` on `appeal` now."""
+    rule = RULES[command]
+    if not appeal.exists:
+        raise TicketNotFound(appeal.id)
+    rule.check_role(actor)
+    if rule.own_appeal and actor.role == "enterprise" and actor.uscc != appeal.uscc:
+        raise NotOwnAppeal(rule.doing)
+    status = Status(appeal.status)
+    if status is CLOSED or rule.status_first:
+        rule.refuse_in(status)
+    if actor.role == "unit_officer":
+        if rule.unit == LEAD and actor.unit != appeal.lead_unit:
+            raise NotLeadUnit(actor.unit, appeal.lead_unit, rule.step_words or rule.doing)
+        if rule.unit == INVOLVED and actor.unit not in {appeal.lead_unit, *appeal.assisting_units}:
+            raise UnitNotInvolved(actor.unit)
+    rule.refuse_in(status)
+    return rule
+
+
+def matrix(commands: Sequence[str] | None = None) -> str:
+    """The table as Markdown: a row per command, its roles, which unit officers (lead, involved),
+    whether an enterprise must own the appeal, and per status ✓ where the command is allowed, ·
+    where `StatusDoesNotAllow` refuses it, or else the rule code of the named error."""
+    return rules_table.matrix(RULES, Status, commands)

@@ -1,0 +1,65 @@
+"""The ledger as the office keeps it on paper (诉求台账): one line per appeal, a cell per header of
+the wire contract's `LEDGER_HEADERS`, with Chinese labels for every code and times in Beijing
+time. Plain Python over appeal views (`services.tickets.appeals.appeal_view`); the gateway writes the lines into
+an .xlsx sheet, a page at a time.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from kernel.clock import OFFICE_TIME
+from kernel.envelope import parse_time
+from kernel.vocabulary import LabelledEnum
+from services.tickets.appeals.contract import LEDGER_HEADERS
+from services.tickets.appeals.vocabulary import COUNTIES, Category, Channel, Rating, Status, Way
+
+
+def _label(vocabulary: type[LabelledEnum], code: str | None) -> str | None:
+    if not code:
+        return None
+    try:
+        return vocabulary(code).label
+    except ValueError:
+        return code  # a code this release does not know yet is shown as it is, not dropped
+
+
+def _local(moment: str | None) -> str | None:
+    if not moment:
+        return None
+    return parse_time(moment).astimezone(OFFICE_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+def _way(state: dict) -> str | None:
+    classification = state["classification"]
+    return _label(Way, classification["way"]) if classification else None
+
+
+# The ledger's columns as the office keeps them, each read from the appeal's view.
+LEDGER_COLUMNS: tuple[tuple[str, Callable[[dict], str | None]], ...] = (
+    ("台账编号", lambda s: s["ledger_number"]),
+    ("企业名称", lambda s: s["enterprise_name"]),
+    ("统一社会信用代码", lambda s: s["uscc"]),
+    ("诉求标题", lambda s: s["title"]),
+    ("诉求内容", lambda s: s["description"]),
+    ("受理渠道", lambda s: _label(Channel, s["channel"])),
+    ("诉求类别", lambda s: _label(Category, s["category"])),
+    ("所属县(市、区)", lambda s: COUNTIES.get(s["county"], s["county"])),
+    ("责任单位(主办)", lambda s: s["lead_unit"]),
+    ("协办单位", lambda s: "、".join(s["assisting_units"]) or None),
+    ("办理状态", lambda s: _label(Status, s["status"])),
+    ("处理方式", _way),
+    ("受理时间", lambda s: _local(s["received_at"])),
+    ("签收期限", lambda s: _local(s["deadlines"]["sign"])),
+    ("办结期限", lambda s: _local(s["deadlines"]["resolution"])),
+    ("是否逾期", lambda s: "是" if s["overdue"] else "否"),
+    ("办结时间", lambda s: _local(s["resolved_at"])),
+    ("满意度评价", lambda s: _label(Rating, s["rating"])),
+    ("销号时间", lambda s: _local(s["closed_at"])),
+)
+if tuple(header for header, _ in LEDGER_COLUMNS) != LEDGER_HEADERS:
+    raise ImportError("the ledger's columns are not the wire contract's LEDGER_HEADERS")
+
+
+def line(state: dict) -> list[str | None]:
+    """The appeal's line of the ledger, a cell per header."""
+    return [value(state) for _, value in LEDGER_COLUMNS]

@@ -1,0 +1,366 @@
+"""Random lives of one appeal: any command, by any actor (right or wrong unit and role), at times
+moving forward. Each command either records facts or is refused having recorded nothing, and the
+ledger's rules hold after every step, live and replayed alike (what is shown of the appeal beyond
+what the aggregate decides on is read from its view, folded from the same facts)."""
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from hypothesis import settings, strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from kernel.actor import SYSTEM, Actor
+from kernel.errors import DomainError
+from kernel.envelope import parse_time
+from services.tickets.appeals.deadlines import DeadlinePolicy
+from services.tickets.appeals.domain import Status, Ticket
+from services.tickets.appeals.appeal_view import AppealView
+
+OWN_USCC = "91350100M000100Y43"
+OTHER_USCC = "91110000600037341L"
+UNITS = ["finance_bureau", "tax_bureau", "zhanggong_gov"]
+POLICY = DeadlinePolicy()
+LATEST = dt.datetime(2026, 7, 31, tzinfo=dt.timezone.utc)
+
+DETAILS = {
+    "policy_available": {"policies": ["赣市府发〔2016〕8号"], "guidance": "按第三条申请"},
+    "escalate_upward": {"level": "provincial", "report_reference": "报告"},
+    "municipal_policy": {"policy_work": "研究修订办法"},
+    "county_coordination": {"county_unit": "zhanggong_gov"},
+    "unsolvable": {"explanation": "已向企业解释"},
+}
+
+# the statuses a fact may follow, and the status it leaves (None: unchanged)
+BEFORE = {
+    "TicketDispatched": {"received"},
+    "TicketRedispatched": {"dispatched", "signed_for", "in_progress"},
+    "TicketSignedFor": {"dispatched"},
+    "TicketClassified": {"signed_for"},
+    "PolicyWorkRequested": {"in_progress"},
+    "TicketUrged": {"dispatched", "signed_for", "in_progress", "awaiting_upper_level"},
+    "ProgressNoted": {"signed_for", "in_progress", "awaiting_upper_level"},
+    "UpperLevelFollowedUp": {"awaiting_upper_level"},
+    "ExtensionRequested": {"signed_for", "in_progress", "awaiting_upper_level"},
+    "ExtensionGranted": {"signed_for", "in_progress", "awaiting_upper_level"},
+    "ExtensionRefused": {"signed_for", "in_progress", "awaiting_upper_level"},
+    "TicketResolved": {"in_progress", "awaiting_upper_level"},
+    "TicketRated": {"resolved"},
+    "TicketSentBack": {"rated"},
+    "TicketClosedOff": {"rated", "resolved"},
+    "TicketReopened": {"closed"},
+    "TicketDeadlineMissed": {s.value for s in Status} - {"closed"},
+    "DuplicateAppealLinked": {s.value for s in Status} - {"closed"},
+}
+ROLES = {
+    "TicketDispatched": {"office"}, "TicketRedispatched": {"office"}, "TicketUrged": {"office"},
+    "TicketSignedFor": {"unit_officer"}, "TicketClassified": {"unit_officer"},
+    "PolicyWorkRequested": {"unit_officer"}, "ProgressNoted": {"unit_officer", "office"},
+    "UpperLevelFollowedUp": {"unit_officer"}, "ExtensionRequested": {"unit_officer"},
+    "ExtensionGranted": {"office"}, "ExtensionRefused": {"office"}, "TicketResolved": {"unit_officer"},
+    "TicketRated": {"enterprise", "office"}, "TicketSentBack": {"enterprise", "office"},
+    "TicketClosedOff": {"office", "system"}, "TicketReopened": {"office"},
+    "TicketDeadlineMissed": {"system"}, "DuplicateAppealLinked": {"office", "system"},
+}
+LEAD_ONLY = {"TicketSignedFor", "TicketClassified", "UpperLevelFollowedUp", "ExtensionRequested",
+             "TicketResolved"}
+
+# moves that look plausible in a status but break a rule: each must be refused
+SUMMARY = {"summary": "已解决"}
+UNSOLVABLE = {"way": "unsolvable", "explanation": "已解释"}
+SATISFIED = {"rating": "satisfied"}
+TEMPTATIONS = {
+    "received": [("sign_for", "lead", {}), ("resolve", "lead", SUMMARY), ("rate", "owner", SATISFIED),
+                 ("urge", "office", {"message": "快"}), ("close_off", "office", {})],
+    "dispatched": [("sign_for", "assisting", {}), ("sign_for", "stranger", {}),
+                   ("classify", "lead", UNSOLVABLE), ("resolve", "lead", SUMMARY)],
+    "signed_for": [("resolve", "lead", SUMMARY), ("classify", "assisting", UNSOLVABLE),
+                   ("rate", "owner", SATISFIED), ("sign_for", "lead", {})],
+    "in_progress": [("resolve", "assisting", SUMMARY), ("resolve", "stranger", SUMMARY),
+                    ("close_off", "office", {}), ("follow_up_upper_level", "lead", {"note": "n"}),
+                    ("classify", "lead", UNSOLVABLE)],
+    "awaiting_upper_level": [("resolve", "assisting", SUMMARY), ("classify", "lead", UNSOLVABLE),
+                             ("rate", "owner", SATISFIED), ("follow_up_upper_level", "assisting", {"note": "n"})],
+    "resolved": [("close_off", "office", {}), ("rate", "other_enterprise", SATISFIED),
+                 ("rate", "lead", SATISFIED), ("reopen", "office", {"reason": "r"}), ("resolve", "lead", SUMMARY)],
+    "rated": [("rate", "owner", SATISFIED), ("resolve", "lead", SUMMARY), ("reopen", "office", {"reason": "r"}),
+              ("close_off", "lead", {})],
+    "closed": [("note_progress", "lead", {"note": "n"}), ("rate", "owner", SATISFIED),
+               ("close_off", "office", {}), ("mark_overdue", "system", {}), ("reopen", "lead", {"reason": "r"})],
+}
+
+WRONG = ["lead", "assisting", "stranger", "office", "system", "owner", "other_enterprise",
+         "supervisor", "leader"]
+actors = st.sampled_from(["right"] * 6 + WRONG)
+
+
+def view(ticket: Ticket) -> dict:
+    return AppealView.fold(ticket.id, ticket.pending())
+
+
+class TicketLife(RuleBasedStateMachine):
+
+    @initialize(raiser=st.sampled_from(["owner", "office", "liaison"]))
+    def raise_appeal(self, raiser):
+        self.now = dt.datetime(2026, 1, 5, 9, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(dt.timezone.utc)
+        actor = {"owner": Actor("boss", "enterprise", uscc=OWN_USCC), "office": Actor("clerk", "office"),
+                 "liaison": Actor("liu", "liaison")}[raiser]
+        self.ticket = Ticket.raise_appeal(
+            "ticket-m", ledger_number="GZ-1", enterprise_name="某企业", uscc=OWN_USCC, title="用工难",
+            description="招工困难", channel="visit", category="labour", county="zhanggong",
+            at=self.now, actor=actor, policy=POLICY,
+            # a liaison officer raises in the enterprise's name on the strength of a visit
+            visit_id="visit-1" if raiser == "liaison" else None)
+        self.shadow_status = "received"
+        self.shadow_rating = None
+        self.refused = 0
+
+    # -- actors --
+
+    def actor(self, key: str, right: str) -> Actor:
+        key = right if key == "right" else key
+        lead = self.ticket.lead_unit or "finance_bureau"
+        # with no assisting unit yet, "assisting" is some unit other than the lead
+        assisting = (self.ticket.assisting_units or [unit for unit in UNITS if unit != lead])[0]
+        stranger = next(unit for unit in [*UNITS, "transport_bureau"]
+                        if unit != self.ticket.lead_unit and unit not in self.ticket.assisting_units)
+        return {
+            "lead": Actor("li", "unit_officer", unit=lead),
+            "assisting": Actor("wang", "unit_officer", unit=assisting),
+            "stranger": Actor("zhao", "unit_officer", unit=stranger),
+            "office": Actor("clerk", "office"),
+            "system": SYSTEM,
+            "owner": Actor("boss", "enterprise", uscc=OWN_USCC),
+            "other_enterprise": Actor("rival", "enterprise", uscc=OTHER_USCC),
+            "supervisor": Actor("inspector", "supervisor"),
+            "leader": Actor("mayor", "leader"),
+        }[key]
+
+    def run(self, command: str, actor: Actor, **kwargs):
+        ticket = self.ticket
+        state, before, count = ticket.snapshot(), view(ticket), len(ticket.pending())
+        try:
+            facts = getattr(ticket, command)(at=self.now, actor=actor, **kwargs)
+        except DomainError as refusal:
+            assert refusal.rule and refusal.message
+            assert len(ticket.pending()) == count
+            assert ticket.snapshot() == state
+            self.refused += 1
+            return False
+        recorded = ticket.pending()[count:]
+        assert facts == recorded
+        assert recorded or command == "mark_overdue", f"{command} recorded nothing and raised nothing"
+        for fact in recorded:
+            self.check_fact(fact, actor, before)
+        return True
+
+    def check_fact(self, fact, actor: Actor, before: dict):
+        assert self.shadow_status in BEFORE[fact.type], f"{fact.type} after {self.shadow_status}"
+        assert actor.role in ROLES[fact.type], f"{actor.role} recorded {fact.type}"
+        assert fact.actor == actor.label and fact.occurred_at == self.now
+        if fact.type in LEAD_ONLY:
+            assert actor.unit == before["lead_unit"]
+        if actor.role == "enterprise":
+            assert actor.uscc == before["uscc"]
+        if fact.type == "TicketClassified":
+            self.shadow_status = ("awaiting_upper_level" if fact.payload["way"] == "escalate_upward"
+                                  else "in_progress")
+        elif fact.type in ("TicketDispatched", "TicketRedispatched"):
+            self.shadow_status = "dispatched"
+        elif fact.type == "TicketSignedFor":
+            self.shadow_status = "signed_for"
+        elif fact.type == "TicketResolved":
+            assert before["classification"] is not None and before["signed_for_at"] is not None
+            self.shadow_status = "resolved"
+        elif fact.type == "TicketRated":
+            self.shadow_status, self.shadow_rating = "rated", fact.payload["rating"]
+        elif fact.type == "TicketSentBack":
+            assert self.shadow_rating == "unsatisfied"
+            self.shadow_status = "in_progress"
+        elif fact.type == "TicketClosedOff":
+            if fact.payload["reason"] == "unrated":
+                assert self.shadow_status == "resolved" and actor.role == "system"
+            else:
+                assert self.shadow_status == "rated" and self.shadow_rating in ("satisfied", "basically_satisfied")
+            self.shadow_status = "closed"
+        elif fact.type == "TicketReopened":
+            self.shadow_status = "in_progress"
+        elif fact.type == "TicketDeadlineMissed":
+            kind, due = fact.payload["deadline"], fact.payload["due"]
+            assert before["deadlines"][kind] == due and not before["deadlines_met"][kind]
+            assert [kind, due] not in before["missed"]
+            assert parse_time(due) < self.now
+
+    # -- time --
+
+    @rule(hours=st.integers(1, 120))
+    def tick(self, hours):
+        # capped so that deadlines, extensions included, stay within the calendar's known years
+        self.now = min(self.now + dt.timedelta(hours=hours), LATEST)
+
+    @rule(days=st.integers(1, 20))
+    def time_passes_then_the_sweep_runs(self, days):
+        self.tick(24 * days)
+        self.run("mark_overdue", SYSTEM)
+
+    # -- commands --
+
+    @rule(who=actors, lead=st.sampled_from(UNITS), assisting=st.lists(st.sampled_from(UNITS), max_size=2))
+    def dispatch(self, who, lead, assisting):
+        self.run("dispatch", self.actor(who, "office"), lead_unit=lead, assisting_units=assisting)
+
+    @rule(who=actors, lead=st.sampled_from(UNITS), reason=st.sampled_from(["改派", ""]))
+    def redispatch(self, who, lead, reason):
+        self.run("redispatch", self.actor(who, "office"), lead_unit=lead, reason=reason)
+
+    @rule(who=actors)
+    def sign_for(self, who):
+        self.run("sign_for", self.actor(who, "lead"))
+
+    @rule(who=actors)
+    def urge(self, who):
+        self.run("urge", self.actor(who, "office"), message="请加快")
+
+    @rule(who=actors, way=st.sampled_from(sorted(DETAILS)), drop=st.booleans())
+    def classify(self, who, way, drop):
+        details = dict(DETAILS[way])
+        if drop:
+            details.pop(sorted(details)[0])
+        self.run("classify", self.actor(who, "lead"), way=way, **details)
+
+    @rule(who=actors)
+    def note_progress(self, who):
+        self.run("note_progress", self.actor(who, "assisting"), note="进展")
+
+    @rule(who=actors)
+    def follow_up_upper_level(self, who):
+        self.run("follow_up_upper_level", self.actor(who, "lead"), note="已跟进")
+
+    @rule(who=actors, days=st.sampled_from([0, 1, 5, 5, 31]))
+    def request_extension(self, who, days):
+        self.run("request_extension", self.actor(who, "lead"), working_days=days, reason="需时间")
+
+    @rule(who=actors)
+    def grant_extension(self, who):
+        self.run("grant_extension", self.actor(who, "office"))
+
+    @rule(who=actors)
+    def refuse_extension(self, who):
+        self.run("refuse_extension", self.actor(who, "office"), reason="不同意")
+
+    @rule(who=actors)
+    def resolve(self, who):
+        self.run("resolve", self.actor(who, "lead"), summary="已解决")
+
+    @rule(who=actors, rating=st.sampled_from(["satisfied", "basically_satisfied", "unsatisfied", "meh"]))
+    def rate(self, who, rating):
+        self.run("rate", self.actor(who, "owner"), rating=rating)
+
+    @rule(who=actors)
+    def close_off(self, who):
+        self.run("close_off", self.actor(who, "office"))
+
+    @rule(who=actors)
+    def close_off_unrated(self, who):
+        self.run("close_off_unrated", self.actor(who, "system"), policy=POLICY)
+
+    @rule(who=actors)
+    def reopen(self, who):
+        self.run("reopen", self.actor(who, "office"), reason="再次反映")
+
+    @rule(who=actors)
+    def mark_overdue(self, who):
+        self.run("mark_overdue", self.actor(who, "system"))
+
+    @rule(who=actors)
+    def link_duplicate(self, who):
+        self.run("link_duplicate", self.actor(who, "office"), title="用工难", description="招工困难",
+                 channel="hotline")
+
+    @rule(way=st.sampled_from(sorted(DETAILS)), rating=st.sampled_from(["satisfied", "unsatisfied"]),
+          aside=st.booleans())
+    def next_step(self, way, rating, aside=False):
+        """The natural next step, so that random lives reach the far end of the ledger too; or,
+        aside, what a unit does while it works: ask for more time, report to the upper level."""
+        status = self.ticket.status
+        if aside and status == "awaiting_upper_level":
+            self.run("follow_up_upper_level", self.actor("lead", "lead"), note="已跟进")
+        elif aside and status in ("signed_for", "in_progress") and self.ticket.pending_extension is None:
+            self.run("request_extension", self.actor("lead", "lead"), working_days=5, reason="需时间")
+        elif aside and status in ("signed_for", "in_progress"):
+            self.run("grant_extension", self.actor("office", "office"))
+        else:
+            self.take_the_next_step(status, way, rating)
+
+    def take_the_next_step(self, status, way, rating):
+        step = {
+            "received": ("dispatch", "office", {"lead_unit": "finance_bureau", "assisting_units": ["tax_bureau"]}),
+            "dispatched": ("sign_for", "lead", {}),
+            "signed_for": ("classify", "lead", {"way": way, **DETAILS[way]}),
+            "in_progress": ("resolve", "lead", {"summary": "已解决"}),
+            "awaiting_upper_level": ("resolve", "lead", {"summary": "上级已答复"}),
+            "resolved": ("rate", "owner", {"rating": rating}),
+            "rated": ("close_off", "office", {}),
+            "closed": ("reopen", "office", {"reason": "再次反映"}),
+        }[status]
+        command, who, kwargs = step
+        self.run(command, self.actor(who, who), **kwargs)
+
+    @rule(hours=st.integers(1, 120), way=st.sampled_from(sorted(DETAILS)),
+          rating=st.sampled_from(["satisfied", "unsatisfied"]), aside=st.booleans())
+    def wait_then_next_step(self, hours, way, rating, aside):
+        self.tick(hours)
+        self.next_step(way, rating, aside)
+
+    @rule(pick=st.integers(0, 100))
+    def tempting_wrong_move(self, pick):
+        moves = TEMPTATIONS[self.ticket.status]
+        command, who, kwargs = moves[pick % len(moves)]
+        assert not self.run(command, self.actor(who, who), **kwargs), f"{command} by {who} was allowed"
+
+    # -- invariants --
+
+    @invariant()
+    def replay_gives_the_same_ticket(self):
+        replayed = Ticket.replay(self.ticket.id, self.ticket.pending())
+        assert replayed.snapshot() == self.ticket.snapshot()
+
+    @invariant()
+    def version_counts_the_facts(self):
+        assert self.ticket.version == len(self.ticket.pending())
+
+    @invariant()
+    def the_ledger_rules_hold(self):
+        ticket, snap = self.ticket, view(self.ticket)
+        assert ticket.status == self.shadow_status
+        if ticket.status != "received":
+            assert ticket.lead_unit
+            assert ticket.lead_unit not in ticket.assisting_units
+            assert snap["deadlines"]["sign"] is not None
+        if ticket.status in ("signed_for", "in_progress", "awaiting_upper_level", "resolved", "rated", "closed"):
+            assert snap["signed_for_at"] is not None and snap["deadlines_met"]["sign"]
+            assert snap["deadlines"]["resolution"] is not None
+        else:
+            assert snap["signed_for_at"] is None
+        classified = ticket.status in ("in_progress", "awaiting_upper_level", "resolved", "rated", "closed")
+        assert (snap["classification"] is not None) == classified
+        if ticket.status == "awaiting_upper_level":
+            assert snap["classification"]["way"] == "escalate_upward"
+        if ticket.status in ("resolved", "rated", "closed"):
+            assert all(snap["deadlines_met"].values())
+        if ticket.status == "rated":
+            assert ticket.rating in ("satisfied", "basically_satisfied")
+        if ticket.status == "closed":
+            assert snap["close_reason"] == "unrated" or ticket.rating in ("satisfied", "basically_satisfied")
+        if snap["pending_extension"] is not None:
+            assert ticket.status in ("signed_for", "in_progress", "awaiting_upper_level")
+        for kind in ticket.overdue:
+            assert not snap["deadlines_met"][kind]
+            assert [kind, ticket.deadlines[kind]] in snap["missed"]
+        assert snap["reopen_count"] == sum(
+            fact.type in ("TicketSentBack", "TicketReopened") for fact in ticket.pending())
+        missed = [(f.payload["deadline"], f.payload["due"]) for f in ticket.pending()
+                  if f.type == "TicketDeadlineMissed"]
+        assert len(missed) == len(set(missed))
+
+
+TicketLife.TestCase.settings = settings(max_examples=200, stateful_step_count=30, deadline=None)
+test_ticket_life = TicketLife.TestCase

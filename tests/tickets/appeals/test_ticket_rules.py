@@ -1,0 +1,176 @@
+"""The appeal's rules table (`services.tickets.appeals.rules`): it reads as documented, it covers every
+command of the aggregate, and the aggregate refuses exactly where the table says, by the error
+the table names."""
+import datetime as dt
+import inspect
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kernel.actor import SYSTEM, Actor
+from kernel.errors import DomainError
+from services.tickets.appeals import exceptions as ex, rules
+from services.tickets.appeals.deadlines import DeadlinePolicy
+from services.tickets.appeals.domain import Status, Ticket
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+OWN_USCC = "91350100M000100Y43"
+office = Actor("clerk", "office")
+owner = Actor("boss", "enterprise", uscc=OWN_USCC)
+lead = Actor("li", "unit_officer", unit="finance_bureau")
+assisting = Actor("wang", "unit_officer", unit="tax_bureau")
+supervisor = Actor("inspector", "supervisor")
+
+# The table as the documents quote it (rules.matrix()): ✓ allowed, · refused as the status does
+# not allow it, otherwise the rule code of the error that explains the refusal.
+MATRIX = """\
+| command | roles | unit | own appeal | received | dispatched | signed_for | in_progress | awaiting_upper_level | resolved | rated | closed |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+| dispatch | office |  |  | ✓ | · | · | · | · | · | · | ticket_closed |
+| redispatch | office |  |  | · | ✓ | ✓ | ✓ | · | · | · | ticket_closed |
+| sign_for | unit_officer | lead |  | · | ✓ | · | · | · | · | · | ticket_closed |
+| urge | office |  |  | · | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed |
+| classify | unit_officer | lead |  | not_signed_for | not_signed_for | ✓ | · | · | · | · | ticket_closed |
+| note_progress | unit_officer, office | involved |  | · | · | ✓ | ✓ | ✓ | · | · | ticket_closed |
+| follow_up_upper_level | unit_officer | lead |  | not_awaiting_upper_level | not_awaiting_upper_level | not_awaiting_upper_level | not_awaiting_upper_level | ✓ | not_awaiting_upper_level | not_awaiting_upper_level | ticket_closed |
+| request_extension | unit_officer | lead |  | · | · | ✓ | ✓ | ✓ | · | · | ticket_closed |
+| grant_extension | office |  |  | no_pending_extension | no_pending_extension | ✓ | ✓ | ✓ | no_pending_extension | no_pending_extension | ticket_closed |
+| refuse_extension | office |  |  | no_pending_extension | no_pending_extension | ✓ | ✓ | ✓ | no_pending_extension | no_pending_extension | ticket_closed |
+| resolve | unit_officer | lead |  | not_signed_for | not_signed_for | not_classified | ✓ | ✓ | · | · | ticket_closed |
+| rate | enterprise, office |  | ✓ | not_resolved | not_resolved | not_resolved | not_resolved | not_resolved | ✓ | not_resolved | ticket_closed |
+| close_off | office |  |  | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | ✓ | ticket_closed |
+| close_off_unrated | system |  |  | · | · | · | · | · | ✓ | · | ticket_closed |
+| reopen | office |  |  | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | ✓ |
+| mark_overdue | system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ticket_closed |
+| link_duplicate | office, system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ticket_closed |
+| note_policy_answer | system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |"""
+
+
+def at(month, day, hour=10):
+    return dt.datetime(2026, month, day, hour, tzinfo=SHANGHAI).astimezone(dt.timezone.utc)
+
+
+def test_the_table_reads_as_documented():
+    print("\n" + rules.matrix())
+    assert rules.matrix() == MATRIX
+
+
+def test_every_command_of_the_aggregate_has_its_row():
+    commands = {name for name, member in vars(Ticket).items()
+                if inspect.isfunction(member) and not name.startswith("_")
+                and "actor" in inspect.signature(member).parameters}
+    assert commands - {"raise_appeal", "check_raiser"} == set(rules.RULES)
+
+
+def test_an_enterprise_acts_only_on_its_own_appeal_and_a_unit_only_on_its_own_wherever_they_may():
+    for rule in rules.RULES.values():
+        assert ("enterprise" in rule.roles) == rule.own_appeal, rule.command
+        assert ("unit_officer" in rule.roles) == (rule.unit in (rules.LEAD, rules.INVOLVED)), rule.command
+
+
+# -- the aggregate refuses where the table says, by the error it names -------------------------
+
+def in_status(status: str) -> Ticket:
+    """An appeal taken to `status` along the shortest way."""
+    ticket = Ticket.raise_appeal(
+        "ticket-1", ledger_number="GZ-2026-000001", enterprise_name="赣州某企业", uscc=OWN_USCC,
+        title="贷款贴息未到位", description="去年申请的贴息至今未拨付。", channel="hotline",
+        category="financing", county="zhanggong", at=at(3, 2), actor=office, policy=DeadlinePolicy())
+    way = ({"way": "escalate_upward", "level": "provincial", "report_reference": "报告"}
+           if status == "awaiting_upper_level" else {"way": "unsolvable", "explanation": "已解释"})
+    steps = [
+        ("dispatched", lambda: ticket.dispatch(lead_unit="finance_bureau", assisting_units=["tax_bureau"],
+                                               at=at(3, 2, 11), actor=office)),
+        ("signed_for", lambda: ticket.sign_for(at=at(3, 3), actor=lead)),
+        ("in_progress", lambda: ticket.classify(at=at(3, 4), actor=lead, **way)),
+        ("resolved", lambda: ticket.resolve(summary="已办结", at=at(3, 5), actor=lead)),
+        ("rated", lambda: ticket.rate(rating="satisfied", at=at(3, 6), actor=owner)),
+        ("closed", lambda: ticket.close_off(at=at(3, 9), actor=office)),
+    ]
+    for _, step in steps:
+        if ticket.status == status:
+            break
+        step()
+    assert ticket.status == status
+    return ticket
+
+
+# A right actor and input for each command, so that only the table can refuse it.
+RIGHT = {
+    "dispatch": (office, {"lead_unit": "finance_bureau"}),
+    "redispatch": (office, {"lead_unit": "hr_bureau", "reason": "属人社职责"}),
+    "sign_for": (lead, {}),
+    "urge": (office, {"message": "请加快"}),
+    "classify": (lead, {"way": "unsolvable", "explanation": "已解释"}),
+    "note_progress": (assisting, {"note": "协办意见"}),
+    "follow_up_upper_level": (lead, {"note": "已跟进"}),
+    "request_extension": (lead, {"working_days": 5, "reason": "需时间"}),
+    "grant_extension": (office, {}),
+    "refuse_extension": (office, {"reason": "不同意"}),
+    "resolve": (lead, {"summary": "已办结"}),
+    "rate": (owner, {"rating": "satisfied"}),
+    "close_off": (office, {}),
+    "close_off_unrated": (SYSTEM, {"policy": DeadlinePolicy()}),
+    "reopen": (office, {"reason": "再次反映"}),
+    "mark_overdue": (SYSTEM, {}),
+    "link_duplicate": (office, {"title": "贴息未到位", "description": "同一问题", "channel": "fax"}),
+    "note_policy_answer": (SYSTEM, {"answer_event_id": "e-1", "policy_id": "p-1",
+                                    "document_number": "赣市府发〔2026〕1号", "title": "若干政策措施",
+                                    "unit": "finance_bureau"}),
+}
+
+
+@pytest.mark.parametrize("status", Status.codes())
+@pytest.mark.parametrize("command", list(rules.RULES))
+def test_the_aggregate_refuses_where_the_table_says(command, status):
+    ticket = in_status(status)
+    if command in ("grant_extension", "refuse_extension") and status in (
+            "signed_for", "in_progress", "awaiting_upper_level"):
+        ticket.request_extension(working_days=5, reason="需时间", at=at(3, 20), actor=lead)
+    actor, fields = RIGHT[command]
+    rule = rules.RULES[command]
+    error = rule.refusal(Status(status))
+    if error is not None and status == "received" and rule.unit and not rule.status_first:
+        # Before dispatch no unit leads or assists: who may act is told before the status.
+        error = ex.NotLeadUnit if rule.unit == rules.LEAD else ex.UnitNotInvolved
+    count = len(ticket.pending())
+    if error is None:
+        getattr(ticket, command)(at=at(4, 30), actor=actor, **fields)
+    else:
+        with pytest.raises(error):
+            getattr(ticket, command)(at=at(4, 30), actor=actor, **fields)
+        assert len(ticket.pending()) == count
+
+
+@pytest.mark.parametrize("command", list(rules.RULES))
+def test_a_role_the_row_does_not_name_is_refused(command):
+    ticket = in_status("signed_for")
+    _, fields = RIGHT[command]
+    with pytest.raises(ex.RoleNotAllowed) as refused:
+        getattr(ticket, command)(at=at(3, 20), actor=supervisor, **fields)
+    assert rules.RULES[command].doing in refused.value.message
+
+
+def test_who_may_act_is_told_before_the_status():
+    ticket = in_status("dispatched")
+    # classify by an assisting unit before signing for: not the lead unit, whatever the status
+    with pytest.raises(ex.NotLeadUnit):
+        ticket.classify(way="unsolvable", explanation="e", at=at(3, 3), actor=assisting)
+    # signing for before dispatch: there is no lead unit yet, so the status explains it
+    with pytest.raises(ex.StatusDoesNotAllow):
+        in_status("received").sign_for(at=at(3, 3), actor=lead)
+    # a closed-off appeal is closed, whoever asks
+    with pytest.raises(ex.TicketClosed):
+        in_status("closed").resolve(summary="s", at=at(3, 20), actor=assisting)
+
+
+def test_a_missing_appeal_is_not_found_before_anything_else():
+    with pytest.raises(ex.TicketNotFound):
+        rules.check("dispatch", Ticket("nowhere"), supervisor)
+
+
+def test_every_error_the_table_names_is_a_named_rule():
+    for rule in rules.RULES.values():
+        for status in Status:
+            error = rule.refusal(status)
+            assert error is None or (issubclass(error, DomainError) and error.__module__ == ex.__name__)
