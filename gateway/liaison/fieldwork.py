@@ -7,7 +7,7 @@ Shapes, action names and filters are the field work's wire contract
 """
 from __future__ import annotations
 
-from gateway.liaison.resources import Resources, without_nulls
+from gateway.routes import Resources, without_nulls
 from gateway.operations import Routes
 from kernel.dependencies import TimedRpcProxy
 from kernel.errors import NOT_FOUND
@@ -30,7 +30,7 @@ api = Routes("fieldwork", "The liaison field work: surveys (调研), help plans 
                           service="liaison")
 # A read refuses only what is not there: what a caller may read, the service says by what it
 # lists. A thing made is sent on in full, its body read before its caller.
-routes = Resources(api, read_errors=(NOT_FOUND,), body_first=True)
+routes = Resources(api, proxy="liaison", read_errors=(NOT_FOUND,), body_first=True)
 
 
 class LiaisonFieldworkApi:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from gateway.auth import caller
 from gateway.http import json_response, parse, read_path, read_query
-from gateway.liaison.resources import COMMAND_ERRORS, Resources
+from gateway.routes import COMMAND_ERRORS, Resources
 from gateway.operations import API, Answer, Routes
 from kernel.dependencies import TimedRpcProxy
 from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND
@@ -22,7 +22,7 @@ from services.liaison.linkage.contract import (
 api = Routes("linkage", "Leaders' linkage (领导挂点联系): plans, linkages, departments' parks, "
                         "liaison officers (联络员). notice 三(一)1, 2",
                         service="liaison")
-routes = Resources(api, read_errors=(FORBIDDEN, NOT_FOUND))
+routes = Resources(api, proxy="liaison", read_errors=(FORBIDDEN, NOT_FOUND))
 
 
 class LiaisonLinkageApi:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from gateway.auth import caller
 from gateway.http import json_response, parse, read_path
-from gateway.liaison.resources import COMMAND_ERRORS, Resources, as_given
+from gateway.routes import COMMAND_ERRORS, Resources, as_given
 from gateway.operations import Answer, Routes
 from kernel.dependencies import TimedRpcProxy
 from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND
@@ -30,8 +30,8 @@ api = Routes("registry", "The liaison registry: enterprises and their operating 
                          "(领导小组). notice 三(一)1",
                          service="liaison")
 # A read outside the caller's reach is not found; the body's fields are sent on as given.
-routes = Resources(api, read_errors=(FORBIDDEN, NOT_FOUND), list_errors=(FORBIDDEN,),
-                   dump=as_given)
+routes = Resources(api, proxy="liaison", read_errors=(FORBIDDEN, NOT_FOUND),
+                   list_errors=(FORBIDDEN,), dump=as_given)
 
 
 class LiaisonRegistryApi:

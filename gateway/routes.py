@@ -1,8 +1,8 @@
-"""The shapes most of the liaison's routes share, as a table of route makers: create a thing, list
+"""The shapes most of the API's routes share, as a table of route makers: create a thing, list
 them, get one, change one, act on one. Each makes a handler that reads the request, calls one RPC
-of the service behind the area's proxy (the liaison's, unless the area names another) with the
-caller first, and is documented by the operation it is mounted with, so a route is a line of its
-area's class, its words and models all that is its own.
+of the service behind the area's proxy with the caller first, and is documented by the operation
+it is mounted with, so a route is a line of its area's class, its words and models all that is
+its own.
 """
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ class Resources:
     its caller; `proxy` names the service class's RPC proxy the handlers call."""
 
     def __init__(self, api: Routes, *, read_errors: tuple, list_errors: tuple = (),
-                 dump: Dump = in_full, body_first: bool = False, proxy: str = "liaison",
+                 proxy: str, dump: Dump = in_full, body_first: bool = False,
                  action_dump: Dump = action_fields):
         self.api = api
         self.read_errors = read_errors
