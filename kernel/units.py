@@ -1,7 +1,7 @@
 """The register of units (责任单位) as a service other than liaison knows it: `known_units`, one
 row per unit, kept from the liaison service's events, so a service checks the units its commands
-name with the liaison service down. The liaison service's units "are the registry the other
-services validate unit names against" (issue 11).
+name with the liaison service down. The liaison service's register of units is the one every
+other service checks the unit names it is given against.
 
 The liaison service records (stream_type "unit", stream_id the unit's code):
 UnitRegistered {code, name, kind: city_department|county|zone, county} and UnitChanged {name}.

@@ -1,7 +1,7 @@
-"""The fault suite (issue 8, "Done when"): the stack as `huiqi up` starts it, under a load of
-commands from several HTTP clients, through broker outages, killed processes and terminated
-database connections; afterwards every accepted command is in its store once, the ledger holds
-every event once, the chain verifies, and every process is still running.
+"""The fault suite, the proof that nothing is lost: the stack as `huiqi up` starts it, under a
+load of commands from several HTTP clients, through broker outages, killed processes and
+terminated database connections; afterwards every accepted command is in its store once, the
+ledger holds every event once, the chain verifies, and every process is still running.
 
 The broker outages are cuts of the test's own proxy in front of its own vhost
 (`broker_proxy`); the database faults touch only the test's own databases. Nothing another test
