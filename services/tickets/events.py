@@ -3,7 +3,7 @@ table's (`routing.events`), gathered into one catalogue."""
 from __future__ import annotations
 
 from kernel.events import Catalogue
-from services.tickets.appeals import events as appeals
-from services.tickets.routing import events as routing
+from services.tickets.appeals.events import EVENTS as APPEALS
+from services.tickets.routing.events import EVENTS as ROUTING
 
-EVENTS = Catalogue("tickets", appeals.EVENTS, routing.EVENTS)
+EVENTS = Catalogue("tickets", APPEALS, ROUTING)

@@ -23,14 +23,14 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
-from kernel.errors import FieldRequired, UnexpectedField
+from kernel.errors import FieldRequired, RoleNotAllowed, UnexpectedField
 from services.tickets.appeals import deadlines, rules
 from services.tickets.appeals.deadlines import DEFAULT_POLICY, DeadlinePolicy, StepDays
 from services.tickets.appeals.duplicates import is_near_duplicate
 from services.tickets.appeals.events import EVENTS
 from services.tickets.appeals.exceptions import (
     ExtensionAlreadyPending, ExtensionDaysOutOfRange, LeadUnitAlsoAssisting, NoPendingExtension,
-    NotACounty, NotOwnAppeal, RatingPeriodNotOver, RoleNotAllowed, VisitRequired,
+    NotACounty, NotOwnAppeal, RatingPeriodNotOver, VisitRequired,
 )
 from services.tickets.appeals.vocabulary import (
     COUNTIES, Category, Channel, CloseReason, Deadline, RatedVia, Rating, Status,

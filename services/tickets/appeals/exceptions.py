@@ -1,205 +1,177 @@
-"""Every rule of the appeal ledger that a command can break, one exception each.
+"""Every rule of the appeal ledger that a command can break, one exception each, on the kernel's
+shapes (`kernel.errors`).
 
 Each carries a stable `rule` code (what the gateway and the audit trail key on), the `kind` of
-refusal inherited from its kernel base, and a message a clerk can act on; input errors name the
-`field`. The generic checks (a field required, too long, unexpected; an unknown code; a filter,
-cursor or limit a list refuses) are the kernel's, in `kernel.errors`.
+refusal inherited from its kernel base, and its `template`, the message a clerk can act on;
+input errors name the `field`. The refusals every service shares are the kernel's and are
+raised as they are: a role that may not act (`RoleNotAllowed`), a visit not the leader's own
+(`NotOwnVisit`), a field required, too long or unexpected, an unknown code, a filter, cursor or
+limit a list refuses. A status that does not allow a command is the kernel's
+`StatusDoesNotAllow`, worded with the appeal's statuses (`AppealStatusDoesNotAllow`).
 """
 from __future__ import annotations
 
-from kernel.errors import DomainError, Forbidden, InvalidInput, NotFound
+from kernel.errors import Forbidden, InvalidInput, NoSuch, NotNow, StatusDoesNotAllow, Worded
 from services.tickets.appeals.vocabulary import Status
 
 
 # -- bad input ------------------------------------------------------------------------------------
 
-class ExtensionDaysOutOfRange(InvalidInput):
+class ExtensionDaysOutOfRange(Worded, InvalidInput):
     rule = "extension_days_out_of_range"
+    template = "working_days {days!r}: an extension is {low} to {high} working days"
+    at = "working_days"
 
     def __init__(self, days, low: int, high: int):
-        super().__init__(
-            f"working_days {days!r}: an extension is {low} to {high} working days", field="working_days")
+        super().__init__(days=days, low=low, high=high)
 
 
-class LeadUnitAlsoAssisting(InvalidInput):
+class LeadUnitAlsoAssisting(Worded, InvalidInput):
     rule = "lead_unit_also_assisting"
+    template = "{unit} cannot be both the lead unit and an assisting unit"
+    at = "assisting_units"
 
     def __init__(self, unit: str):
-        super().__init__(
-            f"{unit} cannot be both the lead unit and an assisting unit", field="assisting_units")
+        super().__init__(unit=unit)
+
+
+class NotACounty(Worded, InvalidInput):
+    """County coordination names a county of the register; {what} is what `code` is instead."""
+
+    rule = "not_a_county"
+    template = ("{field} {code!r} is {what}: county coordination (由县(市、区)协调解决) names a "
+                "registered county, county-level city or district (县市区)")
+
+    def __init__(self, field: str, code: str, kind: str | None):
+        what = ("a " + kind.replace("_", " ")) if kind else "not a county"
+        super().__init__(field=field, code=code, what=what)
 
 
 # -- who may act ----------------------------------------------------------------------------------
 
-class RoleNotAllowed(Forbidden):
-    rule = "role_not_allowed"
-
-    def __init__(self, role: str, command: str, allowed: tuple[str, ...]):
-        super().__init__(f"a {role} may not {command}; only {' or '.join(allowed)} may")
-
-
-class NotLeadUnit(Forbidden):
+class NotLeadUnit(Worded, Forbidden):
     rule = "not_lead_unit"
+    template = ("only the lead unit ({lead_unit}) may {doing}; {unit} is not it "
+                "(assisting units may only add progress notes)")
 
-    def __init__(self, unit: str | None, lead_unit: str | None, command: str):
-        super().__init__(
-            f"only the lead unit ({lead_unit or 'none yet'}) may {command}; {unit} is not it "
-            "(assisting units may only add progress notes)")
+    def __init__(self, unit: str | None, lead_unit: str | None, doing: str):
+        super().__init__(unit=unit, lead_unit=lead_unit or "none yet", doing=doing)
 
 
-class UnitNotInvolved(Forbidden):
+class UnitNotInvolved(Worded, Forbidden):
     rule = "unit_not_involved"
+    template = "{unit} is neither the lead unit nor an assisting unit of this appeal"
 
     def __init__(self, unit: str | None):
-        super().__init__(f"{unit} is neither the lead unit nor an assisting unit of this appeal")
+        super().__init__(unit=unit)
 
 
-class NotInLinkage(Forbidden):
+class NotInLinkage(Worded, Forbidden):
     rule = "not_in_linkage"
+    template = ("a {role} reads only the appeals of {whose} linkage: the enterprises and park it "
+                "links, and the appeals raised from its visits (a leader the register does not "
+                "hold, or a liaison officer not appointed, reads none)")
 
     def __init__(self, role: str):
-        whose = "his" if role == "leader" else "his leader's"
-        super().__init__(
-            f"a {role} reads only the appeals of {whose} linkage: the enterprises and park it "
-            "links, and the appeals raised from its visits (a leader the register does not "
-            "hold, or a liaison officer not appointed, reads none)")
+        super().__init__(role=role, whose="his" if role == "leader" else "his leader's")
 
 
-class NotACounty(InvalidInput):
-    rule = "not_a_county"
-
-    def __init__(self, field: str, code: str, kind: str | None):
-        super().__init__(
-            f"{field} {code!r} is {('a ' + kind.replace('_', ' ')) if kind else 'not a county'}: "
-            "county coordination (由县(市、区)协调解决) names a registered county, county-level "
-            "city or district (县市区)", field=field)
-
-
-class NotOwnAppeal(Forbidden):
+class NotOwnAppeal(Worded, Forbidden):
     rule = "not_own_appeal"
+    template = "an enterprise may {doing} only for an appeal raised under its own credit code"
 
-    def __init__(self, command: str):
-        super().__init__(f"an enterprise may {command} only for an appeal raised under its own credit code")
-
-
-class NotOwnVisit(Forbidden):
-    """The visit named is not one the caller's leader made to that enterprise: a problem is
-    raised in an enterprise's name only from a visit to it (notice 三(一)2)."""
-
-    rule = "not_own_visit"
-
-    def __init__(self, visit_id: str):
-        super().__init__(f"visit {visit_id} is not a recorded visit of your leader to this "
-                         "enterprise; name the visit the problem was found on", field="visit_id")
+    def __init__(self, doing: str):
+        super().__init__(doing=doing)
 
 
-class VisitRequired(Forbidden):
+class VisitRequired(Worded, Forbidden):
     """A leader or liaison officer raises an appeal in an enterprise's name only for a problem
     found on a visit (notice 二(三)2), and says which visit."""
 
     rule = "visit_required"
+    template = ("a {role} raises an appeal in an enterprise's name only for a problem found on a "
+                "visit: name the visit in visit_id")
+    at = "visit_id"
 
     def __init__(self, role: str):
-        super().__init__(f"a {role} raises an appeal in an enterprise's name only for a problem "
-                         "found on a visit: name the visit in visit_id", field="visit_id")
+        super().__init__(role=role)
 
 
 # -- the ticket's life ----------------------------------------------------------------------------
 
-class TicketNotFound(NotFound):
+class TicketNotFound(NoSuch):
     rule = "ticket_not_found"
-
-    def __init__(self, ticket_id: str):
-        super().__init__(f"no appeal {ticket_id} in the ledger")
-
-
-class TicketClosed(DomainError):
-    rule = "ticket_closed"
-
-    def __init__(self, command: str):
-        super().__init__(f"the appeal is closed off (已销号); it must be reopened before you {command}")
+    template = "no appeal {id} in the ledger"
+    at = None
 
 
-class StatusDoesNotAllow(DomainError):
-    rule = "status_does_not_allow"
+class AppealStatusDoesNotAllow(StatusDoesNotAllow):
+    """The kernel's refusal, the appeal's statuses worded with their labels."""
 
-    def __init__(self, command: str, status, allowed):
+    template = "cannot {doing} an appeal that is {status}; only one that is {allowed}"
+    joiner = "、"
+
+    @staticmethod
+    def named(status) -> str:
         current = Status(status)
-        allowed_labels = "、".join(f"{Status(s).label} {Status(s).value}" for s in allowed)
-        super().__init__(
-            f"cannot {command} an appeal that is {current.label} ({current.value}); "
-            f"only one that is {allowed_labels}")
+        return f"{current.label} ({current.value})"
+
+    @staticmethod
+    def listed(status) -> str:
+        allowed = Status(status)
+        return f"{allowed.label} {allowed.value}"
 
 
-class NotSignedFor(DomainError):
+class TicketClosed(NotNow):
+    rule = "ticket_closed"
+    template = "the appeal is closed off (已销号); it must be reopened before you {doing}"
+
+
+class NotSignedFor(NotNow):
     rule = "not_signed_for"
-
-    def __init__(self, command: str):
-        super().__init__(f"the appeal must be signed for first (签收) before you {command}")
+    template = "the appeal must be signed for first (签收) before you {doing}"
 
 
-class NotClassified(DomainError):
+class NotClassified(NotNow):
     rule = "not_classified"
-
-    def __init__(self, command: str):
-        super().__init__(
-            f"the appeal must be classified into one of the five ways of handling first before you {command}")
+    template = ("the appeal must be classified into one of the five ways of handling first "
+                "before you {doing}")
 
 
-class NotResolved(DomainError):
+class NotResolved(Worded):
     rule = "not_resolved"
-
-    def __init__(self):
-        super().__init__("only a resolved appeal (已办结) that is awaiting its rating can be rated")
+    template = "only a resolved appeal (已办结) that is awaiting its rating can be rated"
 
 
-class NotRatedSatisfied(DomainError):
+class NotRatedSatisfied(Worded):
     rule = "not_rated_satisfied"
-
-    def __init__(self):
-        super().__init__(
-            "only an appeal rated satisfied or basically satisfied can be closed off (销号)")
+    template = "only an appeal rated satisfied or basically satisfied can be closed off (销号)"
 
 
-class RatingPeriodNotOver(DomainError):
+class RatingPeriodNotOver(Worded):
     rule = "rating_period_not_over"
+    template = "the enterprise may still rate this appeal until {wait_until}"
 
     def __init__(self, wait_until: str):
-        super().__init__(f"the enterprise may still rate this appeal until {wait_until}")
+        super().__init__(wait_until=wait_until)
 
 
-class NotAwaitingUpperLevel(DomainError):
+class NotAwaitingUpperLevel(Worded):
     rule = "not_awaiting_upper_level"
+    template = ("only an appeal reported to the provincial or national level can record its "
+                "follow-up")
 
-    def __init__(self):
-        super().__init__("only an appeal reported to the provincial or national level can record its follow-up")
 
-
-class NotClosed(DomainError):
+class NotClosed(Worded):
     rule = "not_closed"
-
-    def __init__(self):
-        super().__init__("only a closed-off appeal can be reopened")
+    template = "only a closed-off appeal can be reopened"
 
 
-class ExtensionAlreadyPending(DomainError):
+class ExtensionAlreadyPending(Worded):
     rule = "extension_already_pending"
-
-    def __init__(self):
-        super().__init__("an extension request is already waiting for the office's decision")
+    template = "an extension request is already waiting for the office's decision"
 
 
-class NoPendingExtension(DomainError):
+class NoPendingExtension(Worded):
     rule = "no_pending_extension"
-
-    def __init__(self):
-        super().__init__("there is no extension request waiting for a decision")
-
-
-# -- the routing table ----------------------------------------------------------------------------
-
-class RouteNotFound(NotFound):
-    rule = "route_not_found"
-
-    def __init__(self, category: str, county: str):
-        super().__init__(f"no route for category {category} in {county}")
+    template = "there is no extension request waiting for a decision"

@@ -23,7 +23,7 @@ from kernel.actor import SYSTEM, Actor
 from kernel.database import exclusive_turn
 from kernel.dependencies import Reactions
 from kernel.envelope import Event, utc_now
-from kernel.errors import Refused, UnknownCode
+from kernel.errors import NotOwnVisit, Refused, UnknownCode
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
 from services.tickets.appeals import contract, duplicates, queries, reactions, rules, views
@@ -31,7 +31,7 @@ from services.tickets.appeals.access import LINKED, check_may_read
 from services.tickets.appeals.appeal_view import history_entry
 from services.tickets.appeals.deadlines import policy_from_json
 from services.tickets.appeals.domain import Ticket, check_coordinating_county
-from services.tickets.appeals.exceptions import NotOwnVisit, TicketNotFound
+from services.tickets.appeals.exceptions import TicketNotFound
 from services.tickets.appeals.numbers import ledger_number
 from services.tickets.appeals.vocabulary import Status, Way
 from services.tickets.routing.domain import ROUTING_TABLE_ID, RoutingTable
@@ -109,7 +109,7 @@ def _check_raiser(uow: UnitOfWork, who: Actor, fields: dict) -> str:
     if who.role in rules.RAISERS_BY_VISIT:
         visit_id = fields["visit_id"].strip()
         if not views.is_own_visit(uow.connection, who.role, who.sub, visit_id, code):
-            raise NotOwnVisit(visit_id)
+            raise NotOwnVisit("raise an appeal in an enterprise's name", field="visit_id")
     return code
 
 class AppealsRpc:

@@ -19,10 +19,10 @@ from typing import Protocol, Sequence
 
 from kernel import rules_table
 from kernel.actor import Actor
-from kernel.errors import DomainError
+from kernel.errors import DomainError, RoleNotAllowed
 from services.tickets.appeals.exceptions import (
-    NoPendingExtension, NotAwaitingUpperLevel, NotClassified, NotClosed, NotLeadUnit, NotOwnAppeal,
-    NotRatedSatisfied, NotResolved, NotSignedFor, RoleNotAllowed, StatusDoesNotAllow, TicketClosed,
+    AppealStatusDoesNotAllow, NoPendingExtension, NotAwaitingUpperLevel, NotClassified, NotClosed,
+    NotLeadUnit, NotOwnAppeal, NotRatedSatisfied, NotResolved, NotSignedFor, TicketClosed,
     TicketNotFound, UnitNotInvolved,
 )
 from services.tickets.appeals.vocabulary import Status
@@ -88,13 +88,14 @@ class Rule(rules_table.Row):
     status_words: str = ""
 
     role_not_allowed = RoleNotAllowed
-    status_does_not_allow = StatusDoesNotAllow
+    status_does_not_allow = AppealStatusDoesNotAllow
     # Closed off is final for every command but reopening (销号).
     final_refusals = {CLOSED: TicketClosed}
 
     def refusing(self, error: type[DomainError], status: Status) -> DomainError:
-        if error is StatusDoesNotAllow:
-            return StatusDoesNotAllow(self.status_words or self.doing, status, self.statuses)
+        if error is AppealStatusDoesNotAllow:
+            return AppealStatusDoesNotAllow(self.status_words or self.doing, status,
+                                            self.statuses)
         if error is TicketClosed:
             return TicketClosed(self.doing)
         if error in (NotSignedFor, NotClassified):

@@ -147,9 +147,9 @@ def test_bad_input_names_its_field(overrides, error, field):
 def test_an_enterprise_raises_only_under_its_own_credit_code():
     with pytest.raises(ex.NotOwnAppeal):
         raised(other_enterprise)
-    with pytest.raises(ex.RoleNotAllowed):
+    with pytest.raises(errors.RoleNotAllowed):
         raised(supervisor)
-    with pytest.raises(ex.RoleNotAllowed):
+    with pytest.raises(errors.RoleNotAllowed):
         raised(finance)
 
 
@@ -237,7 +237,7 @@ def test_closed_is_closed_until_reopened():
     ]:
         assert_refused(ticket, ex.TicketClosed, command, at=at(3, 20), **kwargs)
     assert_refused(ticket, errors.FieldRequired, "reopen", reason="", at=at(3, 20), actor=office)
-    assert_refused(ticket, ex.RoleNotAllowed, "reopen", reason="r", at=at(3, 20), actor=finance)
+    assert_refused(ticket, errors.RoleNotAllowed, "reopen", reason="r", at=at(3, 20), actor=finance)
     ticket.reopen(reason="企业再次来电反映", at=at(3, 20), actor=office)
     assert ticket.status == Status.IN_PROGRESS
     assert view(ticket)["reopen_count"] == 1
@@ -248,7 +248,7 @@ def test_closed_is_closed_until_reopened():
 
 def test_an_unrated_appeal_is_closed_off_by_the_system_after_the_wait():
     ticket = resolved()  # resolved Tue 10 Mar; 5 working days: 11,12,13,16,17
-    assert_refused(ticket, ex.RoleNotAllowed, "close_off_unrated", at=at(3, 30), actor=office)
+    assert_refused(ticket, errors.RoleNotAllowed, "close_off_unrated", at=at(3, 30), actor=office)
     assert_refused(ticket, ex.RatingPeriodNotOver, "close_off_unrated", at=at(3, 17, 23), actor=SYSTEM)
     assert_refused(ticket, ex.NotRatedSatisfied, "close_off", at=at(3, 18), actor=office)
     facts = ticket.close_off_unrated(at=at(3, 18), actor=SYSTEM, policy=DeadlinePolicy())
@@ -305,7 +305,7 @@ def test_classification_refuses_bad_details():
     assert_refused(ticket, ex.NotLeadUnit, "classify", way="unsolvable", explanation="e",
                    at=at(3, 4), actor=tax)
     ticket.classify(way="unsolvable", explanation="e", at=at(3, 4), actor=finance)
-    assert_refused(ticket, ex.StatusDoesNotAllow, "classify", way="unsolvable", explanation="e",
+    assert_refused(ticket, errors.StatusDoesNotAllow, "classify", way="unsolvable", explanation="e",
                    at=at(3, 5), actor=finance)
 
 
@@ -358,14 +358,14 @@ def test_an_enterprise_cannot_rate_another_enterprises_appeal():
     ticket = resolved()
     error = assert_refused(ticket, ex.NotOwnAppeal, "rate", rating="satisfied", at=at(3, 11), actor=other_enterprise)
     assert isinstance(error, Forbidden)
-    assert_refused(ticket, ex.RoleNotAllowed, "rate", rating="satisfied", at=at(3, 11), actor=finance)
+    assert_refused(ticket, errors.RoleNotAllowed, "rate", rating="satisfied", at=at(3, 11), actor=finance)
     assert_refused(ticket, errors.UnknownCode, "rate", rating="delighted", at=at(3, 11), actor=owner)
 
 
 def test_an_enterprise_only_raises_and_rates():
     ticket = signed()
-    assert_refused(ticket, ex.RoleNotAllowed, "note_progress", note="催一下", at=at(3, 4), actor=owner)
-    assert_refused(ticket, ex.RoleNotAllowed, "resolve", summary="s", at=at(3, 4), actor=owner)
+    assert_refused(ticket, errors.RoleNotAllowed, "note_progress", note="催一下", at=at(3, 4), actor=owner)
+    assert_refused(ticket, errors.RoleNotAllowed, "resolve", summary="s", at=at(3, 4), actor=owner)
 
 
 def test_the_supervisor_is_read_only():
@@ -376,17 +376,17 @@ def test_the_supervisor_is_read_only():
         ("link_duplicate", {"title": "t", "description": "d", "channel": "fax"}),
         ("grant_extension", {}), ("close_off", {}),
     ]:
-        assert_refused(ticket, ex.RoleNotAllowed, command, at=at(3, 3), actor=supervisor, **kwargs)
+        assert_refused(ticket, errors.RoleNotAllowed, command, at=at(3, 3), actor=supervisor, **kwargs)
 
 
 def test_only_the_office_dispatches():
     ticket = raised()
-    assert_refused(ticket, ex.RoleNotAllowed, "dispatch", lead_unit="finance_bureau", at=at(3, 2), actor=finance)
+    assert_refused(ticket, errors.RoleNotAllowed, "dispatch", lead_unit="finance_bureau", at=at(3, 2), actor=finance)
     assert_refused(ticket, errors.FieldRequired, "dispatch", lead_unit="", at=at(3, 2), actor=office)
     assert_refused(ticket, ex.LeadUnitAlsoAssisting, "dispatch", lead_unit="finance_bureau",
                    assisting_units=["finance_bureau"], at=at(3, 2), actor=office)
     ticket.dispatch(lead_unit="finance_bureau", at=at(3, 2), actor=office)
-    assert_refused(ticket, ex.StatusDoesNotAllow, "dispatch", lead_unit="tax_bureau", at=at(3, 2), actor=office)
+    assert_refused(ticket, errors.StatusDoesNotAllow, "dispatch", lead_unit="tax_bureau", at=at(3, 2), actor=office)
 
 
 def test_a_missing_ticket_is_not_found():
@@ -401,7 +401,7 @@ def test_resolving_needs_signature_then_classification():
     assert "signed for first" in error.message
     assert_refused(signed(), ex.NotClassified, "resolve", summary="s", at=at(3, 4), actor=finance)
     assert_refused(classified(), errors.FieldRequired, "resolve", summary="", at=at(3, 4), actor=finance)
-    assert_refused(resolved(), ex.StatusDoesNotAllow, "resolve", summary="s", at=at(3, 11), actor=finance)
+    assert_refused(resolved(), errors.StatusDoesNotAllow, "resolve", summary="s", at=at(3, 11), actor=finance)
 
 
 def test_rating_only_a_resolved_appeal():
@@ -423,17 +423,17 @@ def test_redispatch_starts_the_new_unit_afresh():
     assert ticket.deadlines == {"sign": format_time(end_of(3, 6)), "first_response": None, "resolution": None}
     assert_refused(ticket, ex.NotLeadUnit, "sign_for", at=at(3, 5), actor=finance)
     ticket.sign_for(at=at(3, 5), actor=tax)
-    assert_refused(raised(), ex.StatusDoesNotAllow, "redispatch", lead_unit="tax_bureau", reason="r",
+    assert_refused(raised(), errors.StatusDoesNotAllow, "redispatch", lead_unit="tax_bureau", reason="r",
                    at=at(3, 5), actor=office)
     assert_refused(classified("escalate_upward", level="national", report_reference="r"),
-                   ex.StatusDoesNotAllow, "redispatch", lead_unit="tax_bureau", reason="r",
+                   errors.StatusDoesNotAllow, "redispatch", lead_unit="tax_bureau", reason="r",
                    at=at(3, 5), actor=office)
     assert_replays(ticket)
 
 
 def test_urging_needs_a_unit_handling_it():
-    assert_refused(raised(), ex.StatusDoesNotAllow, "urge", message="m", at=at(3, 2), actor=office)
-    assert_refused(resolved(), ex.StatusDoesNotAllow, "urge", message="m", at=at(3, 11), actor=office)
+    assert_refused(raised(), errors.StatusDoesNotAllow, "urge", message="m", at=at(3, 2), actor=office)
+    assert_refused(resolved(), errors.StatusDoesNotAllow, "urge", message="m", at=at(3, 11), actor=office)
     assert_refused(dispatched(), errors.FieldRequired, "urge", message="", at=at(3, 2), actor=office)
 
 
@@ -451,7 +451,7 @@ def test_an_extension_moves_the_resolution_deadline_by_working_days():
     ticket.request_extension(working_days=5, reason="需等待银行审批", at=at(3, 5), actor=finance)
     assert_refused(ticket, ex.ExtensionAlreadyPending, "request_extension", working_days=3, reason="r",
                    at=at(3, 5), actor=finance)
-    assert_refused(ticket, ex.RoleNotAllowed, "grant_extension", at=at(3, 5), actor=finance)
+    assert_refused(ticket, errors.RoleNotAllowed, "grant_extension", at=at(3, 5), actor=finance)
     facts = ticket.grant_extension(at=at(3, 6), actor=office)
     assert facts[0].payload["previous_due"] == due
     assert ticket.deadlines["resolution"] == format_time(add_working_days(parse_time(due), 5))
@@ -466,7 +466,7 @@ def test_an_extension_moves_the_resolution_deadline_by_working_days():
 
 
 def test_no_extension_for_an_appeal_not_yet_signed_for():
-    assert_refused(dispatched(), ex.StatusDoesNotAllow, "request_extension", working_days=5, reason="r",
+    assert_refused(dispatched(), errors.StatusDoesNotAllow, "request_extension", working_days=5, reason="r",
                    at=at(3, 3), actor=finance)
 
 
@@ -479,7 +479,7 @@ def test_overdue_is_recorded_once_per_deadline_and_due():
     assert [f.payload for f in facts] == [{"deadline": "sign", "due": format_time(end_of(3, 3))}]
     assert ticket.overdue == {"sign"}
     assert ticket.mark_overdue(at=at(3, 5), actor=SYSTEM) == []
-    assert_refused(ticket, ex.RoleNotAllowed, "mark_overdue", at=at(3, 5), actor=office)
+    assert_refused(ticket, errors.RoleNotAllowed, "mark_overdue", at=at(3, 5), actor=office)
 
     # a redispatch gives a new sign due, which may be missed again
     ticket.redispatch(lead_unit="tax_bureau", reason="改派", at=at(3, 5), actor=office)
@@ -528,7 +528,7 @@ def test_a_duplicate_is_linked_to_the_open_ticket():
     ticket.link_duplicate(title="贷款贴息未到位", description="去年申请的技改贷款贴息至今未拨付", channel="fax",
                           at=at(3, 4), actor=office)
     assert view(ticket)["duplicates"][0]["channel"] == "fax"
-    assert_refused(ticket, ex.RoleNotAllowed, "link_duplicate", title="t", description="d",
+    assert_refused(ticket, errors.RoleNotAllowed, "link_duplicate", title="t", description="d",
                    channel="fax", at=at(3, 4), actor=owner)
     assert_refused(ticket, errors.UnknownCode, "link_duplicate", title="t", description="d",
                    channel="carrier", at=at(3, 4), actor=office)

@@ -1,5 +1,5 @@
-"""The appeal's rules table (`services.tickets.appeals.rules`): it reads as documented, it covers every
-command of the aggregate, and the aggregate refuses exactly where the table says, by the error
+"""The appeal's rules table (`services.tickets.appeals.rules`): it reads as documented, it covers
+every command of the aggregate, and the aggregate refuses exactly where the table says, by the error
 the table names."""
 import datetime as dt
 import inspect
@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kernel.actor import SYSTEM, Actor
+from kernel import errors
 from kernel.errors import DomainError
 from services.tickets.appeals import exceptions as ex, rules
 from services.tickets.appeals.deadlines import DeadlinePolicy
@@ -146,7 +147,7 @@ def test_the_aggregate_refuses_where_the_table_says(command, status):
 def test_a_role_the_row_does_not_name_is_refused(command):
     ticket = in_status("signed_for")
     _, fields = RIGHT[command]
-    with pytest.raises(ex.RoleNotAllowed) as refused:
+    with pytest.raises(errors.RoleNotAllowed) as refused:
         getattr(ticket, command)(at=at(3, 20), actor=supervisor, **fields)
     assert rules.RULES[command].doing in refused.value.message
 
@@ -157,7 +158,7 @@ def test_who_may_act_is_told_before_the_status():
     with pytest.raises(ex.NotLeadUnit):
         ticket.classify(way="unsolvable", explanation="e", at=at(3, 3), actor=assisting)
     # signing for before dispatch: there is no lead unit yet, so the status explains it
-    with pytest.raises(ex.StatusDoesNotAllow):
+    with pytest.raises(errors.StatusDoesNotAllow):
         in_status("received").sign_for(at=at(3, 3), actor=lead)
     # a closed-off appeal is closed, whoever asks
     with pytest.raises(ex.TicketClosed):
