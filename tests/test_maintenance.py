@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 
 from huiqi.__main__ import main
@@ -17,6 +18,9 @@ from services.registry import SERVICES
 from services.tickets import projections
 from services.tickets.appeals import views
 from services.tickets.appeals.domain import Ticket
+
+# The stores are SQLite files the tests make themselves.
+pytestmark = pytest.mark.service
 
 OFFICE = Actor(sub="clerk", role="office")
 AT = dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)

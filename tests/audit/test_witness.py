@@ -146,6 +146,7 @@ def endpoint():
         server.server_close()
 
 
+@pytest.mark.service  # a witness served over HTTP on this host
 def test_http_witness_keeps_and_lists(endpoint, signer):
     handler, url = endpoint
     target = HttpWitness(url)
@@ -161,6 +162,7 @@ def test_http_witness_keeps_and_lists(endpoint, signer):
     assert witness.newest(target, signer.verifier()).size == 4
 
 
+@pytest.mark.service  # a witness served over HTTP on this host
 def test_http_witness_refusal_and_bad_listing_are_named(endpoint, signer):
     handler, url = endpoint
     handler.fail_with = 503
@@ -174,6 +176,7 @@ def test_http_witness_refusal_and_bad_listing_are_named(endpoint, signer):
         HttpWitness(url).notes()
 
 
+@pytest.mark.service  # a witness served over HTTP on this host
 def test_http_witness_unreachable_is_named(signer):
     import socket
     with socket.socket() as probe:  # a port nothing listens on
