@@ -29,5 +29,5 @@ ENV HUIQI_BIND=0.0.0.0 \
 WORKDIR /var/lib/huiqi
 USER huiqi
 
-EXPOSE 8000 8101 8102 8103 8104
+EXPOSE 8000 8101 8102 8103 8104 8105
 ENTRYPOINT ["python", "-m", "huiqi", "serve"]

@@ -13,11 +13,11 @@ from werkzeug.wrappers import Response
 from gateway.audit import ACCEPTED, accepted, wants_async
 from gateway.auth import caller
 from gateway.http import read_path
-from gateway.liaison.resources import named
+from gateway.routes import named
 from gateway.operations import Answer, Routes
-from gateway.supervision import CREATE_ERRORS, READ_ERRORS, AuditRoutes
+from gateway.supervision import CREATE_ERRORS, READ_ERRORS, SupervisionRoutes
 from kernel.dependencies import TimedRpcProxy
-from services.audit.supervision.contract import (
+from services.supervision.contract import (
     ASSESSMENT_ACTIONS, EXPORT_MEDIA_TYPES, AssessmentDashboard, AssessmentPath,
     AssessmentRanking, AssessmentRecords, AssessmentView, ComputeAssessment,
 )
@@ -25,8 +25,8 @@ from services.audit.supervision.contract import (
 api = Routes("assessments", "The year-end assessment (年终考核) of every county, zone and city "
                             "department: measures from the ledger, weights, a ranking, and the "
                             "records that follow, each citing ledger entries. notice 三(二)",
-                            service="audit")
-routes = AuditRoutes(api)
+                            service="supervision")
+routes = SupervisionRoutes(api)
 EXPORTS = {"xlsx": "the assessment as a workbook: the ranking, a sheet per measure, the seqs "
                    "cited per figure",
            "pdf": "the printable report in Chinese with its charts and an appendix of the seqs "
@@ -48,8 +48,8 @@ def export_route(fmt: str, described: str):
         actor = caller(request)
         path = read_path({"year": year}, AssessmentPath)
         if wants_async(request):
-            return accepted(service.audit.start_assessment_export(actor, path.year, fmt))
-        made = service.audit.assessment_export(actor, path.year, fmt)
+            return accepted(service.supervision.start_assessment_export(actor, path.year, fmt))
+        made = service.supervision.assessment_export(actor, path.year, fmt)
         chinese = made.get("display_name") or made["filename"]
         return Response(base64.b64decode(made["base64"]), status=200,
                         mimetype=made["media_type"], headers={
@@ -59,7 +59,7 @@ def export_route(fmt: str, described: str):
 
 
 class AssessmentsApi:
-    audit = TimedRpcProxy("audit")
+    supervision = TimedRpcProxy("supervision")
 
     compute_assessment = routes.command(
         "POST", "/assessments", "compute_assessment",

@@ -1,25 +1,25 @@
 """The enterprises' evaluation rounds (评议反馈, notice 二(五)2) over HTTP: the office opens a round
 over the units rated, each enterprise rates the units that handled its appeals (work done,
 problems fixed), the office closes it, and its results feed the year-end assessment. Shapes are
-supervision's wire contract; who may rate whom is the audit service's rule."""
+supervision's wire contract; who may rate whom is the supervision service's rule."""
 from __future__ import annotations
 
 from gateway.operations import Routes
-from gateway.supervision import CREATE_ERRORS, LIST_ERRORS, AuditRoutes
+from gateway.supervision import CREATE_ERRORS, LIST_ERRORS, SupervisionRoutes
 from kernel.dependencies import TimedRpcProxy
-from services.audit.supervision.contract import (
+from services.supervision.contract import (
     CloseEvaluationRound, EvaluationResults, EvaluationRoundList, EvaluationRoundPath,
     EvaluationRoundView, OpenEvaluationRound, RateEvaluatedUnit,
 )
 
 api = Routes("evaluations", "Enterprise evaluation rounds (评议反馈): the enterprises served rate "
                             "the units that served them. notice 二(五)2",
-                            service="audit")
-routes = AuditRoutes(api)
+                            service="supervision")
+routes = SupervisionRoutes(api)
 
 
 class EvaluationsApi:
-    audit = TimedRpcProxy("audit")
+    supervision = TimedRpcProxy("supervision")
 
     open_evaluation_round = routes.command(
         "POST", "/evaluations", "open_evaluation_round",

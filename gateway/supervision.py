@@ -2,25 +2,25 @@
 the supervision cases the ladder opens and their notices, a unit's answer to its notice, the
 on-site inspection's findings and the admonitory interview, the ladder's thresholds, the office's
 scheduling reports, the action's deliverables and the units' summary reports. Shapes, actions and
-filters are supervision's wire contract (`services.audit.supervision.contract`); who may do what
-is the audit service's rule (`supervision.roles`).
+filters are supervision's wire contract (`services.supervision.contract`); who may do what
+is the supervision service's rule (`services.supervision.access`).
 
-The route makers here (`AuditRoutes`, the liaison's `Resources` on the audit service's proxy)
-serve the evaluation and assessment routes too: each makes a handler that reads the request,
-calls one RPC of the audit service with the caller first, and is documented by the operation it
+The route makers here (`SupervisionRoutes`, the gateway's `Resources` on the supervision
+service's proxy) serve the evaluation and assessment routes too: each makes a handler that reads
+the request, calls one RPC of the supervision service with the caller first, and is documented by the operation it
 is mounted with.
 """
 from __future__ import annotations
 
 from gateway.auth import caller
 from gateway.http import json_response, parse, read_query, texts
-from gateway.liaison.resources import (
+from gateway.routes import (
     COMMAND_ERRORS, CREATE_ERRORS, Resources, named, parameters, path_values,
 )
 from gateway.operations import API, Answer, Routes
 from kernel.dependencies import TimedRpcProxy
 from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND
-from services.audit.supervision.contract import (
+from services.supervision.contract import (
     DELIVERABLE_FILTERS, DELIVERY_ACTIONS, SUPERVISION_CASE_ACTIONS, DeliveryPath, SUPERVISION_CASE_FILTERS,
     SUPERVISION_NOTICE_FILTERS, SupervisionNoticeFilters,
     TRACKED_MATTER_FILTERS, DeliverableFilters, DeliverableList, DeliverablePath,
@@ -42,13 +42,13 @@ def body_of(request, model) -> dict:
         mode="json", exclude_unset=True)
 
 
-class AuditRoutes(Resources):
-    """Route makers for one part of the audit's API on `api`: each handler calls `rpc` on the
-    audit service with the caller, the path's parameters (in their order) and then the body's
+class SupervisionRoutes(Resources):
+    """Route makers for one part of supervision's API on `api`: each handler calls `rpc` on the
+    supervision service with the caller, the path's parameters (in their order) and then the body's
     fields or the query's filters; an action's fields are read as a command's (`body_of`)."""
 
     def __init__(self, api: Routes):
-        super().__init__(api, read_errors=READ_ERRORS, list_errors=LIST_ERRORS, proxy="audit",
+        super().__init__(api, read_errors=READ_ERRORS, list_errors=LIST_ERRORS, proxy="supervision",
                          action_dump=body_of)
 
     def read(self, path: str, operation_id: str, summary: str, *, view, described: str,
@@ -93,12 +93,12 @@ api = Routes("supervision", "Supervision (督查) built on the ledger: what each
                             "when (跟踪调度), the ladder from reminder to listed supervision, "
                             "supervision notices and their answers, scheduling reports, the "
                             "action's deliverables and summary reports. notice 二(五)1, 三(二)",
-                            service="audit")
-routes = AuditRoutes(api)
+                            service="supervision")
+routes = SupervisionRoutes(api)
 
 
 class SupervisionApi:
-    audit = TimedRpcProxy("audit")
+    supervision = TimedRpcProxy("supervision")
 
     # -- tracking (跟踪调度) --------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ link to the entry before, which only a walk of the whole chain can check (`huiqi
 the stream's versions, which must run 1, 2, 3 … with none missing.
 
 The state printed for each stream type (`KINDS`):
-- ticket: the appeal's view, `services.tickets.view.AppealView` — what the tickets service
+- ticket: the appeal's view, `services.tickets.appeals.appeal_view.AppealView` — what the tickets service
   answers for `GET /api/v1/tickets/{id}` (its read model's `state`);
 - every aggregate with a `snapshot()`: that snapshot, which its service's read model stores as the
   row's `state` and answers with;
@@ -40,12 +40,12 @@ from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time, parse_time
 from services.audit import chain
 from services.audit.chain import Entry
-from services.audit.supervision.accountability import YearAssessment
-from services.audit.supervision.case import SupervisionCase
-from services.audit.supervision.deliverables import Deliverable
-from services.audit.supervision.evaluation import EvaluationRound
-from services.audit.supervision.ladder import LadderSettings
-from services.audit.supervision.scheduling import SchedulingReport
+from services.supervision.assessment.accountability import YearAssessment
+from services.supervision.cases.domain import SupervisionCase
+from services.supervision.deliverables.domain import Deliverable
+from services.supervision.assessment.evaluation import EvaluationRound
+from services.supervision.cases.ladder import LadderSettings
+from services.supervision.deliverables.scheduling import SchedulingReport
 from services.liaison.fieldwork.activities import Consultation, Matchmaking
 from services.liaison.fieldwork.help_plan import HelpPlan
 from services.liaison.fieldwork.operation_report import OperationReport
@@ -58,9 +58,9 @@ from services.policy.work.domain import PolicyWork
 from services.policy.compendium.domain import CompendiumEditions
 from services.policy.implementation.domain import ImplementationRule
 from services.policy.policies.domain import Policy
-from services.tickets.domain import Ticket
-from services.tickets.routing import RoutingTable
-from services.tickets.view import AppealView
+from services.tickets.appeals.appeal_view import AppealView
+from services.tickets.appeals.domain import Ticket
+from services.tickets.routing.domain import RoutingTable
 
 
 class ReplayError(ValueError):
@@ -142,7 +142,7 @@ def _kinds() -> dict[str, Kind]:
              for service, classes in snapshots.items() for cls in classes]
     kinds += [
         Kind(Ticket.stream_type, "tickets", Ticket, shown_as="the tickets service's view of the "
-             "appeal (services.tickets.view.AppealView)", folding=AppealFolding),
+             "appeal (services.tickets.appeals.appeal_view.AppealView)", folding=AppealFolding),
         Kind(CompendiumEditions.stream_type, "policy", CompendiumEditions, _editions,
              "every edition, as the compendium_editions read model stores each"),
         Kind(CityLinkage.stream_type, "liaison", CityLinkage, public_attributes,

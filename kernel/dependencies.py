@@ -405,9 +405,14 @@ class Reactions(DependencyProvider):
     # Seconds a stopping consumer gives the messages it holds to be taken in.
     STOP_GRACE = 10.0
 
-    def __init__(self, consumer: str, subscriptions: dict):
+    def __init__(self, consumer: str, subscriptions: dict,
+                 through: dict[str, tuple[str, str]] | None = None):
         self.consumer = consumer
         self.subscriptions = subscriptions
+        # A source read through another service's RPC, `{source: (service, method)}` (the
+        # audit's ledger, by seq): no queue of its own; it is pulled by the sweep and whenever
+        # the consumer is told the source grew (`Reactor.catch_up`).
+        self.through = dict(through or {})
         self._reactor: Reactor | None = None
 
     def setup(self):
@@ -421,7 +426,8 @@ class Reactions(DependencyProvider):
                                                 settings.reaction_batch_size())))
         self.batch_linger = float(config.get("REACTION_BATCH_LINGER",
                                              settings.reaction_batch_linger()))
-        self._queues = [_SourceQueue(self, source) for source in self.subscriptions]
+        self._queues = [_SourceQueue(self, source) for source in self.subscriptions
+                        if source not in self.through]
         for queue in self._queues:
             self.queue_consumer.register_provider(queue)
         self.dead_letters = DeadLetterQueue(
@@ -453,7 +459,8 @@ class Reactions(DependencyProvider):
                 ClusterRpcProxy(self.container.config, timeout=self.catchup_timeout) as cluster:
             # As the system, signed by this service for itself (`kernel.identity`).
             caller = identity.service_assertion(self.container.service_name)
-            return getattr(cluster, source).events_after(caller, after, limit)
+            service, method = self.through.get(source, (source, "events_after"))
+            return getattr(getattr(cluster, service), method)(caller, after, limit)
 
     def start(self):
         self._running = True

@@ -14,8 +14,7 @@ SERVICES = Registry(
     # the others publish (anything published earlier comes back through its catch-up).
     ServiceEntry("audit", "services.audit.service:AuditService", port=8104,
                  migrations="services/audit/migrations",
-                 projections="services.audit.projections",
-                 singletons=("supervision_round", "checkpoints")),
+                 singletons=("checkpoints",)),
     ServiceEntry("policy", "services.policy.service:PolicyService", port=8101,
                  migrations="services/policy/migrations",
                  projections="services.policy.projections",
@@ -28,6 +27,12 @@ SERVICES = Registry(
                  migrations="services/liaison/migrations",
                  projections="services.liaison.projections",
                  singletons=("watch_fieldwork",)),
+    # Supervision follows the ledger by seq (the audit's `ledger_after`), and publishes its
+    # cases, deliverables, rounds and assessments, which the audit appends like any others.
+    ServiceEntry("supervision", "services.supervision.service:SupervisionService", port=8105,
+                 migrations="services/supervision/migrations",
+                 projections="services.supervision.projections",
+                 singletons=("supervision_round",)),
     # The HTTP face: no store of its own; it starts after the services it calls.
     ServiceEntry("gateway", "gateway.service:Gateway", port=8000, event_store=False),
 )

@@ -13,6 +13,9 @@ REVOKE ALL ON DATABASE huiqi_tickets FROM PUBLIC;
 CREATE ROLE huiqi_liaison LOGIN PASSWORD 'huiqi_liaison';
 CREATE DATABASE huiqi_liaison OWNER huiqi_liaison;
 REVOKE ALL ON DATABASE huiqi_liaison FROM PUBLIC;
+CREATE ROLE huiqi_supervision LOGIN PASSWORD 'huiqi_supervision';
+CREATE DATABASE huiqi_supervision OWNER huiqi_supervision;
+REVOKE ALL ON DATABASE huiqi_supervision FROM PUBLIC;
 
 CREATE ROLE huiqi_audit LOGIN PASSWORD 'huiqi_audit';
 CREATE DATABASE huiqi_audit OWNER huiqi_audit;

@@ -16,6 +16,12 @@ STREAM_ID_LIMIT = 120             # as the ledger's stream_id column
 HASH_LENGTH = 64                  # SHA-256, hex
 LAST_SEQ = 2**63 - 1              # a seq is a 64-bit integer in every store
 B64_HASH = r"^[A-Za-z0-9+/]{43}=$"  # a 32-byte hash, base64
+# The ledger followed by seq (`ledger_after`): the relay messages' source, and the fanout
+# exchange on which the audit announces the new head after each ingest commit (best effort: a
+# follower also pulls on its timer).
+LEDGER_SOURCE = "ledger"
+LEDGER_AFTER = "ledger_after"
+LEDGER_HEAD_EXCHANGE = "audit.ledger"
 TEXT = "text/plain"               # checkpoints and keys, as signed-note tools read them
 
 

@@ -11,6 +11,7 @@ way, in the same transaction, so the stored tree always holds the ledger's entri
 from __future__ import annotations
 
 import collections
+import json
 import concurrent.futures
 import multiprocessing
 import os
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 from kernel.database import is_sqlite
 from kernel.envelope import Event, format_time, utc_now
 from services.audit import merkle, tree
+from services.audit.contract import LEDGER_SOURCE
 from services.audit.chain import (GENESIS, Entry, Verdict, assumed_after, leading_holds,
                                   verify_chunks)
 
@@ -214,3 +216,20 @@ def entries(connection: sa.Connection, *, after: int = 0, limit: int = 100,
         query = query.where(ledger.c.stream_id == stream_id)
     rows = connection.execute(query).all()
     return [dict(row._mapping) for row in rows]
+
+
+def relayed_after(connection: sa.Connection, after: int, limit: int) -> list[dict]:
+    """The entries after seq `after` as relay messages of the source "ledger" whose position is
+    the seq (`kernel.relay.message_for`'s shape), each with the service it came from (`origin`):
+    a follower of the ledger takes them in by seq, gap-free, as it would any service's log."""
+    rows = connection.execute(
+        sa.select(ledger.c.seq, ledger.c.service, ledger.c.event)
+        .where(ledger.c.seq > after).order_by(ledger.c.seq).limit(limit)).all()
+    return [{"service": LEDGER_SOURCE, "position": row.seq, "previous_position": row.seq - 1,
+             "origin": row.service, "event": json.loads(row.event)} for row in rows]
+
+
+def head(connection: sa.Connection) -> int:
+    """The seq of the last entry (0 for an empty ledger)."""
+    return connection.execute(sa.select(sa.func.coalesce(sa.func.max(ledger.c.seq), 0))
+                              ).scalar_one()

@@ -1,10 +1,15 @@
 """The audit service: every event of every service, appended to the hash-chained ledger; its
 Merkle tree signed in checkpoints, kept, and witnessed outside the database; proofs and the
-verdict against what was witnessed."""
+verdict against what was witnessed; the ledger served by seq to those who follow it
+(`ledger_after`), its new head announced after each ingest."""
 from __future__ import annotations
 
 import json
 import os
+import threading
+
+import eventlet
+import kombu
 
 import structlog
 from nameko.extensions import DependencyProvider
@@ -15,18 +20,17 @@ from kernel.actor import Actor
 from kernel.base_service import EventSourcedService
 from kernel.dependencies import EventSourcing, Reactions
 from kernel.envelope import Event, utc_now
-from kernel.errors import Refused
+from kernel.errors import DomainError, Refused
 from kernel.reactions import ALL, before_checkpoint
+from kernel.base_service import _as_service
 from kernel.rpc import rpc
+from kernel import settings
 from kernel.store import UnitOfWork
-from services.audit import (
-    checkpoints, contract, jobs, keys, ledger, offload, projections, witness,
-)
+from kernel import jobs, offload
+from services.audit import checkpoints, contract, keys, ledger, witness
 from services.audit.access import may_audit, may_make_checkpoints
 from services.audit.evidence_rpc import EvidenceRpc
 from services.audit.permissions import PERMISSIONS
-from services.audit.supervision import report, tracking
-from services.audit.supervision.rpc import SupervisionRpc, ledger_size
 from services.registry import EVENT_SOURCES
 
 log = structlog.get_logger(__name__)
@@ -59,8 +63,6 @@ def record(uow: UnitOfWork, event: Event) -> None:
         appender = uow.scratch[ledger.Appender] = ledger.Appender(uow.connection)
         before_checkpoint(uow, appender.flush)
     seq = appender.add(uow.cause.source, uow.cause.position, event)
-    # Supervision's view of what is due, done and late, folded as the entry is written.
-    tracking.track(uow.connection, seq, uow.cause.source, event)
     metrics.LEDGER_ENTRIES.set(seq)
 
 
@@ -93,14 +95,107 @@ class JobRunner(DependencyProvider):
         self.container.spawn_managed_thread(work, identifier=name)
 
 
-class AuditService(SupervisionRpc, EvidenceRpc, EventSourcedService):
+class HeadAnnouncer(DependencyProvider):
+    """Tells the ledger's followers its new head once an ingest has committed, on a fanout
+    exchange (`contract.LEDGER_HEAD_EXCHANGE`), so they pull at once. Best effort: a lost
+    announcement costs a follower only its timer's wait; announcements of a burst coalesce."""
+
+    # An ingest's reaction runs before its transaction commits: the head is read again for a
+    # while until the commit shows it.
+    SETTLE = 0.02
+    TRIES = 100
+
+    def setup(self):
+        self.uri = self.container.config.get("AMQP_URI", settings.amqp_uri())
+        self.exchange = kombu.Exchange(contract.LEDGER_HEAD_EXCHANGE, type="fanout",
+                                       durable=True)
+        self._grown = threading.Event()
+        self._running = False
+        self._announced = 0
+        self._connection = None
+
+    def start(self):
+        self._running = True
+        _ANNOUNCERS.add(self)
+        self.container.spawn_managed_thread(self._announce_forever,
+                                            identifier="audit:announce-head")
+
+    def stop(self):
+        self._running = False
+        _ANNOUNCERS.discard(self)
+        self._grown.set()
+
+    kill = stop
+
+    def grew(self) -> None:
+        self._grown.set()
+
+    def get_dependency(self, worker_ctx) -> HeadAnnouncer:
+        return self
+
+    def _engine(self):
+        return next(dep for dep in self.container.dependencies
+                    if isinstance(dep, EventSourcing)).store.engine
+
+    def _announce_forever(self):
+        while self._running:
+            self._grown.wait()
+            self._grown.clear()
+            if not self._running:
+                break
+            try:
+                self._announce()
+            except Exception as exc:  # noqa: BLE001 - best effort; followers pull anyway
+                log.info("ledger head not announced", error=f"{type(exc).__name__}: {exc}")
+                self._close()
+        self._close()
+
+    def _announce(self) -> None:
+        for _ in range(self.TRIES):
+            with self._engine().connect() as connection:
+                head = ledger.head(connection)
+            if head > self._announced:
+                break
+            eventlet.sleep(self.SETTLE)
+        else:
+            return
+        if self._connection is None:
+            self._connection = kombu.Connection(self.uri)
+        self._connection.Producer().publish(
+            {"head": head}, exchange=self.exchange, declare=[self.exchange],
+            serializer="json", retry=False)
+        self._announced = head
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.release()
+            except Exception:  # noqa: BLE001 - a broken connection is dropped either way
+                pass
+            self._connection = None
+
+
+# The announcers of the audit containers running in this process (one, but for tests).
+_ANNOUNCERS: set[HeadAnnouncer] = set()
+
+
+def recorded(uow: UnitOfWork, event: Event) -> None:
+    """`record`, and the announcers told the ledger grew (they announce once it commits)."""
+    record(uow, event)
+    for announcer in tuple(_ANNOUNCERS):
+        announcer.grew()
+
+
+class AuditService(EvidenceRpc, EventSourcedService):
     name = "audit"
     permissions = PERMISSIONS
 
-    store = EventSourcing(projectors=[projections.project])
+    # The audit keeps no read models of its own: the ledger is its record.
+    store = EventSourcing()
     # Every event of every service, its own included: the reaction machinery keeps the ledger
     # in each source's order, once per event, and fills gaps from the sources' logs.
-    reactions = Reactions("ledger", {source: {ALL: record} for source in EVENT_SOURCES})
+    reactions = Reactions("ledger", {source: {ALL: recorded} for source in EVENT_SOURCES})
+    announcer = HeadAnnouncer()
     signing = Signing()
     runner = JobRunner()
 
@@ -177,7 +272,7 @@ class AuditService(SupervisionRpc, EvidenceRpc, EventSourcedService):
         enough to verify at once."""
         who = Actor.from_dict(actor)
         may_audit(who)
-        size = self.store.read(ledger_size)
+        size = self.store.read(ledger.head)
         if not always and size <= verify_sync_limit():
             return None
         with self.store.engine.begin() as connection:
@@ -201,32 +296,6 @@ class AuditService(SupervisionRpc, EvidenceRpc, EventSourcedService):
         return self.store.read(lambda c: jobs.view(c, who, job_id))
 
     @rpc
-    def start_assessment_export(self, actor: dict, year: int, fmt: str) -> dict:
-        """The assessment's .xlsx or .pdf rendered as a job (its view): the caller's reach is
-        found and the snapshot read now, the rendering done apart."""
-        who = Actor.from_dict(actor)
-        snapshot = self._read("start_assessment_export", actor, year,
-                              lambda uow, found, unit: self._snapshot(uow, found, unit))
-        with self.store.engine.begin() as connection:
-            job_id = jobs.create(connection, jobs.EXPORT, who, {"year": int(year), "format": fmt},
-                                 total=1)
-        engine = self.store.engine
-
-        def work():
-            jobs.running(engine, job_id)
-            try:
-                name, media_type, data = offload.run(report.render, snapshot, fmt)
-            except Exception as exc:  # noqa: BLE001 - the job says it failed, and why
-                log.exception("export job failed", job=job_id)
-                jobs.failed(engine, job_id, f"{type(exc).__name__}: {exc}")
-                return
-            jobs.finished(engine, job_id, result=data, filename=name, media_type=media_type,
-                          display_name=report.display_name(snapshot, fmt), done=1)
-
-        self.runner.spawn(work, f"export:{job_id}")
-        return self.store.read(lambda c: jobs.view(c, who, job_id))
-
-    @rpc
     def ledger_job(self, actor: dict, job_id: str) -> dict:
         """A job's status and progress (its starter's, or anyone's for oversight)."""
         who = Actor.from_dict(actor)
@@ -247,6 +316,19 @@ class AuditService(SupervisionRpc, EvidenceRpc, EventSourcedService):
         limit = max(low, min(int(limit), high))
         return self.store.read(
             lambda c: ledger.entries(c, after=int(after), limit=limit, stream_id=stream_id))
+
+    @rpc
+    def ledger_after(self, actor: dict, after: int, limit: int = contract.DEFAULT_ENTRIES
+                     ) -> list[dict]:
+        """The entries after seq `after` as relay messages (`ledger.relayed_after`), for a
+        service that follows the ledger by seq (a system caller only: the payloads are whole)."""
+        try:
+            _as_service(actor)
+        except DomainError as exc:
+            raise Refused.from_domain(exc) from exc
+        low, high = contract.ENTRIES_PAGE
+        limit = max(low, min(int(limit), high))
+        return self.store.read(lambda c: ledger.relayed_after(c, int(after), limit))
 
     @rpc
     def entry(self, actor: dict, seq: int) -> dict:

@@ -16,7 +16,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from kernel.actor import Actor
 from kernel.database import make_engine, migrate
 from kernel.errors import Refused
-from services.audit import jobs
+from kernel import jobs
 from services.audit.service import VERIFY_SYNC_LIMIT, AuditService
 from services.registry import SERVICES
 from test_checkpoints import append

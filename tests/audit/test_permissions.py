@@ -7,7 +7,7 @@ from kernel.rpc import Rpc
 from kernel.permissions import Scope
 from services.audit.permissions import PERMISSIONS
 from services.audit.service import AuditService
-from services.audit.supervision import contract
+from services.supervision import contract
 
 
 def rpc_methods(service_cls) -> set[str]:

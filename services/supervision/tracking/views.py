@@ -1,0 +1,1004 @@
+"""Tracking (跟踪调度, notice 二(五)1): what every unit owes and by when, read off the ledger as it
+grows, so that supervision and the assessment reason only from entries anyone can verify.
+
+`track(connection, seq, service, event)` is called for every ledger entry as supervision takes
+it in, by seq (`services.supervision.tracking.reactions`: the follower's checkpoint commits in the
+same transaction), and folds the few kinds of event that set up, move or settle a unit's
+obligations into the tables below; every row keeps the seqs of the entries behind it.
+`rebuild(connection)` empties the tables and moves the follower back to the ledger's start, so
+the whole ledger is folded again, entry by entry, in seq order: the tables are nothing but the
+fold of the ledger.
+
+What is folded:
+
+- appeals (tickets): each dispatch opens an APPEAL_SIGNING matter for the lead unit (due its
+  `sign_due`), the signing settles it and opens an APPEAL_RESOLUTION matter (due its
+  `resolution_due`, moved by a granted extension), the resolution settles that; a sending back
+  (发回重办) or a reopening owes the resolution again, as a new matter (`…:<n>`) so the settled one
+  keeps its record; a redispatch or a closing off withdraws what the previous handling still
+  owed (a withdrawn matter is never overdue: nobody owes it any more). Beside the matters, one
+  `AppealFact` per appeal and lead unit, every rating the enterprise gave (kept with the unit
+  that led the appeal then, an unsatisfied one that sent it back too), and the problem appeals (提级督办): sent back three times
+  or more, or passed among three units or more none of which signed for it.
+- implementation rules (policy), surveys and help plans (liaison): required → a matter due at the
+  end of its due date (office time), settled by the filing / submission; its overdue mark is
+  added to its seqs. A rule required "as soon as possible" has no date and is never overdue.
+- the action's deliverables (this service, `supervision.deliverables`): one matter per owner
+  unit, settled by its delivery (or a summary report received), owed again when the office
+  sends the delivery back, its acceptance and its miss added to its seqs. The assessment counts
+  a delivery only once accepted (`accepted_deliveries`).
+- supervision received (this service's `supervision_case` stream): each step a unit received,
+  with its seq; a supervision notice (督查通知书) is also a NOTICE_ANSWER matter due by its
+  `answer_by` date, settled by the unit's answer.
+- the leaders' scoping (liaison): a leader's linked park, the departments linked to that park,
+  the park's county, and the units of the liaison officers serving the leader.
+- the register of units (liaison's UnitRegistered / UnitChanged): each unit's name and kind
+  (county, zone, city department), so the year-end assessment names and counts every unit, one
+  with no appeal too; the notice's 21 counties, districts and zones are known unregistered.
+
+Every reader takes the connection first; none writes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+
+import sqlalchemy as sa
+
+from kernel.campaign import COUNTIES, ZONES
+from kernel.envelope import Event, format_time, parse_time
+from kernel.workdays import end_of_day
+from services.supervision.facts import (
+    APPEAL_RESOLUTION,
+    APPEAL_SIGNING,
+    DELIVERABLE,
+    HELP_PLAN,
+    IMPLEMENTATION_RULE,
+    MATTER_KINDS,
+    NOTICE_ANSWER,
+    SURVEY,
+    AppealFact,
+    ProblemAppeal,
+    TrackedMatter,
+)
+
+UNIT_LIMIT = 100
+ID_LIMIT = 240
+# notice 二(五)1 with the office's practice: sent back three times, or passed among three units.
+SENT_BACK_LIMIT = 3
+PASSED_LIMIT = 3
+SENT_BACK_3 = "sent_back_3"
+PASSED_AMONG_3 = "passed_among_3"
+PROBLEM_REASONS = {SENT_BACK_3: "三次发回重办", PASSED_AMONG_3: "三个单位以上推诿"}
+
+# The liaison service's city ranks (services are independent: its words, copied): a plan accepted
+# replaces the city leaders' linkages and keeps the county leaders'.
+CITY_RANKS = ("top_city", "city")
+
+# The supervision steps a unit receives, by the case's event type (`supervision.case`): each
+# step reached, once. The inspection's findings and the interview held are recorded later on the
+# same case, of a step already reached, and are not steps received again.
+STEP_EVENTS = {
+    "ReminderMade": "reminder",
+    "SupervisionNoticeIssued": "notice",
+    "OnSiteInspectionDue": "inspection",
+    "AdmonitoryInterviewDue": "interview",
+    "ListedForSupervision": "listed",
+}
+STEP_LABELS = {"reminder": "电话催办", "notice": "督查通知书", "inspection": "实地督查",
+               "interview": "约谈", "listed": "挂牌督办"}
+
+metadata = sa.MetaData()
+
+matters_table = sa.Table(
+    "tracking_matters", metadata,
+    sa.Column("matter_id", sa.String(ID_LIMIT), primary_key=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("stream_id", sa.String(120), nullable=False),
+    sa.Column("unit", sa.String(UNIT_LIMIT), nullable=False),
+    sa.Column("title", sa.String(400), nullable=False, default=""),
+    # Instants as the ledger spells them (UTC, "…Z"): one spelling, so text order is time order.
+    sa.Column("due_at", sa.String(32)),
+    sa.Column("done_at", sa.String(32)),
+    sa.Column("withdrawn_at", sa.String(32)),
+    sa.Column("seqs", sa.Text, nullable=False),
+)
+
+appeals_table = sa.Table(
+    "tracking_appeals", metadata,
+    sa.Column("appeal_id", sa.String(120), primary_key=True),
+    sa.Column("title", sa.String(400), nullable=False, default=""),
+    # The enterprise that raised it: whom each unit that led it served.
+    sa.Column("uscc", sa.String(18)),
+    sa.Column("lead_unit", sa.String(UNIT_LIMIT)),
+    sa.Column("signed", sa.Boolean, nullable=False, default=False),
+    # Matters opened so far of each kind: the next one's number.
+    sa.Column("signings", sa.Integer, nullable=False, default=0),
+    sa.Column("resolutions", sa.Integer, nullable=False, default=0),
+    sa.Column("sent_back_seqs", sa.Text, nullable=False, default="[]"),
+    # The lead units it was passed among since it was last signed for, with the dispatches' seqs.
+    sa.Column("passed", sa.Text, nullable=False, default="[]"),
+    sa.Column("passed_seqs", sa.Text, nullable=False, default="[]"),
+    sa.Column("problem_reason", sa.String(40)),
+    sa.Column("problem_unit", sa.String(UNIT_LIMIT)),
+    sa.Column("problem_seqs", sa.Text),
+    sa.Column("seqs", sa.Text, nullable=False, default="[]"),
+)
+
+appeal_facts_table = sa.Table(
+    "tracking_appeal_facts", metadata,
+    sa.Column("appeal_id", sa.String(120), primary_key=True),
+    sa.Column("unit", sa.String(UNIT_LIMIT), primary_key=True),
+    sa.Column("dispatched_at", sa.String(32), nullable=False),
+    sa.Column("sign_due", sa.String(32)),
+    sa.Column("signed_at", sa.String(32)),
+    sa.Column("resolution_due", sa.String(32)),
+    sa.Column("resolved_at", sa.String(32)),
+    sa.Column("replied", sa.Boolean, nullable=False, default=False),
+    sa.Column("rating", sa.String(40)),
+    sa.Column("sent_back", sa.Integer, nullable=False, default=0),
+    sa.Column("seqs", sa.Text, nullable=False),
+)
+
+# Every rating an enterprise gave an appeal (TicketRated), kept with the unit that led it then:
+# the appeal's own row forgets a rating when an unsatisfied one sends it back, the ledger does
+# not, and neither does the satisfaction rate (满意率) counted from this table.
+ratings_table = sa.Table(
+    "tracking_ratings", metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("appeal_id", sa.String(120), nullable=False),
+    sa.Column("unit", sa.String(UNIT_LIMIT)),
+    sa.Column("rating", sa.String(40), nullable=False),
+    sa.Column("via", sa.String(40)),
+    sa.Column("rated_at", sa.String(32), nullable=False),
+)
+
+supervision_table = sa.Table(
+    "tracking_supervision", metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("unit", sa.String(UNIT_LIMIT), nullable=False),
+    sa.Column("step", sa.String(40), nullable=False),
+    sa.Column("matter_id", sa.String(ID_LIMIT)),
+    sa.Column("case_id", sa.String(120), nullable=False),
+    sa.Column("type", sa.String(120), nullable=False),
+    sa.Column("occurred_at", sa.String(32), nullable=False),
+)
+
+leader_parks_table = sa.Table(
+    "tracking_leader_parks", metadata,
+    sa.Column("leader_id", sa.String(UNIT_LIMIT), primary_key=True),
+    sa.Column("rank", sa.String(40)),
+    sa.Column("park", sa.String(UNIT_LIMIT)),
+)
+department_parks_table = sa.Table(
+    "tracking_department_parks", metadata,
+    sa.Column("unit", sa.String(UNIT_LIMIT), primary_key=True),
+    sa.Column("park", sa.String(UNIT_LIMIT), nullable=False),
+)
+park_counties_table = sa.Table(
+    "tracking_park_counties", metadata,
+    sa.Column("park", sa.String(UNIT_LIMIT), primary_key=True),
+    sa.Column("county", sa.String(UNIT_LIMIT), nullable=False),
+)
+liaison_officers_table = sa.Table(
+    "tracking_liaison_officers", metadata,
+    sa.Column("cadre_id", sa.String(UNIT_LIMIT), primary_key=True),
+    sa.Column("leader_id", sa.String(UNIT_LIMIT), nullable=False),
+    sa.Column("unit", sa.String(UNIT_LIMIT), nullable=False),
+)
+
+units_table = sa.Table(
+    "tracking_units", metadata,
+    sa.Column("code", sa.String(UNIT_LIMIT), primary_key=True),
+    sa.Column("name", sa.String(200)),
+    sa.Column("kind", sa.String(40)),
+    sa.Column("county", sa.String(UNIT_LIMIT)),
+    sa.Column("seqs", sa.Text, nullable=False),
+)
+
+# The entries of supervision's own streams that its figures cite, as the ledger holds them.
+entries_table = sa.Table(
+    "tracking_entries", metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("stream_id", sa.String(120), nullable=False),
+    sa.Column("type", sa.String(120), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+)
+# A round's ratings (each cited by its seq in the results), a delivery's reviews (the last
+# decides whether it counts).
+CITED_TYPES = frozenset({"UnitRated", "DeliveryAccepted", "DeliverySentBack"})
+
+TABLES = (matters_table, appeals_table, appeal_facts_table, ratings_table, supervision_table,
+          leader_parks_table, department_parks_table, park_counties_table,
+          liaison_officers_table, units_table, entries_table)
+
+# The follower of the ledger (`tracking.reactions`): its consumer, the source it reads, and so
+# the name of its checkpoint (`kernel.reactions.Reactor`), the last seq taken in.
+CONSUMER = "tracking"
+LEDGER = "ledger"
+CHECKPOINT = f"{CONSUMER}:{LEDGER}"
+
+# The liaison service's kinds of unit (its words; services share events, not modules).
+COUNTY = "county"
+ZONE = "zone"
+CITY_DEPARTMENT = "city_department"
+UNIT_KINDS = {COUNTY: "县(市、区)", ZONE: "开发区", CITY_DEPARTMENT: "市直部门"}
+# The notice addresses the 18 counties, districts and county-level cities and the three
+# development zones by name (its salutation): known to the assessment registered or not; the
+# zones are the campaign's, as the liaison service tells them apart.
+ALWAYS_KNOWN: dict[str, tuple[str, str]] = {
+    code: (name, ZONE if code in ZONES else COUNTY) for code, name in COUNTIES.items()}
+
+
+@dataclasses.dataclass(frozen=True)
+class SupervisionStep:
+    """One supervision step a unit received (督查), as the ledger holds it at `seq`."""
+
+    seq: int
+    unit: str
+    step: str                 # reminder, notice, inspection, interview, listed (STEP_LABELS)
+    matter_id: str | None
+    case_id: str
+    occurred_at: dt.datetime
+
+    @property
+    def label(self) -> str:
+        return STEP_LABELS.get(self.step, self.step)
+
+
+# -- the fold ----------------------------------------------------------------------------------
+
+Handler = Callable[[sa.Connection, int, Event], None]
+HANDLERS: dict[tuple[str, str], Handler] = {}
+
+
+def handles(stream_type: str, *types: str):
+    def register(handler: Handler) -> Handler:
+        for type_ in types:
+            HANDLERS[(stream_type, type_)] = handler
+        return handler
+    return register
+
+
+def track(connection: sa.Connection, seq: int, service: str, event: Event) -> None:
+    """Fold the entry `seq` (an event of `service`) into the tracking tables, if it bears on what
+    a unit owes; any other entry costs one dictionary lookup."""
+    handler = HANDLERS.get((event.stream_type, event.type))
+    if handler is not None:
+        handler(connection, seq, event)
+    if event.type in CITED_TYPES:
+        connection.execute(entries_table.insert().values(
+            seq=seq, stream_id=event.stream_id, type=event.type,
+            payload=json.dumps(event.payload, ensure_ascii=False, sort_keys=True)))
+
+
+def rebuild(connection: sa.Connection) -> int:
+    """Empty the tables and move the follower back to the ledger's start: it folds every entry
+    again, in seq order, as it takes the ledger in anew; the entries it had taken in."""
+    from kernel.store import handled_events, read_checkpoint, write_checkpoint
+
+    read = read_checkpoint(connection, CHECKPOINT)
+    for table in TABLES:
+        connection.execute(table.delete())
+    connection.execute(handled_events.delete().where(handled_events.c.consumer == CONSUMER))
+    write_checkpoint(connection, CHECKPOINT, 0)
+    return read
+
+
+def ledger_read(connection: sa.Connection) -> int:
+    """The seq of the last ledger entry tracking folded (the follower's checkpoint)."""
+    from kernel.store import read_checkpoint
+
+    return read_checkpoint(connection, CHECKPOINT)
+
+
+def own_entries(connection: sa.Connection, stream_id: str, type_: str
+                ) -> list[tuple[int, dict]]:
+    """The ledger's entries of one of supervision's own streams, of one cited type:
+    (seq, payload), in seq order."""
+    rows = connection.execute(
+        sa.select(entries_table.c.seq, entries_table.c.payload)
+        .where(entries_table.c.stream_id == stream_id, entries_table.c.type == type_)
+        .order_by(entries_table.c.seq)).all()
+    return [(row.seq, json.loads(row.payload)) for row in rows]
+
+
+# -- small helpers -----------------------------------------------------------------------------
+
+def _time(value: str | dt.datetime | None) -> str | None:
+    """An instant in the ledger's one spelling."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = parse_time(value)
+    return format_time(value)
+
+
+def _date_due(value: str | None) -> str | None:
+    """A due date (inclusive, office time) as the last instant of that day."""
+    if not value:
+        return None
+    return format_time(end_of_day(dt.date.fromisoformat(value)))
+
+
+def _seqs(text: str | None) -> list[int]:
+    return list(json.loads(text)) if text else []
+
+
+def _with(seqs: Iterable[int], seq: int) -> str:
+    return json.dumps(sorted({*seqs, seq}))
+
+
+def _parsed(value: str | None) -> dt.datetime | None:
+    return parse_time(value) if value else None
+
+
+def _matter_row(connection: sa.Connection, matter_id: str):
+    return connection.execute(sa.select(matters_table)
+                              .where(matters_table.c.matter_id == matter_id)).first()
+
+
+def open_matter(connection: sa.Connection, seq: int, *, matter_id: str, kind: str,
+                stream_id: str, unit: str, due_at: str | None, title: str = "") -> None:
+    """Owe a matter (again): a matter set up anew keeps the seqs it had."""
+    row = _matter_row(connection, matter_id)
+    if row is None:
+        connection.execute(matters_table.insert().values(
+            matter_id=matter_id, kind=kind, stream_id=stream_id, unit=unit, title=title[:400],
+            due_at=due_at, done_at=None, withdrawn_at=None, seqs=json.dumps([seq])))
+        return
+    connection.execute(matters_table.update().where(matters_table.c.matter_id == matter_id)
+                       .values(unit=unit, due_at=due_at, title=title[:400] or row.title,
+                               done_at=None, withdrawn_at=None, seqs=_with(_seqs(row.seqs), seq)))
+
+
+def touch_matter(connection: sa.Connection, seq: int, matter_id: str, **values) -> bool:
+    """Add `seq` to the matter's seqs and set `values` (done_at, due_at, …); False if unknown."""
+    row = _matter_row(connection, matter_id)
+    if row is None:
+        return False
+    connection.execute(matters_table.update().where(matters_table.c.matter_id == matter_id)
+                       .values(seqs=_with(_seqs(row.seqs), seq), **values))
+    return True
+
+
+def settle_matter(connection: sa.Connection, seq: int, matter_id: str, at: str) -> bool:
+    """The matter done at `at` (the first doing counts: a second changes only the seqs)."""
+    row = _matter_row(connection, matter_id)
+    if row is None:
+        return False
+    done = row.done_at or at
+    connection.execute(matters_table.update().where(matters_table.c.matter_id == matter_id)
+                       .values(done_at=done, seqs=_with(_seqs(row.seqs), seq)))
+    return True
+
+
+def _to_matter(row) -> TrackedMatter:
+    return TrackedMatter(matter_id=row.matter_id, kind=row.kind, stream_id=row.stream_id,
+                         unit=row.unit, due_at=_parsed(row.due_at), done_at=_parsed(row.done_at),
+                         seqs=tuple(_seqs(row.seqs)), title=row.title or "")
+
+
+# -- appeals (tickets) -------------------------------------------------------------------------
+
+def _appeal(connection: sa.Connection, appeal_id: str):
+    row = connection.execute(sa.select(appeals_table)
+                             .where(appeals_table.c.appeal_id == appeal_id)).first()
+    if row is None:
+        # An appeal whose raising the ledger does not hold (a ledger started mid-way): tracked
+        # from what it does hold.
+        connection.execute(appeals_table.insert().values(
+            appeal_id=appeal_id, title="", lead_unit=None, signed=False, signings=0,
+            resolutions=0, sent_back_seqs="[]", passed="[]", passed_seqs="[]", seqs="[]"))
+        row = connection.execute(sa.select(appeals_table)
+                                 .where(appeals_table.c.appeal_id == appeal_id)).first()
+    return row
+
+
+def _update_appeal(connection: sa.Connection, appeal_id: str, **values) -> None:
+    connection.execute(appeals_table.update().where(appeals_table.c.appeal_id == appeal_id)
+                       .values(**values))
+
+
+def _signing_id(appeal_id: str, n: int) -> str:
+    return f"{APPEAL_SIGNING}:{appeal_id}:{n}"
+
+
+def _resolution_id(appeal_id: str, n: int) -> str:
+    return f"{APPEAL_RESOLUTION}:{appeal_id}:{n}"
+
+
+def _fact(connection: sa.Connection, appeal_id: str, unit: str | None):
+    if unit is None:
+        return None
+    return connection.execute(sa.select(appeal_facts_table).where(
+        appeal_facts_table.c.appeal_id == appeal_id, appeal_facts_table.c.unit == unit)).first()
+
+
+def _update_fact(connection: sa.Connection, seq: int, appeal_id: str, unit: str | None,
+                 **values) -> None:
+    """Set `values` on the lead unit's fact of the appeal and count `seq` in it."""
+    row = _fact(connection, appeal_id, unit)
+    if row is None:
+        return
+    connection.execute(appeal_facts_table.update().where(
+        appeal_facts_table.c.appeal_id == appeal_id, appeal_facts_table.c.unit == unit)
+        .values(seqs=_with(_seqs(row.seqs), seq), **values))
+
+
+def _withdraw_open(connection: sa.Connection, seq: int, appeal_id: str, at: str) -> None:
+    """What the appeal's handling so far still owed is owed no more (redispatched, closed off)."""
+    rows = connection.execute(sa.select(matters_table).where(
+        matters_table.c.stream_id == appeal_id,
+        matters_table.c.kind.in_([APPEAL_SIGNING, APPEAL_RESOLUTION]),
+        matters_table.c.done_at.is_(None), matters_table.c.withdrawn_at.is_(None))).all()
+    for row in rows:
+        touch_matter(connection, seq, row.matter_id, withdrawn_at=at)
+
+
+@handles("ticket", "TicketRaised")
+def _raised(connection, seq, event):
+    row = _appeal(connection, event.stream_id)
+    _update_appeal(connection, event.stream_id, title=event.payload.get("title") or row.title,
+                   uscc=event.payload.get("uscc") or row.uscc, seqs=_with(_seqs(row.seqs), seq))
+
+
+@handles("ticket", "TicketDispatched", "TicketRedispatched")
+def _dispatched(connection, seq, event):
+    appeal_id, p = event.stream_id, event.payload
+    at = _time(event.occurred_at)
+    unit = p["lead_unit"]
+    row = _appeal(connection, appeal_id)
+    _withdraw_open(connection, seq, appeal_id, at)
+    n = row.signings + 1
+    open_matter(connection, seq, matter_id=_signing_id(appeal_id, n), kind=APPEAL_SIGNING,
+                stream_id=appeal_id, unit=unit, due_at=_time(p.get("sign_due")),
+                title=row.title)
+    # The unit's fact of the appeal: a unit handed it again goes on with the same fact.
+    fact = _fact(connection, appeal_id, unit)
+    if fact is None:
+        connection.execute(appeal_facts_table.insert().values(
+            appeal_id=appeal_id, unit=unit, dispatched_at=at, sign_due=_time(p.get("sign_due")),
+            signed_at=None, resolution_due=None, resolved_at=None, replied=False, rating=None,
+            sent_back=0, seqs=json.dumps([seq])))
+    else:
+        _update_fact(connection, seq, appeal_id, unit, sign_due=_time(p.get("sign_due")))
+    passed = json.loads(row.passed) if not row.signed else []
+    passed_seqs = _seqs(row.passed_seqs) if not row.signed else []
+    if unit not in passed:
+        passed.append(unit)
+    passed_seqs = sorted({*passed_seqs, seq})
+    values = {"lead_unit": unit, "signed": False, "signings": n, "passed": json.dumps(passed),
+              "passed_seqs": json.dumps(passed_seqs), "seqs": _with(_seqs(row.seqs), seq)}
+    if row.problem_reason is None and len(passed) >= PASSED_LIMIT:
+        values.update(problem_reason=PASSED_AMONG_3, problem_unit=unit,
+                      problem_seqs=json.dumps(passed_seqs))
+    _update_appeal(connection, appeal_id, **values)
+
+
+@handles("ticket", "TicketSignedFor")
+def _signed(connection, seq, event):
+    appeal_id, p = event.stream_id, event.payload
+    at = _time(event.occurred_at)
+    row = _appeal(connection, appeal_id)
+    unit = row.lead_unit or p.get("unit")
+    settle_matter(connection, seq, _signing_id(appeal_id, row.signings), at)
+    n = row.resolutions + 1
+    due = _time(p.get("resolution_due"))
+    open_matter(connection, seq, matter_id=_resolution_id(appeal_id, n), kind=APPEAL_RESOLUTION,
+                stream_id=appeal_id, unit=unit, due_at=due, title=row.title)
+    fact = _fact(connection, appeal_id, unit)
+    _update_fact(connection, seq, appeal_id, unit,
+                 signed_at=(fact.signed_at if fact is not None and fact.signed_at else at),
+                 resolution_due=due)
+    _update_appeal(connection, appeal_id, signed=True, resolutions=n, passed="[]",
+                   passed_seqs="[]", seqs=_with(_seqs(row.seqs), seq))
+
+
+@handles("ticket", "ExtensionGranted")
+def _extended(connection, seq, event):
+    row = _appeal(connection, event.stream_id)
+    due = _time(event.payload.get("resolution_due"))
+    if row.resolutions:
+        touch_matter(connection, seq, _resolution_id(event.stream_id, row.resolutions),
+                     due_at=due)
+    _update_fact(connection, seq, event.stream_id, row.lead_unit, resolution_due=due)
+
+
+@handles("ticket", "TicketClassified", "PolicyAnswerNoted")
+def _answered(connection, seq, event):
+    # The first response (首次答复) and a policy answer noted are answers the enterprise is given.
+    row = _appeal(connection, event.stream_id)
+    _update_fact(connection, seq, event.stream_id, row.lead_unit, replied=True)
+
+
+@handles("ticket", "TicketResolved")
+def _resolved(connection, seq, event):
+    at = _time(event.occurred_at)
+    row = _appeal(connection, event.stream_id)
+    if row.resolutions:
+        settle_matter(connection, seq, _resolution_id(event.stream_id, row.resolutions), at)
+    _update_fact(connection, seq, event.stream_id, row.lead_unit, resolved_at=at, replied=True)
+
+
+@handles("ticket", "TicketRated")
+def _rated(connection, seq, event):
+    row = _appeal(connection, event.stream_id)
+    rating = event.payload.get("rating")
+    _update_fact(connection, seq, event.stream_id, row.lead_unit, rating=rating)
+    if rating:
+        connection.execute(ratings_table.insert().values(
+            seq=seq, appeal_id=event.stream_id, unit=row.lead_unit, rating=rating,
+            via=event.payload.get("via"), rated_at=_time(event.occurred_at)))
+
+
+@handles("ticket", "TicketSentBack", "TicketReopened")
+def _again(connection, seq, event):
+    # The resolution is owed again, by a new date: a new matter, the settled one kept as it was.
+    appeal_id = event.stream_id
+    row = _appeal(connection, appeal_id)
+    unit = row.lead_unit
+    n = row.resolutions + 1
+    due = _time(event.payload.get("resolution_due"))
+    if unit is not None:
+        open_matter(connection, seq, matter_id=_resolution_id(appeal_id, n),
+                    kind=APPEAL_RESOLUTION, stream_id=appeal_id, unit=unit, due_at=due,
+                    title=row.title)
+    values = {"resolutions": n, "seqs": _with(_seqs(row.seqs), seq)}
+    fact_values = {"resolution_due": due, "resolved_at": None, "rating": None}
+    if event.type == "TicketSentBack":
+        sent_back = sorted({*_seqs(row.sent_back_seqs), seq})
+        values["sent_back_seqs"] = json.dumps(sent_back)
+        fact = _fact(connection, appeal_id, unit)
+        fact_values["sent_back"] = (fact.sent_back if fact is not None else 0) + 1
+        if row.problem_reason is None and len(sent_back) >= SENT_BACK_LIMIT:
+            values.update(problem_reason=SENT_BACK_3, problem_unit=unit,
+                          problem_seqs=json.dumps(sent_back))
+    _update_fact(connection, seq, appeal_id, unit, **fact_values)
+    _update_appeal(connection, appeal_id, **values)
+
+
+@handles("ticket", "TicketDeadlineMissed")
+def _missed(connection, seq, event):
+    row = _appeal(connection, event.stream_id)
+    deadline = event.payload.get("deadline")
+    if deadline == "sign" and row.signings:
+        touch_matter(connection, seq, _signing_id(event.stream_id, row.signings))
+    elif deadline == "resolution" and row.resolutions:
+        touch_matter(connection, seq, _resolution_id(event.stream_id, row.resolutions))
+
+
+@handles("ticket", "TicketClosedOff")
+def _closed(connection, seq, event):
+    _appeal(connection, event.stream_id)
+    _withdraw_open(connection, seq, event.stream_id, _time(event.occurred_at))
+
+
+# -- implementation rules, surveys, help plans -------------------------------------------------
+
+def _owed(kind: str, title: Callable[[dict], str]):
+    """Handlers for a thing one unit owes by a date: required, done, marked overdue."""
+    def required(connection, seq, event):
+        p = event.payload
+        open_matter(connection, seq, matter_id=f"{kind}:{event.stream_id}", kind=kind,
+                    stream_id=event.stream_id, unit=p["unit"], due_at=_date_due(p.get("due")),
+                    title=title(p))
+
+    def done(connection, seq, event):
+        settle_matter(connection, seq, f"{kind}:{event.stream_id}", _time(event.occurred_at))
+
+    def noted(connection, seq, event):
+        touch_matter(connection, seq, f"{kind}:{event.stream_id}")
+    return required, done, noted
+
+
+def _register(stream_type: str, kind: str, title, required: str, done: Iterable[str],
+              noted: Iterable[str]) -> None:
+    on_required, on_done, on_noted = _owed(kind, title)
+    handles(stream_type, required)(on_required)
+    handles(stream_type, *done)(on_done)
+    handles(stream_type, *noted)(on_noted)
+
+
+_register("implementation_rule", IMPLEMENTATION_RULE,
+          lambda p: f"实施细则 implementation rule · {p.get('policy_id', '')}",
+          "ImplementationRuleRequired", ["ImplementationRuleFiled"],
+          ["ImplementationRuleOverdue"])
+_register("survey", SURVEY, lambda p: f"调研专题报告 survey · {p.get('park') or ''}".rstrip(" ·"),
+          "SurveyRequired", ["SurveySubmitted"], ["SurveyOverdue"])
+# A help plan is done when submitted (the notice's 制定…上报审核); its review and filing, and its
+# being sent back, are noted on it.
+_register("help_plan", HELP_PLAN, lambda p: f"帮扶方案 help plan · {p.get('leader_id', '')}",
+          "HelpPlanRequired", ["HelpPlanSubmitted"],
+          ["HelpPlanOverdue", "HelpPlanApproved", "HelpPlanSentBack", "HelpPlanFiled"])
+
+
+# -- the action's deliverables (this service) --------------------------------------------------
+
+def deliverable_matter_id(stream_id: str, unit: str) -> str:
+    return f"{DELIVERABLE}:{stream_id}:{unit}"
+
+
+@handles("deliverable", "DeliverableScheduled")
+def _scheduled(connection, seq, event):
+    p = event.payload
+    for unit in p["owners"]:
+        open_matter(connection, seq, matter_id=deliverable_matter_id(event.stream_id, unit),
+                    kind=DELIVERABLE, stream_id=event.stream_id, unit=unit,
+                    due_at=_date_due(p.get("due")), title=p.get("title", ""))
+
+
+@handles("deliverable", "DeliverableDelivered", "SummaryReportReceived")
+def _delivered(connection, seq, event):
+    p = event.payload
+    settle_matter(connection, seq, deliverable_matter_id(event.stream_id, p["unit"]),
+                  _time(p.get("at") or event.occurred_at))
+
+
+@handles("deliverable", "DeliverySentBack")
+def _delivery_sent_back(connection, seq, event):
+    # The office sent the delivery back: the unit owes it again, by the same date.
+    touch_matter(connection, seq, deliverable_matter_id(event.stream_id, event.payload["unit"]),
+                 done_at=None)
+
+
+@handles("deliverable", "DeliveryAccepted")
+def _delivery_accepted(connection, seq, event):
+    touch_matter(connection, seq, deliverable_matter_id(event.stream_id, event.payload["unit"]))
+
+
+@handles("deliverable", "DeliverableMissed")
+def _deliverable_missed(connection, seq, event):
+    touch_matter(connection, seq, deliverable_matter_id(event.stream_id, event.payload["unit"]))
+
+
+# -- supervision received (this service's cases) ----------------------------------------------
+
+def notice_matter_id(case_id: str, notice_number: str) -> str:
+    return f"{NOTICE_ANSWER}:{case_id}:{notice_number}"
+
+
+def _step(connection, seq, event):
+    p = event.payload
+    unit = p.get("unit")
+    if not unit:
+        return
+    connection.execute(supervision_table.insert().values(
+        seq=seq, unit=unit, step=STEP_EVENTS[event.type], matter_id=p.get("matter_id"),
+        case_id=event.stream_id, type=event.type, occurred_at=_time(event.occurred_at)))
+    # A notice is an answer owed — but not one issued on the case of an unanswered notice: that
+    # case is already the supervision of the answer owed, and a notice owed on it would open
+    # another case, and so on, a notice more every few working days while the unit is silent.
+    if event.type == "SupervisionNoticeIssued" and p.get("kind") != NOTICE_ANSWER:
+        number = p.get("notice_number") or str(seq)
+        answer_by = p.get("answer_by")
+        due = _date_due(answer_by) if answer_by and len(answer_by) == 10 else _time(answer_by)
+        open_matter(connection, seq, matter_id=notice_matter_id(event.stream_id, number),
+                    kind=NOTICE_ANSWER, stream_id=event.stream_id, unit=unit, due_at=due,
+                    title=f"督查通知书 supervision notice {number}")
+
+
+for _type in STEP_EVENTS:
+    handles("supervision_case", _type)(_step)
+
+
+@handles("supervision_case", "NoticeAnswered")
+def _notice_answered(connection, seq, event):
+    p = event.payload
+    number = p.get("notice_number")
+    if number:
+        settle_matter(connection, seq, notice_matter_id(event.stream_id, number),
+                      _time(event.occurred_at))
+        return
+    # Without a number: the case's notices the unit has not answered yet.
+    rows = connection.execute(sa.select(matters_table.c.matter_id).where(
+        matters_table.c.stream_id == event.stream_id, matters_table.c.kind == NOTICE_ANSWER,
+        matters_table.c.done_at.is_(None))).all()
+    for row in rows:
+        settle_matter(connection, seq, row.matter_id, _time(event.occurred_at))
+
+
+# -- the leaders' scoping (liaison) -----------------------------------------------------------
+
+def _replace(connection, table: sa.Table, key: str, row: dict) -> None:
+    connection.execute(table.delete().where(table.c[key] == row[key]))
+    connection.execute(table.insert().values(**row))
+
+
+@handles("linkage", "PlanAccepted")
+def _plan_accepted(connection, seq, event):
+    connection.execute(leader_parks_table.delete()
+                       .where(leader_parks_table.c.rank.in_(CITY_RANKS)))
+    for linkage in event.payload.get("linkages", []):
+        _replace(connection, leader_parks_table, "leader_id", {
+            "leader_id": linkage["leader_id"], "rank": linkage.get("rank"),
+            "park": linkage.get("park")})
+
+
+@handles("linkage", "LinkageChanged")
+def _linkage_changed(connection, seq, event):
+    p = event.payload
+    _replace(connection, leader_parks_table, "leader_id",
+             {"leader_id": p["leader_id"], "rank": p.get("rank"), "park": p.get("park")})
+
+
+@handles("linkage", "DepartmentLinkedToPark")
+def _department_linked(connection, seq, event):
+    _replace(connection, department_parks_table, "unit",
+             {"unit": event.payload["unit"], "park": event.payload["park"]})
+
+
+@handles("linkage", "LiaisonOfficerAppointed")
+def _officer(connection, seq, event):
+    p = event.payload
+    _replace(connection, liaison_officers_table, "cadre_id",
+             {"cadre_id": p["cadre_id"], "leader_id": p["leader_id"], "unit": p["unit"]})
+
+
+@handles("park", "ParkRegistered", "ParkChanged")
+def _park(connection, seq, event):
+    county = event.payload.get("county")
+    if county:
+        _replace(connection, park_counties_table, "park",
+                 {"park": event.stream_id, "county": county})
+
+
+# -- the register of units (liaison) ----------------------------------------------------------
+
+def _unit_row(connection, code: str):
+    return connection.execute(sa.select(units_table).where(units_table.c.code == code)).first()
+
+
+@handles("unit", "UnitRegistered")
+def _unit_registered(connection, seq, event):
+    p = event.payload
+    values = {"name": p.get("name"), "kind": p.get("kind"), "county": p.get("county")}
+    row = _unit_row(connection, event.stream_id)
+    if row is None:
+        connection.execute(units_table.insert().values(code=event.stream_id,
+                                                       seqs=json.dumps([seq]), **values))
+        return
+    # A renaming folded first (a ledger started mid-way) keeps its newer name.
+    if row.name:
+        values["name"] = row.name
+    connection.execute(units_table.update().where(units_table.c.code == event.stream_id)
+                       .values(seqs=_with(_seqs(row.seqs), seq), **values))
+
+
+@handles("unit", "UnitChanged")
+def _unit_changed(connection, seq, event):
+    name = event.payload.get("name")
+    row = _unit_row(connection, event.stream_id)
+    if row is None:
+        connection.execute(units_table.insert().values(
+            code=event.stream_id, name=name, kind=None, county=None, seqs=json.dumps([seq])))
+        return
+    connection.execute(units_table.update().where(units_table.c.code == event.stream_id)
+                       .values(name=name or row.name, seqs=_with(_seqs(row.seqs), seq)))
+
+
+# -- readers -----------------------------------------------------------------------------------
+
+def matters(connection: sa.Connection, unit: str | None = None,
+            kind: str | None = None, *, withdrawn: bool = False) -> list[TrackedMatter]:
+    """The matters tracked, of `unit` and of `kind` if given, by due date (undated last); those
+    withdrawn (owed no more) only with `withdrawn`."""
+    if kind is not None and kind not in MATTER_KINDS:
+        raise ValueError(f"kind {kind!r} is not one of: {', '.join(MATTER_KINDS)}")
+    query = sa.select(matters_table)
+    if unit is not None:
+        query = query.where(matters_table.c.unit == unit)
+    if kind is not None:
+        query = query.where(matters_table.c.kind == kind)
+    if not withdrawn:
+        query = query.where(matters_table.c.withdrawn_at.is_(None))
+    rows = connection.execute(query).all()
+    rows.sort(key=lambda r: (r.due_at is None, r.due_at or "", r.matter_id))
+    return [_to_matter(row) for row in rows]
+
+
+def matter(connection: sa.Connection, matter_id: str) -> TrackedMatter | None:
+    row = _matter_row(connection, matter_id)
+    return None if row is None else _to_matter(row)
+
+
+def overdue(connection: sa.Connection, now: dt.datetime) -> list[TrackedMatter]:
+    """The matters past their date at `now` and not done (nor withdrawn), longest overdue
+    first."""
+    rows = connection.execute(sa.select(matters_table).where(
+        matters_table.c.due_at.is_not(None), matters_table.c.due_at < format_time(now),
+        matters_table.c.done_at.is_(None), matters_table.c.withdrawn_at.is_(None))
+        .order_by(matters_table.c.due_at, matters_table.c.matter_id)).all()
+    return [_to_matter(row) for row in rows]
+
+
+def appeal_facts(connection: sa.Connection, since: dt.datetime | None = None,
+                 until: dt.datetime | None = None) -> list[AppealFact]:
+    """Each appeal as each lead unit handled it, of those dispatched to the unit in
+    [`since`, `until`)."""
+    query = sa.select(appeal_facts_table, appeals_table.c.uscc).join(
+        appeals_table, appeals_table.c.appeal_id == appeal_facts_table.c.appeal_id, isouter=True)
+    if since is not None:
+        query = query.where(appeal_facts_table.c.dispatched_at >= format_time(since))
+    if until is not None:
+        query = query.where(appeal_facts_table.c.dispatched_at < format_time(until))
+    rows = connection.execute(query.order_by(appeal_facts_table.c.dispatched_at,
+                                             appeal_facts_table.c.appeal_id,
+                                             appeal_facts_table.c.unit)).all()
+    given = ratings_given(connection, since, until)
+    return [AppealFact(
+        appeal_id=row.appeal_id, unit=row.unit, dispatched_at=parse_time(row.dispatched_at),
+        sign_due=_parsed(row.sign_due), signed_at=_parsed(row.signed_at),
+        resolution_due=_parsed(row.resolution_due), resolved_at=_parsed(row.resolved_at),
+        replied=bool(row.replied), rating=row.rating, sent_back=row.sent_back,
+        seqs=tuple(_seqs(row.seqs)), uscc=row.uscc or "",
+        ratings=tuple(given.get((row.appeal_id, row.unit), ()))) for row in rows]
+
+
+def ratings_given(connection: sa.Connection, since: dt.datetime | None = None,
+                  until: dt.datetime | None = None) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """Every rating given, (rating, seq) in ledger order, by (appeal, the unit that led it), of
+    the appeals dispatched to that unit in [`since`, `until`)."""
+    facts = appeal_facts_table
+    query = sa.select(ratings_table.c.appeal_id, ratings_table.c.unit, ratings_table.c.rating,
+                      ratings_table.c.seq).join(facts, sa.and_(
+                          facts.c.appeal_id == ratings_table.c.appeal_id,
+                          facts.c.unit == ratings_table.c.unit))
+    if since is not None:
+        query = query.where(facts.c.dispatched_at >= format_time(since))
+    if until is not None:
+        query = query.where(facts.c.dispatched_at < format_time(until))
+    found: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for row in connection.execute(query.order_by(ratings_table.c.seq)).all():
+        found.setdefault((row.appeal_id, row.unit), []).append((row.rating, row.seq))
+    return found
+
+
+def units_serving(connection: sa.Connection, uscc: str) -> set[str]:
+    """The units that led an appeal the enterprise raised: whom it may rate in an evaluation
+    round (评议反馈)."""
+    return set(connection.execute(
+        sa.select(appeal_facts_table.c.unit).distinct().join(
+            appeals_table, appeals_table.c.appeal_id == appeal_facts_table.c.appeal_id)
+        .where(appeals_table.c.uscc == uscc)).scalars())
+
+
+def problem_appeals(connection: sa.Connection) -> list[ProblemAppeal]:
+    """The appeals that go straight to listed supervision (提级督办), in the order found."""
+    rows = connection.execute(sa.select(appeals_table)
+                              .where(appeals_table.c.problem_reason.is_not(None))
+                              .order_by(appeals_table.c.appeal_id)).all()
+    found = [ProblemAppeal(appeal_id=row.appeal_id, unit=row.problem_unit or row.lead_unit or "",
+                           reason=row.problem_reason, seqs=tuple(_seqs(row.problem_seqs)))
+             for row in rows]
+    found.sort(key=lambda problem: (problem.seqs[-1] if problem.seqs else 0, problem.appeal_id))
+    return found
+
+
+def supervision_received(connection: sa.Connection, unit: str | None = None,
+                         since: dt.datetime | None = None,
+                         until: dt.datetime | None = None) -> list[SupervisionStep]:
+    """The supervision steps units received (of `unit` if given), in ledger order."""
+    query = sa.select(supervision_table)
+    if unit is not None:
+        query = query.where(supervision_table.c.unit == unit)
+    if since is not None:
+        query = query.where(supervision_table.c.occurred_at >= format_time(since))
+    if until is not None:
+        query = query.where(supervision_table.c.occurred_at < format_time(until))
+    rows = connection.execute(query.order_by(supervision_table.c.seq)).all()
+    return [SupervisionStep(seq=row.seq, unit=row.unit, step=row.step, matter_id=row.matter_id,
+                            case_id=row.case_id, occurred_at=parse_time(row.occurred_at))
+            for row in rows]
+
+
+def unit_register(connection: sa.Connection) -> dict[str, dict]:
+    """Every unit known, by code: {name, kind, county, seqs}; the notice's 21 counties,
+    districts and zones with their names even if never registered (seqs then empty). A unit
+    registered without a name is named by its code."""
+    found = {code: {"name": name, "kind": kind, "county": code, "seqs": []}
+             for code, (name, kind) in ALWAYS_KNOWN.items()}
+    for row in connection.execute(sa.select(units_table).order_by(units_table.c.code)).all():
+        known = found.get(row.code, {})
+        found[row.code] = {"name": row.name or known.get("name") or row.code,
+                           "kind": row.kind or known.get("kind"),
+                           "county": row.county or known.get("county"),
+                           "seqs": _seqs(row.seqs)}
+    return dict(sorted(found.items()))
+
+
+def units(connection: sa.Connection, kinds: Iterable[str] | None = None) -> dict[str, str]:
+    """The units known, code → name (of `kinds` only, if given: county, zone,
+    city_department)."""
+    wanted = set(kinds) if kinds is not None else None
+    return {code: unit["name"] for code, unit in unit_register(connection).items()
+            if wanted is None or unit["kind"] in wanted}
+
+
+def unit_kinds(connection: sa.Connection) -> dict[str, str | None]:
+    """The units known, code → kind (None for a unit only ever renamed in the ledger read)."""
+    return {code: unit["kind"] for code, unit in unit_register(connection).items()}
+
+
+def accepted_deliveries(connection: sa.Connection, year: int) -> set[tuple[str, str]]:
+    """(deliverable stream, unit) of the year's deliveries the office accepted, as the ledger's
+    entries of the deliverables' streams hold them: the last review of each delivery decides."""
+    prefix = f"{DELIVERABLE}:{year}:"
+    rows = connection.execute(
+        sa.select(entries_table.c.stream_id, entries_table.c.type, entries_table.c.payload)
+        .where(entries_table.c.stream_id.like(prefix + "%"),
+               entries_table.c.type.in_(("DeliveryAccepted", "DeliverySentBack")))
+        .order_by(entries_table.c.seq)).all()
+    accepted: set[tuple[str, str]] = set()
+    for row in rows:
+        key = (row.stream_id, json.loads(row.payload)["unit"])
+        if row.type == "DeliveryAccepted":
+            accepted.add(key)
+        else:
+            accepted.discard(key)
+    return accepted
+
+
+def known_leader(connection: sa.Connection, leader_id: str) -> bool:
+    """Whether the ledger shows `leader_id` as a leader: linked to a park, or served by an
+    appointed liaison officer. A token naming anyone else is no registered leader."""
+    for table in (leader_parks_table, liaison_officers_table):
+        if connection.execute(sa.select(table.c.leader_id)
+                              .where(table.c.leader_id == leader_id).limit(1)).first():
+            return True
+    return False
+
+
+def leader_units(connection: sa.Connection, leader_id: str) -> set[str]:
+    """The units a leader sees (his linkage's): the departments linked to his park, the park's
+    county, and the units of the liaison officers serving him."""
+    park = connection.execute(sa.select(leader_parks_table.c.park)
+                              .where(leader_parks_table.c.leader_id == leader_id)).scalar()
+    units: set[str] = set()
+    if park:
+        units.update(connection.execute(sa.select(department_parks_table.c.unit)
+                                        .where(department_parks_table.c.park == park)).scalars())
+        units.update(connection.execute(sa.select(park_counties_table.c.county)
+                                        .where(park_counties_table.c.park == park)).scalars())
+    units.update(connection.execute(sa.select(liaison_officers_table.c.unit)
+                                    .where(liaison_officers_table.c.leader_id == leader_id))
+                 .scalars())
+    return units
+
+
+def scheduling_snapshot(connection: sa.Connection, now: dt.datetime,
+                        units: Iterable[str] | None = None) -> dict[str, dict]:
+    """Per unit, what a scheduling report (调度通报) states at `now`: the matters due by now, those
+    done (on time or not), those late (done late, or overdue and not done), those still open,
+    each with its matters' ids, and every seq behind them. See `supervision.scheduling`."""
+    wanted = set(units) if units is not None else None
+    stamp = format_time(now)
+    snapshot: dict[str, dict] = {}
+    for row in connection.execute(sa.select(matters_table)
+                                  .where(matters_table.c.withdrawn_at.is_(None))
+                                  .order_by(matters_table.c.matter_id)).all():
+        if wanted is not None and row.unit not in wanted:
+            continue
+        entry = snapshot.setdefault(row.unit, {"due": [], "done": [], "late": [], "open": [],
+                                               "seqs": set()})
+        due = row.due_at is not None and row.due_at <= stamp
+        done = row.done_at is not None and row.done_at <= stamp
+        late = row.due_at is not None and (
+            (done and row.done_at > row.due_at) or (not done and row.due_at < stamp))
+        if due:
+            entry["due"].append(row.matter_id)
+        if done:
+            entry["done"].append(row.matter_id)
+        else:
+            entry["open"].append(row.matter_id)
+        if late:
+            entry["late"].append(row.matter_id)
+        entry["seqs"].update(_seqs(row.seqs))
+    for entry in snapshot.values():
+        entry["seqs"] = sorted(entry["seqs"])
+    if wanted is not None:
+        for unit in wanted - set(snapshot):
+            snapshot[unit] = {"due": [], "done": [], "late": [], "open": [], "seqs": []}
+    return snapshot
