@@ -33,6 +33,7 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
+from services.supervision.assessment.events import EVENTS
 from services.supervision.assessment import disclosure
 from services.supervision.assessment import rules
 from services.supervision.assessment.domain import Assessment
@@ -86,6 +87,7 @@ def cited(field: str, seqs: Iterable, ledger_size: int, required: bool = False) 
 
 class YearAssessment(Aggregate):
     stream_type = "assessment"
+    events = EVENTS
 
     def __init__(self, stream_id: str):
         super().__init__(stream_id)

@@ -22,6 +22,7 @@ from kernel.aggregate import Aggregate, Fact
 from kernel.clock import office_day
 from kernel.envelope import format_time
 from kernel.errors import FieldRequired, FieldTooLong
+from services.supervision.assessment.events import EVENTS
 from services.supervision.assessment import rules
 from services.supervision.assessment.exceptions import (
     AlreadyRated,
@@ -63,6 +64,7 @@ def mark(field: str, value) -> int:
 
 class EvaluationRound(Aggregate):
     stream_type = "evaluation_round"
+    events = EVENTS
 
     def __init__(self, stream_id: str):
         super().__init__(stream_id)

@@ -36,6 +36,7 @@ from kernel.aggregate import Aggregate, Fact
 from kernel.clock import office_day
 from kernel.envelope import format_time, parse_time
 from kernel.errors import UnknownCode
+from services.supervision.cases.events import EVENTS
 from services.supervision import facts
 from services.supervision.cases import rules
 from services.supervision.cases.exceptions import (
@@ -150,6 +151,7 @@ def _names(field: str, values) -> list[str]:
 
 class SupervisionCase(Aggregate):
     stream_type = "supervision_case"
+    events = EVENTS
 
     def __init__(self, stream_id: str):
         super().__init__(stream_id)

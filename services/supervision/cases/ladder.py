@@ -19,6 +19,7 @@ from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
 from kernel.vocabulary import LabelledEnum
+from services.supervision.cases.events import EVENTS
 from services.supervision.cases import rules
 from services.supervision.cases.exceptions import (
     InvalidThreshold,
@@ -123,6 +124,7 @@ class LadderSettings(Aggregate):
     """The thresholds as the office has set them (the defaults until it does)."""
 
     stream_type = "supervision_thresholds"
+    events = EVENTS
 
     def __init__(self, stream_id: str = SETTINGS_ID):
         super().__init__(stream_id)

@@ -41,6 +41,7 @@ from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.clock import office_day
 from kernel.vocabulary import LabelledEnum
+from services.supervision.deliverables.events import EVENTS
 from services.supervision.deliverables import rules
 from services.supervision.deliverables.rules import (
     AlreadyDelivered,
@@ -216,6 +217,7 @@ class Deliverable(Aggregate):
     """One of the action's deliverables for one campaign year, owed by its owner units."""
 
     stream_type = STREAM_TYPE
+    events = EVENTS
 
     def __init__(self, stream_id: str):
         super().__init__(stream_id)

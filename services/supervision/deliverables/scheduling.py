@@ -23,6 +23,7 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
+from services.supervision.deliverables.events import EVENTS
 from services.supervision.deliverables import rules
 from services.supervision.deliverables.rules import ReportAlreadyIssued
 
@@ -51,6 +52,7 @@ def unit_lines(snapshot: Mapping[str, Mapping]) -> list[dict]:
 
 class SchedulingReport(Aggregate):
     stream_type = STREAM_TYPE
+    events = EVENTS
 
     def __init__(self, stream_id: str):
         super().__init__(stream_id)
