@@ -131,8 +131,8 @@ class Kind:
 
 def _kinds() -> dict[str, Kind]:
     snapshots = {
-        "audit": (SupervisionCase, LadderSettings, Deliverable, EvaluationRound, YearAssessment,
-                  SchedulingReport),
+        "supervision": (SupervisionCase, LadderSettings, Deliverable, EvaluationRound,
+                        YearAssessment, SchedulingReport),
         "tickets": (RoutingTable,),
         "policy": (Policy, ImplementationRule, Briefing, PolicyWork),
         "liaison": (Enterprise, Park, Unit, Leader, LeadingGroup, LinkagePlan, Survey, HelpPlan,
