@@ -20,7 +20,6 @@ import datetime as dt
 import os
 
 import structlog
-from nameko.timer import timer
 
 from kernel import checks
 from kernel.actor import SYSTEM, Actor
@@ -28,6 +27,7 @@ from kernel.envelope import format_time, utc_now
 from kernel.errors import DomainError, NoSuch, NotFound, Refused, UnknownCode
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
+from kernel.watch import watch
 
 from kernel.campaign import COUNTIES
 from kernel.clock import office_day
@@ -274,11 +274,12 @@ class CasesRpc(Scoped):
 
     # -- the sweep (the timer's, or the office's now) ------------------------------------------
 
-    @timer(interval=sweep_interval())
+    @watch(interval=sweep_interval())
     def supervision_round(self):
         """The ladder's round: deliverables past their date recorded missed, then each late
-        matter one step further, problem appeals listed, done matters' cases closed. Another
-        replica running it at once decides on the same streams and one of the two records."""
+        matter one step further, problem appeals listed, done matters' cases closed. One
+        replica at a time runs it (the singleton `supervision_round`); should two overlap, they
+        decide on the same streams and one of the two records."""
         try:
             self._sweep(SYSTEM, utc_now())
         except Exception:  # the next round tries again
