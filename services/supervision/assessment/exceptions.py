@@ -7,6 +7,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from kernel import errors
+from services.supervision.deliverables import rules as deliverable_rules
 from kernel.errors import DomainError, Forbidden, InvalidInput, NoSuch, NotNow, Taken, Worded
 from services.supervision.cases.exceptions import InvalidDate as InvalidDate  # the same words
 
@@ -51,12 +52,12 @@ class UnknownStep(InvalidInput):
                          f"{', '.join(known)}", field=field)
 
 
-class InvalidYear(InvalidInput):
-    rule = "invalid_year"
+class InvalidYear(deliverable_rules.InvalidYear):
+    """The deliverables' refusal, in the assessment's words."""
 
     def __init__(self, value, low: int, high: int):
-        super().__init__(f"year {value!r} is not a campaign year from {low} to {high}",
-                         field="year")
+        InvalidInput.__init__(self, f"year {value!r} is not a campaign year from {low} to {high}",
+                              field="year")
 
 
 # -- who may -----------------------------------------------------------------------------------
@@ -196,8 +197,7 @@ class NotRepeatedlyListed(DomainError):
                          f"accountability (问责) is for {minimum} or more", field="unit")
 
 
-class EvidenceRequired(Worded, InvalidInput):
-    rule = "evidence_required"
+class EvidenceRequired(deliverable_rules.EvidenceRequired):
     template, at = "a referral cites at least one ledger entry as its evidence", "seqs"
 
 

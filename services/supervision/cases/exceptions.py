@@ -5,6 +5,7 @@ another unit's notice) are the kernel's (`kernel.errors`)."""
 from __future__ import annotations
 
 from kernel import errors
+from services.supervision.access import SupervisionRoleNotAllowed
 from kernel.errors import (
     DomainError, InvalidInput, NoSuch, NotNow, Taken, UnitNotOwner, Worded,
 )
@@ -48,13 +49,16 @@ class UnknownStep(InvalidInput):
 
 # -- who may ------------------------------------------------------------------------------------
 
-class RoleNotAllowed(errors.RoleNotAllowed):
-    rule = "supervision_role_not_allowed"
+class RoleNotAllowed(SupervisionRoleNotAllowed):
+    """The same refusal as the service's (`access`), the roles named by their codes alone."""
+
     template, joiner = "a {role} may not {doing}; only: {allowed}", ", "
+
+    def __init__(self, role: str, doing: str, allowed):
+        errors.RoleNotAllowed.__init__(self, role, doing, allowed)
 
 
 class NotOwnUnit(UnitNotOwner):
-    rule = "not_own_unit"
     template, at = "{doing} is for {owner}'s officers; an officer of {unit} may not", "unit"
 
 

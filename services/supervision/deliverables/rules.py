@@ -40,13 +40,11 @@ class NotAnOwner(Worded, errors.Forbidden):
         super().__init__(unit=unit, deliverable=deliverable, owners=", ".join(owners))
 
 
-class NotOwnUnit(Worded, errors.Forbidden):
-    rule = "not_own_unit"
-    template = "an officer of {own} may not record a delivery of {unit}"
-    at = "unit"
+class NotOwnUnit(errors.UnitNotOwner):
+    template = "an officer of {unit} may not record a delivery of {owner}"
 
     def __init__(self, own: str | None, unit: str):
-        super().__init__(own=own, unit=unit)
+        super().__init__(unit=own, owner=unit, doing="record a delivery")
 
 
 class AlreadyDelivered(Worded):
