@@ -10,23 +10,19 @@ import threading
 
 import eventlet
 import kombu
-
 import structlog
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
-from kernel import metrics
+from kernel import jobs, metrics, offload, settings
 from kernel.actor import Actor
-from kernel.base_service import EventSourcedService
+from kernel.base_service import EventSourcedService, _as_service
 from kernel.dependencies import EventSourcing, Reactions
 from kernel.envelope import Event, utc_now
 from kernel.errors import DomainError, Refused
 from kernel.reactions import ALL, before_checkpoint
-from kernel.base_service import _as_service
 from kernel.rpc import rpc
-from kernel import settings
 from kernel.store import UnitOfWork
-from kernel import jobs, offload
 from services.audit import checkpoints, contract, keys, ledger, witness
 from services.audit.access import may_audit, may_make_checkpoints
 from services.audit.evidence_rpc import EvidenceRpc
