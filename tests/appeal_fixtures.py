@@ -1,5 +1,6 @@
 """What the in-process service tests share: appeals of distinct enterprises, and waiting for
-something that happens asynchronously (a relay, a consumer) without sleeping blindly."""
+something that happens asynchronously (a relay, a consumer) without sleeping blindly. A folder's
+conftest.py imports the fixtures it needs from here."""
 import time
 
 import pytest
