@@ -50,3 +50,53 @@ DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 def test_no_document_cites_a_trackers_numbers(document):
     found = ISSUE.findall(document.read_text(encoding="utf-8"))
     assert not found, f"{document.name} cites {found}: say what the thing is instead"
+
+
+# -- docs/ARCHITECTURE.md names every module, and only modules that exist ----------------------
+
+TOPS = ("kernel", "services", "gateway", "huiqi")
+NAMED = re.compile(r"`((?:kernel|services|gateway|huiqi)(?:[./][\w]+)*(?:\.py|/)?)(?::\w+)?`")
+
+
+def _modules() -> list[Path]:
+    return sorted(path for top in TOPS for path in (ROOT / top).rglob("*.py")
+                  if path.name != "__init__.py" and "migrations" not in path.parts
+                  and "__pycache__" not in path.parts)
+
+
+def _architecture() -> str:
+    return (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+
+
+def test_the_architecture_names_every_module():
+    text = _architecture()
+    missing = []
+    for path in _modules():
+        relative = path.relative_to(ROOT)
+        dotted = ".".join(relative.with_suffix("").parts)
+        if f"`{relative.as_posix()}`" not in text and f"`{dotted}" not in text:
+            missing.append(relative.as_posix())
+    assert not missing, f"modules docs/ARCHITECTURE.md does not name: {missing}"
+
+
+def _exists(name: str) -> bool:
+    """A path, a package or a module by its dotted name, or a name a module defines."""
+    if "/" in name:
+        return (ROOT / name).exists()
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        base = ROOT.joinpath(*parts[:cut])
+        rest = parts[cut:]
+        if base.with_suffix(".py").is_file():
+            source = base.with_suffix(".py").read_text(encoding="utf-8")
+            return not rest or re.search(rf"\b{re.escape(rest[0])}\b", source) is not None
+        if base.is_dir():
+            return not rest
+    return False
+
+
+def test_every_module_the_architecture_names_exists():
+    named = set(NAMED.findall(_architecture()))
+    assert named
+    gone = sorted(name for name in named if not _exists(name))
+    assert not gone, f"docs/ARCHITECTURE.md names what does not exist: {gone}"
