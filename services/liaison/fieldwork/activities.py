@@ -19,6 +19,7 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
+from services.liaison.fieldwork.events import EVENTS
 from services.liaison.fieldwork import inputs
 from services.liaison.fieldwork.exceptions import (
     ActivityNotFound, AlreadyExists, NotOwnUnit, RoleNotAllowed,
@@ -31,6 +32,7 @@ ORGANISERS = ("office", "unit_officer")
 
 
 class Activity(Aggregate):
+    events = EVENTS
     what: ClassVar[str] = ""
     recorded_type: ClassVar[str] = ""
     outcome_type: ClassVar[str] = ""

@@ -20,6 +20,7 @@ from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.clock import office_day
 from kernel.envelope import format_time
+from services.liaison.fieldwork.events import EVENTS
 from services.liaison.fieldwork import inputs, rules
 from services.liaison.fieldwork.exceptions import (
     AlreadyExists, AlreadyOverdue, CommentRequired, NotEnterpriseHelpGroup, NotYetDue,
@@ -45,6 +46,7 @@ def plan_tasks(value) -> list[dict]:
 
 
 class HelpPlan(Aggregate):
+    events = EVENTS
     stream_type = "help_plan"
 
     def __init__(self, stream_id: str):

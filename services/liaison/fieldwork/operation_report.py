@@ -27,6 +27,7 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
+from services.liaison.fieldwork.events import EVENTS
 from services.liaison.fieldwork import inputs, rules
 from services.liaison.fieldwork.exceptions import NothingAmended
 from services.liaison.fieldwork.vocabulary import (
@@ -48,6 +49,7 @@ def report_figures(values: Mapping) -> dict:
 
 
 class OperationReport(Aggregate):
+    events = EVENTS
     stream_type = "operation_report"
 
     def __init__(self, stream_id: str):

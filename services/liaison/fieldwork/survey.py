@@ -19,6 +19,7 @@ from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.clock import office_day
 from kernel.envelope import format_time
+from services.liaison.fieldwork.events import EVENTS
 from services.liaison.fieldwork import inputs, rules
 from services.liaison.fieldwork.exceptions import AlreadyExists, AlreadyOverdue, NotYetDue
 from services.liaison.fieldwork.vocabulary import SURVEY_DUE, FieldProblemKind, SurveyStatus
@@ -45,6 +46,7 @@ def survey_problems(value) -> list[dict]:
 
 
 class Survey(Aggregate):
+    events = EVENTS
     stream_type = "survey"
 
     def __init__(self, stream_id: str):

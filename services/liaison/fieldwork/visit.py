@@ -20,6 +20,7 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
+from services.liaison.fieldwork.events import EVENTS
 from services.liaison.fieldwork import inputs
 from services.liaison.fieldwork.exceptions import (
     AlreadyExists, NotOwnUnit, NotOwnVisit, RoleNotAllowed, VisitNotFound,
@@ -63,6 +64,7 @@ def appeal_status_after(event_type: str, payload: dict) -> str | None:
 
 
 class Visit(Aggregate):
+    events = EVENTS
     stream_type = "visit"
 
     def __init__(self, stream_id: str):

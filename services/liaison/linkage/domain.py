@@ -29,6 +29,7 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.errors import FieldRequired
+from services.liaison.linkage.events import EVENTS
 from services.liaison.linkage import rules
 from services.liaison.linkage.exceptions import (
     LeaderNotFound, LiaisonAlreadyAppointed, NotCityDepartment, NotCityLeader,
@@ -81,6 +82,8 @@ def city_coverage(linkages: list[dict], registry: Registry) -> dict:
 class LinkagePlan(Aggregate):
     """A plan proposed by the enterprise help working group; accepted through `CityLinkage`."""
 
+    events = EVENTS
+
     stream_type = "linkage_plan"
 
     def __init__(self, stream_id: str):
@@ -120,6 +123,8 @@ class LinkagePlan(Aggregate):
 class CityLinkage(Aggregate):
     """Who is linked to whom in the city, as it stands: one stream, so the rules across leaders
     are checked against everything else that stands."""
+
+    events = EVENTS
 
     stream_type = "linkage"
 

@@ -23,6 +23,7 @@ from kernel.aggregate import Aggregate, Fact
 from kernel.campaign import COUNTIES
 from kernel.envelope import format_time
 from kernel.errors import FieldRequired, InvalidCreditCode
+from services.liaison.registry.events import EVENTS
 from services.liaison.registry import rules
 from services.liaison.registry.exceptions import (
     CountyNotExpected,
@@ -134,6 +135,8 @@ class Enterprise(_Registered):
     """An enterprise (stream id: its unified social credit code, compacted), its profile and its
     operating tier, every rating kept: who rated it (the county's unit code, or office; the
     envelope's actor is the person) and when."""
+
+    events = EVENTS
 
     stream_type = "enterprise"
 
@@ -273,6 +276,8 @@ class Enterprise(_Registered):
 class Park(_Registered):
     """An industrial park (工业园区), in one county or zone."""
 
+    events = EVENTS
+
     stream_type = "park"
 
     def __init__(self, stream_id: str):
@@ -325,6 +330,8 @@ class Park(_Registered):
 class Unit(_Registered):
     """A unit (责任单位): a city department, or a county or zone (coded as in
     kernel.campaign.COUNTIES, its county itself)."""
+
+    events = EVENTS
 
     stream_type = "unit"
 
@@ -393,6 +400,8 @@ LEADER_FIELDS = ("name", "rank", "title", "county")
 class Leader(_Registered):
     """A leader who links enterprises (挂点联系): a top city leader (市委书记, 市长, 市人大常委会
     主任, 市政协主席), another city leader, or a county's (or zone's) leader, who has a county."""
+
+    events = EVENTS
 
     stream_type = "leader"
 
@@ -473,6 +482,8 @@ class LeadingGroup(Aggregate):
     development and reform commission, and four working groups (政策宣讲, 入企帮扶, 破解难题,
     督查考核), each with its members {name, unit, role}. One stream, "leading-group"; it exists
     from the start (every group empty) and the office sets a group's members as a whole."""
+
+    events = EVENTS
 
     stream_type = "leading_group"
 
