@@ -93,19 +93,35 @@ def test_a_cycle_is_found_and_named():
     assert a_circle(graph, ["kernel.a", "kernel.b"]) == "kernel.a -> kernel.b -> kernel.a"
 
 
-def test_domain_tests_run_without_eventlet_broker_or_database():
-    # --confcutdir keeps pytest from loading tests/conftest.py, which patches eventlet and
-    # provides the broker and database fixtures; the plugins of nameko and schemathesis would
-    # import the hub and the broker client on their own. The domain ring needs none of them.
+def _collected(marks: str) -> set[str]:
+    """The test files holding an item of the rings `marks` selects."""
+    run = subprocess.run([sys.executable, "-m", "pytest", "tests", "--collect-only", "-q",
+                          "-m", marks, "-p", "no:cacheprovider"], cwd=settings.ROOT,
+                         capture_output=True, text=True, timeout=600)
+    return {line.split("::", 1)[0] for line in run.stdout.splitlines() if "::" in line}
+
+
+def test_domain_tests_need_no_eventlet_broker_or_database():
+    # The domain ring lives beside the rest of each area's tests: its files are those whose
+    # every item is of the ring (tests/conftest.py marks each by the fixtures it uses). Each is
+    # imported in a fresh interpreter that has loaded neither tests/conftest.py nor nameko's or
+    # schemathesis's plugins, which import the hub and the broker client on their own.
+    pure = sorted(_collected("domain") - _collected("not domain"))
+    assert pure, "no test file of the domain ring was found"
     script = (
-        "import sys, pytest\n"
-        "code = pytest.main(['tests/domain', '--confcutdir=tests/domain', '-q', '-x',"
-        " '-p', 'no:cacheprovider', '-p', 'no:pytest_nameko', '-p', 'no:schemathesis'])\n"
-        f"loaded = sorted({{m.split('.')[0] for m in sys.modules}} & set({IO_MODULES!r}))\n"
-        "print('LOADED', loaded)\n"
-        "sys.exit(int(code) or (1 if loaded else 0))\n"
+        "import importlib.util, sys\n"
+        "sys.path[:0] = ['.', 'tests']\n"
+        f"for n, path in enumerate({pure!r}):\n"
+        "    spec = importlib.util.spec_from_file_location(f'pure_{n}', path)\n"
+        "    spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+        "    loaded = sorted({m.split('.')[0] for m in sys.modules} & set(" + repr(IO_MODULES)
+        + "))\n"
+        "    if loaded:\n"
+        "        print('LOADED', path, loaded)\n"
+        "        sys.exit(1)\n"
+        "print('LOADED []')\n"
     )
     run = subprocess.run([sys.executable, "-c", script], cwd=settings.ROOT, capture_output=True,
                          text=True, timeout=600)
-    assert "LOADED []" in run.stdout, run.stdout[-3000:] + run.stderr[-3000:]
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert run.returncode == 0 and "LOADED []" in run.stdout, \
+        run.stdout[-3000:] + run.stderr[-3000:]
