@@ -3,8 +3,8 @@ work's, gathered (each area declares its own in its `events.py`)."""
 from __future__ import annotations
 
 from kernel.events import Catalogue
-from services.liaison.fieldwork import events as fieldwork
-from services.liaison.linkage import events as linkage
-from services.liaison.registry import events as registry
+from services.liaison.fieldwork.events import EVENTS as FIELDWORK
+from services.liaison.linkage.events import EVENTS as LINKAGE
+from services.liaison.registry.events import EVENTS as REGISTRY
 
-EVENTS = Catalogue("liaison", registry.EVENTS, linkage.EVENTS, fieldwork.EVENTS)
+EVENTS = Catalogue("liaison", REGISTRY, LINKAGE, FIELDWORK)
