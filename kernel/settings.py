@@ -1,5 +1,5 @@
 """Configuration read from the environment: one name per setting, each with a default that runs on
-a laptop (SQLite under var/, RabbitMQ on localhost). The README lists every name.
+a laptop (SQLite under var/, RabbitMQ on localhost). docs/OPERATIONS.md lists every name.
 
 What differs per service (its default port, whether it has a store, its migrations) comes from its
 entry in the service table (`services/registry.py`): `ServiceEntry.nameko_config` puts the two
