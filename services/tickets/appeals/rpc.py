@@ -15,17 +15,17 @@ import uuid
 
 import structlog
 from eventlet import tpool
-from nameko.timer import timer
 
 from kernel import checks, settings, units
 from kernel.campaign import COUNTIES, ZONES
 from kernel.actor import SYSTEM, Actor
-from kernel.database import exclusive_turn
 from kernel.dependencies import Reactions
 from kernel.envelope import Event, utc_now
-from kernel.errors import NotOwnVisit, Refused, UnknownCode
+from kernel.errors import NotOwnVisit, Refused
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
+from kernel.watch import watch
+from kernel.wire import command_fields
 from services.tickets.appeals import contract, duplicates, queries, reactions, rules, views
 from services.tickets.appeals.access import LINKED, check_may_read
 from services.tickets.appeals.appeal_view import history_entry
@@ -40,8 +40,6 @@ from services.tickets.routing.exceptions import RouteNotFound
 log = structlog.get_logger(__name__)
 # Read once at start: a service with a broken policy refuses to start rather than misjudge.
 POLICY = policy_from_json(os.environ.get("HUIQI_TICKET_DEADLINES"))
-# The advisory lock one replica holds while it sweeps for deadlines (kernel locks are 7201001-4).
-DEADLINE_WATCH_LOCK = 7201005
 
 # The commands on an appeal, as the HTTP API names them: aggregate method and accepted fields,
 # from the wire contract the gateway declares too.
@@ -180,13 +178,9 @@ class AppealsRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            if action not in ACTIONS:
-                raise UnknownCode("action", action, sorted(ACTIONS))
-            method, allowed = ACTIONS[action]
-            checks.only_fields(fields, allowed, f"the {action} command")
+            method, arguments = command_fields(contract.ACTIONS, action, fields, "an appeal")
             ticket = load_ticket(uow, ticket_id)
             check_may_read(who, ticket.snapshot())
-            arguments = dict(fields)
             check_named_units(uow, who, ticket, method, arguments)
             if action == "dispatch" and not arguments.get("lead_unit"):
                 arguments["lead_unit"] = self._routed_unit(uow, ticket)
@@ -248,29 +242,26 @@ class AppealsRpc:
         return self.store.query("export_tickets", lambda uow: queries.export_page(
             uow.connection, who, filters, cursor))
 
-    @timer(interval=settings.deadline_watch_interval())
+    @watch(interval=settings.deadline_watch_interval())
     def watch_deadlines(self):
         """Record each missed deadline once, and close off appeals left unrated too long.
 
         Only what is due is read, by index: appeals whose next due has passed, and resolved
-        appeals old enough that their rating wait may be over. One replica sweeps at a time (a
-        PostgreSQL advisory lock; the others skip this round). Should two still overlap (a lock
+        appeals old enough that their rating wait may be over. One replica sweeps at a time
+        (`kernel.watch`: the others skip this round). Should two still overlap (a lock
         connection lost), the aggregate records a missed deadline only once per due time, and
         optimistic concurrency makes the slower one decide again on the fresh state.
         """
-        with exclusive_turn(self.store.engine, DEADLINE_WATCH_LOCK) as mine:
-            if not mine:
-                return
-            now = utc_now()
-            overdue = self.store.read(lambda c: queries.due_before(c, now))
-            for ticket_id in overdue:
-                self._watch(ticket_id, "mark_overdue",
-                            lambda t: t.mark_overdue(at=now, actor=SYSTEM))
-            unrated = self.store.read(
-                lambda c: queries.resolved_unrated(c, now, POLICY.close_unrated_after))
-            for ticket_id in unrated:
-                self._watch(ticket_id, "close_off_unrated", lambda t: t.close_off_unrated(
-                    at=now, actor=SYSTEM, policy=POLICY))
+        now = utc_now()
+        overdue = self.store.read(lambda c: queries.due_before(c, now))
+        for ticket_id in overdue:
+            self._watch(ticket_id, "mark_overdue",
+                        lambda t: t.mark_overdue(at=now, actor=SYSTEM))
+        unrated = self.store.read(
+            lambda c: queries.resolved_unrated(c, now, POLICY.close_unrated_after))
+        for ticket_id in unrated:
+            self._watch(ticket_id, "close_off_unrated", lambda t: t.close_off_unrated(
+                at=now, actor=SYSTEM, policy=POLICY))
 
     def _watch(self, ticket_id: str, command: str, decide) -> None:
         def run(uow: UnitOfWork) -> None:

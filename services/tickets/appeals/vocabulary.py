@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kernel.campaign import COMPREHENSIVE, COST_CATEGORIES
 from kernel.campaign import COUNTIES as COUNTIES  # the ledger's modules read it from here
+from kernel.campaign import County as County  # the wire's counties and zones, codes and labels
 from kernel.vocabulary import LabelledEnum
 
 
@@ -35,9 +36,7 @@ class Channel(LabelledEnum):
 
 
 # What an appeal is about: one of the campaign's costs of doing business (never all of them).
-Category = LabelledEnum("Category", {
-    code.upper(): (code, label) for code, label in COST_CATEGORIES.items() if code != COMPREHENSIVE
-}, module=__name__)
+Category = LabelledEnum.of("Category", COST_CATEGORIES, module=__name__, leave_out=[COMPREHENSIVE])
 
 
 class Way(LabelledEnum):
@@ -75,9 +74,3 @@ class Deadline(LabelledEnum):
 class CloseReason(LabelledEnum):
     RATED = "rated", "评价后销号"
     UNRATED = "unrated", "逾期未评价销号"
-
-
-# The county-level divisions and zones as a vocabulary: codes for the wire, labels beside them.
-County = LabelledEnum("County", {code.upper(): (code, label) for code, label in COUNTIES.items()},
-                      module=__name__)
-County.__doc__ = "A county-level division of Ganzhou or a development zone (县市区、经开区)."

@@ -14,7 +14,7 @@ from kernel.database import make_engine, migrate
 from kernel.store import EventStore
 from services.tickets.appeals import views
 from services.tickets.appeals.domain import Ticket
-from services.tickets.appeals.rpc import DEADLINE_WATCH_LOCK
+from services.registry import SERVICES
 from services.tickets.service import TicketsService
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "tickets" / "migrations"
@@ -178,11 +178,11 @@ def test_one_replica_sweeps_at_a_time(make_pg_url, container_factory, service_co
     container = container_factory(TicketsService, service_config(url, RELAY_ENABLED=False))
     container.start()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as other_replica:
-        other_replica.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": DEADLINE_WATCH_LOCK})
+        other_replica.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": SERVICES["tickets"].lock("watch_deadlines")})
         with entrypoint_hook(container, "watch_deadlines") as watch:
             watch()
         assert missed_counts(engine) == {}  # another replica's turn: this one skipped the round
-        other_replica.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": DEADLINE_WATCH_LOCK})
+        other_replica.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": SERVICES["tickets"].lock("watch_deadlines")})
     with entrypoint_hook(container, "watch_deadlines") as watch:
         watch()
     assert missed_counts(engine) == {ticket_id: 1 for ticket_id in ids}
