@@ -100,3 +100,14 @@ def test_every_module_the_architecture_names_exists():
     assert named
     gone = sorted(name for name in named if not _exists(name))
     assert not gone, f"docs/ARCHITECTURE.md names what does not exist: {gone}"
+
+
+def test_every_setting_is_in_the_operations_page():
+    text = (ROOT / "docs" / "OPERATIONS.md").read_text(encoding="utf-8")
+    names: set[str] = set()
+    for top in ("kernel", "services", "gateway", "huiqi", "bin"):
+        for path in (ROOT / top).rglob("*"):
+            if path.is_file() and path.suffix in ("", ".py", ".sh") and "__pycache__" not in path.parts:
+                names |= set(re.findall(r"HUIQI_[A-Z_]+", path.read_text(encoding="utf-8", errors="ignore")))
+    missing = sorted(name for name in names if f"`{name}" not in text)
+    assert not missing, f"settings docs/OPERATIONS.md does not describe: {missing}"
