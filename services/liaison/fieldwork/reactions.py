@@ -16,6 +16,7 @@ from services.liaison.fieldwork import views
 from services.liaison.fieldwork.visit import (
     APPEAL_STATUS_EVENTS, Visit, appeal_id_for, appeal_status_after,
 )
+from services.tickets.events import EVENTS as TICKETS
 
 CONSUMER = "visit-appeals"
 # The liaison service itself notes on the visit what the tickets service recorded.
@@ -25,7 +26,8 @@ _NOTED = "fieldwork.visit-appeals"
 
 def note_raised_appeal(uow: UnitOfWork, event: Event) -> None:
     """tickets `TicketRaised` naming one of this register's visits → `VisitAppealRaised`."""
-    visit_id = event.payload.get("visit_id")
+    raised = TICKETS.parse(event)
+    visit_id = raised.visit_id
     if not visit_id:
         return
     visit = uow.load(Visit, visit_id)
@@ -35,7 +37,7 @@ def note_raised_appeal(uow: UnitOfWork, event: Event) -> None:
                        if e.type == "VisitProblemFound"
                        and appeal_id_for(e.event_id) == event.stream_id), None)
     visit.note_appeal(ticket_id=event.stream_id, ticket_event_id=event.event_id,
-                      ledger_number=event.payload["ledger_number"], problem_id=problem_id,
+                      ledger_number=raised.ledger_number, problem_id=problem_id,
                       at=utc_now(), actor=NOTING)
     uow.save(visit)
     uow.scratch.setdefault(_NOTED, {})[event.stream_id] = visit_id
@@ -44,7 +46,8 @@ def note_raised_appeal(uow: UnitOfWork, event: Event) -> None:
 def note_appeal_status(uow: UnitOfWork, event: Event) -> None:
     """A later fact of an appeal raised from a visit → `VisitAppealStatusChanged`, if its
     status changed."""
-    status = appeal_status_after(event.type, event.payload)
+    fact = TICKETS.parse(event)
+    status = appeal_status_after(event.type, {"way": getattr(fact, "way", None)})
     if status is None:
         return
     visit_id = (uow.scratch.get(_NOTED, {}).get(event.stream_id)
