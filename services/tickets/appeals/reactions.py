@@ -8,6 +8,8 @@
   finds the appeal and raises nothing. The ledger number is given in the same transaction;
 - the policy service's answer to an appeal's policy work (policy `PolicyWorkAnswered`, notice
   二(四)3) is noted on the appeal, once;
+- both read what they take in through the producer's declared model (`services.liaison.events`,
+  `services.policy.events`); the linkage's reactions still read their payloads by key;
 - the leaders' linkage, their liaison officers and visits (liaison `LeaderRegistered`,
   `PlanAccepted`, `LinkageChanged`, `EnterpriseRegistered`, `EnterpriseProfileChanged`,
   `LiaisonOfficerAppointed`, `VisitRecorded`) keep the linkage's tables of `views`, each row
@@ -24,6 +26,7 @@ import structlog
 from kernel.actor import Actor
 from kernel.envelope import Event, utc_now
 from kernel.store import UnitOfWork
+from services.liaison.events import EVENTS as LIAISON
 from services.policy.events import EVENTS as POLICY
 from services.tickets.appeals.deadlines import DEFAULT_POLICY, DeadlinePolicy
 from services.tickets.appeals.domain import Ticket
@@ -55,16 +58,16 @@ def raise_from_visit(uow: UnitOfWork, event: Event,
     ticket_id = appeal_id_for(event.event_id)
     if uow.load(Ticket, ticket_id).exists:
         return
-    p = event.payload
+    problem = LIAISON.parse(event)
     at = utc_now()
     ticket = Ticket.raise_appeal(
-        ticket_id, ledger_number=ledger_number(uow, at), enterprise_name=p["enterprise_name"],
-        uscc=p["uscc"], title=p["title"], description=p["description"], channel="visit",
-        category=p["category"], county=p["county"], visit_id=p["visit_id"], at=at,
-        actor=VISITS, policy=policy)
+        ticket_id, ledger_number=ledger_number(uow, at), enterprise_name=problem.enterprise_name,
+        uscc=problem.uscc, title=problem.title, description=problem.description,
+        channel="visit", category=problem.category, county=problem.county,
+        visit_id=problem.visit_id, at=at, actor=VISITS, policy=policy)
     uow.save(ticket)
-    log.info("appeal raised from a visit", ticket_id=ticket_id, visit_id=p["visit_id"],
-             problem_id=p.get("problem_id"))
+    log.info("appeal raised from a visit", ticket_id=ticket_id, visit_id=problem.visit_id,
+             problem_id=problem.problem_id)
 
 
 def visit_subscriptions(policy: DeadlinePolicy = DEFAULT_POLICY) -> dict:
