@@ -11,7 +11,7 @@ category and county (for routing), the step days and deadlines, a pending extens
 when it was resolved, the level an escalation went to, and the ledger number and title the
 policy service is told of. What is kept for display (the enterprise's name, the description,
 notes, follow-ups, ratings and extensions as history …) is folded by the read model
-(`services.tickets.appeals.appeal_view`). The routing table is `services.tickets.routing.domain`, the deadline
+(`appeal_view`). The routing table is `services.tickets.routing.domain`, the deadline
 arithmetic `services.tickets.appeals.deadlines`.
 """
 from __future__ import annotations

@@ -34,7 +34,7 @@ MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")  # kernel.en
 
 
 def appeal(connection: sa.Connection, ticket_id: str) -> dict | None:
-    """The appeal's view as the read model holds it (`services.tickets.appeals.appeal_view`); None if unknown."""
+    """The appeal's view as the read model holds it (`appeal_view`); None if unknown."""
     state = connection.execute(
         sa.select(ticket_rows.c.state).where(ticket_rows.c.id == ticket_id)).scalar_one_or_none()
     return None if state is None else json.loads(state)

@@ -154,7 +154,7 @@ class AppealsRpc:
     def _open_duplicate(self, who: Actor, fields: dict) -> str | None:
         """The id of the same enterprise's open appeal about the same problem, if there is one.
 
-        A bounded comparison (`services.tickets.appeals.duplicates`), still pure Python: it runs in a
+        A bounded comparison (`duplicates`), still pure Python: it runs in a
         thread of eventlet's pool so that a long text does not hold the other workers up.
         """
         title, description = fields.get("title"), fields.get("description")

@@ -1,6 +1,6 @@
 """The ledger as the office keeps it on paper (诉求台账): one line per appeal, a cell per header of
 the wire contract's `LEDGER_HEADERS`, with Chinese labels for every code and times in Beijing
-time. Plain Python over appeal views (`services.tickets.appeals.appeal_view`); the gateway writes the lines into
+time. Plain Python over appeal views (`appeal_view`); the gateway writes the lines into
 an .xlsx sheet, a page at a time.
 """
 from __future__ import annotations

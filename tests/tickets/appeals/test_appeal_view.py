@@ -1,5 +1,5 @@
-"""The appeal's view (`services.tickets.appeals.appeal_view`): what clients are shown, folded from the facts
-alone — the aggregate's own state beside what is kept for display."""
+"""The appeal's view (`services.tickets.appeals.appeal_view`): what clients are shown, folded
+from the facts alone — the aggregate's own state beside what is kept for display."""
 import datetime as dt
 from zoneinfo import ZoneInfo
 

@@ -171,6 +171,7 @@ def test_the_sweep_loads_only_the_due_appeals(db_url, container_factory, service
 
 
 def test_one_replica_sweeps_at_a_time(make_pg_url, container_factory, service_config):
+    lock = SERVICES["tickets"].lock("watch_deadlines")
     url = make_pg_url()
     engine = make_engine(url)
     migrate(engine, MIGRATIONS)
@@ -178,11 +179,11 @@ def test_one_replica_sweeps_at_a_time(make_pg_url, container_factory, service_co
     container = container_factory(TicketsService, service_config(url, RELAY_ENABLED=False))
     container.start()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as other_replica:
-        other_replica.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": SERVICES["tickets"].lock("watch_deadlines")})
+        other_replica.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": lock})
         with entrypoint_hook(container, "watch_deadlines") as watch:
             watch()
         assert missed_counts(engine) == {}  # another replica's turn: this one skipped the round
-        other_replica.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": SERVICES["tickets"].lock("watch_deadlines")})
+        other_replica.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": lock})
     with entrypoint_hook(container, "watch_deadlines") as watch:
         watch()
     assert missed_counts(engine) == {ticket_id: 1 for ticket_id in ids}
