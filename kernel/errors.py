@@ -217,6 +217,19 @@ class NotAList(InvalidInput):
         super().__init__(f"{field} must be a list", field=field)
 
 
+class UnknownUnit(InvalidInput):
+    """A unit the liaison service's register does not hold: the request names something that is
+    not there (`kernel.units` checks other services' unit names against its copy)."""
+
+    rule = "unknown_unit"
+
+    def __init__(self, field: str, code):
+        super().__init__(
+            f"{field} {code!r} is not in the register of units kept by the liaison service; "
+            "the office registers a unit there first (the counties, districts and development "
+            "zones and the leading group's office are always known)", field=field)
+
+
 class UnknownCode(InvalidInput):
     """A value outside one of a service's vocabularies."""
 

@@ -37,7 +37,7 @@ import sqlalchemy as sa
 
 from kernel.campaign import COUNTIES
 from kernel.envelope import Event
-from kernel.errors import InvalidInput
+from kernel.errors import UnknownUnit as UnknownUnit  # raised here, and by the register itself
 from kernel.store import UnitOfWork
 
 SOURCE = "liaison"
@@ -71,19 +71,6 @@ def define(metadata: sa.MetaData) -> sa.Table:
 
 metadata = sa.MetaData()
 known_units = define(metadata)
-
-
-class UnknownUnit(InvalidInput):
-    """A unit the liaison service's register does not hold. Invalid input, as the liaison
-    service's own `unknown_unit` is: the request names something that is not there."""
-
-    rule = "unknown_unit"
-
-    def __init__(self, field: str, code):
-        super().__init__(
-            f"{field} {code!r} is not in the register of units kept by the liaison service; "
-            "the office registers a unit there first (the counties, districts and development "
-            "zones and the leading group's office are always known)", field=field)
 
 
 # -- the projection --------------------------------------------------------------------------
