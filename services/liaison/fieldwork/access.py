@@ -23,7 +23,7 @@ from collections.abc import Collection
 
 from kernel.actor import Actor
 from services.liaison.fieldwork.exceptions import (
-    NotLeadersEnterprise, NotLiaisonOfficer, NotOwnLeader, NotOwnUnit, NotOwnVisit,
+    NotLeadersEnterprise, NotLiaisonOfficer, NotOwnLeader, UnitNotOwner, NotOwnVisit,
     RoleNotAllowed,
 )
 from services.liaison.linkage.reach import NOWHERE, Reach
@@ -115,10 +115,10 @@ def check_visit_recorder(who: Actor, *, leader_id: str, uscc: str, units: Collec
             raise NotOwnLeader(doing, leader_id)
     if who.role == "unit_officer":
         if who.unit not in park_departments:
-            raise NotOwnUnit(who.unit, "the departments linked to the leader's park "
+            raise UnitNotOwner(who.unit, "the departments linked to the leader's park "
                              f"({', '.join(sorted(park_departments)) or 'none'})", doing)
         if who.unit not in units:
-            raise NotOwnUnit(who.unit, ", ".join(units) or "the visiting units", doing)
+            raise UnitNotOwner(who.unit, ", ".join(units) or "the visiting units", doing)
     own_jurisdiction = home_county is not None and home_county == enterprise_county
     if not (leader_reach.covers(uscc) or own_jurisdiction):
         raise NotLeadersEnterprise(uscc, leader_id, "a visit is to an enterprise of its "

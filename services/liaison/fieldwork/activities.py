@@ -22,7 +22,7 @@ from kernel.envelope import format_time
 from services.liaison.fieldwork.events import EVENTS
 from services.liaison.fieldwork import inputs
 from services.liaison.fieldwork.exceptions import (
-    ActivityNotFound, AlreadyExists, NotOwnUnit, RoleNotAllowed,
+    ActivityNotFound, AlreadyExists, UnitNotOwner, RoleNotAllowed,
 )
 from services.liaison.fieldwork.vocabulary import MatchmakingKind
 
@@ -48,7 +48,7 @@ class Activity(Aggregate):
         if actor.role not in ORGANISERS:
             raise RoleNotAllowed(actor.role, doing, ORGANISERS)
         if actor.role == "unit_officer" and actor.unit != unit:
-            raise NotOwnUnit(actor.unit, unit, doing)
+            raise UnitNotOwner(actor.unit, unit, doing)
 
     @classmethod
     def _begin_record(cls, activity_id: str, unit, at, actor: Actor, existing) -> tuple:

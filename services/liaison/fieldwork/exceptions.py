@@ -7,11 +7,17 @@ from __future__ import annotations
 
 from kernel import errors
 from kernel.errors import (
-    DomainError, Forbidden, InvalidInput, NoSuch, NotFound, NotNow, UnitNotOwner,
+    DomainError, Forbidden, InvalidInput, NoSuch, NotFound, NotNow,
 )
 from kernel.errors import StatusDoesNotAllow as StatusDoesNotAllow  # the field work's words too
 from kernel.errors import DateInFuture as DateInFuture  # the field work's words too
 from kernel.errors import InvalidDate as InvalidDate  # the field work's words too
+from kernel.errors import NotAList as NotAList  # the field work's words too
+from kernel.errors import NotOwnVisit as NotOwnVisit  # the field work's words too
+from kernel.errors import NotYetDue as NotYetDue  # the field work's words too
+from kernel.errors import UnitNotOwner as UnitNotOwner  # the field work's words too
+from kernel.errors import UnknownUnit as UnknownUnit  # the field work's words too
+from services.liaison.registry.exceptions import UnknownPark as UnknownPark  # the register's
 
 
 class DueBeforeToday(InvalidInput):
@@ -19,13 +25,6 @@ class DueBeforeToday(InvalidInput):
 
     def __init__(self, due: str, today: str):
         super().__init__(f"due {due} is before today ({today})", field="due")
-
-
-class NotAList(InvalidInput):
-    rule = "not_a_list"
-
-    def __init__(self, field: str):
-        super().__init__(f"{field} must be a list", field=field)
 
 
 class ListRequired(InvalidInput):
@@ -61,18 +60,6 @@ class CommentRequired(InvalidInput):
 
 class RoleNotAllowed(errors.RoleNotAllowed):
     template, joiner = "a {role} may not {doing}; only: {allowed}", ", "
-
-
-class NotOwnUnit(UnitNotOwner):
-    rule = "not_own_unit"
-    template, at = "{doing} is for {owner}'s officers or the office; {unit} may not", "unit"
-
-
-class NotOwnVisit(Forbidden):
-    rule = "not_own_visit"
-
-    def __init__(self, doing: str):
-        super().__init__(f"a leader may {doing} only for his own visits", field="leader_id")
 
 
 class NotEnterpriseHelpGroup(Forbidden):
@@ -112,20 +99,6 @@ class UnknownEnterprise(InvalidInput):
 
     def __init__(self, uscc: str, field: str = "uscc"):
         super().__init__(f"{field} {uscc}: no such enterprise in the register", field=field)
-
-
-class UnknownPark(InvalidInput):
-    rule = "unknown_park"
-
-    def __init__(self, park: str):
-        super().__init__(f"park {park!r} is not in the register", field="park")
-
-
-class UnknownUnit(InvalidInput):
-    rule = "unknown_unit"
-
-    def __init__(self, unit: str, field: str = "unit"):
-        super().__init__(f"{field} {unit!r} is not a registered unit", field=field)
 
 
 class UnknownLeader(InvalidInput):
@@ -214,13 +187,6 @@ class NotApproved(NotNow):
 class AlreadyFiled(NotNow):
     rule = "already_filed"
     template = "cannot {doing}: it is filed with the office"
-
-
-class NotYetDue(DomainError):
-    rule = "not_yet_due"
-
-    def __init__(self, due: str, today: str):
-        super().__init__(f"not overdue: due {due}, today is {today}", field="due")
 
 
 class AlreadyOverdue(DomainError):

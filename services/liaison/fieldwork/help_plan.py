@@ -127,7 +127,7 @@ class HelpPlan(Aggregate):
             raise AlreadyOverdue("help plan", self.id)
         today = office_day(at).isoformat()
         if today <= self.due:
-            raise NotYetDue(self.due, today)
+            raise NotYetDue(what=f"help plan {self.id}", due=self.due, today=today)
         return [self._record_fact("HelpPlanOverdue", {
             "unit": self.unit, "leader_id": self.leader_id, "due": self.due,
             "status": self.status}, at, actor)]

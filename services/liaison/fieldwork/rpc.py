@@ -77,7 +77,7 @@ def _action(actions: dict, action: str, fields, what: str) -> tuple[str, dict]:
 
 def _unit(connection, code, field: str = "unit") -> None:
     if isinstance(code, str) and code.strip() and registry.unit(connection, code.strip()) is None:
-        raise UnknownUnit(code, field)
+        raise UnknownUnit(field, code)
 
 
 def _park(connection, park) -> None:

@@ -23,7 +23,7 @@ from kernel.actor import Actor
 from services.liaison.fieldwork.exceptions import (
     AlreadyFiled, AlreadySubmitted, DepartmentNotLinked, HelpPlanNotFound, LeaderNotLinked,
     LeaderNotLinkedToPark, LeaderRequired, NotApproved, NotDepartmentPark, NotLeadersEnterprise,
-    NotLiaisonOfficer, NotOwnLeader, NotOwnUnit, NotSubmitted, OneReportPerMonth,
+    NotLiaisonOfficer, NotOwnLeader, UnitNotOwner, NotSubmitted, OneReportPerMonth,
     OperationReportNotFound, RoleNotAllowed, StatusDoesNotAllow, SurveyNotFound,
 )
 from services.liaison.fieldwork.vocabulary import (
@@ -47,7 +47,7 @@ class SurveyRule(rules_table.OwnUnitRow):
     role_not_allowed = RoleNotAllowed
     status_does_not_allow = StatusDoesNotAllow
     not_found = SurveyNotFound
-    not_own_unit = NotOwnUnit
+    not_own_unit = UnitNotOwner
     status_type = SurveyStatus
 
 
@@ -58,7 +58,7 @@ class HelpPlanRule(rules_table.OwnUnitRow):
     status_does_not_allow = StatusDoesNotAllow
     final_refusals = {HelpPlanStatus.FILED: AlreadyFiled}
     not_found = HelpPlanNotFound
-    not_own_unit = NotOwnUnit
+    not_own_unit = UnitNotOwner
     status_type = HelpPlanStatus
 
 

@@ -111,7 +111,7 @@ class Survey(Aggregate):
             raise AlreadyOverdue("survey", self.id)
         today = office_day(at).isoformat()
         if today <= self.due:
-            raise NotYetDue(self.due, today)
+            raise NotYetDue(what=f"survey {self.id}", due=self.due, today=today)
         return [self._record_fact("SurveyOverdue", {
             "unit": self.unit, "park": self.park, "leader_id": self.leader_id, "due": self.due,
         }, at, actor)]

@@ -23,7 +23,7 @@ from kernel.envelope import format_time
 from services.liaison.fieldwork.events import EVENTS
 from services.liaison.fieldwork import inputs
 from services.liaison.fieldwork.exceptions import (
-    AlreadyExists, NotOwnUnit, NotOwnVisit, RoleNotAllowed, VisitNotFound,
+    AlreadyExists, UnitNotOwner, NotOwnVisit, RoleNotAllowed, VisitNotFound,
 )
 from services.liaison.fieldwork.vocabulary import APPEAL_STATUSES, FieldProblemKind
 
@@ -92,7 +92,7 @@ class Visit(Aggregate):
         if actor.role == "leader" and actor.sub != leader_id:
             raise NotOwnVisit(doing)
         if actor.role == "unit_officer" and actor.unit not in units:
-            raise NotOwnUnit(actor.unit, ", ".join(units) or "the visiting units", doing)
+            raise UnitNotOwner(actor.unit, ", ".join(units) or "the visiting units", doing)
 
     @classmethod
     def record(cls, visit_id: str, *, date, leader_id: str, cadres=(), units=(), uscc: str,

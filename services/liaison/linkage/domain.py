@@ -163,7 +163,7 @@ class CityLinkage(Aggregate):
         reason = checks.text("reason", reason, 500)
         leader = registry.leaders.get(leader_id)
         if leader is None:
-            raise LeaderNotFound(leader_id)
+            raise LeaderNotFound(leader_id, field="leader_id")
         if not isinstance(enterprises, list):
             raise FieldRequired("enterprises", "a list of credit codes")
         listed = [checks.credit_code(u, "enterprises") for u in enterprises]
@@ -189,11 +189,11 @@ class CityLinkage(Aggregate):
         _office_only(actor, "link a department to a park")
         found = registry.units.get(unit)
         if found is None:
-            raise UnitNotFound(unit)
+            raise UnitNotFound(unit, field="unit")
         if found.get("kind") != "city_department":
             raise NotCityDepartment(unit, found.get("kind"))
         if park not in registry.parks:
-            raise ParkNotFound(park)
+            raise ParkNotFound(park, field="park")
         self._record_fact("DepartmentLinkedToPark", {
             "unit": unit, "unit_name": found.get("name"), "park": park,
             "park_name": registry.parks[park].get("name"),
@@ -209,12 +209,12 @@ class CityLinkage(Aggregate):
         name = checks.text("name", name, 100)
         leader = registry.leaders.get(leader_id)
         if leader is None:
-            raise LeaderNotFound(leader_id)
+            raise LeaderNotFound(leader_id, field="leader_id")
         if not rules.is_city_leader(leader):
             raise NotCityLeader(leader_id, leader.get("rank"))
         found = registry.units.get(unit)
         if found is None:
-            raise UnitNotFound(unit)
+            raise UnitNotFound(unit, field="unit")
         if found.get("kind") not in ("city_department", "county", "zone"):
             raise NotCityOrCountyOffice(unit, found.get("kind"))
         serving = self.officers.get(cadre_id)

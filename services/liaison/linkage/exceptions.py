@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from kernel.errors import DomainError, Forbidden, InvalidInput, NoSuch
 from kernel.errors import RoleNotAllowed as RoleNotAllowed  # the linkage's words too
+# The register's refusals of a thing it does not hold: the linkage names them by the field at fault.
+from services.liaison.registry.exceptions import EnterpriseNotFound as EnterpriseNotFound
+from services.liaison.registry.exceptions import LeaderNotFound as LeaderNotFound
+from services.liaison.registry.exceptions import ParkNotFound as ParkNotFound
+from services.liaison.registry.exceptions import UnitNotFound as UnitNotFound
 
 
 class LinkageRuleBroken(DomainError):
@@ -82,26 +87,6 @@ class ParkOnlyForTopLeader(InvalidInput):
     def __init__(self, leader: str):
         super().__init__(f"leader {leader} is not a top city leader: only the top city leaders "
                          "link a park (notice 三(一)1); leave park out", field="park")
-
-
-class LeaderNotFound(NoSuch):
-    rule = "leader_not_found"
-    template, at = "no leader {id} in the registry", "leader_id"
-
-
-class EnterpriseNotFound(NoSuch):
-    rule = "enterprise_not_found"
-    template, at = "no enterprise {id} in the registry", "enterprises"
-
-
-class ParkNotFound(NoSuch):
-    rule = "park_not_found"
-    template, at = "no park {id} in the registry", "park"
-
-
-class UnitNotFound(NoSuch):
-    rule = "unit_not_found"
-    template, at = "no unit {id} in the registry", "unit"
 
 
 class PlanNotFound(NoSuch):

@@ -89,7 +89,7 @@ def check_linkage(leader: Mapping, park: str | None, enterprises: Iterable[str],
             raise DuplicateEnterprise(uscc)
         seen.add(uscc)
         if uscc not in registry_enterprises:
-            raise EnterpriseNotFound(uscc)
+            raise EnterpriseNotFound(uscc, field="enterprises")
     rank = leader.get("rank")
     if rank == COUNTY:
         if park is not None:
@@ -106,7 +106,7 @@ def check_linkage(leader: Mapping, park: str | None, enterprises: Iterable[str],
             raise TopLeaderOnePark(f"top city leader {who} links exactly one park; name it",
                                    field="park")
         if park not in registry_parks:
-            raise ParkNotFound(park)
+            raise ParkNotFound(park, field="park")
     elif park is not None:
         raise ParkOnlyForTopLeader(leader["id"])
     if len(listed) < MINIMUM:
@@ -161,7 +161,7 @@ def check_plan(linkages: Iterable[Mapping], registry_leaders: Mapping[str, Mappi
     for linkage in linkages:
         leader = registry_leaders.get(linkage["leader_id"])
         if leader is None:
-            raise LeaderNotFound(linkage["leader_id"])
+            raise LeaderNotFound(linkage["leader_id"], field="leader_id")
         check_linkage(leader, linkage.get("park"), linkage["enterprises"],
                       registry_enterprises, registry_parks)
         check_no_two_city_leaders(leader, linkage["enterprises"], holders, registry_enterprises)

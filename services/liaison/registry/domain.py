@@ -230,7 +230,7 @@ class Enterprise(_Registered):
         changed = {field: value for field, value in new.items()
                    if getattr(self, field) != value}
         if not changed:
-            raise NothingChanged("enterprise's profile")
+            raise NothingChanged(what="change to the enterprise's profile")
         return self._record_fact("EnterpriseProfileChanged", changed, at, actor)
 
     def rate(self, tier, *, at: dt.datetime, actor: Actor) -> Fact:
@@ -308,7 +308,7 @@ class Park(_Registered):
             new["county"] = county_code(changes["county"])
         changed = {field: value for field, value in new.items() if getattr(self, field) != value}
         if not changed:
-            raise NothingChanged("park")
+            raise NothingChanged(what="change to the park")
         return self._record_fact("ParkChanged", changed, at, actor)
 
     def when_ParkRegistered(self, fact: Fact) -> None:
@@ -375,7 +375,7 @@ class Unit(_Registered):
         checks.only_fields(changes, ("name",), "a unit's change (its code and kind stay)")
         name = checks.text("name", changes.get("name"), checks.NAME_LIMIT)
         if name == self.name:
-            raise NothingChanged("unit")
+            raise NothingChanged(what="change to the unit")
         return self._record_fact("UnitChanged", {"name": name}, at, actor)
 
     def when_UnitRegistered(self, fact: Fact) -> None:
@@ -453,7 +453,7 @@ class Leader(_Registered):
             new["county"] = self._county(rank, changes.get("county", self.county))
         changed = {field: value for field, value in new.items() if getattr(self, field) != value}
         if not changed:
-            raise NothingChanged("leader")
+            raise NothingChanged(what="change to the leader")
         return self._record_fact("LeaderChanged", changed, at, actor)
 
     def when_LeaderRegistered(self, fact: Fact) -> None:
@@ -506,7 +506,7 @@ class LeadingGroup(Aggregate):
             name = checks.text(f"{field}.name", member.get("name"), checks.NAME_LIMIT)
             unit = checks.text(f"{field}.unit", member.get("unit"), checks.CODE_LIMIT)
             if unit not in units:
-                raise UnknownUnit(unit, f"{field}.unit")
+                raise UnknownUnit(f"{field}.unit", unit)
             role = checks.code(f"{field}.role", member.get("role") or MemberRole.MEMBER.value,
                                MemberRole).value
             if (name, unit) in seen:
@@ -524,7 +524,7 @@ class LeadingGroup(Aggregate):
         group = checks.code("group", group, WorkingGroup).value
         members = self._members(members, {*units, OFFICE_UNIT})
         if members == self.members[group]:
-            raise NothingChanged(f"{group} working group")
+            raise NothingChanged(what=f"change to the {group} working group")
         return self._record_fact("WorkingGroupMembersSet", {"group": group, "members": members},
                                  at, actor)
 

@@ -9,8 +9,14 @@ share (a role not allowed, a thing not found or already there, another county's)
 from __future__ import annotations
 
 from kernel.campaign import COUNTIES
-from kernel.errors import DomainError, Forbidden, InvalidInput, NoSuch, Taken, UnitNotOwner
+from kernel.errors import (
+    DomainError, Forbidden, InvalidInput, NoSuch, Taken, UnitNotOwner, Worded,
+)
+from kernel.errors import NotAList as NotAList  # the registry's words too
+from kernel.errors import NotAnObject as NotAnObject  # the registry's words too
+from kernel.errors import NothingChanged as NothingChanged  # the registry's words too
 from kernel.errors import RoleNotAllowed as RoleNotAllowed  # the registry's words too
+from kernel.errors import UnknownUnit as UnknownUnit  # the registry's words too
 
 # -- bad input ------------------------------------------------------------------------------------
 
@@ -22,12 +28,15 @@ class UnknownCounty(InvalidInput):
                          f"{', '.join(COUNTIES)}", field=field)
 
 
-class UnknownPark(InvalidInput):
-    rule = "unknown_park"
+class UnknownPark(Worded, InvalidInput):
+    """A park the register does not hold, named where a registered one is needed (the field
+    work names them too)."""
 
-    def __init__(self, value, field: str = "park"):
-        super().__init__(f"{field} {value!r} is not a registered park; register the park first",
-                         field=field)
+    rule = "unknown_park"
+    template, at = "{field} {value!r} is not a registered park; register the park first", "park"
+
+    def __init__(self, value, field: str | None = None):
+        super().__init__(value=value, field=field)
 
 
 class ParkNotInCounty(InvalidInput):
@@ -36,14 +45,6 @@ class ParkNotInCounty(InvalidInput):
     def __init__(self, park: str, park_county: str, county: str):
         super().__init__(f"park {park} lies in {park_county}, not in {county}: an enterprise's "
                          "park is in its own county", field="park")
-
-
-class UnknownUnit(InvalidInput):
-    rule = "unknown_unit"
-
-    def __init__(self, value, field: str = "unit"):
-        super().__init__(f"{field} {value!r} is not a registered unit; register the unit first",
-                         field=field)
 
 
 class NotAFlag(InvalidInput):
@@ -59,13 +60,6 @@ class InvalidId(InvalidInput):
     def __init__(self, field: str, value):
         super().__init__(f"{field} {value!r}: an id is 1 to 100 letters, digits, '_', '-' or '.', "
                          "starting with a letter or digit", field=field)
-
-
-class NothingChanged(InvalidInput):
-    rule = "nothing_changed"
-
-    def __init__(self, what: str):
-        super().__init__(f"the change leaves the {what} as it is; change at least one field")
 
 
 class UnitCodeNotACounty(InvalidInput):
@@ -113,20 +107,6 @@ class DuplicateMember(InvalidInput):
     def __init__(self, field: str, name: str, unit: str):
         super().__init__(f"{field}: {name} of {unit} is named twice in the working group",
                          field=field)
-
-
-class NotAList(InvalidInput):
-    rule = "not_a_list"
-
-    def __init__(self, field: str):
-        super().__init__(f"{field}: expected a list", field=field)
-
-
-class NotAnObject(InvalidInput):
-    rule = "not_an_object"
-
-    def __init__(self, field: str, fields):
-        super().__init__(f"{field}: expected an object with {', '.join(fields)}", field=field)
 
 
 # -- who may act ----------------------------------------------------------------------------------
