@@ -1,4 +1,4 @@
-"""The gateway with the tickets and audit services behind it, in this process, on the real broker
+"""The gateway with every service of the registry behind it, in this process, on the real broker
 (a vhost of their own) and SQLite stores: what the OpenAPI and schemathesis tests call over HTTP.
 Started once for the gateway tests and stopped after them."""
 import shutil
@@ -11,13 +11,8 @@ from nameko.containers import ServiceContainer
 from nameko.testing.utils import find_free_port
 
 from gateway.auth import mint
-from gateway.service import Gateway
 from registered_units import register_units, until_known
-from services.audit.service import AuditService
 from services.registry import SERVICES
-from services.liaison.service import LiaisonService
-from services.policy.service import PolicyService
-from services.tickets.service import TicketsService
 
 AMQP_BASE = "amqp://guest:guest@127.0.0.1:5672"
 # Valid unified social credit codes (check character computed with python-stdnum).
@@ -60,7 +55,8 @@ def live_gateway(tmp_path_factory):
     amqp_uri = f"{AMQP_BASE}/{vhost}"
     containers = []
     try:
-        for cls in (TicketsService, PolicyService, LiaisonService, AuditService, Gateway):
+        # Every process of the registry, the gateway last: a service added there is behind it.
+        for cls in (SERVICES[name].load() for name in SERVICES.start_order):
             config = {"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{find_free_port()}",
                       "DATABASE_URL": f"sqlite:///{var / cls.name}.db", "RELAY_INTERVAL": 0.2,
                       "RPC_TIMEOUT": 20, "MIGRATIONS": SERVICES.migrations}
