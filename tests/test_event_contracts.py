@@ -23,6 +23,9 @@ from kernel.aggregate import Aggregate
 from kernel.events import Catalogue, compare
 from services.registry import SERVICES
 
+# It loads the service classes (the nameko shell), so it is of the service ring, not the pure one.
+pytestmark = pytest.mark.service
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -10,6 +10,9 @@ from huiqi import permissions
 from kernel.actor import ROLES
 from services.registry import SERVICES
 
+# It loads the service classes (the nameko shell), so it is of the service ring, not the pure one.
+pytestmark = pytest.mark.service
+
 
 def rpc_methods(service_cls) -> list[str]:
     found = []

@@ -3,10 +3,15 @@ route of the ledger and its evidence naming a row of it, and the rows the campai
 for (supervision's own table is `tests/supervision/test_supervision_permissions.py`)."""
 from __future__ import annotations
 
+import pytest
+
 from kernel.rpc import Rpc
 from kernel.permissions import Scope
 from services.audit.permissions import PERMISSIONS
 from services.audit.service import AuditService
+
+# It reads the service class's entrypoints: the nameko shell is loaded, so not the pure ring.
+pytestmark = pytest.mark.service
 
 
 def rpc_methods(service_cls) -> set[str]:

@@ -15,6 +15,9 @@ from kernel.base_service import EventSourcedService
 from kernel.registry import Registry, ServiceEntry
 from services.registry import EVENT_SOURCES, SERVICES
 
+# It loads the service classes (the nameko shell), so it is of the service ring, not the pure one.
+pytestmark = pytest.mark.service
+
 
 @pytest.mark.parametrize("entry", SERVICES, ids=lambda entry: entry.name)
 def test_each_entry_names_a_service_of_that_name(entry):

@@ -8,6 +8,10 @@ from kernel.rpc import Rpc
 from services.supervision import contract
 from services.supervision.permissions import PERMISSIONS
 from services.supervision.service import SupervisionService
+import pytest
+
+# It loads the service classes (the nameko shell), so it is of the service ring, not the pure one.
+pytestmark = pytest.mark.service
 
 
 def rpc_methods(service_cls) -> set[str]:
