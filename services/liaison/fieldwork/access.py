@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from kernel.actor import Actor
+from kernel.permissions import OFFICE, OVERSIGHT, Scope, allow
 from services.liaison.fieldwork.exceptions import (
     NotLeadersEnterprise, NotLiaisonOfficer, NotOwnLeader, UnitNotOwner, NotOwnVisit,
     RoleNotAllowed,
@@ -123,3 +124,71 @@ def check_visit_recorder(who: Actor, *, leader_id: str, uscc: str, units: Collec
     if not (leader_reach.covers(uscc) or own_jurisdiction):
         raise NotLeadersEnterprise(uscc, leader_id, "a visit is to an enterprise of its "
                                                     "leader's list (his linkage's or his park's)")
+
+
+# -- the area's rows of the service's permission table (`services.liaison.permissions`) --
+
+HELPING = Scope.HELPING_GROUP
+LEADER = Scope.LEADER_LINKAGE
+LIAISON = Scope.LIAISON_APPOINTMENT
+OWN = Scope.OWN_ENTERPRISE
+
+# Who reads the field work, and how far (notice 二(三)).
+FIELDWORK_READERS = {**OVERSIGHT, "unit_officer": Scope.OWN_UNIT, "leader": LEADER,
+                     "liaison": LIAISON}
+
+ROWS = (
+    allow("require_survey", OFFICE),
+    allow("act_on_survey.submit", OFFICE, unit_officer=Scope.OWN_UNIT,
+          note="the department the survey is required of"),
+    allow("get_survey", FIELDWORK_READERS,
+          note="a unit its own; a leader those reported to him, his liaison officers too"),
+    allow("list_surveys", FIELDWORK_READERS, note="as get_survey, narrowed before it is answered"),
+    allow("require_help_plan", OFFICE),
+    allow("act_on_help_plan.submit", OFFICE, unit_officer=Scope.OWN_UNIT,
+          note="the department the plan is required of"),
+    allow("act_on_help_plan.review", OFFICE, unit_officer=HELPING,
+          note="the helping-enterprises group reviews (入企帮扶组)"),
+    allow("act_on_help_plan.file", OFFICE),
+    allow("get_help_plan", {**FIELDWORK_READERS, "unit_officer": Scope.INVOLVED_UNIT},
+          note="a department its own; the helping-enterprises group's units those submitted "
+               "to it; a leader his, his liaison officers too"),
+    allow("list_help_plans", {**FIELDWORK_READERS, "unit_officer": Scope.INVOLVED_UNIT},
+          note="as get_help_plan, narrowed before it is answered"),
+    allow("record_visit", OFFICE, leader=LEADER, liaison=LIAISON,
+          unit_officer=Scope.LINKED_DEPARTMENT,
+          note="of an enterprise of the visit's leader's list (his linkage's or his park's; a "
+               "county leader's own county's too), by that leader, his appointed liaison officers, a department linked to his "
+               "park that took part, or the office; each problem becomes an appeal"),
+    allow("add_visit_problem", OFFICE, leader=LEADER, liaison=LIAISON,
+          unit_officer=Scope.LINKED_DEPARTMENT, note="as record_visit"),
+    allow("get_visit", OVERSIGHT, enterprise=OWN, unit_officer=Scope.INVOLVED_UNIT,
+          leader=LEADER, liaison=LIAISON,
+          note="a unit the visits it took part in; a leader his visits and his list's, his "
+               "liaison officers too; an enterprise the visits to it"),
+    allow("visit_problems", OVERSIGHT, enterprise=OWN, unit_officer=Scope.INVOLVED_UNIT,
+          leader=LEADER, liaison=LIAISON, note="as get_visit"),
+    allow("list_visits", OVERSIGHT, enterprise=OWN, unit_officer=Scope.INVOLVED_UNIT,
+          leader=LEADER, liaison=LIAISON, note="as get_visit, narrowed before it is answered"),
+    allow("file_operation_report", liaison=LIAISON,
+          note="an enterprise of his leader's list (notice 三(一)2)"),
+    allow("amend_op_report", liaison=LIAISON, note="a report of his leader's"),
+    allow("get_op_report", OVERSIGHT, leader=LEADER, liaison=LIAISON,
+          note="the leader it was filed for and his liaison officers"),
+    allow("list_op_reports", OVERSIGHT, leader=LEADER, liaison=LIAISON, note="as get_op_report"),
+    allow("record_consultation", OFFICE, unit_officer=Scope.OWN_UNIT,
+          note="the office or the organising unit"),
+    allow("record_matchmaking", OFFICE, unit_officer=Scope.OWN_UNIT,
+          note="the office or the organising unit"),
+    allow("record_outcome", OFFICE, unit_officer=Scope.OWN_UNIT,
+          note="the office or the organising unit"),
+    allow("list_consultations", OVERSIGHT, enterprise=OWN, unit_officer=Scope.OWN_UNIT,
+          leader=LEADER, liaison=LIAISON,
+          note="a unit those it organised; a leader and his liaison officers those of his "
+               "list's enterprises, an enterprise those it took part in; the enterprises "
+               "listed narrowed to the caller's"),
+    allow("list_matchmakings", OVERSIGHT, enterprise=OWN, unit_officer=Scope.OWN_UNIT,
+          leader=LEADER, liaison=LIAISON, note="as list_consultations"),
+    allow("get_activity", OVERSIGHT, enterprise=OWN, unit_officer=Scope.OWN_UNIT,
+          leader=LEADER, liaison=LIAISON, note="as list_consultations"),
+)

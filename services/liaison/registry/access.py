@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 
 from kernel.actor import Actor
+from kernel.permissions import OFFICE, OVERSIGHT, Scope, allow, published
 from services.liaison.linkage.reach import NOWHERE, Reach
 from services.liaison.registry.exceptions import RatingsNotShown, TierNotShown
 
@@ -77,3 +78,55 @@ class Reader:
             return entry
         return {**entry, "ratings": [{k: v for k, v in rating.items() if k != "actor"}
                                      for rating in entry["ratings"]]}
+
+
+# -- the area's rows of the service's permission table (`services.liaison.permissions`) --
+
+COUNTY = Scope.COUNTY
+LEADER = Scope.LEADER_LINKAGE
+LIAISON = Scope.LIAISON_APPOINTMENT
+OWN = Scope.OWN_ENTERPRISE
+
+# A county's unit officer keeps its own county's entries (notice 三(一)1: 各县(市、区)…分类).
+COUNTY_KEEPS = {**OFFICE, "unit_officer": COUNTY}
+TIER_NOTE = ("the tier, rated_at, rated_by and the ratings only to the office, the supervision "
+             "group, the enterprise's county's officers and the helping-enterprises group's "
+             "units; who rated to the office alone")
+
+ROWS = (
+    allow("register_enterprise", COUNTY_KEEPS, note="a county registers its own enterprises"),
+    allow("change_enterprise", COUNTY_KEEPS, note="a county changes its own enterprises"),
+    allow("rate_enterprise", COUNTY_KEEPS, note="a county rates its own enterprises; " + TIER_NOTE),
+    allow("get_enterprise", OVERSIGHT, enterprise=OWN, unit_officer=COUNTY, leader=LEADER,
+          liaison=LIAISON,
+          note="an enterprise its own entry, a leader his list's (his linkage's and his park's "
+               "enterprises), a liaison officer his leader's, a unit officer every profile "
+               "(its work names enterprises); others are not found; " + TIER_NOTE),
+    allow("list_enterprises", OVERSIGHT, enterprise=OWN, unit_officer=COUNTY, leader=LEADER,
+          liaison=LIAISON,
+          note="narrowed as get_enterprise before it is answered; filtering by tier is refused "
+               "to whoever is not shown tiers, and a county's officer filters by tier only "
+               "within its own county; " + TIER_NOTE),
+    allow("enterprise_ratings", OVERSIGHT, unit_officer=COUNTY,
+          note="the tier's history: a county's officer its own county's enterprises, a unit of "
+               "the helping-enterprises group every one; who rated to the office alone"),
+    allow("register_park", OFFICE), allow("change_park", OFFICE),
+    published("get_park", "parks are where the city's work happens: every caller with a token"),
+    published("list_parks", "as get_park"),
+    allow("register_unit", OFFICE), allow("change_unit", OFFICE),
+    published("get_unit", "the units an appeal is dispatched to and that answer for it: every "
+                          "caller with a token"),
+    published("list_units", "as get_unit"),
+    allow("register_leader", OFFICE), allow("change_leader", OFFICE),
+    allow("get_leader", OVERSIGHT, unit_officer=Scope.PUBLISHED, leader=Scope.PUBLISHED,
+          liaison=Scope.PUBLISHED,
+          note="the leaders' names, ranks and titles, for those who work with them; no "
+               "enterprise's work needs them"),
+    allow("list_leaders", OVERSIGHT, unit_officer=Scope.PUBLISHED, leader=Scope.PUBLISHED,
+          liaison=Scope.PUBLISHED, note="as get_leader"),
+    allow("get_leading_group", OVERSIGHT, leader=Scope.PUBLISHED,
+          unit_officer=Scope.INVOLVED_UNIT,
+          note="a registered leader; a unit officer of a unit that is a member of one of the "
+               "working groups, or the office's own unit; others are refused"),
+    allow("set_working_group", OFFICE),
+)
