@@ -18,6 +18,7 @@ from kernel import checks
 from kernel.vocabulary import LabelledEnum
 from kernel.wire import Action, Body, Text
 from services.supervision import facts
+from services.supervision.cases.ladder import Step
 
 CODE_LIMIT = checks.CODE_LIMIT        # a unit, a case, a round, an id
 NAME_LIMIT = checks.NAME_LIMIT        # a person, a title
@@ -36,14 +37,8 @@ Seqs = list[int]
 
 # -- vocabularies of the wire (codes as the events store them, labels beside) ---------------
 
-class SupervisionStep(LabelledEnum):
-    """The ladder's steps, in the order a case climbs them."""
-
-    REMINDER = "reminder", "电话催办"
-    NOTICE = "notice", "督查通知书"
-    INSPECTION = "inspection", "实地督查"
-    INTERVIEW = "interview", "约谈"
-    LISTED = "listed", "挂牌督办"
+SupervisionStep = Step.renamed("SupervisionStep", module=__name__,
+                               what="The ladder's steps, in the order a case climbs them")
 
 
 MATTER_LABELS = {

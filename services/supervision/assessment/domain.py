@@ -85,6 +85,7 @@ from kernel.clock import office_day
 from kernel.envelope import format_time
 from kernel.vocabulary import LabelledEnum
 from services.supervision import facts
+from services.supervision.cases.ladder import Step
 from services.supervision.assessment.exceptions import (
     InvalidFloor,
     InvalidWeight,
@@ -111,8 +112,7 @@ APPEAL_MEASURES = (Measure.SIGNING, Measure.COMPLETION, Measure.REPLY, Measure.S
                    Measure.REDO)
 
 # The ladder's steps (督查, notice 二(五)1), in the order a case climbs them.
-STEPS = {"reminder": "电话催办", "notice": "督查通知书", "inspection": "实地督查",
-         "interview": "约谈", "listed": "挂牌督办"}
+STEPS = Step.labels()
 LISTED = "listed"
 DEFAULT_STEP_POINTS = {"reminder": 1, "notice": 2, "inspection": 3, "interview": 4, "listed": 5}
 DEFAULT_SUPERVISION_CAP = 20

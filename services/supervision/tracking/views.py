@@ -50,6 +50,7 @@ import sqlalchemy as sa
 from kernel.campaign import COUNTIES, ZONES
 from kernel.envelope import Event, format_time, parse_time
 from kernel.workdays import end_of_day
+from services.supervision.cases.ladder import Step
 from services.supervision.facts import (
     APPEAL_RESOLUTION,
     APPEAL_SIGNING,
@@ -87,8 +88,7 @@ STEP_EVENTS = {
     "AdmonitoryInterviewDue": "interview",
     "ListedForSupervision": "listed",
 }
-STEP_LABELS = {"reminder": "电话催办", "notice": "督查通知书", "inspection": "实地督查",
-               "interview": "约谈", "listed": "挂牌督办"}
+STEP_LABELS = Step.labels()
 
 metadata = sa.MetaData()
 
