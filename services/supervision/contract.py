@@ -1,7 +1,7 @@
 """Supervision's wire contract (notice 二(五), 三(二)): the tracking view, the supervision cases and
 their notices, the ladder's thresholds, the scheduling reports, the action's deliverables and the
 summary reports; the enterprises' evaluation rounds; the year-end assessment, its records and its
-exports. The audit service and the gateway both import it.
+exports. The supervision service and the gateway both import it.
 
 Models are named for their subject (Supervision…, Tracked…, Deliverable…, Evaluation…,
 Assessment…): OpenAPI names schemas by their class, across every service's contract. Shape only:

@@ -1,7 +1,7 @@
 """The read models of the evaluation rounds (评议反馈) and of the years' assessments (年终考核): a
-row per round and per year's assessment stream, with its snapshot (`state`), refolded from the
-audit's own log (`FOLDS`, for `kernel.refolding`, composed in `services.audit.projections`;
-migration a0008). The listings read these rows instead of scanning the log by stream type and
+row per round and per year's assessment stream, with its snapshot (`state`), refolded from
+supervision's own log (`FOLDS`, for `kernel.refolding`, composed in
+`services.supervision.projections`; migration s0001). The listings read these rows instead of scanning the log by stream type and
 folding every stream on each request. Queries for the RPCs below."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The supervision sweep the audit's timer runs: every late matter and every problem appeal
+"""The supervision sweep the supervision round runs: every late matter and every problem appeal
 taken up by the ladder, each case one step further when its next step falls due, and each case
 closed once its matter is done. notice 二(五)
 

@@ -1,5 +1,5 @@
 """The supervision cases' read model, folded in the command's transaction and rebuildable from
-the audit's own log (by `FOLDS`, which the audit's projections refold; migration a0006): a row
+supervision's own log (by `FOLDS`, which `services.supervision.projections` refolds; migration s0001): a row
 per case with its snapshot (`state`), by unit, step and status, and its notice's number and
 answer-by date for the units' lists of notices. The ladder's thresholds are read off their own
 stream (`thresholds`). Queries for the RPCs and the sweep below."""
@@ -47,7 +47,7 @@ def _case(connection: sa.Connection, stream_id: str, stream: list[Event]) -> Non
 
 
 FOLDS = {SupervisionCase.stream_type: _case}
-# This area's projector alone; the audit's projections compose FOLDS and TABLES with the others.
+# This area's projector alone; `services.supervision.projections` composes FOLDS and TABLES with the others.
 projector = Refolding(FOLDS, TABLES)
 project = projector.project
 

@@ -1,6 +1,6 @@
 """The read models of the action's deliverables and of the scheduling reports: a row per
-deliverable (a year's one) and per report, with its snapshot (`state`), refolded from the audit's
-own log (`FOLDS`, for `kernel.refolding`; migration a0005). Queries for the RPCs and the sweep
+deliverable (a year's one) and per report, with its snapshot (`state`), refolded from
+supervision's own log (`FOLDS`, for `kernel.refolding`; migration s0001). Queries for the RPCs and the sweep
 below."""
 from __future__ import annotations
 
