@@ -5,7 +5,11 @@ other service checks the unit names it is given against.
 
 The liaison service records (stream_type "unit", stream_id the unit's code):
 UnitRegistered {code, name, kind: city_department|county|zone, county} and UnitChanged {name}.
-The reactions here (`SUBSCRIPTIONS`, consumer `CONSUMER`) fold them into the row:
+The reactions here (`subscriptions(catalogue)`, consumer `CONSUMER`) read each through its
+declared model in the liaison service's catalogue, which the adopting service hands in (the
+kernel imports no service): `READS` names the fields taken of each, checked against the models
+as the subscriptions are made, so a field the liaison service stops declaring fails the service
+class, not a delivery. They fold them into the row:
 
 - A unit's code and kind never change; its name may (a reorganised department). `version` is
   the stream version of the newest event taken in, the one that set the name: an event no newer
@@ -22,7 +26,8 @@ organiser of a briefing it schedules itself, the rater of a tier it rates, a pol
 
 A service adopting the register:
 1. its own migration creates the table with `columns()` (or the same columns written out);
-2. `Reactions(units.CONSUMER, units.SUBSCRIPTIONS)` on the service class;
+2. `Reactions(units.CONSUMER, units.subscriptions(LIAISON))` on the service class, `LIAISON`
+   the catalogue `services.liaison.events.EVENTS`;
 3. `check_unit(uow.connection, field, code)` (or `check_units`) in the service, before deciding:
    `UnknownUnit` names the field.
 The table is not folded from the service's own log, so a rebuild of its read models leaves it
@@ -31,12 +36,14 @@ handled events).
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
 
 from kernel.campaign import COUNTIES
 from kernel.envelope import Event
+from kernel.events import Catalogue
 from kernel.errors import UnknownUnit as UnknownUnit  # raised here, and by the register itself
 from kernel.store import UnitOfWork
 
@@ -50,6 +57,8 @@ OFFICE = "office"
 ALWAYS_KNOWN: frozenset[str] = frozenset({*COUNTIES, OFFICE})
 # What a registration carries beside the name; never changed once registered.
 REGISTERED_ONLY = ("kind", "county")
+# What the register reads of each liaison event (of its declared model).
+READS = {"UnitRegistered": ("name", *REGISTERED_ONLY), "UnitChanged": ("name",)}
 
 
 def columns() -> list[sa.Column]:
@@ -98,18 +107,28 @@ def take_in(connection: sa.Connection, event: Event, fields: Mapping) -> bool:
     return True
 
 
-def registered(uow: UnitOfWork, event: Event) -> None:
-    """liaison UnitRegistered: the unit's name, kind and county."""
-    take_in(uow.connection, event, {field: event.payload.get(field)
-                                    for field in ("name", *REGISTERED_ONLY)})
+def take(catalogue: Catalogue, uow: UnitOfWork, event: Event) -> None:
+    """liaison UnitRegistered (the unit's name, kind and county) or UnitChanged (its new name),
+    read through its declared model: of `READS`, the fields the event carries."""
+    fact = catalogue.parse(event)
+    take_in(uow.connection, event, {field: getattr(fact, field) for field in READS[event.type]
+                                    if field in fact.model_fields_set})
 
 
-def changed(uow: UnitOfWork, event: Event) -> None:
-    """liaison UnitChanged: its new name."""
-    take_in(uow.connection, event, {"name": event.payload.get("name")})
-
-
-SUBSCRIPTIONS = {SOURCE: {"UnitRegistered": registered, "UnitChanged": changed}}
+def subscriptions(catalogue: Catalogue) -> dict:
+    """The reactions of a service adopting the register, reading the liaison service's events
+    through `catalogue` (its `services.liaison.events.EVENTS`). Refused at once, by
+    `TypeError`, unless it is the liaison service's and declares every field `READS` names."""
+    if catalogue.service != SOURCE:
+        raise TypeError(f"the register of units follows {SOURCE}'s events, "
+                        f"not {catalogue.service}'s")
+    for type_, fields in READS.items():
+        undeclared = sorted(set(fields) - set(catalogue[type_].payload.model_fields))
+        if undeclared:
+            raise TypeError(f"{SOURCE}.{type_} no longer declares {undeclared}, "
+                            "which the register of units reads")
+    taken = functools.partial(take, catalogue)
+    return {SOURCE: {type_: taken for type_ in READS}}
 
 
 # -- the checks ------------------------------------------------------------------------------

@@ -30,9 +30,12 @@ from kernel.database import make_engine, migrate
 from kernel.envelope import Event, format_time, utc_now
 from kernel.settings import ROOT
 from kernel.store import EventStore
+from services.liaison.events import EVENTS as LIAISON
 
 # The services that keep the register (kernel.units), and so check the units their commands name.
 SERVICES = ("policy", "tickets")
+# The register's reactions, as an adopting service subscribes them.
+TAKE_IN = units.subscriptions(LIAISON)[units.SOURCE]
 
 
 def _registration(code: str) -> Event:
@@ -54,7 +57,7 @@ def known_units(database_url: str, *codes: str, service: str) -> None:
             if code in units.ALWAYS_KNOWN:
                 continue
             with store.unit_of_work() as uow:
-                units.registered(uow, _registration(code))
+                TAKE_IN["UnitRegistered"](uow, _registration(code))
     finally:
         engine.dispose()
 

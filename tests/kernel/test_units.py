@@ -1,19 +1,25 @@
 """The register of units as a service other than liaison keeps it (kernel.units), on SQLite and
 PostgreSQL: kept from the liaison service's UnitRegistered and UnitChanged, unchanged by a
-redelivery, not undone by an older event arriving late; the counties, zones and the office known
-without registration; an unknown unit refused naming the field."""
+redelivery, not undone by an older event arriving late, each read through the liaison service's
+declared model (an undeclared field refused, a catalogue lacking a field refused at once); the
+counties, zones and the office known without registration; an unknown unit refused naming the
+field."""
 import uuid
 
+import pydantic
 import pytest
 import sqlalchemy as sa
 
 from kernel import units
 from kernel.campaign import COUNTIES
 from kernel.envelope import Event
+from kernel.events import Catalogue, Payload, declare
 from kernel.reactions import ACTED, DUPLICATE, SKIPPED, Reactor
 from kernel.store import EventStore
+from services.liaison.events import EVENTS as LIAISON
 
-REACTIONS = units.SUBSCRIPTIONS["liaison"]
+SUBSCRIPTIONS = units.subscriptions(LIAISON)
+REACTIONS = SUBSCRIPTIONS["liaison"]
 
 
 def event(code: str, version: int, type_: str, payload: dict) -> Event:
@@ -128,7 +134,7 @@ def test_an_unknown_unit_is_refused_naming_the_field(store):
 
 def test_the_reactor_takes_the_liaison_events_in_once(store):
     fetched = []
-    reactor = Reactor(units.CONSUMER, store, units.SUBSCRIPTIONS,
+    reactor = Reactor(units.CONSUMER, store, SUBSCRIPTIONS,
                       lambda source, after, limit: fetched.append(after) or [])
     other = Event(event_id=str(uuid.uuid4()), stream_id="p1", stream_type="park", version=1,
                   type="ParkRegistered", occurred_at="2026-04-01T02:00:00.000000Z",
@@ -140,3 +146,34 @@ def test_the_reactor_takes_the_liaison_events_in_once(store):
     assert [reactor.receive(message) for message in messages] == [ACTED, SKIPPED, ACTED]
     assert reactor.receive(messages[0]) == DUPLICATE
     assert rows(store)[0]["name"] == "财政局" and not fetched
+
+
+def test_a_field_the_liaison_service_does_not_declare_is_refused_and_nothing_is_kept(store):
+    stray = event("finance", 1, "UnitRegistered", {"code": "finance", "name": "市财政局",
+                                                  "kind": "city_department", "county": None,
+                                                  "parent": "city"})
+    with pytest.raises(pydantic.ValidationError):
+        take(store, stray)
+    with pytest.raises(pydantic.ValidationError):
+        take(store, event("finance", 2, "UnitChanged", {"name": "财政局", "kind": "county"}))
+    assert rows(store) == []
+
+
+class UnitRegistered(Payload):
+    code: str
+    name: str
+    kind: str
+
+
+class UnitChanged(Payload):
+    name: str
+
+
+def test_a_catalogue_lacking_what_the_register_reads_is_refused_as_it_is_handed_in():
+    lacking = Catalogue("liaison", declare(UnitRegistered, why="test"),
+                        declare(UnitChanged, why="test"))
+    with pytest.raises(TypeError, match=r"UnitRegistered no longer declares \['county'\]"):
+        units.subscriptions(lacking)
+    with pytest.raises(TypeError, match="not policy's"):
+        units.subscriptions(Catalogue("policy", declare(UnitChanged, why="test")))
+    assert set(REACTIONS) == set(units.READS) == {"UnitRegistered", "UnitChanged"}

@@ -26,6 +26,7 @@ from kernel.rpc import rpc
 from kernel.store import UnitOfWork
 from kernel.watch import watch
 from kernel.wire import command_fields
+from services.liaison.events import EVENTS as LIAISON
 from services.tickets.appeals import contract, duplicates, queries, reactions, rules, views
 from services.tickets.appeals.access import LINKED, check_may_read
 from services.tickets.appeals.appeal_view import history_entry
@@ -117,7 +118,7 @@ class AppealsRpc:
     visits = Reactions(reactions.CONSUMER, reactions.visit_subscriptions(POLICY))
     # The register of units, from the liaison service's events: the units a command names are
     # checked against it (kernel.units), with liaison down too.
-    known_units = Reactions(units.CONSUMER, units.SUBSCRIPTIONS)
+    known_units = Reactions(units.CONSUMER, units.subscriptions(LIAISON))
     # The leaders' linkage, their liaison officers and visits, from the liaison service's
     # events: how far a leader's or a liaison officer's ledger reaches (notice 三(一)).
     leader_linkage = Reactions(reactions.LINKAGE_CONSUMER, reactions.LINKAGE_SUBSCRIPTIONS)
