@@ -14,6 +14,7 @@ from __future__ import annotations
 from kernel import units
 from kernel.base_service import EventSourcedService
 from kernel.dependencies import EventSourcing, Reactions
+from services.liaison.events import EVENTS as LIAISON
 from services.policy import projections
 from services.policy.briefings.rpc import BriefingsRpc
 from services.policy.compendium.rpc import CompendiumRpc
@@ -35,4 +36,4 @@ class PolicyService(PoliciesRpc, ImplementationRpc, BriefingsRpc, WorkRpc, Compe
     store = EventSourcing(projectors=[projections.project])
     reactions = Reactions("policy-work", {"tickets": {"PolicyWorkRequested": open_policy_work}})
     enterprise_profiles = Reactions(enterprises.CONSUMER, enterprises.SUBSCRIPTIONS)
-    known_units = Reactions(units.CONSUMER, units.SUBSCRIPTIONS)
+    known_units = Reactions(units.CONSUMER, units.subscriptions(LIAISON))
