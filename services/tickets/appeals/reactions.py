@@ -8,12 +8,13 @@
   finds the appeal and raises nothing. The ledger number is given in the same transaction;
 - the policy service's answer to an appeal's policy work (policy `PolicyWorkAnswered`, notice
   二(四)3) is noted on the appeal, once;
-- both read what they take in through the producer's declared model (`services.liaison.events`,
-  `services.policy.events`); the linkage's reactions still read their payloads by key;
 - the leaders' linkage, their liaison officers and visits (liaison `LeaderRegistered`,
   `PlanAccepted`, `LinkageChanged`, `EnterpriseRegistered`, `EnterpriseProfileChanged`,
   `LiaisonOfficerAppointed`, `VisitRecorded`) keep the linkage's tables of `views`, each row
   written as the event says it is now, so taking an event in twice changes nothing.
+
+Each reads what it takes in through the producer's declared model (`services.liaison.events`,
+`services.policy.events`), so it reads no field the producer does not declare.
 """
 from __future__ import annotations
 
@@ -115,65 +116,71 @@ def _replace(connection: sa.Connection, table: sa.Table, key: str, row: dict) ->
     connection.execute(table.insert().values(**row))
 
 
-def _set_linkage(connection: sa.Connection, linkage: dict) -> None:
-    leader_id = linkage["leader_id"]
+def _set_linkage(connection: sa.Connection, leader_id: str, rank: str | None,
+                 park: str | None, enterprises) -> None:
     _replace(connection, leader_linkages, "leader_id",
-             {"leader_id": leader_id, "rank": linkage.get("rank"), "park": linkage.get("park")})
+             {"leader_id": leader_id, "rank": rank, "park": park})
     connection.execute(linked_enterprises.delete()
                        .where(linked_enterprises.c.leader_id == leader_id))
-    listed = sorted(set(linkage.get("enterprises") or ()))
+    listed = sorted(set(enterprises or ()))
     if listed:
         connection.execute(linked_enterprises.insert(),
                            [{"leader_id": leader_id, "uscc": uscc} for uscc in listed])
 
 
 def leader_registered(uow: UnitOfWork, event: Event) -> None:
-    """liaison LeaderRegistered {id, …}: a leader the register holds."""
-    _replace(uow.connection, linked_leaders, "leader_id",
-             {"leader_id": event.payload.get("id") or event.stream_id})
+    """liaison LeaderRegistered: a leader the register holds."""
+    leader = LIAISON.parse(event)
+    _replace(uow.connection, linked_leaders, "leader_id", {"leader_id": leader.id})
 
 
 def plan_accepted(uow: UnitOfWork, event: Event) -> None:
-    """liaison PlanAccepted {linkages}: every city leader's linkage is the plan's."""
+    """liaison PlanAccepted: every city leader's linkage is the plan's. A plan's linkage is
+    {leader_id, rank, park, enterprises, coverage} (the liaison linkage's events module)."""
+    plan = LIAISON.parse(event)
     connection = uow.connection
     city = sa.select(leader_linkages.c.leader_id).where(leader_linkages.c.rank.in_(CITY_RANKS))
     connection.execute(linked_enterprises.delete().where(linked_enterprises.c.leader_id.in_(city)))
     connection.execute(leader_linkages.delete().where(leader_linkages.c.rank.in_(CITY_RANKS)))
-    for linkage in event.payload["linkages"]:
-        _set_linkage(connection, linkage)
+    for linkage in plan.linkages:
+        _set_linkage(connection, linkage["leader_id"], linkage.get("rank"), linkage.get("park"),
+                     linkage.get("enterprises"))
 
 
 def linkage_changed(uow: UnitOfWork, event: Event) -> None:
-    """liaison LinkageChanged {leader_id, rank, park, enterprises}: one leader's linkage."""
-    _set_linkage(uow.connection, event.payload)
+    """liaison LinkageChanged: one leader's linkage, as it now is."""
+    change = LIAISON.parse(event)
+    _set_linkage(uow.connection, change.leader_id, change.rank, change.park, change.enterprises)
 
 
 def enterprise_registered(uow: UnitOfWork, event: Event) -> None:
-    """liaison EnterpriseRegistered {uscc, park, …}: the park it lies in, if any."""
+    """liaison EnterpriseRegistered: the park it lies in, if any."""
+    enterprise = LIAISON.parse(event)
     _replace(uow.connection, enterprise_parks, "uscc",
-             {"uscc": event.payload.get("uscc") or event.stream_id,
-              "park": event.payload.get("park")})
+             {"uscc": enterprise.uscc, "park": enterprise.park})
 
 
 def enterprise_changed(uow: UnitOfWork, event: Event) -> None:
-    """liaison EnterpriseProfileChanged {only the changed fields}: a new park, if it moved."""
-    if "park" in event.payload:
+    """liaison EnterpriseProfileChanged, which carries only the fields that changed: a new
+    park (None: it left its park), if it moved."""
+    changes = LIAISON.parse(event).changes()
+    if "park" in changes:
         _replace(uow.connection, enterprise_parks, "uscc",
-                 {"uscc": event.stream_id, "park": event.payload["park"]})
+                 {"uscc": event.stream_id, "park": changes["park"]})
 
 
 def liaison_appointed(uow: UnitOfWork, event: Event) -> None:
-    """liaison LiaisonOfficerAppointed {cadre_id, leader_id, …}."""
+    """liaison LiaisonOfficerAppointed: whose liaison officer the cadre is."""
+    appointment = LIAISON.parse(event)
     _replace(uow.connection, liaison_appointments, "cadre_id",
-             {"cadre_id": event.payload["cadre_id"], "leader_id": event.payload["leader_id"]})
+             {"cadre_id": appointment.cadre_id, "leader_id": appointment.leader_id})
 
 
 def visit_recorded(uow: UnitOfWork, event: Event) -> None:
-    """liaison VisitRecorded {leader_id, uscc, …} on the visit's stream: whose visit it was, to
-    which enterprise."""
+    """liaison VisitRecorded on the visit's stream: whose visit it was, to which enterprise."""
+    visit = LIAISON.parse(event)
     _replace(uow.connection, visit_leaders, "visit_id",
-             {"visit_id": event.stream_id, "leader_id": event.payload["leader_id"],
-              "uscc": event.payload.get("uscc")})
+             {"visit_id": event.stream_id, "leader_id": visit.leader_id, "uscc": visit.uscc})
 
 
 LINKAGE_SUBSCRIPTIONS = {"liaison": {

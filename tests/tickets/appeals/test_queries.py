@@ -17,10 +17,14 @@ from openpyxl import load_workbook
 from kernel.actor import SYSTEM, Actor
 from kernel.errors import InvalidInput
 from kernel.database import make_engine, migrate, reading
-from kernel.envelope import Event, format_time, parse_time, utc_now
+from kernel.envelope import Event, parse_time
 from kernel.store import EventStore
 from kernel import errors
 from gateway.tickets import LedgerSheet
+from linkage_facts import (
+    enterprise_changed, enterprise_registered, leader_registered, liaison_appointed, linkage,
+    linkage_changed, plan_accepted,
+)
 from services.tickets.appeals import queries, reactions, views
 from services.tickets.appeals.domain import COUNTIES, Category, Channel, Rating, Status, Ticket, Way
 from services.tickets.appeals.appeal_view import AppealView
@@ -619,23 +623,11 @@ def test_the_deadline_watch_reads_only_what_is_due_by_index(ledger):
 
 # -- a leader's ledger is his linkage's (notice 三(一)), from the liaison service's events ----
 
-def liaison_event(stream_type: str, stream_id: str, type_: str, payload: dict,
-                  version: int = 1) -> Event:
-    return Event(event_id=str(uuid.uuid4()), stream_id=stream_id, stream_type=stream_type,
-                 version=version, type=type_, occurred_at=format_time(utc_now()),
-                 actor="office:clerk", correlation_id="test", causation_id="", payload=payload)
-
-
 def take_in(engine, *events: Event) -> None:
     store = EventStore(engine)
     for event in events:
         with store.unit_of_work() as uow:
             reactions.LINKAGE_SUBSCRIPTIONS["liaison"][event.type](uow, event)
-
-
-def accepted_plan(*linkages) -> Event:
-    return liaison_event("linkage", "city-linkage", "PlanAccepted", {
-        "plan_id": str(uuid.uuid4()), "linkages": list(linkages)})
 
 
 def reached(snapshots, usccs: set[str]) -> list[str]:
@@ -651,19 +643,13 @@ def test_a_leader_reads_his_linkage_and_a_liaison_officer_his_leader_s(ledger):
     cadre, stranger = Actor("cadre-chen", "liaison"), Actor("cadre-none", "liaison")
     ghost = Actor("ghost", "leader")   # linked by an event, but the register never held him
     try:
-        take_in(engine, *(liaison_event("leader", who, "LeaderRegistered", {"id": who})
-                          for who in ("mayor", "county-head")),
-                liaison_event("enterprise", second, "EnterpriseRegistered",
-                              {"uscc": second, "park": "park-ganxian"}),
-                accepted_plan({"leader_id": "mayor", "rank": "top_city", "park": "park-ganxian",
-                      "enterprises": [first]}),
-                liaison_event("linkage", "city-linkage", "LinkageChanged", {
-                    "leader_id": "county-head", "rank": "county", "park": None,
-                    "enterprises": [third]}),
-                liaison_event("linkage", "city-linkage", "LinkageChanged", {
-                    "leader_id": "ghost", "rank": "city", "park": None, "enterprises": [first]}),
-                liaison_event("linkage", "city-linkage", "LiaisonOfficerAppointed", {
-                    "cadre_id": "cadre-chen", "leader_id": "mayor"}))
+        take_in(engine, leader_registered("mayor", "top_city"),
+                leader_registered("county-head", "county", "ruijin"),
+                enterprise_registered(second, "park-ganxian"),
+                plan_accepted(linkage("mayor", "top_city", "park-ganxian", [first])),
+                linkage_changed("county-head", "county", None, [third]),
+                linkage_changed("ghost", "city", None, [first]),
+                liaison_appointed("cadre-chen", "mayor"))
         # His enterprise, and his park's; paged after the scope, as any ledger.
         assert listed(engine, mayor, {}, limit=5) == reached(snapshots, {first, second})
         assert listed(engine, cadre, {}, limit=3) == reached(snapshots, {first, second})
@@ -686,11 +672,10 @@ def test_a_leader_reads_his_linkage_and_a_liaison_officer_his_leader_s(ledger):
 
         # The enterprise leaves the park; a later plan links the mayor elsewhere and leaves the
         # county leader's linkage alone; taking an event in twice changes nothing.
-        moved = liaison_event("enterprise", second, "EnterpriseProfileChanged", {"park": None}, 2)
+        moved = enterprise_changed(second, 2, park=None)
         take_in(engine, moved, moved)
         assert listed(engine, mayor, {}) == reached(snapshots, {first})
-        take_in(engine, accepted_plan({"leader_id": "mayor", "rank": "top_city", "park": None,
-                              "enterprises": [ENTERPRISES[3][0]]}))
+        take_in(engine, plan_accepted(linkage("mayor", "top_city", None, [ENTERPRISES[3][0]])))
         assert listed(engine, mayor, {}) == reached(snapshots, {ENTERPRISES[3][0]})
         assert listed(engine, county_head, {}) == reached(snapshots, {third})
     finally:
