@@ -46,11 +46,11 @@ from services.supervision.deliverables.domain import Deliverable
 from services.supervision.assessment.evaluation import EvaluationRound
 from services.supervision.cases.ladder import LadderSettings
 from services.supervision.deliverables.scheduling import SchedulingReport
-from services.liaison.fieldwork.activities import Consultation, Matchmaking
-from services.liaison.fieldwork.help_plan import HelpPlan
-from services.liaison.fieldwork.operation_report import OperationReport
-from services.liaison.fieldwork.survey import Survey
-from services.liaison.fieldwork.visit import Visit
+from services.liaison.fieldwork.domain.activities import Consultation, Matchmaking
+from services.liaison.fieldwork.domain.help_plan import HelpPlan
+from services.liaison.fieldwork.domain.operation_report import OperationReport
+from services.liaison.fieldwork.domain.survey import Survey
+from services.liaison.fieldwork.domain.visit import Visit
 from services.liaison.linkage.domain import CityLinkage, LinkagePlan
 from services.liaison.registry.domain import Enterprise, LeadingGroup, Leader, Park, Unit
 from services.policy.briefings.domain import Briefing

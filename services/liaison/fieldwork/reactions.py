@@ -13,7 +13,7 @@ from kernel.actor import Actor
 from kernel.envelope import Event, utc_now
 from kernel.store import UnitOfWork
 from services.liaison.fieldwork import views
-from services.liaison.fieldwork.visit import (
+from services.liaison.fieldwork.domain.visit import (
     APPEAL_STATUS_EVENTS, Visit, appeal_id_for, appeal_status_after,
 )
 from services.tickets.events import EVENTS as TICKETS

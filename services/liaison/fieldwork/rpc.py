@@ -28,15 +28,15 @@ from kernel.listing import given
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
 from services.liaison.fieldwork import access, contract, reactions, views
-from services.liaison.fieldwork.activities import Activity, Consultation, Matchmaking
+from services.liaison.fieldwork.domain.activities import Activity, Consultation, Matchmaking
 from services.liaison.fieldwork.exceptions import (
     ActivityNotFound, HelpPlanNotFound, OperationReportNotFound, SurveyNotFound,
     UnknownEnterprise, UnknownLeader, UnknownPark, UnknownUnit, VisitNotFound,
 )
-from services.liaison.fieldwork.help_plan import HelpPlan
-from services.liaison.fieldwork.operation_report import OperationReport, report_id_for
-from services.liaison.fieldwork.survey import Survey
-from services.liaison.fieldwork.visit import Visit
+from services.liaison.fieldwork.domain.help_plan import HelpPlan
+from services.liaison.fieldwork.domain.operation_report import OperationReport, report_id_for
+from services.liaison.fieldwork.domain.survey import Survey
+from services.liaison.fieldwork.domain.visit import Visit
 from services.liaison.linkage import views as linkage_views
 from services.liaison.registry import views as registry
 

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 
 from kernel.envelope import Event
 from kernel.refolding import Fold, replace_row, snapshot_row
-from services.liaison.fieldwork.activities import Consultation, Matchmaking
-from services.liaison.fieldwork.help_plan import HelpPlan
-from services.liaison.fieldwork.operation_report import OperationReport
-from services.liaison.fieldwork.survey import Survey
-from services.liaison.fieldwork.visit import Visit
+from services.liaison.fieldwork.domain.activities import Consultation, Matchmaking
+from services.liaison.fieldwork.domain.help_plan import HelpPlan
+from services.liaison.fieldwork.domain.operation_report import OperationReport
+from services.liaison.fieldwork.domain.survey import Survey
+from services.liaison.fieldwork.domain.visit import Visit
 
 metadata = sa.MetaData()
 liaison_surveys = sa.Table(

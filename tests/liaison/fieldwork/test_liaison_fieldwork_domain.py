@@ -12,10 +12,10 @@ from kernel.actor import SYSTEM, Actor
 from kernel.clock import OFFICE_TIME
 from kernel.errors import DomainError
 from services.liaison.fieldwork import rules
-from services.liaison.fieldwork.activities import Consultation, Matchmaking
-from services.liaison.fieldwork.help_plan import HelpPlan
-from services.liaison.fieldwork.survey import Survey
-from services.liaison.fieldwork.visit import (
+from services.liaison.fieldwork.domain.activities import Consultation, Matchmaking
+from services.liaison.fieldwork.domain.help_plan import HelpPlan
+from services.liaison.fieldwork.domain.survey import Survey
+from services.liaison.fieldwork.domain.visit import (
     VISIT_APPEALS, Visit, appeal_id_for, appeal_status_after,
 )
 

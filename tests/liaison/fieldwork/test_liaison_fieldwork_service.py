@@ -24,8 +24,8 @@ from kernel.errors import Refused
 from kernel.store import EventStore, events as event_log, row_to_event
 from services.liaison import projections
 from services.liaison.fieldwork import views
-from services.liaison.fieldwork.help_plan import HelpPlan
-from services.liaison.fieldwork.survey import Survey
+from services.liaison.fieldwork.domain.help_plan import HelpPlan
+from services.liaison.fieldwork.domain.survey import Survey
 from services.liaison.service import LiaisonService
 from services.registry import SERVICES
 

@@ -22,7 +22,7 @@ from kernel.errors import DomainError, Refused
 from kernel.store import events as event_log, row_to_event
 from services.liaison import projections
 from services.liaison.fieldwork import access, rules, views
-from services.liaison.fieldwork.operation_report import OperationReport, report_id_for
+from services.liaison.fieldwork.domain.operation_report import OperationReport, report_id_for
 from services.liaison.service import LiaisonService
 from services.registry import SERVICES
 

@@ -20,7 +20,8 @@ from kernel.aggregate import Aggregate, Fact
 from kernel.clock import office_day
 from kernel.envelope import format_time
 from services.liaison.fieldwork.events import EVENTS
-from services.liaison.fieldwork import inputs, rules
+from services.liaison.fieldwork import rules
+from services.liaison.fieldwork.domain import inputs
 from services.liaison.fieldwork.exceptions import AlreadyExists, AlreadyOverdue, NotYetDue
 from services.liaison.fieldwork.vocabulary import SURVEY_DUE, FieldProblemKind, SurveyStatus
 

@@ -28,7 +28,8 @@ from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
 from services.liaison.fieldwork.events import EVENTS
-from services.liaison.fieldwork import inputs, rules
+from services.liaison.fieldwork import rules
+from services.liaison.fieldwork.domain import inputs
 from services.liaison.fieldwork.exceptions import NothingAmended
 from services.liaison.fieldwork.vocabulary import (
     OPERATION_FIGURES, OPERATION_FIGURES_IN_PERSONS, OperationReportProductionStatus,

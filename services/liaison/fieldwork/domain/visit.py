@@ -21,7 +21,7 @@ from kernel.actor import Actor
 from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
 from services.liaison.fieldwork.events import EVENTS
-from services.liaison.fieldwork import inputs
+from services.liaison.fieldwork.domain import inputs
 from services.liaison.fieldwork.exceptions import (
     AlreadyExists, UnitNotOwner, NotOwnVisit, RoleNotAllowed, VisitNotFound,
 )
