@@ -7,8 +7,8 @@ replies.
 Every schema's name begins with its subject (Survey…, HelpPlan…, Visit…, Consultation…,
 Matchmaking…, OperationReport…, Fieldwork…): OpenAPI names schemas by their class, across every
 service's contract. Shape only: whether a value is allowed is for the aggregates to say, by an
-error naming the field. Imports pydantic, the pure kernel and this area's vocabulary, nothing
-else.
+error naming the field. Imports pydantic, the pure kernel, this area's vocabulary and the
+tickets service's appeal contract (an appeal's title limit and statuses), nothing else.
 """
 from __future__ import annotations
 
@@ -19,14 +19,15 @@ from pydantic import BaseModel, Field
 from kernel import checks
 from kernel.wire import Action, Body, CreditCode, Text
 from services.liaison.fieldwork.vocabulary import (
-    FieldProblemKind, HelpPlanDecision, HelpPlanStatus, MatchmakingKind,
+    AppealStatus, FieldProblemKind, HelpPlanDecision, HelpPlanStatus, MatchmakingKind,
     OperationReportProductionStatus, OperationReportStatus, SurveyStatus,
 )
+from services.tickets.appeals import contract as appeals
 
 CODE_LIMIT = checks.CODE_LIMIT        # a unit, a park, a leader, an id
 NAME_LIMIT = checks.NAME_LIMIT        # a person, a bank, a firm
 TEXT_LIMIT = checks.TEXT_LIMIT        # findings, proposals, advice, outcomes
-TITLE_LIMIT = 200                     # a problem's title, as the appeal takes it
+TITLE_LIMIT = appeals.TITLE_LIMIT     # a problem's title, as the appeal takes it
 ITEMS_LIMIT = 200                     # items in one list
 PERIOD_LENGTH = 7                     # a month, YYYY-MM
 
@@ -315,7 +316,7 @@ class HelpPlanList(FieldworkReply):
 class VisitAppeal(FieldworkReply):
     ticket_id: str
     ledger_number: str
-    status: str = Field(description="the appeal's status in the ledger (tickets)")
+    status: AppealStatus = Field(description="the appeal's status in the ledger (tickets)")
 
 
 class VisitProblemView(FieldworkReply):

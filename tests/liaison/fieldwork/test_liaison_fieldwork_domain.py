@@ -16,8 +16,9 @@ from services.liaison.fieldwork.domain.activities import Consultation, Matchmaki
 from services.liaison.fieldwork.domain.help_plan import HelpPlan
 from services.liaison.fieldwork.domain.survey import Survey
 from services.liaison.fieldwork.domain.visit import (
-    VISIT_APPEALS, Visit, appeal_id_for, appeal_status_after,
+    APPEAL_STATUS_EVENTS, VISIT_APPEALS, Visit, appeal_id_for, appeal_status_after,
 )
+from services.tickets.appeals.vocabulary import Status
 
 MAY_2 = dt.datetime(2026, 5, 2, 10, tzinfo=OFFICE_TIME)
 MAY_26 = dt.datetime(2026, 5, 26, 9, tzinfo=OFFICE_TIME)
@@ -261,6 +262,25 @@ def test_appeal_statuses_follow_the_tickets_facts_and_ids_follow_the_event():
     assert appeal_status_after("TicketClosedOff", {}) == "closed"
     assert appeal_status_after("TicketUrged", {}) is None
     assert appeal_id_for("e-1") == appeal_id_for("e-1") != appeal_id_for("e-2")
+
+
+def test_a_visit_shows_only_the_statuses_the_ledger_declares():
+    ledger = set(Status.codes())
+    after = {appeal_status_after(event_type, {}) for event_type in APPEAL_STATUS_EVENTS}
+    after |= {appeal_status_after("TicketClassified", {"way": "escalate_upward"})}
+    assert after - {None} <= ledger and "awaiting_upper_level" in after
+    v = visit()
+    v.find_problem(problem_id="p-1", title="贷款难", description="d", category="financing",
+                   at=MAY_2, actor=LEADER)
+    v.note_appeal(ticket_id="t-1", ticket_event_id="e-1", ledger_number="GZ-2026-1",
+                  problem_id="p-1", at=MAY_2, actor=NOTING)
+    with pytest.raises(ValueError, match="unknown appeal status"):
+        v.note_appeal_status(ticket_id="t-1", ticket_event_id="e-2", status="archived",
+                             at=MAY_2, actor=NOTING)
+    [changed] = v.note_appeal_status(ticket_id="t-1", ticket_event_id="e-3",
+                                     status=Status.AWAITING_UPPER_LEVEL.value, at=MAY_2,
+                                     actor=NOTING)
+    assert changed.payload["status"] == "awaiting_upper_level"
 
 
 def test_the_tickets_service_derives_the_same_appeal_id():

@@ -10,16 +10,17 @@ import re
 from kernel import checks
 from kernel.clock import office_day
 from kernel.errors import FieldRequired
+# The aggregates check the limits the wire contract declares (the aggregates' modules read them
+# from here).
+from services.liaison.fieldwork.contract import CODE_LIMIT as CODE_LIMIT
+from services.liaison.fieldwork.contract import ITEMS_LIMIT, NAME_LIMIT
+from services.liaison.fieldwork.contract import TEXT_LIMIT as TEXT_LIMIT
+from services.liaison.fieldwork.contract import TITLE_LIMIT as TITLE_LIMIT
 from services.liaison.fieldwork.exceptions import (
     DateInFuture, DueBeforeToday, InvalidDate, InvalidFigure, InvalidPeriod, ListRequired,
     NegativeFigure, NotAList, NotAnItem, PeriodInFuture, TooMany,
 )
 
-NAME_LIMIT = checks.NAME_LIMIT
-CODE_LIMIT = checks.CODE_LIMIT
-TEXT_LIMIT = checks.TEXT_LIMIT
-TITLE_LIMIT = 200           # an appeal's title, as the tickets service takes it
-ITEMS_LIMIT = 200           # names, units, enterprises, problems, tasks in one list
 # The largest figure an operation report takes: 万元 (10^10 万元 is 10^14 yuan), persons.
 WAN_YUAN_LIMIT = 10 ** 10
 PERSONS_LIMIT = 10 ** 7

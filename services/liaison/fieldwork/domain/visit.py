@@ -25,7 +25,7 @@ from services.liaison.fieldwork.domain import inputs
 from services.liaison.fieldwork.exceptions import (
     AlreadyExists, UnitNotOwner, NotOwnVisit, RoleNotAllowed, VisitNotFound,
 )
-from services.liaison.fieldwork.vocabulary import APPEAL_STATUSES, FieldProblemKind
+from services.liaison.fieldwork.vocabulary import AppealStatus, FieldProblemKind
 
 # The appeal raised from a problem has the id uuid5(VISIT_APPEALS, the VisitProblemFound event's
 # id). The tickets service derives it the same way (tickets.appeals.reactions); a test holds the
@@ -38,15 +38,15 @@ NOTERS = ("system",)
 
 # The status an appeal is in after each of the tickets service's facts that changes it.
 APPEAL_STATUS_AFTER = {
-    "TicketRaised": "received",
-    "TicketDispatched": "dispatched",
-    "TicketRedispatched": "dispatched",
-    "TicketSignedFor": "signed_for",
-    "TicketResolved": "resolved",
-    "TicketRated": "rated",
-    "TicketSentBack": "in_progress",
-    "TicketReopened": "in_progress",
-    "TicketClosedOff": "closed",
+    "TicketRaised": AppealStatus.RECEIVED,
+    "TicketDispatched": AppealStatus.DISPATCHED,
+    "TicketRedispatched": AppealStatus.DISPATCHED,
+    "TicketSignedFor": AppealStatus.SIGNED_FOR,
+    "TicketResolved": AppealStatus.RESOLVED,
+    "TicketRated": AppealStatus.RATED,
+    "TicketSentBack": AppealStatus.IN_PROGRESS,
+    "TicketReopened": AppealStatus.IN_PROGRESS,
+    "TicketClosedOff": AppealStatus.CLOSED,
 }
 APPEAL_STATUS_EVENTS = (*APPEAL_STATUS_AFTER, "TicketClassified")
 
@@ -58,9 +58,10 @@ def appeal_id_for(problem_event_id: str) -> str:
 def appeal_status_after(event_type: str, payload: dict) -> str | None:
     """The appeal's status after the tickets fact `event_type`; None if it changes none."""
     if event_type == "TicketClassified":
-        return ("awaiting_upper_level" if payload.get("way") == "escalate_upward"
-                else "in_progress")
-    return APPEAL_STATUS_AFTER.get(event_type)
+        return (AppealStatus.AWAITING_UPPER_LEVEL if payload.get("way") == "escalate_upward"
+                else AppealStatus.IN_PROGRESS).value
+    after = APPEAL_STATUS_AFTER.get(event_type)
+    return after.value if after is not None else None
 
 
 class Visit(Aggregate):
@@ -153,7 +154,7 @@ class Visit(Aggregate):
             "ticket_event_id": ticket_event_id,
             "ledger_number": checks.text("ledger_number", ledger_number, inputs.CODE_LIMIT),
             "problem_id": problem_id if problem_id in self.problems else None,
-            "status": "received",
+            "status": AppealStatus.RECEIVED.value,
         }, at, actor)]
 
     def note_appeal_status(self, *, ticket_id: str, ticket_event_id: str, status: str,
@@ -164,7 +165,7 @@ class Visit(Aggregate):
         appeal = self.appeals.get(ticket_id)
         if appeal is None or ticket_event_id in self._ticket_events or appeal["status"] == status:
             return []
-        if status not in APPEAL_STATUSES:
+        if status not in AppealStatus.codes():
             raise ValueError(f"unknown appeal status {status!r}")
         return [self._record_fact("VisitAppealStatusChanged", {
             "ticket_id": ticket_id, "ticket_event_id": ticket_event_id,
