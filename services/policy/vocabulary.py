@@ -1,5 +1,8 @@
-"""The words of the policy registry (惠企政策): English codes stored in events, Chinese labels beside
-them for the compendium, the contact sheet and the portal (`kernel.vocabulary.LabelledEnum`).
+"""The words of the policy registry (惠企政策) that its areas share: English codes stored in events,
+Chinese labels beside them for the compendium, the contact sheet and the portal
+(`kernel.vocabulary.LabelledEnum`). A policy's life and level, and the campaign's words, are read
+by every area; the words of one area only are its own (`implementation.vocabulary`,
+`briefings.vocabulary`).
 """
 from __future__ import annotations
 
@@ -37,37 +40,3 @@ class Level(LabelledEnum):
 CostCategory = campaign.CostCategory
 OperatingTier = campaign.OperatingTier
 EnterpriseSize = campaign.EnterpriseSize
-
-
-class RuleKind(LabelledEnum):
-    """What an implementation rule (实施细则) must be. notice 二(一)1: 对指向清晰的政策,要重点明确
-    操作流程和时限要求;对只明确了方向的政策,要进一步细化举措,出台工作方案."""
-
-    # a policy with a clear target: its procedure and time limits (具体办法、操作细则、实施细则)
-    OPERATING_RULES = "operating_rules", "具体办法/操作细则"
-    # a policy that only gives a direction: its tasks and who carries them (工作方案、实施方案)
-    WORK_PLAN = "work_plan", "工作方案"
-
-
-class RuleStatus(LabelledEnum):
-    """An implementation rule's life: required of a unit, overdue if its due date passes, filed."""
-
-    REQUIRED = "required", "待制定"
-    OVERDUE = "overdue", "已逾期"
-    FILED = "filed", "已报备"
-
-
-class BriefingStatus(LabelledEnum):
-    """A briefing's life (宣讲活动): scheduled, revised while still ahead, then held or cancelled."""
-
-    SCHEDULED = "scheduled", "已安排"
-    HELD = "held", "已举行"
-    CANCELLED = "cancelled", "已取消"
-
-
-class AgendaItemKind(LabelledEnum):
-    """notice 二(二)1: 宣讲活动议程包括市领导讲话、市直部门政策解读、园区表态发言等."""
-
-    LEADER_SPEECH = "leader_speech", "领导讲话"
-    POLICY_READING = "policy_reading", "部门解读政策"
-    PARK_STATEMENT = "park_statement", "园区表态发言"

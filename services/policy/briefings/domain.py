@@ -35,11 +35,11 @@ from services.policy.briefings.exceptions import (
 from services.policy.briefings.rules import (
     CANCELLED, HELD, OFFICE, SCHEDULED, check, check_scheduler,
 )
+from services.policy.briefings.vocabulary import AgendaItemKind, BriefingStatus
 from services.policy.policies.domain import (  # a briefing's date is read as an effective date is
     calendar_date,
     office_day_of,
 )
-from services.policy.vocabulary import AgendaItemKind, BriefingStatus
 
 # The limits, in characters (and items).
 ID_LIMIT = checks.CODE_LIMIT

@@ -13,8 +13,7 @@ from kernel.envelope import utc_now
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
 from kernel.wire import body_fields, command_fields
-from services.policy import contract
-from services.policy.briefings import access, rules, views
+from services.policy.briefings import access, contract, rules, views
 from services.policy.briefings.domain import Briefing
 
 

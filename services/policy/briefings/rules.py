@@ -20,7 +20,7 @@ from services.policy.briefings.exceptions import (
     BriefingNotFound,
     NotOrganisingUnit,
 )
-from services.policy.vocabulary import BriefingStatus
+from services.policy.briefings.vocabulary import BriefingStatus
 
 SCHEDULED, HELD, CANCELLED = (BriefingStatus.SCHEDULED, BriefingStatus.HELD,
                               BriefingStatus.CANCELLED)

@@ -9,11 +9,10 @@ import sqlalchemy as sa
 from kernel import listing
 from kernel.actor import Actor
 from kernel.refolding import snapshot_row
-from services.policy import contract
-from services.policy.briefings import access
+from services.policy.briefings import access, contract
 from services.policy.briefings.domain import Briefing
+from services.policy.briefings.vocabulary import BriefingStatus
 from services.policy.policies import views as policies
-from services.policy.vocabulary import BriefingStatus
 
 metadata = sa.MetaData()
 briefing_rows = sa.Table(

@@ -20,8 +20,7 @@ from kernel.envelope import format_time, utc_now
 from kernel.errors import RoleNotAllowed, UnknownCode
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork, read_stream
-from services.policy import contract
-from services.policy.compendium import documents, views
+from services.policy.compendium import contract, documents, views
 from services.policy.compendium.access import BUILDERS
 from services.policy.compendium.domain import STREAM_ID, CompendiumEditions, summary
 from services.policy.compendium.edition import build_edition

@@ -9,10 +9,10 @@ from __future__ import annotations
 from kernel.actor import Actor
 from kernel.permissions import OFFICE, allow
 from services.policy.implementation.exceptions import RuleNotFound
+from services.policy.implementation.vocabulary import RuleStatus
 from services.policy.policies.access import (
     READERS, READERS_NOTE, SEE_ALL, UNIT_OR_OFFICE, may_read_policy,
 )
-from services.policy.vocabulary import RuleStatus
 
 ROWS = (
     allow("require_rule", OFFICE),

@@ -34,11 +34,11 @@ from services.policy.implementation.exceptions import (
 from services.policy.implementation.rules import (
     FILED, OVERDUE, REQUIRED, check, check_requirer,
 )
+from services.policy.implementation.vocabulary import RuleKind, RuleStatus
 from services.policy.policies.domain import (  # a due date is read as an effective date is
     calendar_date,
     office_day_of,
 )
-from services.policy.vocabulary import RuleKind, RuleStatus
 
 # Rule ids derive from (policy, unit): a unit can only ever owe one rule for a policy.
 RULE_NAMESPACE = uuid.UUID("0b7e3c5e-8f0a-4f57-a0f4-2d4a6c1b9e31")

@@ -9,8 +9,7 @@ from kernel.envelope import utc_now
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
 from kernel.wire import body_fields, command_fields
-from services.policy import contract
-from services.policy.implementation import access, views
+from services.policy.implementation import access, contract, views
 from services.policy.implementation.domain import ImplementationRule, rule_id_for
 from services.policy.implementation.exceptions import RuleNotFound
 from services.policy.implementation.rules import check_requirer

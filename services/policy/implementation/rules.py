@@ -20,7 +20,7 @@ from services.policy.implementation.exceptions import (
     RuleAlreadyRequired,
     RuleNotFound,
 )
-from services.policy.vocabulary import RuleStatus
+from services.policy.implementation.vocabulary import RuleStatus
 
 REQUIRED, OVERDUE, FILED = RuleStatus.REQUIRED, RuleStatus.OVERDUE, RuleStatus.FILED
 

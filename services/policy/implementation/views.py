@@ -9,11 +9,10 @@ import sqlalchemy as sa
 from kernel import listing
 from kernel.actor import Actor
 from kernel.refolding import snapshot_row
-from services.policy import contract
-from services.policy.implementation import access
+from services.policy.implementation import access, contract
 from services.policy.implementation.domain import ImplementationRule
+from services.policy.implementation.vocabulary import RuleStatus
 from services.policy.policies import views as policies
-from services.policy.vocabulary import RuleStatus
 
 metadata = sa.MetaData()
 rule_rows = sa.Table(

@@ -21,9 +21,8 @@ from kernel.envelope import utc_now
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
 from kernel.wire import body_fields, command_fields
-from services.policy import contract
 from services.policy.enterprises import views as enterprises
-from services.policy.policies import access, rules, views
+from services.policy.policies import access, contract, rules, views
 from services.policy.policies.domain import Policy
 from services.policy.policies.exceptions import MayNotMatch, PolicyNotFound
 from services.policy.vocabulary import IN_FORCE

@@ -21,8 +21,7 @@ from kernel.actor import Actor
 from kernel.envelope import Event
 from kernel.errors import InvalidCursor, InvalidFilterValue
 from kernel.refolding import replace_row
-from services.policy import contract
-from services.policy.policies import access, search
+from services.policy.policies import access, contract, search
 from services.policy.policies.domain import Policy
 from services.policy.vocabulary import IN_FORCE, CostCategory, Level, Status
 

@@ -11,11 +11,12 @@ from typing import Callable
 import sqlalchemy as sa
 
 from kernel import listing
-from services.policy import contract
 from services.policy.compendium.views import compendium_editions
 from services.policy.implementation.views import rule_rows
+from services.policy.implementation.vocabulary import RuleStatus
 from services.policy.policies.views import policy_feed, policy_rows, states
-from services.policy.vocabulary import RuleStatus, Status
+from services.policy.portal import contract
+from services.policy.vocabulary import Status
 
 # notice 二(二)3: the policies on the portal by May 15; the implementation rules by May 20.
 POLICIES_ON_PORTAL_BY = (5, 15)

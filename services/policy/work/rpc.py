@@ -11,9 +11,8 @@ from kernel import checks
 from kernel.actor import Actor
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
-from services.policy import contract
 from services.policy.policies.exceptions import NotIssuingUnit
-from services.policy.work import views
+from services.policy.work import contract, views
 from services.policy.work.domain import PolicyWork
 from services.policy.work.exceptions import AnsweringPolicyNotInForce
 
