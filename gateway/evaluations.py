@@ -5,7 +5,8 @@ supervision's wire contract; who may rate whom is the supervision service's rule
 from __future__ import annotations
 
 from gateway.operations import Routes
-from gateway.supervision import CREATE_ERRORS, LIST_ERRORS, SupervisionRoutes
+from gateway.routes import CREATE_ERRORS, LIST_ERRORS
+from gateway.supervision import SupervisionRoutes
 from kernel.dependencies import TimedRpcProxy
 from services.supervision.contract import (
     CloseEvaluationRound, EvaluationResults, EvaluationRoundList, EvaluationRoundPath,

@@ -6,20 +6,15 @@ filters are supervision's wire contract (`services.supervision.contract`); who m
 is the supervision service's rule (`services.supervision.access`).
 
 The route makers here (`SupervisionRoutes`, the gateway's `Resources` on the supervision
-service's proxy) serve the evaluation and assessment routes too: each makes a handler that reads
-the request, calls one RPC of the supervision service with the caller first, and is documented by the operation it
-is mounted with.
+service's proxy, a body read as a command's) serve the evaluation and assessment routes too.
 """
 from __future__ import annotations
 
-from gateway.auth import caller
-from gateway.http import json_response, parse, read_query, texts
-from gateway.routes import (
-    COMMAND_ERRORS, CREATE_ERRORS, Resources, named, parameters, path_values,
-)
-from gateway.operations import API, Answer, Routes
+from gateway.http import parse
+from gateway.routes import CREATE_ERRORS, LIST_ERRORS, READ_ERRORS, Resources
+from gateway.operations import Routes
 from kernel.dependencies import TimedRpcProxy
-from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND
+from kernel.errors import CONFLICT, FORBIDDEN
 from services.supervision.contract import (
     DELIVERABLE_FILTERS, DELIVERY_ACTIONS, SUPERVISION_CASE_ACTIONS, DeliveryPath, SUPERVISION_CASE_FILTERS,
     SUPERVISION_NOTICE_FILTERS, SupervisionNoticeFilters,
@@ -30,9 +25,6 @@ from services.supervision.contract import (
     SupervisionSweepOutcome, SupervisionThresholds, SupervisionThresholdsView,
     SupervisionUnitPath, TrackedMatterFilters, TrackedMatterList, UnitTrackingView,
 )
-
-READ_ERRORS = (FORBIDDEN, NOT_FOUND)
-LIST_ERRORS = (FORBIDDEN,)
 
 
 def body_of(request, model) -> dict:
@@ -45,48 +37,11 @@ def body_of(request, model) -> dict:
 class SupervisionRoutes(Resources):
     """Route makers for one part of supervision's API on `api`: each handler calls `rpc` on the
     supervision service with the caller, the path's parameters (in their order) and then the body's
-    fields or the query's filters; an action's fields are read as a command's (`body_of`)."""
+    fields or the query's filters; a body, an action's too, is read as a command's (`body_of`)."""
 
     def __init__(self, api: Routes):
         super().__init__(api, read_errors=READ_ERRORS, list_errors=LIST_ERRORS, proxy="supervision",
-                         action_dump=body_of)
-
-    def read(self, path: str, operation_id: str, summary: str, *, view, described: str,
-             path_model=None, query=None, filters: tuple = (), rpc: str | None = None,
-             errors_: tuple = READ_ERRORS):
-        """GET: the path's parameters, then the query's filters (as text) if it has a query."""
-        rpc, names = rpc or operation_id, parameters(path)
-
-        @self.api("GET", path, operation_id, summary, path_model=path_model, query=query,
-                  errors_=errors_, rpc=rpc, answers=Answer(200, described, view))
-        def handler(service, request, **values):
-            actor = caller(request)
-            arguments = path_values(values, path_model, names)
-            if query is not None:
-                arguments.append(texts(read_query(request, query), filters))
-            return json_response(200, self.call(service, rpc)(actor, *arguments))
-        return named(handler, operation_id)
-
-    def command(self, method: str, path: str, operation_id: str, summary: str, *, body, view,
-                described: str, path_model=None, rpc: str | None = None, status: int = 200,
-                errors_: tuple = COMMAND_ERRORS, location: str | None = None):
-        """A command with a body: the path's parameters, then the body's fields. `location`
-        (a format with the answer's fields) says where a thing made is."""
-        rpc, names = rpc or operation_id, parameters(path)
-        headers = (("Location", "its URL"),) if location else ()
-
-        @self.api(method, path, operation_id, summary, path_model=path_model, body=body,
-                  errors_=errors_, rpc=rpc,
-                  answers=Answer(status, described, view, headers=headers))
-        def handler(service, request, **values):
-            actor = caller(request)
-            arguments = path_values(values, path_model, names)
-            if body is not None:
-                arguments.append(body_of(request, body))
-            made = self.call(service, rpc)(actor, *arguments)
-            where = {"Location": API + location.format(**made)} if location else None
-            return json_response(status, made, where)
-        return named(handler, operation_id)
+                         dump=body_of, action_dump=body_of)
 
 
 api = Routes("supervision", "Supervision (督查) built on the ledger: what each unit owes and "
