@@ -5,17 +5,12 @@ discipline inspection organs (移交纪检监察), each citing ledger entries �
 as a printable PDF report with charts, or as the dashboard's JSON."""
 from __future__ import annotations
 
-import base64
-from urllib.parse import quote
-
-from werkzeug.wrappers import Response
-
 from gateway.audit import ACCEPTED, accepted, wants_async
 from gateway.auth import caller
-from gateway.http import read_path
-from gateway.routes import named
-from gateway.operations import Answer, Routes
-from gateway.supervision import CREATE_ERRORS, READ_ERRORS, SupervisionRoutes
+from gateway.http import read_path, rendered_download
+from gateway.operations import Routes, file_answer
+from gateway.routes import CREATE_ERRORS, READ_ERRORS, named
+from gateway.supervision import SupervisionRoutes
 from kernel.dependencies import TimedRpcProxy
 from services.supervision.contract import (
     ASSESSMENT_ACTIONS, EXPORT_MEDIA_TYPES, AssessmentDashboard, AssessmentPath,
@@ -40,21 +35,13 @@ def export_route(fmt: str, described: str):
     @api("GET", f"/assessments/{{year}}/export.{fmt}", operation_id,
          f"Download the assessment as .{fmt}", path_model=AssessmentPath, rpc="assessment_export",
          errors_=READ_ERRORS,
-         answers=(Answer(200, described, media_type=EXPORT_MEDIA_TYPES[fmt],
-                         schema={"type": "string", "format": "binary"},
-                         headers=(("Content-Disposition", "attachment; the file's name"),)),
-                  ACCEPTED))
+         answers=(file_answer(described, EXPORT_MEDIA_TYPES[fmt]), ACCEPTED))
     def handler(service, request, year):
         actor = caller(request)
         path = read_path({"year": year}, AssessmentPath)
         if wants_async(request):
             return accepted(service.supervision.start_assessment_export(actor, path.year, fmt))
-        made = service.supervision.assessment_export(actor, path.year, fmt)
-        chinese = made.get("display_name") or made["filename"]
-        return Response(base64.b64decode(made["base64"]), status=200,
-                        mimetype=made["media_type"], headers={
-                            "Content-Disposition": f"attachment; filename={made['filename']}; "
-                                                   f"filename*=UTF-8''{quote(chinese)}"})
+        return rendered_download(service.supervision.assessment_export(actor, path.year, fmt))
     return named(handler, operation_id)
 
 
