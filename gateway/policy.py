@@ -17,10 +17,14 @@ from pydantic import Field
 from werkzeug.wrappers import Response
 
 from gateway.auth import caller
-from gateway.http import download, json_response, parse, read_path, read_query, texts
+from gateway.http import download, read_path
 from gateway.operations import API, BINARY, Answer, Routes, file_answer, mount
+from gateway.routes import (
+    COMMAND_ERRORS, LIST_ERRORS, READ_ERRORS, Resources, in_full, paged,
+    without_nulls,
+)
 from kernel.dependencies import TimedRpcProxy
-from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND, Refused
+from kernel.errors import NOT_FOUND, Refused
 from services.policy.contract import (
     BRIEFING_ACTIONS, BRIEFING_FILTERS, FILTERS, POLICY_ACTIONS, RULE_ACTIONS, RULE_FILTERS,
     Body, BriefingFilters, BriefingList, BriefingPath, BriefingView, ContactRows, CreditCode,
@@ -30,7 +34,6 @@ from services.policy.contract import (
     VersionView,
 )
 
-COMMAND_ERRORS = (FORBIDDEN, NOT_FOUND, CONFLICT)
 COMPENDIUM_TITLE = "赣州市惠企政策文件汇编"
 # The compendium's documents (services.policy.contract.DOCUMENT_FORMATS), each as its media type.
 DOCUMENTS = {"pdf": "PDF", "docx": "a Word document (.docx)", "html": "an HTML page"}
@@ -38,10 +41,11 @@ DOCUMENT_MEDIA_TYPES = {"pdf": "application/pdf",
                         "docx": "application/vnd.openxmlformats-officedocument."
                                 "wordprocessingml.document",
                         "html": "text/html"}
-READ_ERRORS = (FORBIDDEN, NOT_FOUND)
 
 api = Routes("policy", "The policy registry (惠企政策): policies, implementation rules, "
                        "briefings, the compendium and contact sheet. notice 二(一), 二(二)")
+# A thing drafted or scheduled is sent on without its nulls; the lists narrow by filters alone.
+routes = Resources(api, proxy="policy", dump=without_nulls)
 
 
 class EnterprisePath(Body):
@@ -227,188 +231,82 @@ def document_format(name: str) -> str:
     return name
 
 
-def _action(actions: dict, kind: str, name: str):
-    """The command `name` of `actions`, or a 404 naming the ones there are."""
-    command = actions.get(name)
-    if command is None:
-        raise Refused("unknown_action", NOT_FOUND,
-                      f"no action {name!r} on {kind}; the actions are: "
-                      f"{', '.join(sorted(actions))}")
-    return command
-
-
-def _action_operations(actions: dict, collection: str, path_name: str, path_model, prefix: str,
-                       view, rpc: str):
-    return tuple(
-        api.operation("POST", f"/{collection}/{{{path_name}}}/{name}",
-                      f"{prefix}_{action.method}", action.summary, path_model=path_model,
-                      body=action.body, errors_=COMMAND_ERRORS, rpc=rpc, action=name,
-                      answers=Answer(200, "after the command", view))
-        for name, action in actions.items())
-
-
-def _body(request, action) -> dict:
-    return parse(request, action.body, empty_ok=True).model_dump(mode="json", exclude_none=True)
-
-
 class PolicyApi:
     policy = TimedRpcProxy("policy")
     compendium_documents = HeldDocuments()
 
     # -- policies ----------------------------------------------------------------------------
 
-    @api("POST", "/policies", "draft_policy",
-         "Draft a policy (惠企政策) for its issuing unit; publish it once text and contact are set",
-         body=DraftPolicy, errors_=(FORBIDDEN, CONFLICT), answers=Answer(
-             201, "drafted", PolicyView, headers=(("Location", "the policy's URL"),)))
-    def draft_policy(self, request):
-        actor = caller(request)
-        fields = parse(request, DraftPolicy).model_dump(mode="json", exclude_none=True)
-        drafted = self.policy.draft_policy(actor, fields)
-        return json_response(201, drafted, {"Location": f"{API}/policies/{drafted['id']}"})
-
-    @api("GET", "/policies", "list_policies",
-         "The policies, filtered; by relevance when q is given, else newest published first",
-         query=ListQuery, answers=Answer(200, "a page of policies", PolicyPage))
-    def list_policies(self, request):
-        actor = caller(request)
-        query = read_query(request, ListQuery)
-        return json_response(200, self.policy.list_policies(
-            actor, texts(query, FILTERS), query.cursor, query.limit))
-
-    @api("GET", "/policies/{policy_id}", "get_policy",
-         "A policy: its current text, contact and every published version",
-         path_model=PolicyPath, errors_=READ_ERRORS, answers=Answer(200, "the policy", PolicyView))
-    def get_policy(self, request, policy_id):
-        actor = caller(request)
-        path = read_path({"policy_id": policy_id}, PolicyPath)
-        return json_response(200, self.policy.get_policy(actor, path.policy_id))
-
-    @api("GET", "/policies/{policy_id}/versions/{number}", "policy_version",
-         "One published version of a policy, exactly as it was", path_model=VersionPath,
-         errors_=READ_ERRORS, answers=Answer(200, "the version", VersionView))
-    def policy_version(self, request, policy_id, number):
-        actor = caller(request)
-        path = read_path({"policy_id": policy_id, "number": number}, VersionPath)
-        return json_response(200, self.policy.policy_version(actor, path.policy_id, path.number))
-
-    # One handler for every command on a policy; each is documented as its own operation.
-    @mount("POST", f"{API}/policies/{{policy_id}}/{{action}}",
-           *_action_operations(POLICY_ACTIONS, "policies", "policy_id", PolicyPath, "policy",
-                               PolicyView, "act_on_policy"))
-    def act_on_policy(self, request, policy_id, action):
-        actor = caller(request)
-        command = _action(POLICY_ACTIONS, "a policy", action)
-        path = read_path({"policy_id": policy_id}, PolicyPath)
-        return json_response(200, self.policy.act_on_policy(actor, path.policy_id, action,
-                                                            _body(request, command)))
+    draft_policy = routes.create(
+        "policies", "draft_policy",
+        "Draft a policy (惠企政策) for its issuing unit; publish it once text and contact are set",
+        body=DraftPolicy, view=PolicyView, described="drafted", where="the policy's URL")
+    list_policies = routes.listing(
+        "policies", "list_policies",
+        "The policies, filtered; by relevance when q is given, else newest published first",
+        query=ListQuery, sends=paged(FILTERS), view=PolicyPage, described="a page of policies")
+    get_policy = routes.get(
+        "/policies/{policy_id}", "get_policy",
+        "A policy: its current text, contact and every published version",
+        path_model=PolicyPath, view=PolicyView, described="the policy")
+    policy_version = routes.get(
+        "/policies/{policy_id}/versions/{number}", "policy_version",
+        "One published version of a policy, exactly as it was", path_model=VersionPath,
+        view=VersionView, described="the version")
+    act_on_policy = routes.act("/policies/{policy_id}", PolicyPath, POLICY_ACTIONS,
+                               kind="a policy", prefix="policy", view=PolicyView,
+                               rpc="act_on_policy")
 
     # -- implementation rules ----------------------------------------------------------------
 
-    @api("POST", "/rules", "require_rule",
-         "Require of a unit an implementation rule (实施细则) for a policy (the office)",
-         body=RequireRule, errors_=COMMAND_ERRORS, answers=Answer(
-             201, "required", RuleView, headers=(("Location", "the rule's URL"),)))
-    def require_rule(self, request):
-        actor = caller(request)
-        fields = parse(request, RequireRule).model_dump(mode="json")
-        rule = self.policy.require_rule(actor, fields)
-        return json_response(201, rule, {"Location": f"{API}/rules/{rule['id']}"})
-
-    @api("GET", "/rules", "list_rules", "The implementation rules, filtered",
-         query=RuleFilters, answers=Answer(200, "the rules", RuleList))
-    def list_rules(self, request):
-        actor = caller(request)
-        query = read_query(request, RuleFilters)
-        return json_response(200, self.policy.list_rules(actor, texts(query, RULE_FILTERS)))
-
-    @api("GET", "/rules/{rule_id}", "get_rule", "An implementation rule",
-         path_model=RulePath, errors_=READ_ERRORS, answers=Answer(200, "the rule", RuleView))
-    def get_rule(self, request, rule_id):
-        actor = caller(request)
-        path = read_path({"rule_id": rule_id}, RulePath)
-        return json_response(200, self.policy.get_rule(actor, path.rule_id))
-
-    @mount("POST", f"{API}/rules/{{rule_id}}/{{action}}",
-           *_action_operations(RULE_ACTIONS, "rules", "rule_id", RulePath, "rule", RuleView,
-                               "act_on_rule"))
-    def act_on_rule(self, request, rule_id, action):
-        actor = caller(request)
-        command = _action(RULE_ACTIONS, "an implementation rule", action)
-        path = read_path({"rule_id": rule_id}, RulePath)
-        return json_response(200, self.policy.act_on_rule(actor, path.rule_id, action,
-                                                          _body(request, command)))
+    require_rule = routes.create(
+        "rules", "require_rule",
+        "Require of a unit an implementation rule (实施细则) for a policy (the office)",
+        body=RequireRule, view=RuleView, described="required", errors_=COMMAND_ERRORS,
+        dump=in_full, where="the rule's URL")
+    list_rules = routes.listing(
+        "rules", "list_rules", "The implementation rules, filtered", query=RuleFilters,
+        filters=RULE_FILTERS, view=RuleList, described="the rules")
+    get_rule = routes.get("/rules/{rule_id}", "get_rule", "An implementation rule",
+                          path_model=RulePath, view=RuleView, described="the rule")
+    act_on_rule = routes.act("/rules/{rule_id}", RulePath, RULE_ACTIONS,
+                             kind="an implementation rule", prefix="rule", view=RuleView,
+                             rpc="act_on_rule")
 
     # -- briefings ---------------------------------------------------------------------------
 
-    @api("POST", "/briefings", "schedule_briefing",
-         "Schedule a policy briefing (宣讲活动, notice 二(二)1)", body=ScheduleBriefing,
-         errors_=COMMAND_ERRORS, answers=Answer(
-             201, "scheduled", BriefingView, headers=(("Location", "the briefing's URL"),)))
-    def schedule_briefing(self, request):
-        actor = caller(request)
-        fields = parse(request, ScheduleBriefing).model_dump(mode="json", exclude_none=True)
-        briefing = self.policy.schedule_briefing(actor, fields)
-        return json_response(201, briefing, {"Location": f"{API}/briefings/{briefing['id']}"})
-
-    @api("GET", "/briefings", "list_briefings", "The briefings, filtered",
-         query=BriefingFilters, answers=Answer(200, "the briefings", BriefingList))
-    def list_briefings(self, request):
-        actor = caller(request)
-        query = read_query(request, BriefingFilters)
-        return json_response(200, self.policy.list_briefings(actor,
-                                                             texts(query, BRIEFING_FILTERS)))
-
-    @api("GET", "/briefings/{briefing_id}", "get_briefing", "A briefing",
-         path_model=BriefingPath, errors_=READ_ERRORS,
-         answers=Answer(200, "the briefing", BriefingView))
-    def get_briefing(self, request, briefing_id):
-        actor = caller(request)
-        path = read_path({"briefing_id": briefing_id}, BriefingPath)
-        return json_response(200, self.policy.get_briefing(actor, path.briefing_id))
-
-    @mount("POST", f"{API}/briefings/{{briefing_id}}/{{action}}",
-           *_action_operations(BRIEFING_ACTIONS, "briefings", "briefing_id", BriefingPath,
-                               "briefing", BriefingView, "act_on_briefing"))
-    def act_on_briefing(self, request, briefing_id, action):
-        actor = caller(request)
-        command = _action(BRIEFING_ACTIONS, "a briefing", action)
-        path = read_path({"briefing_id": briefing_id}, BriefingPath)
-        return json_response(200, self.policy.act_on_briefing(actor, path.briefing_id, action,
-                                                              _body(request, command)))
+    schedule_briefing = routes.create(
+        "briefings", "schedule_briefing", "Schedule a policy briefing (宣讲活动, notice 二(二)1)",
+        body=ScheduleBriefing, view=BriefingView, described="scheduled",
+        errors_=COMMAND_ERRORS, where="the briefing's URL")
+    list_briefings = routes.listing(
+        "briefings", "list_briefings", "The briefings, filtered", query=BriefingFilters,
+        filters=BRIEFING_FILTERS, view=BriefingList, described="the briefings")
+    get_briefing = routes.get("/briefings/{briefing_id}", "get_briefing", "A briefing",
+                              path_model=BriefingPath, view=BriefingView,
+                              described="the briefing")
+    act_on_briefing = routes.act("/briefings/{briefing_id}", BriefingPath, BRIEFING_ACTIONS,
+                                 kind="a briefing", prefix="briefing", view=BriefingView,
+                                 rpc="act_on_briefing")
 
     # -- the compendium (notice 二(一)2) ------------------------------------------------------
 
-    @api("POST", "/compendium", "build_compendium",
-         "Build an edition of the compendium (政策汇编) from the policies in force (the office)",
-         errors_=(FORBIDDEN, CONFLICT), answers=(
-             Answer(201, "a new edition", EditionSummary,
-                    headers=(("Location", "the edition's URL"),)),
-             Answer(200, "nothing changed since the latest edition: that edition",
-                    EditionSummary, headers=(("Location", "the edition's URL"),))))
-    def build_compendium(self, request):
-        actor = caller(request)
-        edition = self.policy.build_compendium(actor)
-        status = 201 if edition.get("new", True) else 200
-        return json_response(status, edition,
-                             {"Location": f"{API}/compendium/editions/{edition['number']}"})
+    build_compendium = routes.make_or_find(
+        "/compendium", "build_compendium",
+        "Build an edition of the compendium (政策汇编) from the policies in force (the office)",
+        body=None, view=EditionSummary, made="a new edition",
+        found="nothing changed since the latest edition: that edition",
+        new=lambda edition: edition.get("new", True),
+        location="/compendium/editions/{number}", where="the edition's URL")
+    compendium_editions = routes.read(
+        "/compendium/editions", "compendium_editions",
+        "Every edition of the compendium, oldest first", view=EditionList,
+        described="the editions", errors_=())
+    compendium_edition = routes.get(
+        "/compendium/editions/{number}", "compendium_edition",
+        "An edition of the compendium: its sections, contents and contact sheet",
+        path_model=EditionPath, view=EditionView, described="the edition")
 
-    @api("GET", "/compendium/editions", "compendium_editions",
-         "Every edition of the compendium, oldest first",
-         answers=Answer(200, "the editions", EditionList))
-    def compendium_editions(self, request):
-        return json_response(200, self.policy.compendium_editions(caller(request)))
-
-    @api("GET", "/compendium/editions/{number}", "compendium_edition",
-         "An edition of the compendium: its sections, contents and contact sheet",
-         path_model=EditionPath, errors_=READ_ERRORS,
-         answers=Answer(200, "the edition", EditionView))
-    def compendium_edition(self, request, number):
-        actor = caller(request)
-        path = read_path({"number": number}, EditionPath)
-        return json_response(200, self.policy.compendium_edition(actor, path.number))
-
-    # One handler for the three formats; each is documented as its own path and media type.
     @mount("GET", f"{API}/compendium/editions/{{number}}.{{format}}",
            *(api.operation("GET", f"/compendium/editions/{{number}}.{fmt}",
                            f"compendium_document_{fmt}",
@@ -424,41 +322,28 @@ class PolicyApi:
             self.policy.compendium_document(actor, path.number, fmt, known)))
         return in_pieces(document_download(request, document, fmt, NUMBERED_EDITION_CACHE))
 
-    @api("GET", "/compendium/contact-sheet", "contact_sheet",
-         "The contact sheet (咨询联系表) of the latest edition, or of the policies in force",
-         answers=Answer(200, "the sheet", ContactRows))
-    def contact_sheet(self, request):
-        return json_response(200, self.policy.contact_sheet(caller(request)))
+    contact_sheet = routes.read(
+        "/compendium/contact-sheet", "contact_sheet",
+        "The contact sheet (咨询联系表) of the latest edition, or of the policies in force",
+        view=ContactRows, described="the sheet", errors_=())
 
     # -- the portal's deadlines, policy work, matching ----------------------------------------
 
-    @api("GET", "/portal-deadlines", "portal_deadlines",
-         "Per unit: policies on the portal by May 15, rules by May 20 — met, late or missing",
-         errors_=(FORBIDDEN,), answers=Answer(200, "the deadlines", PortalDeadlines))
-    def portal_deadlines(self, request):
-        return json_response(200, self.policy.portal_deadlines(caller(request)))
-
-    @api("GET", "/policy-work", "policy_work_items",
-         "Policy work appeals asked of the units (notice 二(四)3): a unit officer sees its own",
-         errors_=(FORBIDDEN,), answers=Answer(200, "the items", PolicyWorkList))
-    def policy_work_items(self, request):
-        items = self.policy.policy_work_items(caller(request))
-        return json_response(200, items if isinstance(items, dict) else {"items": items})
-
-    @api("GET", "/enterprises/{uscc}/matching-policies", "matching_policies",
-         "The policies in force an enterprise is eligible for, and why (精准推送)",
-         path_model=EnterprisePath, errors_=READ_ERRORS, rpc="match_enterprise",
-         answers=Answer(200, "a verdict per policy in force", MatchList))
-    def matching_policies(self, request, uscc):
-        actor = caller(request)
-        path = read_path({"uscc": uscc}, EnterprisePath)
-        return json_response(200, self.policy.match_enterprise(actor, path.uscc))
-
-    @api("POST", "/matching-policies", "match_profile",
-         "The policies in force an enterprise of the given profile is eligible for, and why",
-         body=EnterpriseProfile, errors_=(FORBIDDEN,), rpc="match_enterprise",
-         answers=Answer(200, "a verdict per policy in force", MatchList))
-    def match_profile(self, request):
-        actor = caller(request)
-        profile = parse(request, EnterpriseProfile).model_dump(mode="json")
-        return json_response(200, self.policy.match_enterprise(actor, profile))
+    portal_deadlines = routes.read(
+        "/portal-deadlines", "portal_deadlines",
+        "Per unit: policies on the portal by May 15, rules by May 20 — met, late or missing",
+        view=PortalDeadlines, described="the deadlines", errors_=LIST_ERRORS)
+    policy_work_items = routes.read(
+        "/policy-work", "policy_work_items",
+        "Policy work appeals asked of the units (notice 二(四)3): a unit officer sees its own",
+        view=PolicyWorkList, described="the items", errors_=LIST_ERRORS, into="items")
+    matching_policies = routes.get(
+        "/enterprises/{uscc}/matching-policies", "matching_policies",
+        "The policies in force an enterprise is eligible for, and why (精准推送)",
+        path_model=EnterprisePath, rpc="match_enterprise", view=MatchList,
+        described="a verdict per policy in force")
+    match_profile = routes.command(
+        "POST", "/matching-policies", "match_profile",
+        "The policies in force an enterprise of the given profile is eligible for, and why",
+        body=EnterpriseProfile, errors_=LIST_ERRORS, rpc="match_enterprise", dump=in_full,
+        view=MatchList, described="a verdict per policy in force")
