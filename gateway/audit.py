@@ -15,8 +15,9 @@ import base64
 from werkzeug.wrappers import Response
 
 from gateway.auth import caller
-from gateway.http import download, json_response, read_path, read_query, validated
+from gateway.http import download, json_response, read_path, validated
 from gateway.operations import API, Answer, Routes
+from gateway.routes import LIST_ERRORS, READ_ERRORS, Resources, fields, named
 from gateway.portal import public_assertion
 from kernel.dependencies import TimedRpcProxy
 from kernel.errors import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, Refused
@@ -44,6 +45,7 @@ JOB = {"type": "object", "description": "a job: id, kind, status (queued, runnin
                                          "and its result's name and size once done"}
 ACCEPTED = Answer(202, "running as a job: its URL is in Location", schema=JOB,
                   headers=(("Location", "the job's URL"),))
+routes = Resources(api, proxy="audit")
 
 
 def wants_async(request) -> bool:
@@ -72,10 +74,6 @@ def streamed(fetch, first: dict) -> Response:
                     {"Content-Length": str(first["size"])})
 
 
-def text_response(body: str) -> Response:
-    return Response(body, status=200, mimetype=TEXT)
-
-
 def read_aliased_query(request, model):
     """`read_query` for a model whose parameters are spelled by alias (`from`, a Python
     keyword): the parameters are known by those names, and refusals name them so."""
@@ -89,6 +87,18 @@ def read_aliased_query(request, model):
         if value.strip():
             given[name] = value
     return validated(model, given)
+
+
+def public_text(path: str, operation_id: str, summary: str, *, rpc: str, described: str,
+                schema: dict, errors_: tuple = (), ending: str = ""):
+    """GET what the audit service shows anyone (a signed note, its key), as plain text the way
+    signed-note tools read it, `ending` after it."""
+    @api("GET", path, operation_id, summary, secured=False, errors_=errors_, rpc=rpc,
+         answers=Answer(200, described, media_type=TEXT, schema=schema))
+    def handler(service, request):
+        text = getattr(service.audit, rpc)(public_assertion())
+        return Response(text + ending, status=200, mimetype=TEXT)
+    return named(handler, operation_id)
 
 
 # The id of an export job begins so (`services.supervision.rpc.EXPORT_JOB`): it is supervision's.
@@ -119,7 +129,7 @@ class AuditApi:
 
     @api("GET", "/audit/jobs/{job_id}", "ledger_job",
          "A job's status and progress: who started it and the office and the supervision "
-         "group see it", errors_=(FORBIDDEN, NOT_FOUND), path_model=JobPath,
+         "group see it", errors_=READ_ERRORS, path_model=JobPath,
          answers=Answer(200, "the job", schema=JOB))
     def ledger_job(self, request, job_id):
         actor = caller(request)
@@ -142,59 +152,34 @@ class AuditApi:
                 actor, job_id, offset)
         return streamed(fetch, fetch(0))
 
-    @api("GET", "/audit/entries", "ledger_entries",
-         "Ledger entries after a seq, oldest first, optionally of one stream",
-         query=LedgerQuery, errors_=(FORBIDDEN,), rpc="entries",
-         answers=Answer(200, "the entries", LedgerEntries))
-    def ledger_entries(self, request):
-        actor = caller(request)
-        query = read_query(request, LedgerQuery)
-        items = self.audit.entries(actor, **query.model_dump(exclude_none=True))
-        return json_response(200, {"items": items})
-
-    @api("GET", "/audit/entries/{seq}", "ledger_entry", "One ledger entry by its seq",
-         path_model=EntryPath, errors_=(FORBIDDEN, NOT_FOUND), rpc="entry",
-         answers=Answer(200, "the entry", LedgerEntry))
-    def ledger_entry(self, request, seq):
-        actor = caller(request)
-        path = read_path({"seq": seq}, EntryPath)
-        return json_response(200, self.audit.entry(actor, path.seq))
-
-    @api("GET", "/audit/checkpoint", "latest_checkpoint",
-         "The latest signed checkpoint (C2SP tlog-checkpoint in a signed note), for anyone",
-         secured=False, errors_=(NOT_FOUND,), rpc="checkpoint",
-         answers=Answer(200, "the signed note", media_type=TEXT, schema=NOTE))
-    def latest_checkpoint(self, request):
-        return text_response(self.audit.checkpoint(public_assertion()))
-
-    @api("GET", "/audit/key", "checkpoint_key",
-         "The verifier key of the log's checkpoints, in signed-note form, for anyone",
-         secured=False, rpc="key", answers=Answer(200, "the verifier key <name>+<key id>+<key>",
-                                       media_type=TEXT, schema={"type": "string"}))
-    def checkpoint_key(self, request):
-        return text_response(self.audit.key(public_assertion()) + "\n")
-
-    @api("POST", "/audit/checkpoints", "make_checkpoint",
-         "Make a checkpoint of the ledger now, and publish it to the witnesses",
-         errors_=(FORBIDDEN,), answers=Answer(201, "the checkpoint made", CheckpointView))
-    def make_checkpoint(self, request):
-        return json_response(201, self.audit.make_checkpoint(caller(request)))
-
-    @api("GET", "/audit/proofs/inclusion", "inclusion_proof",
-         "An entry's inclusion proof in the tree of a checkpoint's size (RFC 9162 §2.1.3)",
-         query=InclusionQuery, errors_=(FORBIDDEN, NOT_FOUND),
-         answers=Answer(200, "the proof", InclusionProof))
-    def inclusion_proof(self, request):
-        actor = caller(request)
-        query = read_query(request, InclusionQuery)
-        return json_response(200, self.audit.inclusion_proof(actor, query.seq, query.size))
-
-    @api("GET", "/audit/proofs/consistency", "consistency_proof",
-         "A proof that one checkpoint's tree extends an earlier one's (RFC 9162 §2.1.4)",
-         query=ConsistencyQuery, errors_=(FORBIDDEN, NOT_FOUND),
-         answers=Answer(200, "the proof", ConsistencyProof))
-    def consistency_proof(self, request):
-        actor = caller(request)
-        query = read_aliased_query(request, ConsistencyQuery)
-        return json_response(200, self.audit.consistency_proof(actor, query.first,
-                                                               query.second))
+    ledger_entries = routes.read(
+        "/audit/entries", "ledger_entries",
+        "Ledger entries after a seq, oldest first, optionally of one stream",
+        query=LedgerQuery, sends=fields("after", "limit", "stream_id"), rpc="entries",
+        view=LedgerEntries, described="the entries", errors_=LIST_ERRORS, into="items")
+    ledger_entry = routes.get("/audit/entries/{seq}", "ledger_entry", "One ledger entry by its seq",
+                              path_model=EntryPath, rpc="entry", view=LedgerEntry,
+                              described="the entry")
+    latest_checkpoint = public_text(
+        "/audit/checkpoint", "latest_checkpoint",
+        "The latest signed checkpoint (C2SP tlog-checkpoint in a signed note), for anyone",
+        rpc="checkpoint", described="the signed note", schema=NOTE, errors_=(NOT_FOUND,))
+    checkpoint_key = public_text(
+        "/audit/key", "checkpoint_key",
+        "The verifier key of the log's checkpoints, in signed-note form, for anyone",
+        rpc="key", described="the verifier key <name>+<key id>+<key>",
+        schema={"type": "string"}, ending="\n")
+    make_checkpoint = routes.command(
+        "POST", "/audit/checkpoints", "make_checkpoint",
+        "Make a checkpoint of the ledger now, and publish it to the witnesses", body=None,
+        status=201, view=CheckpointView, described="the checkpoint made", errors_=LIST_ERRORS)
+    inclusion_proof = routes.read(
+        "/audit/proofs/inclusion", "inclusion_proof",
+        "An entry's inclusion proof in the tree of a checkpoint's size (RFC 9162 §2.1.3)",
+        query=InclusionQuery, sends=fields("seq", "size"), view=InclusionProof,
+        described="the proof")
+    consistency_proof = routes.read(
+        "/audit/proofs/consistency", "consistency_proof",
+        "A proof that one checkpoint's tree extends an earlier one's (RFC 9162 §2.1.4)",
+        query=ConsistencyQuery, reader=read_aliased_query, sends=fields("first", "second"),
+        view=ConsistencyProof, described="the proof")
