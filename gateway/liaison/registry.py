@@ -10,12 +10,9 @@ GET /enterprises/{uscc}/matching-policies is the policy service's (gateway.polic
 """
 from __future__ import annotations
 
-from gateway.auth import caller
-from gateway.http import json_response, parse, read_path
-from gateway.routes import COMMAND_ERRORS, Resources, as_given
-from gateway.operations import Answer, Routes
+from gateway.routes import CREATE_ERRORS, LIST_ERRORS, Resources, as_given, each
+from gateway.operations import Routes
 from kernel.dependencies import TimedRpcProxy
-from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND
 from services.liaison.registry.contract import (
     ENTERPRISE_FILTERS, EnterpriseList, EnterpriseListQuery, EnterpriseProfileChange,
     EnterpriseRatings, EnterpriseRegistration, EnterpriseTierRating, EnterpriseUsccPath,
@@ -30,8 +27,7 @@ api = Routes("registry", "The liaison registry: enterprises and their operating 
                          "(领导小组). notice 三(一)1",
                          service="liaison")
 # A read outside the caller's reach is not found; the body's fields are sent on as given.
-routes = Resources(api, proxy="liaison", read_errors=(FORBIDDEN, NOT_FOUND),
-                   list_errors=(FORBIDDEN,), dump=as_given)
+routes = Resources(api, proxy="liaison", list_errors=LIST_ERRORS, dump=as_given)
 
 
 class LiaisonRegistryApi:
@@ -63,16 +59,11 @@ class LiaisonRegistryApi:
         path_model=EnterpriseUsccPath, body=EnterpriseProfileChange, view=EnterpriseView,
         described="after the change", rpc="change_enterprise")
 
-    @api("POST", "/enterprises/{uscc}/tier", "rate_enterprise",
-         "Rate an enterprise's operating tier: 较好/一般/困难 (its county, or the office)",
-         path_model=EnterpriseUsccPath, body=EnterpriseTierRating, errors_=COMMAND_ERRORS,
-         answers=Answer(200, "rated", EnterpriseView))
-    def rate_enterprise(self, request, uscc):
-        actor = caller(request)
-        path = read_path({"uscc": uscc}, EnterpriseUsccPath)
-        rating = parse(request, EnterpriseTierRating)
-        return json_response(200, self.liaison.rate_enterprise(actor, path.uscc,
-                                                               rating.tier.value))
+    rate_enterprise = routes.change(
+        "POST", "/enterprises/{uscc}/tier", "rate_enterprise",
+        "Rate an enterprise's operating tier: 较好/一般/困难 (its county, or the office)",
+        path_model=EnterpriseUsccPath, body=EnterpriseTierRating, dump=each("tier"),
+        view=EnterpriseView, described="rated")
 
     enterprise_ratings = routes.get(
         "/enterprises/{uscc}/ratings", "enterprise_ratings",
@@ -127,19 +118,12 @@ class LiaisonRegistryApi:
 
     # -- the leading group ---------------------------------------------------------------------
 
-    @api("GET", "/leading-group", "get_leading_group",
-         "The leading group: its office and its four working groups with their members",
-         errors_=(FORBIDDEN,), answers=Answer(200, "the leading group", LeadingGroupView))
-    def get_leading_group(self, request):
-        actor = caller(request)
-        return json_response(200, self.liaison.get_leading_group(actor))
-
-    @api("PUT", "/leading-group", "set_working_group",
-         "Set one working group's members as a whole (the office)",
-         body=LeadingGroupMembers, errors_=(FORBIDDEN, CONFLICT),
-         answers=Answer(200, "the leading group after it", LeadingGroupView))
-    def set_working_group(self, request):
-        actor = caller(request)
-        body = parse(request, LeadingGroupMembers).model_dump(mode="json")
-        return json_response(200, self.liaison.set_working_group(
-            actor, body["group"], body["members"]))
+    get_leading_group = routes.read(
+        "/leading-group", "get_leading_group",
+        "The leading group: its office and its four working groups with their members",
+        view=LeadingGroupView, described="the leading group", errors_=LIST_ERRORS)
+    set_working_group = routes.command(
+        "PUT", "/leading-group", "set_working_group",
+        "Set one working group's members as a whole (the office)", body=LeadingGroupMembers,
+        dump=each("group", "members"), view=LeadingGroupView,
+        described="the leading group after it", errors_=CREATE_ERRORS)
