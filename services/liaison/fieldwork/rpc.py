@@ -23,10 +23,11 @@ from kernel.clock import office_day
 from kernel.database import exclusive_turn
 from kernel.dependencies import Reactions
 from kernel.envelope import utc_now
-from kernel.errors import Refused, UnknownCode
+from kernel.errors import NotAList, Refused, UnknownCode
 from kernel.listing import given
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
+from kernel.wire import body_fields, command_fields
 from services.liaison.fieldwork import access, contract, reactions, views
 from services.liaison.fieldwork.domain.activities import Activity, Consultation, Matchmaking
 from services.liaison.fieldwork.exceptions import (
@@ -49,28 +50,6 @@ FIELDWORK_WATCH_LOCK = 7201007
 REVIEWING_GROUP = "enterprise_help"
 # A county leader visits the enterprises of his own county (notice 三(一)1).
 COUNTY_RANK = "county"
-
-
-def _fields(model) -> tuple[set, tuple]:
-    return (set(model.model_fields),
-            tuple(name for name, info in model.model_fields.items() if info.is_required()))
-
-
-def _arguments(fields, model, context: str) -> dict:
-    """The body's fields, each the model takes, the required ones present (None when missing,
-    for the aggregate to name)."""
-    allowed, required = _fields(model)
-    if not isinstance(fields, dict):
-        raise UnknownCode("fields", type(fields).__name__, ["an object"])
-    checks.only_fields(fields, allowed, context)
-    return {**{name: None for name in required}, **fields}
-
-
-def _action(actions: dict, action: str, fields, what: str) -> tuple[str, dict]:
-    if action not in actions:
-        raise UnknownCode("action", action, sorted(actions))
-    command = actions[action]
-    return command.method, _arguments(fields, command.body, f"the {action} command on {what}")
 
 
 # -- the register --------------------------------------------------------------------------------
@@ -191,7 +170,7 @@ class FieldworkRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.RequireSurvey, "requiring a survey")
+            arguments = body_fields(fields, contract.RequireSurvey, "requiring a survey")
             _unit(uow.connection, arguments["unit"])
             _park(uow.connection, arguments.get("park"))
             _leader(uow.connection, arguments.get("leader_id"))
@@ -210,7 +189,8 @@ class FieldworkRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            method, arguments = _action(contract.SURVEY_ACTIONS, action, fields, "a survey")
+            method, arguments = command_fields(contract.SURVEY_ACTIONS, action, fields,
+                                               "a survey")
             survey = uow.load(Survey, survey_id)
             if not survey.exists or not access.may_read_report(
                     who, survey.snapshot(), _reach(uow.connection, who)):
@@ -253,7 +233,7 @@ class FieldworkRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.RequireHelpPlan, "requiring a help plan")
+            arguments = body_fields(fields, contract.RequireHelpPlan, "requiring a help plan")
             _unit(uow.connection, arguments["unit"])
             _leader(uow.connection, arguments["leader_id"])
             plan = HelpPlan.require(
@@ -270,8 +250,8 @@ class FieldworkRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            method, arguments = _action(contract.HELP_PLAN_ACTIONS, action, fields,
-                                        "a help plan")
+            method, arguments = command_fields(contract.HELP_PLAN_ACTIONS, action, fields,
+                                               "a help plan")
             plan = uow.load(HelpPlan, plan_id)
             reviewing = who.role == "unit_officer" and method == "review"
             if not plan.exists or not (reviewing or access.may_read_report(
@@ -327,10 +307,10 @@ class FieldworkRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.RecordVisit, "a visit")
+            arguments = body_fields(fields, contract.RecordVisit, "a visit")
             problems = arguments.pop("problems", None) or []
             if not isinstance(problems, list):
-                raise UnknownCode("problems", type(problems).__name__, ["a list"])
+                raise NotAList("problems")
             _leader(uow.connection, arguments["leader_id"])
             for n, unit in enumerate(arguments.get("units") or []):
                 _unit(uow.connection, unit, f"units[{n}]")
@@ -351,7 +331,7 @@ class FieldworkRpc:
 
     @staticmethod
     def _find_problem(visit: Visit, problem, at, who: Actor, context: str) -> None:
-        arguments = _arguments(problem, contract.VisitProblemReport, context)
+        arguments = body_fields(problem, contract.VisitProblemReport, context, field=context)
         visit.find_problem(problem_id=str(uuid.uuid4()), at=at, actor=who, **arguments)
 
     @rpc
@@ -410,8 +390,8 @@ class FieldworkRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.OperationReportFiling,
-                                   "an operation report")
+            arguments = body_fields(fields, contract.OperationReportFiling,
+                                    "an operation report")
             enterprise = _enterprise(uow.connection, arguments["uscc"])
             officer = _appointment(uow.connection, who)
             existing = uow.load(OperationReport, report_id_for(arguments["uscc"],
@@ -431,8 +411,8 @@ class FieldworkRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, contract.OperationReportAmendment,
-                                   "an operation report's amendment")
+            arguments = body_fields(fields, contract.OperationReportAmendment,
+                                    "an operation report's amendment")
             leader = _officer_leader(uow.connection, who)
             report = uow.load(OperationReport, report_id)
             if not report.exists or not access.may_read_operation_report(
@@ -475,7 +455,7 @@ class FieldworkRpc:
 
     def _record_activity(self, who: Actor, cls: type[Activity], fields: dict, model) -> dict:
         def decide(uow: UnitOfWork) -> dict:
-            arguments = _arguments(fields, model, f"a {cls.what}")
+            arguments = body_fields(fields, model, f"a {cls.what}")
             _unit(uow.connection, arguments["unit"])
             _enterprises(uow.connection, arguments.get("enterprises"))
             activity = cls.record(str(uuid.uuid4()), at=utc_now(), actor=who, **arguments)
@@ -506,7 +486,7 @@ class FieldworkRpc:
         def decide(uow: UnitOfWork) -> dict:
             if kind not in classes:
                 raise UnknownCode("kind", kind, sorted(classes))
-            arguments = _arguments(fields, contract.FieldworkOutcome, "an outcome")
+            arguments = body_fields(fields, contract.FieldworkOutcome, "an outcome")
             activity = uow.load(classes[kind], activity_id)
             if not activity.exists or not access.may_read_activity(
                     who, activity.snapshot(), _reach(uow.connection, who)):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from kernel.campaign import COMPREHENSIVE, COST_CATEGORIES
 from kernel.vocabulary import LabelledEnum
-# An appeal's status, shown on the visit it was raised from, is the tickets service's word, as its
-# wire contract gives it: the ledger declares its statuses once.
-from services.tickets.appeals.contract import Status as AppealStatus
+from services.tickets.appeals import contract as appeals
 
 
 class SurveyStatus(LabelledEnum):
@@ -40,6 +38,10 @@ class MatchmakingKind(LabelledEnum):
     FINANCING = "financing", "融资对接（银行）"
     INDUSTRY_CHAIN = "industry_chain", "产业链对接（龙头企业）"
 
+
+# An appeal's status, shown on the visit it was raised from, is the tickets service's word, as its
+# wire contract gives it: the ledger declares its statuses once.
+AppealStatus = appeals.Status
 
 # The default due dates of notice 二(三)1-2 (month, day): surveys by May 25, help plans by the
 # end of May.

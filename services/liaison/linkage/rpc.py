@@ -20,6 +20,8 @@ from kernel.envelope import utc_now
 from kernel.errors import InvalidInput
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
+from kernel.wire import body_fields
+from services.liaison.linkage import contract
 from services.liaison.linkage import plan as planner
 from services.liaison.linkage import views
 from services.liaison.linkage.domain import (
@@ -258,9 +260,8 @@ class LinkageRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            given = dict(fields or {})
-            checks.only_fields(given, {"cadre_id", "name", "unit", "leader_id", "phone"},
-                               "a liaison officer's appointment")
+            given = body_fields(fields, contract.LinkageOfficerAppointment,
+                                "a liaison officer's appointment")
             city = uow.load(CityLinkage, CITY_STREAM)
             city.appoint_liaison_officer(
                 given.get("cadre_id"), name=given.get("name"), unit=given.get("unit"),

@@ -132,7 +132,7 @@ def check_linkage(leader: Mapping, park: str | None, enterprises: Iterable[str],
     if short:
         raise TierMix(f"city leader {who}'s list of {len(listed)} must hold at least "
                       + ", ".join(f"{needed[t]} {t}" for t in TIERS)
-                      + f" (10 good, 3 average, 2 difficult for each whole 15); short of: "
+                      + " (10 good, 3 average, 2 difficult for each whole 15); short of: "
                       + ", ".join(short))
 
 

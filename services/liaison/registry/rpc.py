@@ -10,14 +10,13 @@ handed in; an id already naming another kind of thing in this service's log is r
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from kernel import checks
 from kernel.actor import Actor
 from kernel.envelope import utc_now
-from kernel.errors import InvalidFilterValue, UnknownFilter
+from kernel.errors import InvalidFilterValue
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
+from kernel.wire import body_fields, filter_values
 from services.liaison.linkage import views as linkage_views
 from services.liaison.registry import access, contract, views
 from services.liaison.registry.domain import (
@@ -36,7 +35,6 @@ from services.liaison.registry.exceptions import (
     IdInUse,
     LeaderNotFound,
     LeadingGroupNotShown,
-    NotAnObject,
     ParkNotFound,
     RoleNotAllowed,
     UnitNotFound,
@@ -44,10 +42,6 @@ from services.liaison.registry.exceptions import (
 from services.liaison.registry.vocabulary import LeaderRank, OperatingTier, UnitKind, WorkingGroup
 
 READERS_REFUSED = ("public",)
-ENTERPRISE_FIELDS = set(contract.EnterpriseRegistration.model_fields)
-PARK_FIELDS = set(contract.ParkRegistration.model_fields)
-UNIT_FIELDS = set(contract.UnitRegistration.model_fields)
-LEADER_FIELDS = set(contract.LeaderRegistration.model_fields)
 
 
 def reader(actor: dict, doing: str = "read the registry") -> Actor:
@@ -75,13 +69,6 @@ def register_reader(connection, who: Actor) -> access.Reader:
     if who.role in ("leader", "liaison"):
         return access.Reader(who, reach=linkage_views.reach_of(connection, who))
     return access.Reader(who)
-
-
-def _fields(fields, allowed: set, context: str) -> dict:
-    if not isinstance(fields, Mapping):
-        raise NotAnObject("fields", sorted(allowed))
-    checks.only_fields(fields, allowed, context)
-    return dict(fields)
 
 
 def _free(uow: UnitOfWork, stream_id: str, stream_type: str, field: str) -> None:
@@ -114,21 +101,6 @@ def _flag(name: str, value) -> bool | None:
     raise InvalidFilterValue(name, value, "true or false")
 
 
-def _filters(filters, known: tuple[str, ...]) -> dict:
-    if filters is None:
-        return {}
-    if not isinstance(filters, Mapping):
-        raise NotAnObject("filters", known)
-    found = {}
-    for name, value in filters.items():
-        if name not in known:
-            raise UnknownFilter(name, list(known))
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        found[name] = value.strip() if isinstance(value, str) else value
-    return found
-
-
 def _coded(given: dict, name: str, check) -> dict:
     """The filters with `name`'s value checked (refused naming it if it is not a code)."""
     if name in given:
@@ -156,7 +128,8 @@ class RegistryRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            given = _fields(fields, ENTERPRISE_FIELDS, "an enterprise's registration")
+            given = body_fields(fields, contract.EnterpriseRegistration,
+                                "an enterprise's registration")
             uscc = _uscc(given.pop("uscc", None))
             _free(uow, uscc, Enterprise.stream_type, "uscc")
             enterprise = uow.load(Enterprise, uscc)
@@ -174,7 +147,7 @@ class RegistryRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            given = _fields(changes, set(PROFILE_FIELDS), "an enterprise's profile")
+            given = body_fields(changes, set(PROFILE_FIELDS), "an enterprise's profile")
             enterprise = uow.load(Enterprise, _uscc(uscc))
             enterprise.change_profile(given, parks=_parks(uow, given.get("park"),
                                                           enterprise.park),
@@ -242,7 +215,7 @@ class RegistryRpc:
         "unrated", for those shown tiers) and above_designated_size."""
         def read(uow: UnitOfWork) -> dict:
             who = register_reader(uow.connection, Actor.from_dict(actor))
-            given = _filters(filters, contract.ENTERPRISE_FILTERS)
+            given = filter_values(filters, contract.ENTERPRISE_FILTERS)
             if "tier" in given and given["tier"] != contract.UNRATED:
                 checks.code("tier", given["tier"], OperatingTier)
             if "county" in given:
@@ -265,7 +238,7 @@ class RegistryRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            given = _fields(fields, PARK_FIELDS, "a park's registration")
+            given = body_fields(fields, contract.ParkRegistration, "a park's registration")
             park_id = identifier("id", given.get("id"))
             _free(uow, park_id, Park.stream_type, "id")
             park = uow.load(Park, park_id)
@@ -281,7 +254,7 @@ class RegistryRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            given = _fields(changes, {"name", "county"}, "a park")
+            given = body_fields(changes, {"name", "county"}, "a park")
             park = _load(uow, Park, park_id, ParkNotFound)
             park.change(given, at=utc_now(), actor=who)
             uow.save(park)
@@ -297,7 +270,7 @@ class RegistryRpc:
     @rpc
     def list_parks(self, actor: dict, filters: dict | None = None) -> dict:
         return self._read("list_parks", actor, lambda uow: {"items": views.parks(
-            uow.connection, **_coded(_filters(filters, ("county",)), "county", county_code))})
+            uow.connection, **_coded(filter_values(filters, ("county",)), "county", county_code))})
 
     # -- units ---------------------------------------------------------------------------------
 
@@ -307,7 +280,7 @@ class RegistryRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            given = _fields(fields, UNIT_FIELDS, "a unit's registration")
+            given = body_fields(fields, contract.UnitRegistration, "a unit's registration")
             code = identifier("code", given.get("code"))
             _free(uow, code, Unit.stream_type, "code")
             unit = uow.load(Unit, code)
@@ -323,7 +296,7 @@ class RegistryRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            given = _fields(changes, {"name"}, "a unit")
+            given = body_fields(changes, {"name"}, "a unit")
             unit = _load(uow, Unit, code, UnitNotFound)
             unit.change(given, at=utc_now(), actor=who)
             uow.save(unit)
@@ -339,7 +312,7 @@ class RegistryRpc:
     @rpc
     def list_units(self, actor: dict, filters: dict | None = None) -> dict:
         return self._read("list_units", actor, lambda uow: {"items": views.units(
-            uow.connection, **_coded(_filters(filters, ("kind",)), "kind",
+            uow.connection, **_coded(filter_values(filters, ("kind",)), "kind",
                                      lambda value: checks.code("kind", value, UnitKind)))})
 
     # -- leaders -------------------------------------------------------------------------------
@@ -350,7 +323,7 @@ class RegistryRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            given = _fields(fields, LEADER_FIELDS, "a leader's registration")
+            given = body_fields(fields, contract.LeaderRegistration, "a leader's registration")
             leader_id = identifier("id", given.get("id"))
             _free(uow, leader_id, Leader.stream_type, "id")
             leader = uow.load(Leader, leader_id)
@@ -367,7 +340,7 @@ class RegistryRpc:
         who = Actor.from_dict(actor)
 
         def decide(uow: UnitOfWork) -> dict:
-            given = _fields(changes, {"name", "rank", "title", "county"}, "a leader")
+            given = body_fields(changes, {"name", "rank", "title", "county"}, "a leader")
             leader = _load(uow, Leader, leader_id, LeaderNotFound)
             leader.change(given, at=utc_now(), actor=who)
             uow.save(leader)
@@ -383,7 +356,7 @@ class RegistryRpc:
     @rpc
     def list_leaders(self, actor: dict, filters: dict | None = None) -> dict:
         return self._read("list_leaders", actor, lambda uow: {"items": views.leaders(
-            uow.connection, **_coded(_filters(filters, ("rank",)), "rank",
+            uow.connection, **_coded(filter_values(filters, ("rank",)), "rank",
                                      lambda value: checks.code("rank", value, LeaderRank)))})
 
     # -- the leading group ---------------------------------------------------------------------

@@ -158,7 +158,7 @@ def test_unrated_enterprises_are_counted_apart():
         if e["above_designated_size"]:
             e["tier"] = None
     waiting = sum(1 for e in city.enterprises if e["above_designated_size"] and not e["tier"])
-    assert f"still await their county's rating" in reasons(city)[0]
+    assert "still await their county's rating" in reasons(city)[0]
     assert f"({waiting} more above-size enterprises" in reasons(city)[0]
 
 
