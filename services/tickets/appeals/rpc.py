@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Mapping
 
 import structlog
 from eventlet import tpool
 
-from kernel import checks, settings, units
+from kernel import settings, units
 from kernel.campaign import COUNTIES, ZONES
 from kernel.actor import SYSTEM, Actor
 from kernel.dependencies import Reactions
@@ -25,7 +26,7 @@ from kernel.errors import NotOwnVisit, Refused
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
 from kernel.watch import watch
-from kernel.wire import command_fields
+from kernel.wire import body_fields, command_fields
 from services.liaison.events import EVENTS as LIAISON
 from services.tickets.appeals import contract, duplicates, queries, reactions, rules, views
 from services.tickets.appeals.access import LINKED, check_may_read
@@ -42,10 +43,6 @@ log = structlog.get_logger(__name__)
 # Read once at start: a service with a broken policy refuses to start rather than misjudge.
 POLICY = policy_from_json(os.environ.get("HUIQI_TICKET_DEADLINES"))
 
-# The commands on an appeal, as the HTTP API names them: aggregate method and accepted fields,
-# from the wire contract the gateway declares too.
-ACTIONS = {name: (action.method, action.fields) for name, action in contract.ACTIONS.items()}
-RAISE_FIELDS = set(contract.RaiseAppeal.model_fields)
 
 
 # The commands that name the units an appeal is handed to.
@@ -99,6 +96,10 @@ def load_ticket(uow: UnitOfWork, ticket_id: str) -> Ticket:
     return ticket
 
 
+def raised_fields(body) -> dict:
+    """A body raising an appeal as `Ticket.raise_appeal`'s fields (`kernel.wire.body_fields`): a
+    required field it lacks is None, for the aggregate to name."""
+    return body_fields(body, contract.RaiseAppeal, "an appeal")
 
 
 def _check_raiser(uow: UnitOfWork, who: Actor, fields: dict) -> str:
@@ -110,6 +111,7 @@ def _check_raiser(uow: UnitOfWork, who: Actor, fields: dict) -> str:
         if not views.is_own_visit(uow.connection, who.role, who.sub, visit_id, code):
             raise NotOwnVisit("raise an appeal in an enterprise's name", field="visit_id")
     return code
+
 
 class AppealsRpc:
     policy_answers = Reactions(reactions.POLICY_ANSWERS_CONSUMER,
@@ -132,20 +134,19 @@ class AppealsRpc:
         duplicate_of = self._open_duplicate(who, fields)
 
         def decide(uow: UnitOfWork) -> dict:
-            checks.only_fields(fields, RAISE_FIELDS, "an appeal")
+            raised = raised_fields(fields)
             at = utc_now()
-            _check_raiser(uow, who, fields)
+            _check_raiser(uow, who, raised)
             open_one = load_ticket(uow, duplicate_of) if duplicate_of else None
             if open_one is not None and open_one.status != Status.CLOSED:
-                open_one.link_duplicate(title=fields.get("title"),
-                                        description=fields.get("description"),
-                                        channel=fields.get("channel"), at=at, actor=SYSTEM)
+                open_one.link_duplicate(title=raised["title"], description=raised["description"],
+                                        channel=raised["channel"], at=at, actor=SYSTEM)
                 uow.save(open_one)
                 return {"id": open_one.id, "ledger_number": open_one.ledger_number,
                         "status": open_one.status, "linked_to_open_appeal": True}
             ticket = Ticket.raise_appeal(
                 str(uuid.uuid4()), ledger_number=ledger_number(uow, at), at=at, actor=who,
-                policy=POLICY, **{f: fields.get(f) for f in RAISE_FIELDS})
+                policy=POLICY, **raised)
             uow.save(ticket)
             return {"id": ticket.id, "ledger_number": ticket.ledger_number,
                     "status": ticket.status, "linked_to_open_appeal": False}
@@ -158,15 +159,16 @@ class AppealsRpc:
         A bounded comparison (`duplicates`), still pure Python: it runs in a
         thread of eventlet's pool so that a long text does not hold the other workers up.
         """
+        if not isinstance(fields, Mapping):
+            return None  # the command refuses it
         title, description = fields.get("title"), fields.get("description")
         if not (isinstance(title, str) and isinstance(description, str)):
             return None  # the aggregate will name what is missing
 
         def candidates(uow: UnitOfWork) -> list[dict]:
-            checks.only_fields(fields, RAISE_FIELDS, "an appeal")
             # Before looking for an open duplicate: a caller must not learn of another
             # enterprise's appeal by raising one in its name.
-            uscc = _check_raiser(uow, who, fields)
+            uscc = _check_raiser(uow, who, raised_fields(fields))
             return queries.open_appeals_of(uow.connection, uscc, limit=duplicates.CANDIDATES)
 
         found = self.store.query("raise_appeal", candidates)
@@ -190,7 +192,7 @@ class AppealsRpc:
             # The appeal as GET answers it, folded with the facts just appended.
             return views.appeal_view(uow.connection, ticket.id)
 
-        return self.store.execute(action if action in ACTIONS else "unknown", decide)
+        return self.store.execute(action if action in contract.ACTIONS else "unknown", decide)
 
     def _routed_unit(self, uow: UnitOfWork, ticket: Ticket) -> str:
         """谁主管、谁负责: the routing table names the lead unit when the office does not."""
