@@ -56,6 +56,21 @@ def test_a_near_identical_open_appeal_is_linked_not_doubled(tickets):
     assert refused.value.kind == "forbidden" and refused.value.rule == "not_own_appeal"
 
 
+def test_a_raising_body_is_taken_by_the_contract_s_fields_and_refused_otherwise(tickets):
+    _, config = tickets
+    with ClusterRpcProxy(config) as cluster:
+        refusals = []
+        for body in ({**APPEAL, "priority": "high"}, [APPEAL], {**APPEAL, "visit_id": "v-1",
+                                                               "uscc": None}):
+            with pytest.raises(Refused) as refused:
+                cluster.tickets.raise_appeal(assertion(OFFICE), body)
+            refusals.append((refused.value.rule, refused.value.field))
+        listed = cluster.tickets.list_tickets(assertion(OFFICE), {})
+    assert refusals == [("unexpected_field", "priority"), ("not_an_object", "fields"),
+                        ("field_required", "uscc")]
+    assert listed["items"] == []
+
+
 @pytest.fixture
 def log_lines():
     """The JSON log lines written while the test runs; logging is put back afterwards."""
