@@ -1,14 +1,16 @@
 """The building blocks every service's wire contract (`services/<name>/contract.py`) is made of:
 bounded text, the credit code's shape, a request body that takes exactly its fields, a command
-as the HTTP API names it, and the one way a body (or a list query's filters) becomes a command's
-fields. Shapes only; what a value may be is for the aggregate to say."""
+as the HTTP API names it, the one way a body (or a list query's filters) becomes a command's
+fields, and the one way an action named on the wire becomes the command the store runs on an
+aggregate. Shapes only; what a value may be is for the aggregate to say."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Iterable, Mapping
+from typing import Annotated, Any, Callable, Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from kernel.envelope import utc_now
 from kernel.errors import NotAnObject, UnexpectedField, UnknownCode, UnknownFilter
 
 CREDIT_CODE_LENGTH = 18   # 统一社会信用代码
@@ -107,3 +109,40 @@ def filter_values(filters, known: Iterable[str]) -> dict:
             continue
         found[name] = value.strip() if isinstance(value, str) else value
     return found
+
+
+# -- from an action to the command the store runs ----------------------------------------------
+
+def command_name(actions: Mapping[str, Action], action: str) -> str:
+    """What the store counts and keeps a command on an aggregate under: the method the action
+    names, or "unknown" for an action not in the table (`command_fields` refuses it inside the
+    command, so that the refusal is counted like any other)."""
+    known = actions.get(action)
+    return known.method if known else "unknown"
+
+
+def on_aggregate(actions: Mapping[str, Action], action: str, body, what: str,
+                 decide: Callable[[Any, str, dict], Any]) -> tuple[str, Callable[[Any], Any]]:
+    """An action on an aggregate as the store runs it, for `store.execute(*on_aggregate(...))`:
+    the command's name (`command_name`) and its decision, which takes the action's method and
+    fields (`command_fields`) in the unit of work and hands them to
+    `decide(uow, method, arguments)`."""
+    def run(uow):
+        method, arguments = command_fields(actions, action, body, what)
+        return decide(uow, method, arguments)
+
+    return command_name(actions, action), run
+
+
+def saved(uow, aggregate) -> dict:
+    """What the aggregate recorded, appended in the unit of work: its snapshot, the command's
+    answer."""
+    uow.save(aggregate)
+    return aggregate.snapshot()
+
+
+def perform(uow, aggregate, method: str, arguments: Mapping, actor, *, at=None) -> dict:
+    """`method` run on the aggregate by `actor`, at `at` (now unless given), and `saved`."""
+    getattr(aggregate, method)(at=at or utc_now(), actor=actor, **arguments)
+    return saved(uow, aggregate)
+

@@ -12,7 +12,7 @@ from kernel.actor import Actor
 from kernel.envelope import utc_now
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
-from kernel.wire import body_fields, command_fields
+from kernel.wire import body_fields, on_aggregate, perform, saved
 from services.policy.briefings import access, contract, rules, views
 from services.policy.briefings.domain import Briefing
 
@@ -41,9 +41,8 @@ class BriefingsRpc:
             if who.role == "unit_officer":  # the organiser: the officer's own unit
                 units.check_unit(uow.connection, "organiser", who.unit)
             check_briefing_units(uow.connection, given)
-            briefing = Briefing.schedule(str(uuid.uuid4()), at=utc_now(), actor=who, **given)
-            uow.save(briefing)
-            return briefing.snapshot()
+            return saved(uow, Briefing.schedule(str(uuid.uuid4()), at=utc_now(), actor=who,
+                                                **given))
 
         return self.store.execute("schedule_briefing", decide)
 
@@ -51,19 +50,15 @@ class BriefingsRpc:
     def act_on_briefing(self, actor: dict, briefing_id: str, action: str, fields: dict) -> dict:
         who = Actor.from_dict(actor)
 
-        def decide(uow: UnitOfWork) -> dict:
-            method, arguments = command_fields(contract.BRIEFING_ACTIONS, action, fields,
-                                               "a briefing")
+        def decide(uow: UnitOfWork, method: str, arguments: dict) -> dict:
             briefing = uow.load(Briefing, briefing_id)
             if method == "revise":
                 rules.check(method, briefing, who)
                 check_briefing_units(uow.connection, arguments)
-            getattr(briefing, method)(at=utc_now(), actor=who, **arguments)
-            uow.save(briefing)
-            return briefing.snapshot()
+            return perform(uow, briefing, method, arguments, who)
 
-        known = contract.BRIEFING_ACTIONS.get(action)
-        return self.store.execute(known.method if known else "unknown", decide)
+        return self.store.execute(*on_aggregate(contract.BRIEFING_ACTIONS, action, fields,
+                                                "a briefing", decide))
 
     @rpc
     def get_briefing(self, actor: dict, briefing_id: str) -> dict:

@@ -8,7 +8,7 @@ from kernel.actor import Actor
 from kernel.envelope import utc_now
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
-from kernel.wire import body_fields, command_fields
+from kernel.wire import body_fields, on_aggregate, perform, saved
 from services.policy.implementation import access, contract, views
 from services.policy.implementation.domain import ImplementationRule, rule_id_for
 from services.policy.implementation.exceptions import RuleNotFound
@@ -35,11 +35,9 @@ class ImplementationRpc:
             check_requirer(who, None, policy_id, unit)
             units.check_unit(uow.connection, "unit", unit)
             existing = uow.load(ImplementationRule, rule_id_for(policy_id, unit))
-            owed = ImplementationRule.require(policy_id, unit=unit, kind=fields_given.get("kind"),
-                                              due=fields_given.get("due"), at=utc_now(),
-                                              actor=who, existing=existing)
-            uow.save(owed)
-            return owed.snapshot()
+            return saved(uow, ImplementationRule.require(
+                policy_id, unit=unit, kind=fields_given.get("kind"), due=fields_given.get("due"),
+                at=utc_now(), actor=who, existing=existing))
 
         return self.store.execute("require_rule", decide)
 
@@ -47,9 +45,7 @@ class ImplementationRpc:
     def act_on_rule(self, actor: dict, rule_id: str, action: str, fields: dict) -> dict:
         who = Actor.from_dict(actor)
 
-        def decide(uow: UnitOfWork) -> dict:
-            method, arguments = command_fields(contract.RULE_ACTIONS, action, fields,
-                                               "an implementation rule")
+        def decide(uow: UnitOfWork, method: str, arguments: dict) -> dict:
             owed = uow.load(ImplementationRule, rule_id)
             if not owed.exists:
                 raise RuleNotFound(rule_id)
@@ -58,12 +54,10 @@ class ImplementationRpc:
             # A section left out of the body is not given (the kind decides which it needs).
             arguments = {name: value for name, value in arguments.items()
                          if not (name in RULE_SECTIONS and value is None)}
-            getattr(owed, method)(at=utc_now(), actor=who, **arguments)
-            uow.save(owed)
-            return owed.snapshot()
+            return perform(uow, owed, method, arguments, who)
 
-        known = contract.RULE_ACTIONS.get(action)
-        return self.store.execute(known.method if known else "unknown", decide)
+        return self.store.execute(*on_aggregate(contract.RULE_ACTIONS, action, fields,
+                                                "an implementation rule", decide))
 
     @rpc
     def get_rule(self, actor: dict, rule_id: str) -> dict:

@@ -20,7 +20,7 @@ from kernel.clock import office_day
 from kernel.envelope import utc_now
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
-from kernel.wire import body_fields, command_fields
+from kernel.wire import body_fields, on_aggregate, saved
 from services.policy.enterprises import views as enterprises
 from services.policy.policies import access, contract, rules, views
 from services.policy.policies.domain import Policy
@@ -70,9 +70,8 @@ class PoliciesRpc:
             if isinstance(issuing_unit, str) and issuing_unit.strip():
                 rules.check_drafter(who, issuing_unit.strip())
                 units.check_unit(uow.connection, "issuing_unit", issuing_unit)
-            policy = Policy.draft(str(uuid.uuid4()), at=utc_now(), actor=who, **arguments)
-            uow.save(policy)
-            return policy.snapshot()
+            return saved(uow, Policy.draft(str(uuid.uuid4()), at=utc_now(), actor=who,
+                                           **arguments))
 
         return self.store.execute("draft_policy", decide)
 
@@ -80,9 +79,7 @@ class PoliciesRpc:
     def act_on_policy(self, actor: dict, policy_id: str, action: str, fields: dict) -> dict:
         who = Actor.from_dict(actor)
 
-        def decide(uow: UnitOfWork) -> dict:
-            method, arguments = command_fields(contract.POLICY_ACTIONS, action, fields,
-                                               "a policy")
+        def decide(uow: UnitOfWork, method: str, arguments: dict) -> dict:
             policy = load_policy(uow, policy_id, who)
             now = utc_now()
             if method == "answer_policy_work":
@@ -92,11 +89,10 @@ class PoliciesRpc:
             getattr(policy, method)(at=now, actor=who, **arguments)
             if method in ("publish", "amend"):
                 _reach_enterprises(uow, policy, previous, now)
-            uow.save(policy)
-            return policy.snapshot()
+            return saved(uow, policy)
 
-        known = contract.POLICY_ACTIONS.get(action)
-        return self.store.execute(known.method if known else "unknown", decide)
+        return self.store.execute(*on_aggregate(contract.POLICY_ACTIONS, action, fields,
+                                                "a policy", decide))
 
     @rpc
     def get_policy(self, actor: dict, policy_id: str) -> dict:
