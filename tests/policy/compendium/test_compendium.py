@@ -3,6 +3,8 @@ policies an edition holds, grouped by level then cost category, its table of con
 contact rows, and a digest that is stable for the same policies and moves with any change."""
 import dataclasses
 import datetime as dt
+import pathlib
+import tomllib
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,50 +22,16 @@ def at(month, day, year=2026):
     return dt.datetime(year, month, day, 10, tzinfo=SHANGHAI).astimezone(dt.UTC)
 
 
-def contact(unit, person, phone, email):
-    return {"unit": unit, "person": person, "phone": phone, "email": email}
+# The policies in force that day (in_force.toml, beside this module), each as `published` takes it.
+IN_FORCE = [{"until": None, **row} for row in tomllib.loads(
+    pathlib.Path(__file__).with_name("in_force.toml").read_text("utf-8"))["policy"]]
 
 
-# (id, level, category, title, 文号, issued_by, from, until, contact)
-IN_FORCE = [
-    ("n-tax", "national", "tax_and_fees", "关于进一步实施小微企业“六税两费”减免政策的公告",
-     "财政部 税务总局公告2023年第12号", "财政部、税务总局", "2023-01-01", "2027-12-31",
-     contact("国家税务总局赣州市税务局", "刘强", "0797-8100001", "swj@ganzhou.gov.cn")),
-    ("n-fin", "national", "financing", "关于进一步加大对小微企业贷款延期还本付息支持力度的通知",
-     "银发〔2020〕324号", "中国人民银行等五部门", "2021-01-01", None,
-     contact("人民银行赣州市分行", "陈静", "0797-8100002", "rh@ganzhou.gov.cn")),
-    ("p-lab", "provincial", "labour", "江西省降低企业用工成本若干措施",
-     "赣府厅发〔2025〕8号", "江西省人民政府办公厅", "2025-03-01", "2027-02-28",
-     contact("市人社局", "黄敏", "0797-8100003", "rsj@ganzhou.gov.cn")),
-    ("p-log", "provincial", "logistics", "江西省降低物流成本实施方案",
-     "赣发改运行〔2025〕102号", "江西省发展改革委", "2025-06-01", None,
-     contact("市发改委", "周杰", "0797-8100004", "fgw@ganzhou.gov.cn")),
-    ("p-tax", "provincial", "tax_and_fees", "江西省涉企收费减免办法",
-     "赣财税〔2025〕5号", "江西省财政厅", "2025-01-01", None,
-     contact("市财政局", "李明", "0797-8123456", "czj@ganzhou.gov.cn")),
-    ("m-master", "municipal", "comprehensive", "赣州市降低企业成本优化发展环境若干政策措施",
-     "赣市府发〔2026〕3号", "赣州市人民政府", "2026-04-01", None,
-     contact("市优化办", "吴芳", "0797-8100005", "yhb@ganzhou.gov.cn")),
-    ("m-fin-b", "municipal", "financing", "赣州市中小微企业贷款贴息办法",
-     "赣市财发〔2026〕12号", "赣州市财政局", "2026-06-01", "2027-05-31",
-     contact("市财政局", "李明", "0797-8123456", "czj@ganzhou.gov.cn")),
-    ("m-fin-a", "municipal", "financing", "赣州市应急转贷资金管理办法",
-     "赣市金发〔2026〕4号", "赣州市金融办", "2026-05-01", None,
-     contact("市金融办", "赵磊", "13907971234", "jrb@ganzhou.gov.cn")),
-    ("m-land", "municipal", "land_and_energy", "赣州市工业用地弹性出让实施细则",
-     "赣市自然资发〔2026〕9号", "赣州市自然资源局", "2026-05-20", None,
-     contact("市自然资源局", "孙涛", "0797-8100006", "zrzy@ganzhou.gov.cn")),
-    ("c-inst", "county", "institutional", "章贡区企业开办“一网通办”工作方案",
-     "章府办字〔2026〕21号", "章贡区人民政府办公室", "2026-05-25", None,
-     contact("章贡区行政审批局", "郑洁", "0797-8200001", "xzsp@zhanggong.gov.cn")),
-]
-
-
-def published(pid, level, category, title, number, issued_by, start, until, who) -> Policy:
+def published(pid, level, category, title, number, issued_by, start, until, contact) -> Policy:
     policy = Policy.draft(pid, issuing_unit="office", title=title, document_number=number,
                           level=level, cost_category=category, summary=f"{title}摘要",
                           full_text=f"第一条 {title}。", issued_by=issued_by,
-                          effective_from=start, effective_until=until, contact=who,
+                          effective_from=start, effective_until=until, contact=contact,
                           at=at(1, 5, 2020), actor=office)
     policy.publish(at=at(1, 6, 2020), actor=office)
     return policy
@@ -71,28 +39,28 @@ def published(pid, level, category, title, number, issued_by, start, until, who)
 
 @pytest.fixture
 def policies() -> dict[str, Policy]:
-    made = {row[0]: published(*row) for row in IN_FORCE}
+    made = {row["pid"]: published(**row) for row in IN_FORCE}
     # Never in the compendium: a draft, a repealed and an expired policy, one not yet effective,
     # and one whose end date passed though the timer has not recorded it.
     made["draft"] = Policy.draft(
         "draft", issuing_unit="office", title="赣州市稳岗返还办法(征求意见稿)",
         document_number="赣市人社字〔2026〕1号", level="municipal", cost_category="labour",
         summary="稳岗", full_text="第一条", effective_from="2026-01-01",
-        contact=IN_FORCE[2][8], at=at(1, 5), actor=office)
+        contact=IN_FORCE[2]["contact"], at=at(1, 5), actor=office)
     made["repealed"] = published("repealed", "county", "labour", "南康区用工补贴办法",
                                  "康府发〔2024〕7号", "南康区人民政府", "2024-01-01", None,
-                                 IN_FORCE[2][8])
+                                 IN_FORCE[2]["contact"])
     made["repealed"].repeal(reason="被新政策替代", at=at(6, 1), actor=office)
     made["expired"] = published("expired", "national", "tax_and_fees", "关于阶段性减免增值税的公告",
                                 "财税〔2022〕15号", "财政部", "2022-01-01", "2022-12-31",
-                                IN_FORCE[0][8])
+                                IN_FORCE[0]["contact"])
     made["expired"].expire(at=at(1, 1, 2023), actor=SYSTEM)
     made["future"] = published("future", "county", "market", "赣县区开拓市场奖励办法",
                                "赣县府发〔2026〕30号", "赣县区人民政府", "2026-09-01", None,
-                               IN_FORCE[2][8])
+                               IN_FORCE[2]["contact"])
     made["lapsed"] = published("lapsed", "provincial", "technology", "江西省技术改造补助办法",
                                "赣工信发〔2024〕2号", "江西省工业和信息化厅", "2024-01-01",
-                               "2026-06-30", IN_FORCE[2][8])
+                               "2026-06-30", IN_FORCE[2]["contact"])
     return made
 
 
@@ -104,7 +72,7 @@ def edition(policies, day=DAY, number=1):
 
 def test_only_the_policies_in_force_that_day_appear(policies):
     shown = {entry.policy_id for entry in edition(policies).entries}
-    assert shown == {row[0] for row in IN_FORCE}
+    assert shown == {row["pid"] for row in IN_FORCE}
 
 
 def test_the_snapshot_rule_is_the_aggregates_rule(policies):
@@ -115,7 +83,7 @@ def test_the_snapshot_rule_is_the_aggregates_rule(policies):
 
 def test_a_policy_enters_on_its_first_day_and_leaves_after_its_last():
     kwargs = {"level": "county", "category": "market", "title": "于都县市场开拓补助办法",
-              "number": "于府发〔2026〕2号", "issued_by": "于都县人民政府", "who": IN_FORCE[2][8]}
+              "number": "于府发〔2026〕2号", "issued_by": "于都县人民政府", "contact": IN_FORCE[2]["contact"]}
     policy = published(start="2026-07-01", until="2026-07-31", pid="p", **kwargs)
     snapshots = [policy.snapshot()]
     assert build_edition(snapshots, dt.date(2026, 6, 30), 1).entries == ()
