@@ -26,6 +26,7 @@ import structlog
 
 from kernel.actor import Actor
 from kernel.envelope import Event, utc_now
+from kernel.refolding import replace_row
 from kernel.store import UnitOfWork
 from services.liaison.events import EVENTS as LIAISON
 from services.policy.events import EVENTS as POLICY
@@ -111,14 +112,9 @@ LINKAGE_CONSUMER = "leader-linkage"
 CITY_RANKS = ("top_city", "city")
 
 
-def _replace(connection: sa.Connection, table: sa.Table, key: str, row: dict) -> None:
-    connection.execute(table.delete().where(table.c[key] == row[key]))
-    connection.execute(table.insert().values(**row))
-
-
 def _set_linkage(connection: sa.Connection, leader_id: str, rank: str | None,
                  park: str | None, enterprises) -> None:
-    _replace(connection, leader_linkages, "leader_id",
+    replace_row(connection, leader_linkages, "leader_id",
              {"leader_id": leader_id, "rank": rank, "park": park})
     connection.execute(linked_enterprises.delete()
                        .where(linked_enterprises.c.leader_id == leader_id))
@@ -131,7 +127,7 @@ def _set_linkage(connection: sa.Connection, leader_id: str, rank: str | None,
 def leader_registered(uow: UnitOfWork, event: Event) -> None:
     """liaison LeaderRegistered: a leader the register holds."""
     leader = LIAISON.parse(event)
-    _replace(uow.connection, linked_leaders, "leader_id", {"leader_id": leader.id})
+    replace_row(uow.connection, linked_leaders, "leader_id", {"leader_id": leader.id})
 
 
 def plan_accepted(uow: UnitOfWork, event: Event) -> None:
@@ -156,7 +152,7 @@ def linkage_changed(uow: UnitOfWork, event: Event) -> None:
 def enterprise_registered(uow: UnitOfWork, event: Event) -> None:
     """liaison EnterpriseRegistered: the park it lies in, if any."""
     enterprise = LIAISON.parse(event)
-    _replace(uow.connection, enterprise_parks, "uscc",
+    replace_row(uow.connection, enterprise_parks, "uscc",
              {"uscc": enterprise.uscc, "park": enterprise.park})
 
 
@@ -165,21 +161,21 @@ def enterprise_changed(uow: UnitOfWork, event: Event) -> None:
     park (None: it left its park), if it moved."""
     changes = LIAISON.parse(event).changes()
     if "park" in changes:
-        _replace(uow.connection, enterprise_parks, "uscc",
+        replace_row(uow.connection, enterprise_parks, "uscc",
                  {"uscc": event.stream_id, "park": changes["park"]})
 
 
 def liaison_appointed(uow: UnitOfWork, event: Event) -> None:
     """liaison LiaisonOfficerAppointed: whose liaison officer the cadre is."""
     appointment = LIAISON.parse(event)
-    _replace(uow.connection, liaison_appointments, "cadre_id",
+    replace_row(uow.connection, liaison_appointments, "cadre_id",
              {"cadre_id": appointment.cadre_id, "leader_id": appointment.leader_id})
 
 
 def visit_recorded(uow: UnitOfWork, event: Event) -> None:
     """liaison VisitRecorded on the visit's stream: whose visit it was, to which enterprise."""
     visit = LIAISON.parse(event)
-    _replace(uow.connection, visit_leaders, "visit_id",
+    replace_row(uow.connection, visit_leaders, "visit_id",
              {"visit_id": event.stream_id, "leader_id": visit.leader_id, "uscc": visit.uscc})
 
 

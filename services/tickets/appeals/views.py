@@ -22,8 +22,8 @@ from typing import Sequence
 import sqlalchemy as sa
 
 from kernel.envelope import Event
-from kernel.refolding import Progress
-from kernel.store import events as event_log, read_stream
+from kernel.refolding import Progress, Refolding
+from kernel.store import read_stream
 from services.tickets.appeals.appeal_view import AppealView
 from services.tickets.appeals.vocabulary import Status
 
@@ -87,18 +87,11 @@ def row_of(state: dict) -> dict:
     }
 
 
-def _write(connection: sa.Connection, ticket_id: str,
-           new_stream: Sequence[Event] | None = None) -> None:
-    """Write the appeal's row and its units afresh. `new_stream`: the whole stream of an appeal
-    the command has just raised, folded as it is, with nothing of it to read or replace."""
-    if new_stream is not None:
-        state = AppealView.fold_events(ticket_id, new_stream)
-    else:
-        state = appeal_view(connection, ticket_id)
-        connection.execute(ticket_rows.delete().where(ticket_rows.c.id == ticket_id))
-        connection.execute(ticket_units.delete().where(ticket_units.c.ticket_id == ticket_id))
-    if state is None:
-        return
+def write_appeal(connection: sa.Connection, ticket_id: str, stream: Sequence[Event]) -> None:
+    """The fold of an appeal's whole stream: its row and its units, written afresh."""
+    state = AppealView.fold_events(ticket_id, stream)
+    connection.execute(ticket_rows.delete().where(ticket_rows.c.id == ticket_id))
+    connection.execute(ticket_units.delete().where(ticket_units.c.ticket_id == ticket_id))
     connection.execute(ticket_rows.insert().values(**row_of(state)))
     units = {u for u in [state["lead_unit"], *state["assisting_units"]] if u}
     if units:
@@ -107,33 +100,17 @@ def _write(connection: sa.Connection, ticket_id: str,
                             for u in sorted(units)])
 
 
-def project(connection: sa.Connection, appended: Sequence[Event]) -> None:
-    """The store's projector: refold every appeal the command touched."""
-    touched: dict[str, list[Event]] = {}
-    for event in appended:
-        if event.stream_type == "ticket":
-            touched.setdefault(event.stream_id, []).append(event)
-    for ticket_id, events in touched.items():
-        # A stream begun by this command is all here: one write, no read of the log.
-        _write(connection, ticket_id, events if events[0].version == 1 else None)
+# The kernel's projector of whole streams: every appeal a command touched refolded in its
+# transaction (one it began, from its own events, with no read of the log), all on a rebuild.
+projector = Refolding({"ticket": write_appeal}, [ticket_units, ticket_rows])
+project = projector.project
 
 
 def rebuild(engine: sa.Engine, progress: Progress | None = None) -> int:
     """Drop the read model and fold it again from the log; return the number of appeals.
     `progress`, if given, is told how many there are, then of each one refolded."""
     with engine.begin() as connection:
-        connection.execute(ticket_units.delete())
-        connection.execute(ticket_rows.delete())
-        ids: Sequence[str] = connection.execute(
-            sa.select(event_log.c.stream_id).where(event_log.c.stream_type == "ticket")
-            .group_by(event_log.c.stream_id)).scalars().all()
-        if progress is not None:
-            progress.total = (progress.total or 0) + len(ids)
-        for ticket_id in ids:
-            _write(connection, ticket_id)
-            if progress is not None:
-                progress.update(1)
-    return len(ids)
+        return projector.rebuild(connection, progress)
 
 
 # -- the leaders' linkage, as learnt from the liaison service -------------------------------
