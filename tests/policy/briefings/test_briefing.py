@@ -2,7 +2,6 @@
 ahead, then held on its date or cancelled; each refusal named, with nothing recorded; who may act;
 and random lives in which the briefing always equals the fold of its facts."""
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import settings
@@ -19,16 +18,13 @@ from kernel.errors import (
     UnknownCode,
 )
 from kernel import errors
+from policy.aggregate_checks import (
+    SHANGHAI, enterprise, finance, office, refuses, supervisor, tax,
+)
 from services.policy.briefings import exceptions as ex
 from services.policy.briefings.domain import Briefing
 from services.policy.briefings.rules import RULES
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-office = Actor("clerk", "office")
-finance = Actor("li", "unit_officer", unit="finance_bureau")
-tax = Actor("wang", "unit_officer", unit="tax_bureau")
-enterprise = Actor("boss", "enterprise", uscc="91350100M000100Y43")
-supervisor = Actor("inspector", "supervisor")
 leader = Actor("mayor", "leader")
 
 AGENDA = [
@@ -55,16 +51,6 @@ def at(month, day, hour=10):
 
 def scheduled(actor=office, **overrides) -> Briefing:
     return Briefing.schedule("briefing-1", at=at(5, 10), actor=actor, **{**DETAILS, **overrides})
-
-
-def refuses(briefing: Briefing, error, command: str, **kwargs):
-    """Run `command`, expect `error`, and check nothing was recorded and nothing changed."""
-    before, count = briefing.snapshot(), len(briefing.pending())
-    with pytest.raises(error) as raised:
-        getattr(briefing, command)(**kwargs)
-    assert len(briefing.pending()) == count
-    assert briefing.snapshot() == before
-    return raised.value
 
 
 def refuses_scheduling(error, actor=office, **overrides):

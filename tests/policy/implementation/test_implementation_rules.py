@@ -2,7 +2,6 @@
 unit, filed on time or marked overdue and filed late; each refusal named, with nothing recorded;
 who may act; and random lives in which the rule always equals the fold of its facts."""
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import settings
@@ -11,7 +10,6 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from kernel.actor import SYSTEM, Actor
 from kernel.errors import (
-    DomainError,
     FieldRequired,
     FieldTooLong,
     NaiveTime,
@@ -19,6 +17,9 @@ from kernel.errors import (
     UnknownCode,
 )
 from kernel import errors
+from policy.aggregate_checks import (
+    SHANGHAI, enterprise, finance, office, refuses, step, supervisor, tax,
+)
 from services.policy.implementation import exceptions as ex
 from services.policy.implementation.domain import (
     FULL_TEXT_LIMIT,
@@ -27,12 +28,6 @@ from services.policy.implementation.domain import (
 )
 from services.policy.implementation.rules import RULES
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-office = Actor("clerk", "office")
-finance = Actor("li", "unit_officer", unit="finance_bureau")
-tax = Actor("wang", "unit_officer", unit="tax_bureau")
-enterprise = Actor("boss", "enterprise", uscc="91350100M000100Y43")
-supervisor = Actor("inspector", "supervisor")
 
 OPERATING = {"title": "赣州市中小微企业贷款贴息操作细则", "text": "第一条 ……",
              "procedure": "企业申报→县区审核→市财政局复核→拨付",
@@ -50,16 +45,6 @@ def required(kind="operating_rules", due=dt.date(2026, 5, 20), unit="finance_bur
              **kwargs) -> ImplementationRule:
     return ImplementationRule.require("policy-1", unit=unit, kind=kind, due=due,
                                       at=at(5, 1), actor=office, **kwargs)
-
-
-def refuses(owed: ImplementationRule, error, command: str, **kwargs):
-    """Run `command`, expect `error`, and check nothing was recorded and nothing changed."""
-    before, count = owed.snapshot(), len(owed.pending())
-    with pytest.raises(error) as raised:
-        getattr(owed, command)(**kwargs)
-    assert len(owed.pending()) == count
-    assert owed.snapshot() == before
-    return raised.value
 
 
 # -- the life ---------------------------------------------------------------------------------
@@ -309,16 +294,9 @@ class RuleLife(RuleBasedStateMachine):
         self.status = "required"
 
     def run(self, command: str, actor: str, **kwargs) -> bool:
-        owed = self.owed
-        before, count = owed.snapshot(), len(owed.pending())
-        try:
-            facts = getattr(owed, command)(at=self.now, actor=ACTORS[actor], **kwargs)
-        except DomainError as refusal:
-            assert refusal.rule and refusal.message
-            assert len(owed.pending()) == count, f"refused {command} recorded a fact"
-            assert owed.snapshot() == before, f"refused {command} changed the rule"
+        before, facts = step(self.owed, command, at=self.now, actor=ACTORS[actor], **kwargs)
+        if facts is None:
             return False
-        assert facts and facts == owed.pending()[count:]
         for fact in facts:
             allowed, leaves = AFTER[fact.type]
             assert self.status in allowed, f"{fact.type} after {self.status}"

@@ -1,25 +1,20 @@
 """The Policy aggregate (services.policy.policies.domain): its life from draft to repeal or expiry, every
 earlier text kept, and each rule refused by its named error with nothing recorded."""
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from kernel.actor import SYSTEM, Actor
+from kernel.actor import SYSTEM
 from kernel.errors import FieldRequired, FieldTooLong, UnexpectedField, UnknownCode
 from kernel import errors
+from policy.aggregate_checks import (
+    SHANGHAI, enterprise, finance, office, refuses, supervisor, tax,
+)
 from services.policy.policies import exceptions as ex
 from services.policy.policies import rules
 from services.policy.policies.contact import email, phone
 from services.policy.policies.domain import FULL_TEXT_LIMIT, Policy
 from services.policy.vocabulary import CostCategory, Level, OperatingTier
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-office = Actor("clerk", "office")
-finance = Actor("li", "unit_officer", unit="finance_bureau")
-tax = Actor("wang", "unit_officer", unit="tax_bureau")
-enterprise = Actor("boss", "enterprise", uscc="91350100M000100Y43")
-supervisor = Actor("inspector", "supervisor")
 
 CONTACT = {"unit": "市财政局", "person": "李明", "phone": "0797-8123456", "email": "czj@ganzhou.gov.cn"}
 TEXT = "第一条 对符合条件的中小微企业,按贷款额给予贴息。"
@@ -47,16 +42,6 @@ def published(**overrides) -> Policy:
     policy = drafted(contact=CONTACT, **overrides)
     policy.publish(at=at(5, 12), actor=finance)
     return policy
-
-
-def refuses(policy: Policy, error, command: str, **kwargs):
-    """Run `command`, expect `error`, and check nothing was recorded and nothing changed."""
-    before, count = policy.snapshot(), len(policy.pending())
-    with pytest.raises(error) as raised:
-        getattr(policy, command)(**kwargs)
-    assert len(policy.pending()) == count
-    assert policy.snapshot() == before
-    return raised.value
 
 
 # -- the life -------------------------------------------------------------------------------------
