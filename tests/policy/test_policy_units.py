@@ -11,24 +11,13 @@ from kernel.clock import office_day
 from kernel.database import make_engine
 from kernel.envelope import utc_now
 from kernel.errors import Refused
+from policy.service_pairs import relay_again
 from services.liaison.service import LiaisonService
 from services.policy.service import PolicyService
 
 UNIT = "city-transport-bureau"
 OFFICE = {"sub": "clerk-li", "role": "office"}
 OFFICER = {"sub": "officer-xu", "role": "unit_officer", "unit": UNIT}
-
-
-@pytest.fixture
-def stores(db_url, make_sqlite_url, make_pg_url):
-    """liaison and policy each on a database of its own, of the kind under test."""
-    second = make_sqlite_url() if db_url.startswith("sqlite") else make_pg_url()
-    return db_url, second
-
-
-def relay_again(engine):
-    with engine.begin() as connection:
-        connection.execute(sa.text("UPDATE checkpoints SET position = 0 WHERE name = 'relay'"))
 
 
 def draft() -> dict:

@@ -2,7 +2,6 @@
 service's matching (精准推送) over RabbitMQ: unrated, a policy limited to the difficult tier
 does not apply to it; rated difficult by its county, it does; changed to below designated size,
 it no longer does — and every message delivered twice changes nothing."""
-import pytest
 import sqlalchemy as sa
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -11,6 +10,7 @@ from kernel.clock import office_day
 from kernel.database import make_engine
 from kernel.envelope import utc_now
 from kernel.errors import Refused
+from policy.service_pairs import relay_again
 from services.liaison.service import LiaisonService
 from services.policy.service import PolicyService
 
@@ -21,18 +21,6 @@ ZHANGGONG = {"sub": "officer-wang", "role": "unit_officer", "unit": "zhanggong"}
 OFFICER = {"sub": "officer-he", "role": "unit_officer", "unit": UNIT}
 CONTACT = {"unit": "市工信局", "person": "何平", "phone": "13907971234",
            "email": "gxj@ganzhou.gov.cn"}
-
-
-@pytest.fixture
-def stores(db_url, make_sqlite_url, make_pg_url):
-    """liaison and policy each on a database of its own, of the kind under test."""
-    second = make_sqlite_url() if db_url.startswith("sqlite") else make_pg_url()
-    return db_url, second
-
-
-def relay_again(engine):
-    with engine.begin() as connection:
-        connection.execute(sa.text("UPDATE checkpoints SET position = 0 WHERE name = 'relay'"))
 
 
 def test_a_liaison_enterprise_reaches_policy_matching(stores, container_factory, service_config,

@@ -13,6 +13,7 @@ from kernel.dependencies import Reactions
 from kernel.envelope import utc_now
 from kernel.errors import Refused
 from kernel.store import EventStore
+from policy.service_pairs import relay_again
 from services.policy.service import PolicyService
 from services.tickets.service import TicketsService
 from registered_units import known_units
@@ -24,13 +25,6 @@ CONTACT = {"unit": "市商务局", "person": "王强", "phone": "13907971234",
            "email": "swj@ganzhou.gov.cn"}
 
 
-@pytest.fixture
-def stores(db_url, make_sqlite_url, make_pg_url):
-    """tickets and policy each on a database of its own, of the kind under test."""
-    second = make_sqlite_url() if db_url.startswith("sqlite") else make_pg_url()
-    return db_url, second
-
-
 def events_of(engine, event_type):
     return [e for _, e in EventStore(engine).read_all(limit=1000) if e.type == event_type]
 
@@ -39,12 +33,6 @@ def sweep(container, consumer):
     [reactions] = [d for d in container.dependencies
                    if isinstance(d, Reactions) and d.consumer == consumer]
     return reactions.sweep()
-
-
-def relay_again(engine):
-    """Every message again, as after a relay crash between publishing and its checkpoint."""
-    with engine.begin() as connection:
-        connection.execute(sa.text("UPDATE checkpoints SET position = 0 WHERE name = 'relay'"))
 
 
 def test_the_answering_policy_reaches_the_appeal_once(

@@ -10,6 +10,7 @@ from kernel.database import make_engine
 from kernel.dependencies import Reactions
 from kernel.errors import Refused
 from kernel.store import EventStore
+from policy.service_pairs import relay_again
 from services.policy.service import PolicyService
 from services.tickets.service import TicketsService
 from callers import assertion
@@ -17,13 +18,6 @@ from registered_units import known_units
 
 UNIT = "city-industry-bureau"
 OFFICER = {"sub": "officer-wang", "role": "unit_officer", "unit": UNIT}
-
-
-@pytest.fixture
-def stores(db_url, make_sqlite_url, make_pg_url):
-    """tickets and policy each on a database of its own, of the kind under test."""
-    second = make_sqlite_url() if db_url.startswith("sqlite") else make_pg_url()
-    return db_url, second
 
 
 def sweep(container):
@@ -80,8 +74,7 @@ def test_policy_work_requested_opens_one_item(
     # Every message again, as after a relay crash between publishing and its checkpoint ...
     published = len(EventStore(tickets_engine).read_all(limit=1000))
     duplicates = consumed("duplicate")
-    with tickets_engine.begin() as connection:
-        connection.execute(sa.text("UPDATE checkpoints SET position = 0 WHERE name = 'relay'"))
+    relay_again(tickets_engine)
     wait_until(lambda: consumed("duplicate") >= duplicates + published)
     # ... and a sweep after the policy service lost its checkpoint: nothing opens twice.
     with policy_engine.begin() as connection:
