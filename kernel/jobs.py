@@ -21,6 +21,7 @@ import structlog
 from kernel.actor import Actor
 from kernel.envelope import format_time, parse_time, utc_now
 from kernel.errors import NoSuch, NotNow
+from kernel.rpc import rpc
 
 log = structlog.get_logger(__name__)
 
@@ -153,3 +154,24 @@ def result_chunk(connection, who: Actor, job_id: str, offset: int = 0,
             "media_type": row.media_type, "size": len(data), "offset": offset,
             "base64": base64.b64encode(piece).decode("ascii"),
             "next": after if after < len(data) else None}
+
+
+def entrypoints(status: str, result: str):
+    """The two RPC entrypoints of a service that runs jobs, bound on its class under the names
+    `status` and `result` (`ledger_job, ledger_job_result = jobs.entrypoints(...)`): a job's
+    status and progress, and a piece of a done job's result; each its starter's, or anyone's for
+    oversight. Needs the service's `store`."""
+    def job(self, actor: dict, job_id: str) -> dict:
+        """A job's status and progress (its starter's, or anyone's for oversight)."""
+        who = Actor.from_dict(actor)
+        return self.store.query(status, lambda uow: view(uow.connection, who, job_id))
+
+    def job_result(self, actor: dict, job_id: str, offset: int = 0) -> dict:
+        """A piece of a done job's result from `offset` (base64), and where the next begins."""
+        who = Actor.from_dict(actor)
+        return self.store.query(result, lambda uow: result_chunk(
+            uow.connection, who, job_id, offset))
+
+    job.__name__ = job.__qualname__ = status
+    job_result.__name__ = job_result.__qualname__ = result
+    return rpc(job), rpc(job_result)

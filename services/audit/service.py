@@ -291,18 +291,7 @@ class AuditService(EvidenceRpc, EventSourcedService):
         log.info("verification started as a job", job=job_id, actor=who.label, entries=size)
         return self.store.read(lambda c: jobs.view(c, who, job_id))
 
-    @rpc
-    def ledger_job(self, actor: dict, job_id: str) -> dict:
-        """A job's status and progress (its starter's, or anyone's for oversight)."""
-        who = Actor.from_dict(actor)
-        return self.store.query("ledger_job", lambda uow: jobs.view(uow.connection, who, job_id))
-
-    @rpc
-    def ledger_job_result(self, actor: dict, job_id: str, offset: int = 0) -> dict:
-        """A piece of a done job's result from `offset` (base64), and where the next begins."""
-        who = Actor.from_dict(actor)
-        return self.store.query("ledger_job_result", lambda uow: jobs.result_chunk(
-            uow.connection, who, job_id, offset))
+    ledger_job, ledger_job_result = jobs.entrypoints("ledger_job", "ledger_job_result")
 
     @rpc
     def entries(self, actor: dict, after: int = 0, limit: int = contract.DEFAULT_ENTRIES,

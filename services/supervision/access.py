@@ -3,25 +3,25 @@ supervision-and-assessment working group (督查考核组, role `supervisor`) ac
 a unit officer reads his own unit's matters, cases, notices and scores and answers his own unit's
 notices; a city leader reads the units of his linkage (a leader's linked parks, the departments
 linked to those parks, the parks' counties, as tracking keeps them); an enterprise rates the units
-that handled its appeals. Plain Python, no I/O: the caller passes what the leader's scope is."""
+that handled its appeals. Plain Python, no I/O: the caller passes what the leader's scope is.
+
+Every area's rows of the permission table (`<area>.access`) name their readers from the scopes
+here; the service's table (`services.supervision.permissions`) composes them."""
 from __future__ import annotations
 
 from typing import Iterable
 
 from kernel.actor import ROLES, Actor
 from kernel.errors import RoleNotAllowed
+from kernel.permissions import OVERSIGHT, Scope
 
 ACTORS = ("office", "supervisor")          # run supervision and the assessment
 READERS_OF_ALL = ACTORS
 UNIT_ROLE = "unit_officer"
 LEADER_ROLE = "leader"
-RATER = "enterprise"
 # Only the office decides what follows from an assessment, and issues what goes out under the
 # leading group's name; the working group runs the ladder with it.
-RECORDERS = ("office", "supervisor")
 OFFICE_ONLY = ("office",)
-# A unit's officer records his own unit's delivery; the office or the group any unit's.
-DELIVERERS = ("unit_officer", "office", "supervisor")
 
 
 class SupervisionRoleNotAllowed(RoleNotAllowed):
@@ -65,3 +65,11 @@ def within(scope: set[str] | None, unit: str | None) -> bool:
 def visible(scope: set[str] | None, items: Iterable[dict], key: str = "unit") -> list[dict]:
     """The items of the units in scope."""
     return [item for item in items if within(scope, item.get(key))]
+
+
+# -- the readers every area's rows of the permission table name -----------------------------
+
+UNIT = {"unit_officer": Scope.OWN_UNIT}
+LEADER = {"leader": Scope.LEADER_LINKAGE}
+# Who reads supervision: every row, his own unit's, his linkage's units'.
+SUPERVISION_READERS = {**OVERSIGHT, **UNIT, **LEADER}

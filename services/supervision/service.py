@@ -1,8 +1,9 @@
 """The supervision service (督查督办, notice 二(五), 三(二)): tracking folded from the audit's ledger
 as it follows it by seq; the ladder's cases and their notices; the action's deliverables and the
 scheduling reports; the evaluation rounds, the year's assessment and its records, and their
-exports. Its own facts are published on `supervision.events` and enter the ledger like any
-service's, so every figure cites ledger entries anyone can verify."""
+exports, each area's entrypoints in a mixin of its own (`<area>.rpc`). Its own facts are
+published on `supervision.events` and enter the ledger like any service's, so every figure cites
+ledger entries anyone can verify."""
 from __future__ import annotations
 
 import uuid
@@ -16,9 +17,12 @@ from kernel.base_service import EventSourcedService
 from kernel.dependencies import EventSourcing, Reactions
 from services.audit.contract import LEDGER_HEAD_EXCHANGE, LEDGER_SOURCE
 from services.supervision import projections
+from services.supervision.assessment.rpc import AssessmentRpc, EvaluationRpc
+from services.supervision.cases.rpc import CasesRpc
+from services.supervision.deliverables.rpc import DeliverablesRpc
 from services.supervision.permissions import PERMISSIONS
-from services.supervision.rpc import SupervisionRpc
 from services.supervision.tracking import reactions as following
+from services.supervision.tracking.rpc import TrackingRpc
 
 log = structlog.get_logger(__name__)
 
@@ -41,7 +45,8 @@ class JobRunner(DependencyProvider):
         self.container.spawn_managed_thread(work, identifier=name)
 
 
-class SupervisionService(SupervisionRpc, EventSourcedService):
+class SupervisionService(TrackingRpc, CasesRpc, DeliverablesRpc, EvaluationRpc, AssessmentRpc,
+                         EventSourcedService):
     name = "supervision"
     permissions = PERMISSIONS
 

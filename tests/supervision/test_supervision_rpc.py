@@ -6,20 +6,18 @@ for it described by a valid OpenAPI document."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from kernel.store import write_checkpoint
-from kernel.database import make_engine, migrate, reading
+from kernel.database import reading
 from kernel.envelope import Event, format_time
 from kernel.errors import ConcurrencyError, DomainError, Refused
 from kernel.store import EventStore, UnitOfWork
 from services.audit import ledger
 from services.supervision.tracking import views as tracking
-from services.supervision.rpc import SupervisionRpc
-from services.registry import SERVICES
+from services.supervision.service import SupervisionService
 
 OFFICE = {"sub": "clerk-li", "role": "office"}
 SUPERVISOR = {"sub": "inspector-wang", "role": "supervisor"}
@@ -101,18 +99,15 @@ def event(stream_id: str, stream_type: str, type_: str, version: int, at: dt.dat
 
 
 @pytest.fixture
-def engine(db_url):
-    engine = make_engine(db_url)
-    migrate(engine, Path(SERVICES.migrations["audit"]), Path(SERVICES.migrations["supervision"]))
-    yield engine
-    engine.dispose()
+def engine(ledger_engine):
+    return ledger_engine
 
 
 @pytest.fixture
 def audit(engine):
     """The mixin over the store, and the ledger that takes its events back."""
 
-    class Audit(SupervisionRpc):
+    class Audit(SupervisionService):
         store = LocalStore(engine, _projectors())
 
     service = Audit()

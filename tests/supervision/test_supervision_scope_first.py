@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kernel import offload
-from services.supervision import rpc as supervision_rpc
+from services.supervision.assessment import rpc as assessment_rpc
 from services.supervision.tracking import views as tracking
 from test_supervision_rpc import (  # noqa: F401 - the fixtures
     ENTERPRISE, LEADER, OFFICE, T0, TAX, appeal, audit, engine, refused, USCC_A,
@@ -19,10 +19,10 @@ def no_work(monkeypatch):
     """Whatever computes fails the test if it is reached."""
     def reached(*_args, **_kwargs):
         raise AssertionError("work done for a caller who may not call")
-    monkeypatch.setattr(supervision_rpc.AssessmentRpc, "_assess", staticmethod(reached))
+    monkeypatch.setattr(assessment_rpc.AssessmentRpc, "_assess", staticmethod(reached))
     monkeypatch.setattr(tracking, "scheduling_snapshot", reached)
     monkeypatch.setattr(offload, "run", reached)
-    monkeypatch.setattr(supervision_rpc.report, "dashboard", reached)
+    monkeypatch.setattr(assessment_rpc.report, "dashboard", reached)
     return reached
 
 
@@ -45,8 +45,8 @@ def test_exports_refuse_the_role_before_rendering(audit, monkeypatch):
     def reached(*_args, **_kwargs):
         raise AssertionError("rendered for a caller who may not read it")
     monkeypatch.setattr(offload, "run", reached)
-    monkeypatch.setattr(supervision_rpc.report, "dashboard", reached)
-    monkeypatch.setattr(supervision_rpc.report, "from_assessment", reached)
+    monkeypatch.setattr(assessment_rpc.report, "dashboard", reached)
+    monkeypatch.setattr(assessment_rpc.report, "from_assessment", reached)
     for call in (lambda: audit.assessment_export(ENTERPRISE, T0.year, "pdf"),
                  lambda: audit.assessment_dashboard(ENTERPRISE, T0.year)):
         assert refused(call).kind == "forbidden"

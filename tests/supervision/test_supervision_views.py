@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from kernel.actor import Actor
-from kernel.database import make_engine, migrate, reading
+from kernel.database import reading
 from kernel.errors import DomainError, Refused
 from kernel.store import EventStore, UnitOfWork
 from services.supervision import projections
@@ -25,9 +24,8 @@ from services.supervision.assessment.accountability import YearAssessment
 from services.supervision.deliverables.domain import Deliverable
 from services.supervision.assessment.evaluation import EvaluationRound
 from services.supervision.facts import AppealFact
-from services.supervision.rpc import SupervisionRpc
+from services.supervision.service import SupervisionService
 from services.supervision.deliverables.scheduling import SchedulingReport
-from services.registry import SERVICES
 
 UTC = dt.UTC
 OFFICE = Actor("clerk-li", "office")
@@ -42,11 +40,8 @@ READ_MODELS = (assessment_views.evaluation_rounds, assessment_views.assessments,
 
 
 @pytest.fixture
-def engine(db_url):
-    engine = make_engine(db_url)
-    migrate(engine, Path(SERVICES.migrations["audit"]), Path(SERVICES.migrations["supervision"]))
-    yield engine
-    engine.dispose()
+def engine(ledger_engine):
+    return ledger_engine
 
 
 @pytest.fixture
@@ -200,7 +195,7 @@ class LocalStore:
 def test_the_listing_rpcs_answer_from_the_read_models(store, engine):
     record_a_year(store)
 
-    class Audit(SupervisionRpc):
+    class Audit(SupervisionService):
         pass
 
     audit = Audit()

@@ -25,7 +25,6 @@ from kernel.store import write_checkpoint
 from kernel.actor import Actor
 from kernel.aggregate import Fact
 from kernel.clock import OFFICE_TIME
-from kernel.database import make_engine, migrate
 from kernel.envelope import Event, format_time
 from kernel.store import EventStore
 from services.audit import ledger
@@ -33,8 +32,8 @@ from services.supervision.cases import sweep
 from services.supervision.tracking import views as tracking
 from services.supervision.cases import views
 from services.supervision.cases.domain import SupervisionCase, case_id, problem_matter_id
-from services.registry import SERVICES
 from services.tickets.appeals.domain import Category, Channel, Ticket
+from ledger_fold import refold
 
 OFFICE = Actor(sub="clerk", role="office")
 UNIT = "city_industry"
@@ -144,26 +143,9 @@ def answer_notice(store: EventStore, matter_id: str, unit: str, at: dt.datetime)
         uow.save(case)
 
 
-def refold(connection, chunk: int = 1000) -> int:
-    """Tracking emptied and folded again from the ledger by seq, as the follower takes the
-    ledger in anew after a rebuild (`ledger.relayed_after`, the audit's `ledger_after`)."""
-    tracking.rebuild(connection)
-    read = 0
-    while batch := ledger.relayed_after(connection, read, chunk):
-        for message in batch:
-            tracking.track(connection, message["position"], message["origin"],
-                           Event.from_dict(message["event"]))
-            read = message["position"]
-        write_checkpoint(connection, tracking.CHECKPOINT, read)
-    return read
-
-
 @pytest.fixture
-def store(db_url):
-    engine = make_engine(db_url)
-    migrate(engine, SERVICES["audit"].migrations_path, SERVICES["supervision"].migrations_path)
-    yield EventStore(engine, projectors=[views.project])
-    engine.dispose()
+def store(ledger_engine):
+    return EventStore(ledger_engine, projectors=[views.project])
 
 
 def test_appeals_climb_are_listed_and_close_through_the_ledger(store):

@@ -10,12 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from kernel.store import write_checkpoint
-from kernel.database import make_engine, migrate
 from kernel.envelope import Event, format_time
 from services.audit import ledger
 from services.supervision import facts
 from services.supervision.tracking import views as tracking
-from services.registry import SERVICES
+from ledger_fold import refold
 
 UTC = dt.UTC
 # Monday 2026-05-11, 09:00 in the office (01:00 UTC).
@@ -56,26 +55,9 @@ class Ledger:
             return reader(connection, *args, **kwargs)
 
 
-def refold(connection, chunk: int = 1000) -> int:
-    """Tracking emptied and folded again from the ledger by seq, as the follower takes the
-    ledger in anew after a rebuild (`ledger.relayed_after`, the audit's `ledger_after`)."""
-    tracking.rebuild(connection)
-    read = 0
-    while batch := ledger.relayed_after(connection, read, chunk):
-        for message in batch:
-            tracking.track(connection, message["position"], message["origin"],
-                           Event.from_dict(message["event"]))
-            read = message["position"]
-        write_checkpoint(connection, tracking.CHECKPOINT, read)
-    return read
-
-
 @pytest.fixture
-def book(db_url):
-    engine = make_engine(db_url)
-    migrate(engine, SERVICES["audit"].migrations_path, SERVICES["supervision"].migrations_path)
-    yield Ledger(engine)
-    engine.dispose()
+def book(ledger_engine):
+    return Ledger(ledger_engine)
 
 
 def ticket(book, type_, when, appeal="T1", **payload):

@@ -14,15 +14,14 @@ import sqlalchemy as sa
 from kernel.store import write_checkpoint
 from kernel.actor import Actor
 from kernel.clock import OFFICE_TIME
-from kernel.database import make_engine, migrate
 from kernel.envelope import Event, format_time
 from kernel.store import EventStore
 from services.audit import ledger
 from services.supervision.tracking import views as tracking
 from services.supervision.cases import views
-from services.supervision.rpc import AssessmentRpc
+from services.supervision.assessment.rpc import AssessmentRpc
 from services.liaison.registry.domain import Unit
-from services.registry import SERVICES
+from ledger_fold import refold
 
 OFFICE = Actor(sub="clerk", role="office")
 
@@ -54,26 +53,9 @@ class Book:
         return self.enter("liaison", "unit", unit.id, fact.type, fact.occurred_at, fact.payload)
 
 
-def refold(connection, chunk: int = 1000) -> int:
-    """Tracking emptied and folded again from the ledger by seq, as the follower takes the
-    ledger in anew after a rebuild (`ledger.relayed_after`, the audit's `ledger_after`)."""
-    tracking.rebuild(connection)
-    read = 0
-    while batch := ledger.relayed_after(connection, read, chunk):
-        for message in batch:
-            tracking.track(connection, message["position"], message["origin"],
-                           Event.from_dict(message["event"]))
-            read = message["position"]
-        write_checkpoint(connection, tracking.CHECKPOINT, read)
-    return read
-
-
 @pytest.fixture
-def engine(db_url):
-    engine = make_engine(db_url)
-    migrate(engine, SERVICES["audit"].migrations_path, SERVICES["supervision"].migrations_path)
-    yield engine
-    engine.dispose()
+def engine(ledger_engine):
+    return ledger_engine
 
 
 def register(book: Book, code: str, name: str, kind: str, when) -> tuple[Unit, int]:
