@@ -176,10 +176,10 @@ def _ours(callee) -> bool:
 
 def _reached(function, given: str, found: dict, whole: set) -> None:
     """Into `found` {function: the name it holds the event by}: `function`, holding the event
-    as its parameter `given`, and every function of the kernel or a service it hands the event
-    on to (this project's). A function handing the event to something the check cannot name (a handler looked
-    up in a table, a catalogue handed in) has its whole module put into `whole`, to be read
-    as a consumer module."""
+    as its parameter `given`, and every function of this project's it hands the event on to. A
+    function handing the event to something the check cannot name (a handler looked up in a
+    table, a catalogue handed in) has its whole module put into `whole`, to be read as a
+    consumer module."""
     if function in found:
         return
     found[function] = given
