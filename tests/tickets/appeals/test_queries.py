@@ -197,16 +197,23 @@ def expected(snapshots, filters, actor=office) -> list[str]:
     return [s["id"] for s in sorted(chosen, key=lambda s: (s["received_at"], s["id"]), reverse=True)]
 
 
-def all_pages(engine, actor, filters, limit) -> list[list[dict]]:
+def walked(engine, read, key: str) -> list[list]:
+    """The `key` of every page `read(connection, cursor)` answers, its cursor followed to the
+    end."""
     pages, cursor = [], None
     with reading(engine) as connection:
         while True:
-            found = queries.page(connection, actor, filters, cursor, limit)
-            pages.append(found["items"])
+            found = read(connection, cursor)
+            pages.append(found[key])
             cursor = found["next_cursor"]
             if cursor is None:
                 return pages
             assert len(pages) < 100, "the cursor never ends"
+
+
+def all_pages(engine, actor, filters, limit) -> list[list[dict]]:
+    return walked(engine, lambda connection, cursor: queries.page(
+        connection, actor, filters, cursor, limit), "items")
 
 
 def listed(engine, actor, filters, limit=200) -> list[str]:
@@ -214,15 +221,8 @@ def listed(engine, actor, filters, limit=200) -> list[str]:
 
 
 def export_pages(engine, actor, filters, size=queries.EXPORT_PAGE_SIZE) -> list[list]:
-    pages, cursor = [], None
-    with reading(engine) as connection:
-        while True:
-            page = queries.export_page(connection, actor, filters, cursor, size)
-            pages.append(page["lines"])
-            cursor = page["next_cursor"]
-            if cursor is None:
-                return pages
-            assert len(pages) < 100, "the cursor never ends"
+    return walked(engine, lambda connection, cursor: queries.export_page(
+        connection, actor, filters, cursor, size), "lines")
 
 
 def exported(engine, actor, filters, size=queries.EXPORT_PAGE_SIZE):

@@ -48,12 +48,6 @@ def wait_until():
     return wait
 
 
-@pytest.fixture
-def stores(db_url, make_sqlite_url, make_pg_url):
-    second = make_sqlite_url() if db_url.startswith("sqlite") else make_pg_url()
-    return db_url, second
-
-
 def refused(call, *args) -> Refused:
     with pytest.raises(Refused) as raised:
         call(*args)

@@ -17,16 +17,9 @@ OFFICER = {"sub": "officer-xu", "role": "unit_officer", "unit": UNIT}
 ROUTE = {"category": "logistics", "county": "ganxian", "unit": UNIT}
 
 
-@pytest.fixture
-def stores(db_url, make_sqlite_url, make_pg_url):
-    """liaison and tickets each on a database of its own, of the kind under test."""
-    second = make_sqlite_url() if db_url.startswith("sqlite") else make_pg_url()
-    return db_url, second
-
-
 def test_a_unit_registered_in_liaison_becomes_known_to_tickets(
         stores, container_factory, service_config, office, appeal, wait_until):
-    liaison_url, tickets_url = stores
+    tickets_url, liaison_url = stores
     container_factory(LiaisonService, service_config(liaison_url)).start()
     container_factory(TicketsService, service_config(tickets_url)).start()
     tickets_engine = make_engine(tickets_url)

@@ -2,7 +2,6 @@
 service as appeals (channel visit, naming the visit), each exactly once, and the visit then shows
 the appeals raised from it with their status as the ledger moves them on — even when every message
 is delivered twice and each side sweeps the other's log again from the start."""
-import pytest
 import sqlalchemy as sa
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -17,13 +16,6 @@ from registered_units import known_units
 LEADER = {"sub": "leader-liu", "role": "leader"}
 USCC = "91360702MA35G0QX4J"
 UNIT = "city-finance"
-
-
-@pytest.fixture
-def stores(db_url, make_sqlite_url, make_pg_url):
-    """tickets and liaison each on a database of its own, of the kind under test."""
-    second = make_sqlite_url() if db_url.startswith("sqlite") else make_pg_url()
-    return db_url, second
 
 
 def events_of(engine, event_type):
