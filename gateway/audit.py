@@ -101,7 +101,7 @@ def public_text(path: str, operation_id: str, summary: str, *, rpc: str, describ
     return named(handler, operation_id)
 
 
-# The id of an export job begins so (`services.supervision.rpc.EXPORT_JOB`): it is supervision's.
+# The id of an export job begins so (`services.supervision.assessment.rpc.EXPORT_JOB`): it is supervision's.
 EXPORT_JOB = "export-"
 
 
