@@ -13,10 +13,9 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from bench.city import credit_code
 from callers import assertion
+from liaison_rpc import refused
 from kernel.database import make_engine
-from kernel.errors import Refused
 from kernel.store import events as event_log
-from services.liaison.service import LiaisonService
 
 PARK = "park-ganxian"
 LINKED_DEPARTMENT = "city-industry"      # linked to the top leader's park
@@ -57,20 +56,13 @@ def who(name: str) -> str:
     return assertion(CALLERS[name])
 
 
-def refused(call, *args) -> Refused:
-    with pytest.raises(Refused) as caught:
-        call(*args)
-    return caught.value
-
-
 @pytest.fixture
-def world(container_factory, service_config, make_sqlite_url):
+def world(liaison_container, make_sqlite_url):
     """The register, the top leader's plan accepted with his park pinned, the linked department,
     the helping group, the liaison officer appointed; a visit, a survey, a help plan and a
     consultation of the top leader's list."""
     url = make_sqlite_url()
-    config = service_config(url)
-    container_factory(LiaisonService, config).start()
+    config = liaison_container(url).config
     with ClusterRpcProxy(config) as cluster:
         liaison = cluster.liaison
         office = who("office")

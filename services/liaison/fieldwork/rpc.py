@@ -27,7 +27,7 @@ from kernel.errors import NotAList, Refused, UnknownCode
 from kernel.listing import given
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
-from kernel.wire import body_fields, command_fields
+from kernel.wire import body_fields, command_fields, perform, saved
 from services.liaison.fieldwork import access, contract, reactions, views
 from services.liaison.fieldwork.domain.activities import Activity, Consultation, Matchmaking
 from services.liaison.fieldwork.exceptions import (
@@ -179,8 +179,7 @@ class FieldworkRpc:
                                     linked_park=linked_park,
                                     park_leaders=_park_leaders(uow.connection, linked_park),
                                     **arguments)
-            uow.save(survey)
-            return survey.snapshot()
+            return saved(uow, survey)
 
         return self.store.execute("require_survey", decide)
 
@@ -196,9 +195,7 @@ class FieldworkRpc:
                     who, survey.snapshot(), _reach(uow.connection, who)):
                 raise SurveyNotFound(survey_id)
             _enterprises(uow.connection, arguments.get("enterprises"))
-            getattr(survey, method)(at=utc_now(), actor=who, **arguments)
-            uow.save(survey)
-            return survey.snapshot()
+            return perform(uow, survey, method, arguments, who)
 
         return self.store.execute(f"{action}_survey", decide)
 
@@ -240,8 +237,7 @@ class FieldworkRpc:
                 str(uuid.uuid4()), at=utc_now(), actor=who,
                 leader_linkage=_leader_linkage(uow.connection, arguments["leader_id"]),
                 **arguments)
-            uow.save(plan)
-            return plan.snapshot()
+            return saved(uow, plan)
 
         return self.store.execute("require_help_plan", decide)
 
@@ -260,9 +256,7 @@ class FieldworkRpc:
             if method == "review":
                 arguments["group_units"] = registry.working_group_units(uow.connection,
                                                                         REVIEWING_GROUP)
-            getattr(plan, method)(at=utc_now(), actor=who, **arguments)
-            uow.save(plan)
-            return plan.snapshot()
+            return perform(uow, plan, method, arguments, who)
 
         return self.store.execute(f"{action}_help_plan", decide)
 
@@ -324,8 +318,7 @@ class FieldworkRpc:
                                  county=enterprise["county"], **arguments)
             for n, problem in enumerate(problems):
                 self._find_problem(visit, problem, now, who, f"problems[{n}]")
-            uow.save(visit)
-            return visit.snapshot()
+            return saved(uow, visit)
 
         return self.store.execute("record_visit", decide)
 
@@ -347,8 +340,7 @@ class FieldworkRpc:
             _check_visit(uow.connection, who, leader_id=visit.leader_id, uscc=visit.uscc,
                          units=visit.units, doing="record a visit's problem")
             self._find_problem(visit, fields, utc_now(), who, "a visit's problem")
-            uow.save(visit)
-            return visit.snapshot()
+            return saved(uow, visit)
 
         return self.store.execute("add_visit_problem", decide)
 
@@ -400,8 +392,7 @@ class FieldworkRpc:
                 at=utc_now(), actor=who, enterprise=enterprise, officer=officer,
                 leader_linkage=_leader_linkage(uow.connection, officer and officer["leader_id"]),
                 existing=existing, **arguments)
-            uow.save(report)
-            return report.snapshot()
+            return saved(uow, report)
 
         return self.store.execute("file_operation_report", decide)
 
@@ -419,8 +410,7 @@ class FieldworkRpc:
                     who, report.snapshot(), leader):
                 raise OperationReportNotFound(report_id)
             report.amend(at=utc_now(), actor=who, officer_leader=leader, **arguments)
-            uow.save(report)
-            return report.snapshot()
+            return saved(uow, report)
 
         return self.store.execute("amend_op_report", decide)
 
@@ -459,8 +449,7 @@ class FieldworkRpc:
             _unit(uow.connection, arguments["unit"])
             _enterprises(uow.connection, arguments.get("enterprises"))
             activity = cls.record(str(uuid.uuid4()), at=utc_now(), actor=who, **arguments)
-            uow.save(activity)
-            return activity.snapshot()
+            return saved(uow, activity)
 
         return self.store.execute(f"record_{cls.what}", decide)
 
@@ -492,8 +481,7 @@ class FieldworkRpc:
                     who, activity.snapshot(), _reach(uow.connection, who)):
                 raise ActivityNotFound(kind, activity_id)
             activity.record_outcome(at=utc_now(), actor=who, **arguments)
-            uow.save(activity)
-            return activity.snapshot()
+            return saved(uow, activity)
 
         return self.store.execute("record_outcome", decide)
 

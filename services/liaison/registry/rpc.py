@@ -16,7 +16,7 @@ from kernel.envelope import utc_now
 from kernel.errors import InvalidFilterValue
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
-from kernel.wire import body_fields, filter_values
+from kernel.wire import body_fields, filter_values, saved
 from services.liaison.linkage import views as linkage_views
 from services.liaison.registry import access, contract, views
 from services.liaison.registry.domain import (
@@ -244,8 +244,7 @@ class RegistryRpc:
             park = uow.load(Park, park_id)
             park.register(name=given.get("name"), county=given.get("county"), at=utc_now(),
                           actor=who)
-            uow.save(park)
-            return park.snapshot()
+            return saved(uow, park)
 
         return self.store.execute("register_park", decide)
 
@@ -257,8 +256,7 @@ class RegistryRpc:
             given = body_fields(changes, {"name", "county"}, "a park")
             park = _load(uow, Park, park_id, ParkNotFound)
             park.change(given, at=utc_now(), actor=who)
-            uow.save(park)
-            return park.snapshot()
+            return saved(uow, park)
 
         return self.store.execute("change_park", decide)
 
@@ -286,8 +284,7 @@ class RegistryRpc:
             unit = uow.load(Unit, code)
             unit.register(name=given.get("name"), kind=given.get("kind"),
                           county=given.get("county"), at=utc_now(), actor=who)
-            uow.save(unit)
-            return unit.snapshot()
+            return saved(uow, unit)
 
         return self.store.execute("register_unit", decide)
 
@@ -299,8 +296,7 @@ class RegistryRpc:
             given = body_fields(changes, {"name"}, "a unit")
             unit = _load(uow, Unit, code, UnitNotFound)
             unit.change(given, at=utc_now(), actor=who)
-            uow.save(unit)
-            return unit.snapshot()
+            return saved(uow, unit)
 
         return self.store.execute("change_unit", decide)
 
@@ -330,8 +326,7 @@ class RegistryRpc:
             leader.register(name=given.get("name"), rank=given.get("rank"),
                             title=given.get("title"), county=given.get("county"),
                             at=utc_now(), actor=who)
-            uow.save(leader)
-            return leader.snapshot()
+            return saved(uow, leader)
 
         return self.store.execute("register_leader", decide)
 
@@ -343,8 +338,7 @@ class RegistryRpc:
             given = body_fields(changes, {"name", "rank", "title", "county"}, "a leader")
             leader = _load(uow, Leader, leader_id, LeaderNotFound)
             leader.change(given, at=utc_now(), actor=who)
-            uow.save(leader)
-            return leader.snapshot()
+            return saved(uow, leader)
 
         return self.store.execute("change_leader", decide)
 
@@ -388,7 +382,6 @@ class RegistryRpc:
             leading_group = uow.load(LeadingGroup, LEADING_GROUP_ID)
             units = [row["code"] for row in views.units(uow.connection)]
             leading_group.set_members(group, members, units=units, at=utc_now(), actor=who)
-            uow.save(leading_group)
-            return leading_group.snapshot()
+            return saved(uow, leading_group)
 
         return self.store.execute("set_working_group", decide)

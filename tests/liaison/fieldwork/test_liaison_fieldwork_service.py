@@ -10,23 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_hook
 
 from bench.city import credit_code
 from callers import assertion
+from liaison_rpc import refused
 from kernel.actor import Actor
 from kernel.clock import OFFICE_TIME
 from kernel.database import make_engine, migrate
-from kernel.errors import Refused
 from kernel.store import EventStore, events as event_log, row_to_event
 from services.liaison import projections
 from services.liaison.fieldwork import views
 from services.liaison.fieldwork.domain.help_plan import HelpPlan
 from services.liaison.fieldwork.domain.survey import Survey
-from services.liaison.service import LiaisonService
 from services.registry import SERVICES
 
 UNIT = "city-industry"
@@ -37,22 +35,6 @@ REVIEWER = {"sub": "officer-sun", "role": "unit_officer", "unit": "city-drc"}
 LEADER = {"sub": "leader-liu", "role": "leader"}
 USCC = "91360702MA35G0QX4J"
 SECOND = "91360700MA35F1AB2W"
-
-
-def refused(call, *args) -> Refused:
-    with pytest.raises(Refused) as caught:
-        call(*args)
-    return caught.value
-
-
-@pytest.fixture
-def liaison(container_factory, service_config):
-    def start(url: str) -> tuple[dict, object]:
-        config = service_config(url)
-        container = container_factory(LiaisonService, config)
-        container.start()
-        return config, container
-    return start
 
 
 def seed_register(cluster) -> None:
@@ -117,11 +99,12 @@ def seed_late(engine) -> tuple[str, str]:
     return "s-late", "h-late"
 
 
-def test_surveys_and_help_plans_live_and_late(db_url, liaison):
+def test_surveys_and_help_plans_live_and_late(db_url, liaison_container):
     engine = make_engine(db_url)
     migrate(engine, Path(SERVICES.migrations["liaison"]))
     late_survey, late_plan = seed_late(engine)
-    config, container = liaison(db_url)
+    container = liaison_container(db_url)
+    config = container.config
     with ClusterRpcProxy(config) as cluster:
         seed_register(cluster)
         seed_linkage(cluster)
@@ -186,7 +169,7 @@ def test_a_survey_and_a_help_plan_follow_the_linkage(db_url, liaison):
     leader linked there; its help plan is for a leader's accepted linkage."""
     engine = make_engine(db_url)
     migrate(engine, Path(SERVICES.migrations["liaison"]))
-    config, _ = liaison(db_url)
+    config = liaison(db_url)
     with ClusterRpcProxy(config) as cluster:
         seed_register(cluster)
         office = assertion(OFFICE)
@@ -263,7 +246,7 @@ def _rebuilt_equal(engine) -> None:
 def test_visits_and_activities(db_url, liaison):
     engine = make_engine(db_url)
     migrate(engine, Path(SERVICES.migrations["liaison"]))
-    config, _ = liaison(db_url)
+    config = liaison(db_url)
     with ClusterRpcProxy(config) as cluster:
         seed_register(cluster)
         seed_linkage(cluster)

@@ -15,15 +15,15 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from bench.city import credit_code
 from callers import assertion
+from liaison_rpc import refused as rpc_refused
 from kernel.actor import Actor
 from kernel.clock import OFFICE_TIME
 from kernel.database import make_engine, migrate
-from kernel.errors import DomainError, Refused
+from kernel.errors import DomainError
 from kernel.store import events as event_log, row_to_event
 from services.liaison import projections
 from services.liaison.fieldwork import access, rules, views
 from services.liaison.fieldwork.domain.operation_report import OperationReport, report_id_for
-from services.liaison.service import LiaisonService
 from services.registry import SERVICES
 
 MAY_2 = dt.datetime(2026, 5, 2, 10, tzinfo=OFFICE_TIME)
@@ -191,21 +191,6 @@ LEADER = {"sub": "leader-liu", "role": "leader"}
 LISTED = {credit_code(700 + n): tier for n, tier in enumerate(
     ["good"] * 10 + ["average"] * 3 + ["difficult"] * 2)}
 LISTED_FIRST, LISTED_SECOND = list(LISTED)[:2]
-
-
-def rpc_refused(call, *args) -> Refused:
-    with pytest.raises(Refused) as caught:
-        call(*args)
-    return caught.value
-
-
-@pytest.fixture
-def liaison(container_factory, service_config):
-    def start(url: str) -> dict:
-        config = service_config(url)
-        container_factory(LiaisonService, config).start()
-        return config
-    return start
 
 
 def seed(cluster) -> None:

@@ -6,31 +6,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from bench.city import generate
 from callers import assertion
+from liaison_rpc import refused
 from kernel.aggregate import Fact
 from kernel.database import make_engine, migrate
 from kernel.envelope import utc_now
-from kernel.errors import Refused
 from kernel.store import EventStore
 from services.liaison import projections
 from services.liaison.linkage import views
-from services.liaison.service import LiaisonService
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "liaison" / "migrations"
 OFFICE = {"sub": "clerk-li", "role": "office"}
 HELPER = {"sub": "officer-wang", "role": "unit_officer", "unit": "fgw"}
 OUTSIDER = {"sub": "officer-zhao", "role": "unit_officer", "unit": "gxj"}
 SUPERVISOR = {"sub": "inspector", "role": "supervisor"}
-
-
-def refused(call, *args, **kwargs) -> Refused:
-    with pytest.raises(Refused) as caught:
-        call(*args, **kwargs)
-    return caught.value
 
 
 def seed_registry(url: str):
@@ -66,15 +58,6 @@ def seed_registry(url: str):
             uow.append(e["uscc"], "enterprise", 0, facts)
     engine.dispose()
     return city
-
-
-@pytest.fixture
-def liaison(container_factory, service_config):
-    def start(url: str) -> dict:
-        config = service_config(url)
-        container_factory(LiaisonService, config).start()
-        return config
-    return start
 
 
 def test_a_plan_is_proposed_accepted_changed_and_read_as_each_may(db_url, liaison):

@@ -5,15 +5,13 @@ refused naming the field with nothing written; the read models rebuilt from the 
 and the query functions the linkage and the field work read."""
 from __future__ import annotations
 
-import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from callers import assertion
+from liaison_rpc import refused
 from kernel.database import make_engine
-from kernel.errors import Refused
 from services.liaison import projections
 from services.liaison.registry import views
-from services.liaison.service import LiaisonService
 
 OFFICE = {"sub": "clerk-li", "role": "office"}
 ZHANGGONG = {"sub": "officer-wang", "role": "unit_officer", "unit": "zhanggong"}
@@ -23,21 +21,6 @@ PUBLIC = {"sub": "portal", "role": "public"}
 USCC = "91360702MA35G0QX4J"
 USCC_2 = "91360702MA35G0QX19"
 USCC_3 = "91360781MA35G0QX53"
-
-
-@pytest.fixture
-def liaison(container_factory, service_config):
-    def start(url: str) -> dict:
-        config = service_config(url)
-        container_factory(LiaisonService, config).start()
-        return config
-    return start
-
-
-def refused(call, *args) -> Refused:
-    with pytest.raises(Refused) as caught:
-        call(*args)
-    return caught.value
 
 
 def seed(registry) -> None:
