@@ -153,34 +153,11 @@ def _connections_refused(nodeid: str):
         yield
 
 
-# How long nameko's queue consumer blocks on the broker between looks at what it was asked to
-# do. kombu's default is a second, and a container's stop waits out one such turn for each
-# consumer it cancels and one more for the consumer to end: most of two seconds a container,
-# idle. What the consumer does is the same; it only looks sooner.
-CONSUMER_POLL_SECONDS = 0.05
-
-
-def _consumers_poll_quickly() -> None:
-    from nameko.messaging import QueueConsumer
-
-    if getattr(QueueConsumer.run, "polls_quickly", False):
-        return
-    run = QueueConsumer.run
-
-    def quick_run(self, _tokens=1, **kwargs):
-        kwargs.setdefault("safety_interval", CONSUMER_POLL_SECONDS)
-        return run(self, _tokens, **kwargs)
-
-    quick_run.polls_quickly = True
-    QueueConsumer.run = quick_run
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
     # A hook rather than a fixture, so that the test's module- and session-scoped fixtures,
     # which are set up before any function-scoped one, are held to it too.
     if item.get_closest_marker("domain") is None:
-        _consumers_poll_quickly()
         yield
         return
     with _connections_refused(item.nodeid):
