@@ -230,128 +230,112 @@ class RegistryRpc:
 
         return self._read("list_enterprises", actor, read)
 
+    # -- parks, units and leaders: registered and changed alike, by the office ----------------
+
+    def _register(self, name: str, actor: dict, fields: dict, cls, model, what: str, key: str,
+                  arguments: tuple[str, ...]) -> dict:
+        """Register a park, unit or leader under the id its `key` field gives, refused if that
+        id already names a stream of another kind."""
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            given = body_fields(fields, model, what)
+            stream_id = identifier(key, given.get(key))
+            _free(uow, stream_id, cls.stream_type, key)
+            found = uow.load(cls, stream_id)
+            found.register(**{argument: given.get(argument) for argument in arguments},
+                           at=utc_now(), actor=who)
+            return saved(uow, found)
+
+        return self.store.execute(name, decide)
+
+    def _change(self, name: str, actor: dict, cls, stream_id: str, not_found, changes: dict,
+                allowed: set[str], what: str) -> dict:
+        who = Actor.from_dict(actor)
+
+        def decide(uow: UnitOfWork) -> dict:
+            given = body_fields(changes, allowed, what)
+            found = _load(uow, cls, stream_id, not_found)
+            found.change(given, at=utc_now(), actor=who)
+            return saved(uow, found)
+
+        return self.store.execute(name, decide)
+
+    def _get(self, name: str, actor: dict, cls, stream_id: str, not_found) -> dict:
+        return self._read(name, actor, lambda uow: _load(
+            uow, cls, stream_id, not_found).snapshot())
+
+    def _listed(self, name: str, actor: dict, view, filters: dict | None, field: str,
+                check) -> dict:
+        """The read model's rows, narrowed by the one filter `field` (its value checked)."""
+        return self._read(name, actor, lambda uow: {"items": view(
+            uow.connection, **_coded(filter_values(filters, (field,)), field, check))})
+
     # -- parks ---------------------------------------------------------------------------------
 
     @rpc
     def register_park(self, actor: dict, fields: dict) -> dict:
         """Register a park {id, name, county}: the office."""
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            given = body_fields(fields, contract.ParkRegistration, "a park's registration")
-            park_id = identifier("id", given.get("id"))
-            _free(uow, park_id, Park.stream_type, "id")
-            park = uow.load(Park, park_id)
-            park.register(name=given.get("name"), county=given.get("county"), at=utc_now(),
-                          actor=who)
-            return saved(uow, park)
-
-        return self.store.execute("register_park", decide)
+        return self._register("register_park", actor, fields, Park, contract.ParkRegistration,
+                              "a park's registration", "id", ("name", "county"))
 
     @rpc
     def change_park(self, actor: dict, park_id: str, changes: dict) -> dict:
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            given = body_fields(changes, {"name", "county"}, "a park")
-            park = _load(uow, Park, park_id, ParkNotFound)
-            park.change(given, at=utc_now(), actor=who)
-            return saved(uow, park)
-
-        return self.store.execute("change_park", decide)
+        return self._change("change_park", actor, Park, park_id, ParkNotFound, changes,
+                            {"name", "county"}, "a park")
 
     @rpc
     def get_park(self, actor: dict, park_id: str) -> dict:
-        return self._read("get_park", actor, lambda uow: _load(
-            uow, Park, park_id, ParkNotFound).snapshot())
+        return self._get("get_park", actor, Park, park_id, ParkNotFound)
 
     @rpc
     def list_parks(self, actor: dict, filters: dict | None = None) -> dict:
-        return self._read("list_parks", actor, lambda uow: {"items": views.parks(
-            uow.connection, **_coded(filter_values(filters, ("county",)), "county", county_code))})
+        return self._listed("list_parks", actor, views.parks, filters, "county", county_code)
 
     # -- units ---------------------------------------------------------------------------------
 
     @rpc
     def register_unit(self, actor: dict, fields: dict) -> dict:
         """Register a unit {code, name, kind, county?}: the office."""
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            given = body_fields(fields, contract.UnitRegistration, "a unit's registration")
-            code = identifier("code", given.get("code"))
-            _free(uow, code, Unit.stream_type, "code")
-            unit = uow.load(Unit, code)
-            unit.register(name=given.get("name"), kind=given.get("kind"),
-                          county=given.get("county"), at=utc_now(), actor=who)
-            return saved(uow, unit)
-
-        return self.store.execute("register_unit", decide)
+        return self._register("register_unit", actor, fields, Unit, contract.UnitRegistration,
+                              "a unit's registration", "code", ("name", "kind", "county"))
 
     @rpc
     def change_unit(self, actor: dict, code: str, changes: dict) -> dict:
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            given = body_fields(changes, {"name"}, "a unit")
-            unit = _load(uow, Unit, code, UnitNotFound)
-            unit.change(given, at=utc_now(), actor=who)
-            return saved(uow, unit)
-
-        return self.store.execute("change_unit", decide)
+        return self._change("change_unit", actor, Unit, code, UnitNotFound, changes, {"name"},
+                            "a unit")
 
     @rpc
     def get_unit(self, actor: dict, code: str) -> dict:
-        return self._read("get_unit", actor, lambda uow: _load(
-            uow, Unit, code, UnitNotFound).snapshot())
+        return self._get("get_unit", actor, Unit, code, UnitNotFound)
 
     @rpc
     def list_units(self, actor: dict, filters: dict | None = None) -> dict:
-        return self._read("list_units", actor, lambda uow: {"items": views.units(
-            uow.connection, **_coded(filter_values(filters, ("kind",)), "kind",
-                                     lambda value: checks.code("kind", value, UnitKind)))})
+        return self._listed("list_units", actor, views.units, filters, "kind",
+                            lambda value: checks.code("kind", value, UnitKind))
 
     # -- leaders -------------------------------------------------------------------------------
 
     @rpc
     def register_leader(self, actor: dict, fields: dict) -> dict:
         """Register a leader {id, name, rank, title, county?}: the office."""
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            given = body_fields(fields, contract.LeaderRegistration, "a leader's registration")
-            leader_id = identifier("id", given.get("id"))
-            _free(uow, leader_id, Leader.stream_type, "id")
-            leader = uow.load(Leader, leader_id)
-            leader.register(name=given.get("name"), rank=given.get("rank"),
-                            title=given.get("title"), county=given.get("county"),
-                            at=utc_now(), actor=who)
-            return saved(uow, leader)
-
-        return self.store.execute("register_leader", decide)
+        return self._register("register_leader", actor, fields, Leader,
+                              contract.LeaderRegistration, "a leader's registration", "id",
+                              ("name", "rank", "title", "county"))
 
     @rpc
     def change_leader(self, actor: dict, leader_id: str, changes: dict) -> dict:
-        who = Actor.from_dict(actor)
-
-        def decide(uow: UnitOfWork) -> dict:
-            given = body_fields(changes, {"name", "rank", "title", "county"}, "a leader")
-            leader = _load(uow, Leader, leader_id, LeaderNotFound)
-            leader.change(given, at=utc_now(), actor=who)
-            return saved(uow, leader)
-
-        return self.store.execute("change_leader", decide)
+        return self._change("change_leader", actor, Leader, leader_id, LeaderNotFound, changes,
+                            {"name", "rank", "title", "county"}, "a leader")
 
     @rpc
     def get_leader(self, actor: dict, leader_id: str) -> dict:
-        return self._read("get_leader", actor, lambda uow: _load(
-            uow, Leader, leader_id, LeaderNotFound).snapshot())
+        return self._get("get_leader", actor, Leader, leader_id, LeaderNotFound)
 
     @rpc
     def list_leaders(self, actor: dict, filters: dict | None = None) -> dict:
-        return self._read("list_leaders", actor, lambda uow: {"items": views.leaders(
-            uow.connection, **_coded(filter_values(filters, ("rank",)), "rank",
-                                     lambda value: checks.code("rank", value, LeaderRank)))})
+        return self._listed("list_leaders", actor, views.leaders, filters, "rank",
+                            lambda value: checks.code("rank", value, LeaderRank))
 
     # -- the leading group ---------------------------------------------------------------------
 
