@@ -127,11 +127,7 @@ MAPPING_READS = {"get", "keys", "items", "values", "pop", "setdefault"}
 
 # Consumer modules still reading other services' payloads by key while they are converted to
 # the producers' declared models; each leaves this list with its conversion.
-STILL_READING_BY_KEY = {
-    # supervision's tracking folds the audit's ledger (every service's events) through a table
-    # of handlers, so its whole module is read, and it reads payloads by key
-    "services/supervision/tracking/views.py",
-}
+STILL_READING_BY_KEY: set[str] = set()
 
 
 def _foreign_handlers():

@@ -49,7 +49,11 @@ import sqlalchemy as sa
 
 from kernel.campaign import COUNTIES, ZONES
 from kernel.envelope import Event, format_time, parse_time
+from kernel.events import Catalogue, Payload
 from kernel.workdays import end_of_day
+from services.liaison.events import EVENTS as LIAISON
+from services.liaison.events import Linkage
+from services.policy.events import EVENTS as POLICY
 from services.supervision.cases.ladder import Step
 from services.supervision.facts import (
     APPEAL_RESOLUTION,
@@ -64,6 +68,8 @@ from services.supervision.facts import (
     ProblemAppeal,
     TrackedMatter,
 )
+from services.supervision.events import EVENTS as SUPERVISION
+from services.tickets.events import EVENTS as TICKETS
 
 UNIT_LIMIT = 100
 ID_LIMIT = 240
@@ -250,24 +256,40 @@ class SupervisionStep:
 
 # -- the fold ----------------------------------------------------------------------------------
 
-Handler = Callable[[sa.Connection, int, Event], None]
-HANDLERS: dict[tuple[str, str], Handler] = {}
+# The services whose events the fold reads, by name: each is read through its declared
+# catalogue, so the fold reads no field its producer does not declare.
+PRODUCERS: dict[str, Catalogue] = {
+    "tickets": TICKETS, "policy": POLICY, "liaison": LIAISON, "supervision": SUPERVISION}
+
+# A handler is given the entry's event (its envelope: stream, instant) and the event's payload
+# as its producer's declared model.
+Handler = Callable[[sa.Connection, int, Event, Payload], None]
+HANDLERS: dict[tuple[str, str], tuple[Catalogue, Handler]] = {}
 
 
-def handles(stream_type: str, *types: str):
+def handles(producer: str, stream_type: str, *types: str):
+    """Register a handler of `types` of `stream_type`, events of the service `producer`. The
+    handler, not the entry, names the producer: the follower takes the ledger in as one source,
+    and a stream type is one service's."""
+    catalogue = PRODUCERS[producer]
+    undeclared = [type_ for type_ in types if type_ not in catalogue]
+    if undeclared:
+        raise ValueError(f"{producer} declares no event type {', '.join(undeclared)}")
+
     def register(handler: Handler) -> Handler:
         for type_ in types:
-            HANDLERS[(stream_type, type_)] = handler
+            HANDLERS[(stream_type, type_)] = (catalogue, handler)
         return handler
     return register
 
 
 def track(connection: sa.Connection, seq: int, service: str, event: Event) -> None:
-    """Fold the entry `seq` (an event of `service`) into the tracking tables, if it bears on what
-    a unit owes; any other entry costs one dictionary lookup."""
-    handler = HANDLERS.get((event.stream_type, event.type))
-    if handler is not None:
-        handler(connection, seq, event)
+    """Fold the entry `seq` (an event of `service`, as the ledger names it) into the tracking
+    tables, if it bears on what a unit owes; any other entry costs one dictionary lookup."""
+    found = HANDLERS.get((event.stream_type, event.type))
+    if found is not None:
+        catalogue, handler = found
+        handler(connection, seq, event, catalogue.parse(event))
     if event.type in CITED_TYPES:
         connection.execute(entries_table.insert().values(
             seq=seq, stream_id=event.stream_id, type=event.type,
@@ -438,33 +460,31 @@ def _withdraw_open(connection: sa.Connection, seq: int, appeal_id: str, at: str)
         touch_matter(connection, seq, row.matter_id, withdrawn_at=at)
 
 
-@handles("ticket", "TicketRaised")
-def _raised(connection, seq, event):
+@handles("tickets", "ticket", "TicketRaised")
+def _raised(connection, seq, event, fact):
     row = _appeal(connection, event.stream_id)
-    _update_appeal(connection, event.stream_id, title=event.payload.get("title") or row.title,
-                   uscc=event.payload.get("uscc") or row.uscc, seqs=_with(_seqs(row.seqs), seq))
+    _update_appeal(connection, event.stream_id, title=fact.title or row.title,
+                   uscc=fact.uscc or row.uscc, seqs=_with(_seqs(row.seqs), seq))
 
 
-@handles("ticket", "TicketDispatched", "TicketRedispatched")
-def _dispatched(connection, seq, event):
-    appeal_id, p = event.stream_id, event.payload
+@handles("tickets", "ticket", "TicketDispatched", "TicketRedispatched")
+def _dispatched(connection, seq, event, fact):
+    appeal_id = event.stream_id
     at = _time(event.occurred_at)
-    unit = p["lead_unit"]
+    unit, sign_due = fact.lead_unit, _time(fact.sign_due)
     row = _appeal(connection, appeal_id)
     _withdraw_open(connection, seq, appeal_id, at)
     n = row.signings + 1
     open_matter(connection, seq, matter_id=_signing_id(appeal_id, n), kind=APPEAL_SIGNING,
-                stream_id=appeal_id, unit=unit, due_at=_time(p.get("sign_due")),
-                title=row.title)
+                stream_id=appeal_id, unit=unit, due_at=sign_due, title=row.title)
     # The unit's fact of the appeal: a unit handed it again goes on with the same fact.
-    fact = _fact(connection, appeal_id, unit)
-    if fact is None:
+    if _fact(connection, appeal_id, unit) is None:
         connection.execute(appeal_facts_table.insert().values(
-            appeal_id=appeal_id, unit=unit, dispatched_at=at, sign_due=_time(p.get("sign_due")),
+            appeal_id=appeal_id, unit=unit, dispatched_at=at, sign_due=sign_due,
             signed_at=None, resolution_due=None, resolved_at=None, replied=False, rating=None,
             sent_back=0, seqs=json.dumps([seq])))
     else:
-        _update_fact(connection, seq, appeal_id, unit, sign_due=_time(p.get("sign_due")))
+        _update_fact(connection, seq, appeal_id, unit, sign_due=sign_due)
     passed = json.loads(row.passed) if not row.signed else []
     passed_seqs = _seqs(row.passed_seqs) if not row.signed else []
     if unit not in passed:
@@ -478,44 +498,44 @@ def _dispatched(connection, seq, event):
     _update_appeal(connection, appeal_id, **values)
 
 
-@handles("ticket", "TicketSignedFor")
-def _signed(connection, seq, event):
-    appeal_id, p = event.stream_id, event.payload
+@handles("tickets", "ticket", "TicketSignedFor")
+def _signed(connection, seq, event, fact):
+    appeal_id = event.stream_id
     at = _time(event.occurred_at)
     row = _appeal(connection, appeal_id)
-    unit = row.lead_unit or p.get("unit")
+    unit = row.lead_unit or fact.unit
     settle_matter(connection, seq, _signing_id(appeal_id, row.signings), at)
     n = row.resolutions + 1
-    due = _time(p.get("resolution_due"))
+    due = _time(fact.resolution_due)
     open_matter(connection, seq, matter_id=_resolution_id(appeal_id, n), kind=APPEAL_RESOLUTION,
                 stream_id=appeal_id, unit=unit, due_at=due, title=row.title)
-    fact = _fact(connection, appeal_id, unit)
+    held = _fact(connection, appeal_id, unit)
     _update_fact(connection, seq, appeal_id, unit,
-                 signed_at=(fact.signed_at if fact is not None and fact.signed_at else at),
+                 signed_at=(held.signed_at if held is not None and held.signed_at else at),
                  resolution_due=due)
     _update_appeal(connection, appeal_id, signed=True, resolutions=n, passed="[]",
                    passed_seqs="[]", seqs=_with(_seqs(row.seqs), seq))
 
 
-@handles("ticket", "ExtensionGranted")
-def _extended(connection, seq, event):
+@handles("tickets", "ticket", "ExtensionGranted")
+def _extended(connection, seq, event, fact):
     row = _appeal(connection, event.stream_id)
-    due = _time(event.payload.get("resolution_due"))
+    due = _time(fact.resolution_due)
     if row.resolutions:
         touch_matter(connection, seq, _resolution_id(event.stream_id, row.resolutions),
                      due_at=due)
     _update_fact(connection, seq, event.stream_id, row.lead_unit, resolution_due=due)
 
 
-@handles("ticket", "TicketClassified", "PolicyAnswerNoted")
-def _answered(connection, seq, event):
+@handles("tickets", "ticket", "TicketClassified", "PolicyAnswerNoted")
+def _answered(connection, seq, event, fact):
     # The first response (首次答复) and a policy answer noted are answers the enterprise is given.
     row = _appeal(connection, event.stream_id)
     _update_fact(connection, seq, event.stream_id, row.lead_unit, replied=True)
 
 
-@handles("ticket", "TicketResolved")
-def _resolved(connection, seq, event):
+@handles("tickets", "ticket", "TicketResolved")
+def _resolved(connection, seq, event, fact):
     at = _time(event.occurred_at)
     row = _appeal(connection, event.stream_id)
     if row.resolutions:
@@ -523,25 +543,25 @@ def _resolved(connection, seq, event):
     _update_fact(connection, seq, event.stream_id, row.lead_unit, resolved_at=at, replied=True)
 
 
-@handles("ticket", "TicketRated")
-def _rated(connection, seq, event):
+@handles("tickets", "ticket", "TicketRated")
+def _rated(connection, seq, event, fact):
     row = _appeal(connection, event.stream_id)
-    rating = event.payload.get("rating")
+    rating = fact.rating
     _update_fact(connection, seq, event.stream_id, row.lead_unit, rating=rating)
     if rating:
         connection.execute(ratings_table.insert().values(
             seq=seq, appeal_id=event.stream_id, unit=row.lead_unit, rating=rating,
-            via=event.payload.get("via"), rated_at=_time(event.occurred_at)))
+            via=fact.via, rated_at=_time(event.occurred_at)))
 
 
-@handles("ticket", "TicketSentBack", "TicketReopened")
-def _again(connection, seq, event):
+@handles("tickets", "ticket", "TicketSentBack", "TicketReopened")
+def _again(connection, seq, event, fact):
     # The resolution is owed again, by a new date: a new matter, the settled one kept as it was.
     appeal_id = event.stream_id
     row = _appeal(connection, appeal_id)
     unit = row.lead_unit
     n = row.resolutions + 1
-    due = _time(event.payload.get("resolution_due"))
+    due = _time(fact.resolution_due)
     if unit is not None:
         open_matter(connection, seq, matter_id=_resolution_id(appeal_id, n),
                     kind=APPEAL_RESOLUTION, stream_id=appeal_id, unit=unit, due_at=due,
@@ -551,8 +571,8 @@ def _again(connection, seq, event):
     if event.type == "TicketSentBack":
         sent_back = sorted({*_seqs(row.sent_back_seqs), seq})
         values["sent_back_seqs"] = json.dumps(sent_back)
-        fact = _fact(connection, appeal_id, unit)
-        fact_values["sent_back"] = (fact.sent_back if fact is not None else 0) + 1
+        held = _fact(connection, appeal_id, unit)
+        fact_values["sent_back"] = (held.sent_back if held is not None else 0) + 1
         if row.problem_reason is None and len(sent_back) >= SENT_BACK_LIMIT:
             values.update(problem_reason=SENT_BACK_3, problem_unit=unit,
                           problem_seqs=json.dumps(sent_back))
@@ -560,57 +580,58 @@ def _again(connection, seq, event):
     _update_appeal(connection, appeal_id, **values)
 
 
-@handles("ticket", "TicketDeadlineMissed")
-def _missed(connection, seq, event):
+@handles("tickets", "ticket", "TicketDeadlineMissed")
+def _missed(connection, seq, event, fact):
     row = _appeal(connection, event.stream_id)
-    deadline = event.payload.get("deadline")
+    deadline = fact.deadline
     if deadline == "sign" and row.signings:
         touch_matter(connection, seq, _signing_id(event.stream_id, row.signings))
     elif deadline == "resolution" and row.resolutions:
         touch_matter(connection, seq, _resolution_id(event.stream_id, row.resolutions))
 
 
-@handles("ticket", "TicketClosedOff")
-def _closed(connection, seq, event):
+@handles("tickets", "ticket", "TicketClosedOff")
+def _closed(connection, seq, event, fact):
     _appeal(connection, event.stream_id)
     _withdraw_open(connection, seq, event.stream_id, _time(event.occurred_at))
 
 
 # -- implementation rules, surveys, help plans -------------------------------------------------
 
-def _owed(kind: str, title: Callable[[dict], str]):
+def _owed(kind: str, title: Callable[[Payload], str]):
     """Handlers for a thing one unit owes by a date: required, done, marked overdue."""
-    def required(connection, seq, event):
-        p = event.payload
+    def required(connection, seq, event, fact):
         open_matter(connection, seq, matter_id=f"{kind}:{event.stream_id}", kind=kind,
-                    stream_id=event.stream_id, unit=p["unit"], due_at=_date_due(p.get("due")),
-                    title=title(p))
+                    stream_id=event.stream_id, unit=fact.unit, due_at=_date_due(fact.due),
+                    title=title(fact))
 
-    def done(connection, seq, event):
+    def done(connection, seq, event, fact):
         settle_matter(connection, seq, f"{kind}:{event.stream_id}", _time(event.occurred_at))
 
-    def noted(connection, seq, event):
+    def noted(connection, seq, event, fact):
         touch_matter(connection, seq, f"{kind}:{event.stream_id}")
     return required, done, noted
 
 
-def _register(stream_type: str, kind: str, title, required: str, done: Iterable[str],
-              noted: Iterable[str]) -> None:
+def _register(producer: str, stream_type: str, kind: str, title, required: str,
+              done: Iterable[str], noted: Iterable[str]) -> None:
     on_required, on_done, on_noted = _owed(kind, title)
-    handles(stream_type, required)(on_required)
-    handles(stream_type, *done)(on_done)
-    handles(stream_type, *noted)(on_noted)
+    handles(producer, stream_type, required)(on_required)
+    handles(producer, stream_type, *done)(on_done)
+    handles(producer, stream_type, *noted)(on_noted)
 
 
-_register("implementation_rule", IMPLEMENTATION_RULE,
-          lambda p: f"实施细则 implementation rule · {p.get('policy_id', '')}",
+_register("policy", "implementation_rule", IMPLEMENTATION_RULE,
+          lambda fact: f"实施细则 implementation rule · {fact.policy_id}",
           "ImplementationRuleRequired", ["ImplementationRuleFiled"],
           ["ImplementationRuleOverdue"])
-_register("survey", SURVEY, lambda p: f"调研专题报告 survey · {p.get('park') or ''}".rstrip(" ·"),
+_register("liaison", "survey", SURVEY,
+          lambda fact: f"调研专题报告 survey · {fact.park}".rstrip(" ·"),
           "SurveyRequired", ["SurveySubmitted"], ["SurveyOverdue"])
 # A help plan is done when submitted (the notice's 制定…上报审核); its review and filing, and its
 # being sent back, are noted on it.
-_register("help_plan", HELP_PLAN, lambda p: f"帮扶方案 help plan · {p.get('leader_id', '')}",
+_register("liaison", "help_plan", HELP_PLAN,
+          lambda fact: f"帮扶方案 help plan · {fact.leader_id}",
           "HelpPlanRequired", ["HelpPlanSubmitted"],
           ["HelpPlanOverdue", "HelpPlanApproved", "HelpPlanSentBack", "HelpPlanFiled"])
 
@@ -621,37 +642,35 @@ def deliverable_matter_id(stream_id: str, unit: str) -> str:
     return f"{DELIVERABLE}:{stream_id}:{unit}"
 
 
-@handles("deliverable", "DeliverableScheduled")
-def _scheduled(connection, seq, event):
-    p = event.payload
-    for unit in p["owners"]:
+@handles("supervision", "deliverable", "DeliverableScheduled")
+def _scheduled(connection, seq, event, fact):
+    for unit in fact.owners:
         open_matter(connection, seq, matter_id=deliverable_matter_id(event.stream_id, unit),
                     kind=DELIVERABLE, stream_id=event.stream_id, unit=unit,
-                    due_at=_date_due(p.get("due")), title=p.get("title", ""))
+                    due_at=_date_due(fact.due), title=fact.title)
 
 
-@handles("deliverable", "DeliverableDelivered", "SummaryReportReceived")
-def _delivered(connection, seq, event):
-    p = event.payload
-    settle_matter(connection, seq, deliverable_matter_id(event.stream_id, p["unit"]),
-                  _time(p.get("at") or event.occurred_at))
+@handles("supervision", "deliverable", "DeliverableDelivered", "SummaryReportReceived")
+def _delivered(connection, seq, event, fact):
+    settle_matter(connection, seq, deliverable_matter_id(event.stream_id, fact.unit),
+                  _time(fact.at or event.occurred_at))
 
 
-@handles("deliverable", "DeliverySentBack")
-def _delivery_sent_back(connection, seq, event):
+@handles("supervision", "deliverable", "DeliverySentBack")
+def _delivery_sent_back(connection, seq, event, fact):
     # The office sent the delivery back: the unit owes it again, by the same date.
-    touch_matter(connection, seq, deliverable_matter_id(event.stream_id, event.payload["unit"]),
+    touch_matter(connection, seq, deliverable_matter_id(event.stream_id, fact.unit),
                  done_at=None)
 
 
-@handles("deliverable", "DeliveryAccepted")
-def _delivery_accepted(connection, seq, event):
-    touch_matter(connection, seq, deliverable_matter_id(event.stream_id, event.payload["unit"]))
+@handles("supervision", "deliverable", "DeliveryAccepted")
+def _delivery_accepted(connection, seq, event, fact):
+    touch_matter(connection, seq, deliverable_matter_id(event.stream_id, fact.unit))
 
 
-@handles("deliverable", "DeliverableMissed")
-def _deliverable_missed(connection, seq, event):
-    touch_matter(connection, seq, deliverable_matter_id(event.stream_id, event.payload["unit"]))
+@handles("supervision", "deliverable", "DeliverableMissed")
+def _deliverable_missed(connection, seq, event, fact):
+    touch_matter(connection, seq, deliverable_matter_id(event.stream_id, fact.unit))
 
 
 # -- supervision received (this service's cases) ----------------------------------------------
@@ -660,20 +679,19 @@ def notice_matter_id(case_id: str, notice_number: str) -> str:
     return f"{NOTICE_ANSWER}:{case_id}:{notice_number}"
 
 
-def _step(connection, seq, event):
-    p = event.payload
-    unit = p.get("unit")
+def _step(connection, seq, event, fact):
+    unit = fact.unit
     if not unit:
         return
     connection.execute(supervision_table.insert().values(
-        seq=seq, unit=unit, step=STEP_EVENTS[event.type], matter_id=p.get("matter_id"),
+        seq=seq, unit=unit, step=STEP_EVENTS[event.type], matter_id=fact.matter_id,
         case_id=event.stream_id, type=event.type, occurred_at=_time(event.occurred_at)))
     # A notice is an answer owed — but not one issued on the case of an unanswered notice: that
     # case is already the supervision of the answer owed, and a notice owed on it would open
     # another case, and so on, a notice more every few working days while the unit is silent.
-    if event.type == "SupervisionNoticeIssued" and p.get("kind") != NOTICE_ANSWER:
-        number = p.get("notice_number") or str(seq)
-        answer_by = p.get("answer_by")
+    if event.type == "SupervisionNoticeIssued" and fact.kind != NOTICE_ANSWER:
+        number = fact.notice_number or str(seq)
+        answer_by = fact.answer_by
         due = _date_due(answer_by) if answer_by and len(answer_by) == 10 else _time(answer_by)
         open_matter(connection, seq, matter_id=notice_matter_id(event.stream_id, number),
                     kind=NOTICE_ANSWER, stream_id=event.stream_id, unit=unit, due_at=due,
@@ -681,13 +699,12 @@ def _step(connection, seq, event):
 
 
 for _type in STEP_EVENTS:
-    handles("supervision_case", _type)(_step)
+    handles("supervision", "supervision_case", _type)(_step)
 
 
-@handles("supervision_case", "NoticeAnswered")
-def _notice_answered(connection, seq, event):
-    p = event.payload
-    number = p.get("notice_number")
+@handles("supervision", "supervision_case", "NoticeAnswered")
+def _notice_answered(connection, seq, event, fact):
+    number = fact.notice_number
     if number:
         settle_matter(connection, seq, notice_matter_id(event.stream_id, number),
                       _time(event.occurred_at))
@@ -707,39 +724,36 @@ def _replace(connection, table: sa.Table, key: str, row: dict) -> None:
     connection.execute(table.insert().values(**row))
 
 
-@handles("linkage", "PlanAccepted")
-def _plan_accepted(connection, seq, event):
+@handles("liaison", "linkage", "PlanAccepted")
+def _plan_accepted(connection, seq, event, fact):
     connection.execute(leader_parks_table.delete()
                        .where(leader_parks_table.c.rank.in_(CITY_RANKS)))
-    for linkage in event.payload.get("linkages", []):
+    for linkage in map(Linkage.model_validate, fact.linkages):
         _replace(connection, leader_parks_table, "leader_id", {
-            "leader_id": linkage["leader_id"], "rank": linkage.get("rank"),
-            "park": linkage.get("park")})
+            "leader_id": linkage.leader_id, "rank": linkage.rank, "park": linkage.park})
 
 
-@handles("linkage", "LinkageChanged")
-def _linkage_changed(connection, seq, event):
-    p = event.payload
+@handles("liaison", "linkage", "LinkageChanged")
+def _linkage_changed(connection, seq, event, fact):
     _replace(connection, leader_parks_table, "leader_id",
-             {"leader_id": p["leader_id"], "rank": p.get("rank"), "park": p.get("park")})
+             {"leader_id": fact.leader_id, "rank": fact.rank, "park": fact.park})
 
 
-@handles("linkage", "DepartmentLinkedToPark")
-def _department_linked(connection, seq, event):
+@handles("liaison", "linkage", "DepartmentLinkedToPark")
+def _department_linked(connection, seq, event, fact):
     _replace(connection, department_parks_table, "unit",
-             {"unit": event.payload["unit"], "park": event.payload["park"]})
+             {"unit": fact.unit, "park": fact.park})
 
 
-@handles("linkage", "LiaisonOfficerAppointed")
-def _officer(connection, seq, event):
-    p = event.payload
+@handles("liaison", "linkage", "LiaisonOfficerAppointed")
+def _officer(connection, seq, event, fact):
     _replace(connection, liaison_officers_table, "cadre_id",
-             {"cadre_id": p["cadre_id"], "leader_id": p["leader_id"], "unit": p["unit"]})
+             {"cadre_id": fact.cadre_id, "leader_id": fact.leader_id, "unit": fact.unit})
 
 
-@handles("park", "ParkRegistered", "ParkChanged")
-def _park(connection, seq, event):
-    county = event.payload.get("county")
+@handles("liaison", "park", "ParkRegistered", "ParkChanged")
+def _park(connection, seq, event, fact):
+    county = fact.county
     if county:
         _replace(connection, park_counties_table, "park",
                  {"park": event.stream_id, "county": county})
@@ -751,10 +765,9 @@ def _unit_row(connection, code: str):
     return connection.execute(sa.select(units_table).where(units_table.c.code == code)).first()
 
 
-@handles("unit", "UnitRegistered")
-def _unit_registered(connection, seq, event):
-    p = event.payload
-    values = {"name": p.get("name"), "kind": p.get("kind"), "county": p.get("county")}
+@handles("liaison", "unit", "UnitRegistered")
+def _unit_registered(connection, seq, event, fact):
+    values = {"name": fact.name, "kind": fact.kind, "county": fact.county}
     row = _unit_row(connection, event.stream_id)
     if row is None:
         connection.execute(units_table.insert().values(code=event.stream_id,
@@ -767,9 +780,9 @@ def _unit_registered(connection, seq, event):
                        .values(seqs=_with(_seqs(row.seqs), seq), **values))
 
 
-@handles("unit", "UnitChanged")
-def _unit_changed(connection, seq, event):
-    name = event.payload.get("name")
+@handles("liaison", "unit", "UnitChanged")
+def _unit_changed(connection, seq, event, fact):
+    name = fact.name
     row = _unit_row(connection, event.stream_id)
     if row is None:
         connection.execute(units_table.insert().values(
