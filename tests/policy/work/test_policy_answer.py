@@ -3,36 +3,23 @@ remit opens policy work at the policy service; the unit's policy, once published
 the appeal notes that policy as a progress note citing it — each exactly once, even when every
 message is delivered twice and each side sweeps the other's log again."""
 import pytest
-import sqlalchemy as sa
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from callers import assertion
 from kernel.clock import office_day
 from kernel.database import make_engine
-from kernel.dependencies import Reactions
 from kernel.envelope import utc_now
 from kernel.errors import Refused
-from kernel.store import EventStore
-from policy.service_pairs import relay_again
 from services.policy.service import PolicyService
 from services.tickets.service import TicketsService
 from registered_units import known_units
+from service_logs import events_of, everything_again, sweep
 
 UNIT = "city-commerce-bureau"
 OFFICER = {"sub": "officer-wang", "role": "unit_officer", "unit": UNIT}
 OTHER_OFFICER = {"sub": "officer-zhao", "role": "unit_officer", "unit": "city-hr-bureau"}
 CONTACT = {"unit": "市商务局", "person": "王强", "phone": "13907971234",
            "email": "swj@ganzhou.gov.cn"}
-
-
-def events_of(engine, event_type):
-    return [e for _, e in EventStore(engine).read_all(limit=1000) if e.type == event_type]
-
-
-def sweep(container, consumer):
-    [reactions] = [d for d in container.dependencies
-                   if isinstance(d, Reactions) and d.consumer == consumer]
-    return reactions.sweep()
 
 
 def test_the_answering_policy_reaches_the_appeal_once(
@@ -108,13 +95,7 @@ def test_the_answering_policy_reaches_the_appeal_once(
 
     # Both relays publish everything again, and both sides lose their checkpoints and sweep:
     # nothing opens or is noted twice.
-    relay_again(tickets_engine)
-    relay_again(policy_engine)
-    wait_until(lambda: _relayed(policy_engine) and _relayed(tickets_engine))
-    for engine in (tickets_engine, policy_engine):
-        with engine.begin() as connection:
-            connection.execute(sa.text("UPDATE checkpoints SET position = 0 "
-                                       "WHERE name <> 'relay'"))
+    everything_again(wait_until, tickets_engine, policy_engine)
     sweep(policy, "policy-work")
     sweep(tickets, "policy-answers")
     assert len(events_of(policy_engine, "PolicyWorkOpened")) == 1
@@ -124,12 +105,3 @@ def test_the_answering_policy_reaches_the_appeal_once(
         assert cluster.policy.parked_reactions(assertion(office)) == []
     tickets_engine.dispose()
     policy_engine.dispose()
-
-
-def _relayed(engine) -> bool:
-    """The relay's checkpoint has caught up with the log again."""
-    with engine.connect() as connection:
-        checkpoint = connection.execute(sa.text(
-            "SELECT position FROM checkpoints WHERE name = 'relay'")).scalar() or 0
-        head = connection.execute(sa.text("SELECT max(position) FROM events")).scalar() or 0
-    return checkpoint >= head

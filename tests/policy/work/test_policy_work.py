@@ -7,10 +7,10 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from kernel import metrics
 from kernel.database import make_engine
-from kernel.dependencies import Reactions
 from kernel.errors import Refused
 from kernel.store import EventStore
 from policy.service_pairs import relay_again
+from service_logs import events_of, sweep
 from services.policy.service import PolicyService
 from services.tickets.service import TicketsService
 from callers import assertion
@@ -18,16 +18,6 @@ from registered_units import known_units
 
 UNIT = "city-industry-bureau"
 OFFICER = {"sub": "officer-wang", "role": "unit_officer", "unit": UNIT}
-
-
-def sweep(container):
-    [reactions] = [d for d in container.dependencies
-                   if isinstance(d, Reactions) and d.consumer == "policy-work"]
-    return reactions.sweep()
-
-
-def events_of(engine, event_type):
-    return [e for _, e in EventStore(engine).read_all(limit=1000) if e.type == event_type]
 
 
 def consumed(outcome):
@@ -79,7 +69,7 @@ def test_policy_work_requested_opens_one_item(
     # ... and a sweep after the policy service lost its checkpoint: nothing opens twice.
     with policy_engine.begin() as connection:
         connection.execute(sa.text("UPDATE checkpoints SET position = 0"))
-    sweep(policy)
+    sweep(policy, "policy-work")
     assert len(events_of(policy_engine, "PolicyWorkOpened")) == 1
     with ClusterRpcProxy(config) as cluster:
         assert len(cluster.policy.policy_work_items(assertion(office))) == 1

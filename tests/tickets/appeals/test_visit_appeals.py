@@ -2,47 +2,18 @@
 service as appeals (channel visit, naming the visit), each exactly once, and the visit then shows
 the appeals raised from it with their status as the ledger moves them on — even when every message
 is delivered twice and each side sweeps the other's log again from the start."""
-import sqlalchemy as sa
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from callers import assertion
 from kernel.database import make_engine
-from kernel.dependencies import Reactions
-from kernel.store import events as event_log, row_to_event
 from services.liaison.service import LiaisonService
 from services.tickets.service import TicketsService
 from registered_units import known_units
+from service_logs import events_of, everything_again, sweep
 
 LEADER = {"sub": "leader-liu", "role": "leader"}
 USCC = "91360702MA35G0QX4J"
 UNIT = "city-finance"
-
-
-def events_of(engine, event_type):
-    with engine.connect() as connection:
-        rows = connection.execute(sa.select(event_log).where(event_log.c.type == event_type)
-                                  .order_by(event_log.c.id))
-        return [row_to_event(row) for row in rows]
-
-
-def sweep(container, consumer):
-    [reactions] = [d for d in container.dependencies
-                   if isinstance(d, Reactions) and d.consumer == consumer]
-    return reactions.sweep()
-
-
-def relay_again(engine):
-    """Every message again, as after a relay crash between publishing and its checkpoint."""
-    with engine.begin() as connection:
-        connection.execute(sa.text("UPDATE checkpoints SET position = 0 WHERE name = 'relay'"))
-
-
-def _relayed(engine) -> bool:
-    with engine.connect() as connection:
-        checkpoint = connection.execute(sa.text(
-            "SELECT position FROM checkpoints WHERE name = 'relay'")).scalar() or 0
-        head = connection.execute(sa.text("SELECT max(position) FROM events")).scalar() or 0
-    return checkpoint >= head
 
 
 def test_a_visits_problems_become_appeals_once_and_the_visit_shows_them(
@@ -106,13 +77,7 @@ def test_a_visits_problems_become_appeals_once_and_the_visit_shows_them(
 
     # Both relays publish everything again, and both sides lose their checkpoints and sweep:
     # nothing is raised or noted twice.
-    relay_again(tickets_engine)
-    relay_again(liaison_engine)
-    wait_until(lambda: _relayed(liaison_engine) and _relayed(tickets_engine))
-    for engine in (tickets_engine, liaison_engine):
-        with engine.begin() as connection:
-            connection.execute(sa.text("UPDATE checkpoints SET position = 0 "
-                                       "WHERE name <> 'relay'"))
+    everything_again(wait_until, tickets_engine, liaison_engine)
     sweep(tickets, "visits")
     sweep(liaison, "visit-appeals")
     assert len(events_of(tickets_engine, "TicketRaised")) == 2
