@@ -4,49 +4,26 @@ does not follow) go to the consumer's dead-letter queue with a log line and a me
 and the good message behind them is handled; an operator lists them with their reasons and
 replays them, and they dead-letter again without blocking anything."""
 import json
-import time
 
 import pytest
-from kombu import Connection, Producer, Queue
-from nameko.standalone.events import get_event_exchange
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from callers import assertion
+from followers import noted, noting, relay_message
 from kernel import metrics
-from kernel.aggregate import Fact
 from kernel.base_service import EventSourcedService
 from kernel.dependencies import EventSourcing, Reactions
-from kernel.envelope import Event
 from kernel.errors import Refused
-from kernel.relay import message_for
 
 OFFICE = {"sub": "clerk-li", "role": "office"}
 SOURCE_QUEUE = "reactions-tickets--follower.trace"
 DEAD_LETTERS = "dlq--follower.trace"
 
 
-def note(uow, event):
-    """The reaction: record what was taken in, in the follower's own store."""
-    version = len(uow.read_stream("noted"))
-    uow.append("noted", "trace", version,
-               [Fact("Noted", {"n": event.payload["n"]}, event.occurred, "system:follower")])
-
-
 class FollowerService(EventSourcedService):
     name = "follower"
     store = EventSourcing()
-    reactions = Reactions("trace", {"tickets": {"ProgressNoted": note}})
-
-
-def event(n: int) -> dict:
-    return Event(event_id=f"00000000-0000-4000-8000-{n:012d}", stream_id="t-1",
-                 stream_type="ticket", version=n, type="ProgressNoted",
-                 occurred_at="2026-06-01T00:00:00.000000Z", actor="office:x",
-                 correlation_id=f"corr-{n}", causation_id="call", payload={"n": n})
-
-
-def relay_message(n: int, service: str = "tickets") -> dict:
-    return message_for(service, n, n - 1, event(n))
+    reactions = Reactions("trace", {"tickets": {"ProgressNoted": noting("system:follower")}})
 
 
 def without(message: dict, field: str) -> dict:
@@ -70,48 +47,12 @@ POISON = [
 REASONS = sorted(reason for _, _, reason in POISON)
 
 
-def wait_until(predicate, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.1)
-
-
-@pytest.fixture
-def broker(amqp_uri):
-    connection = Connection(amqp_uri)
-    channel = connection.channel()
-    exchange = get_event_exchange("tickets", {})
-    exchange(channel).declare()
-    producer = Producer(channel, exchange=exchange)
-
-    class Broker:
-        def publish_raw(self, body: bytes, content_type: str, routing_key="ProgressNoted"):
-            producer.publish(body, routing_key=routing_key, content_type=content_type,
-                             content_encoding="utf-8" if "json" in content_type else "binary")
-
-        def publish(self, message: dict):
-            producer.publish(message, routing_key=message["event"]["type"], serializer="json")
-
-        def depth(self, name: str) -> int:
-            return Queue(name, channel=channel).queue_declare(passive=True).message_count
-
-    yield Broker()
-    connection.release()
-
-
 def dead_lettered(reason: str) -> float:
     return metrics.DEAD_LETTERED.labels("follower", "trace", reason)._value.get()
 
 
-def noted(container) -> list[int]:
-    store = next(d for d in container.dependencies if isinstance(d, EventSourcing)).store
-    return [e.payload["n"] for e in store.read_stream("noted")]
-
-
 def test_poison_is_dead_lettered_and_the_next_good_message_is_handled(
-        db_url, container_factory, service_config, broker):
+        db_url, container_factory, service_config, broker, wait_until):
     config = service_config(db_url)
     follower = container_factory(FollowerService, config)
     follower.start()
@@ -122,8 +63,8 @@ def test_poison_is_dead_lettered_and_the_next_good_message_is_handled(
     broker.publish(relay_message(1))
 
     wait_until(lambda: noted(follower) == [1])
-    wait_until(lambda: broker.depth(DEAD_LETTERS) == len(POISON))
-    assert broker.depth(SOURCE_QUEUE) == 0
+    wait_until(lambda: broker.ready(DEAD_LETTERS) == len(POISON))
+    assert broker.ready(SOURCE_QUEUE) == 0
     for reason in set(REASONS):
         assert dead_lettered(reason) - before[reason] == REASONS.count(reason)
 
@@ -136,7 +77,7 @@ def test_poison_is_dead_lettered_and_the_next_good_message_is_handled(
         assert {m["queue"] for m in trace["messages"]} == {SOURCE_QUEUE}
         assert all(m["replays"] == 0 and m["detail"] for m in trace["messages"])
         # Peeking leaves them where they are.
-        assert broker.depth(DEAD_LETTERS) == len(POISON)
+        assert broker.ready(DEAD_LETTERS) == len(POISON)
 
         # Replayed to the consumer's queue, they are still poison: dead-lettered again, and
         # the good message after them is handled all the same.
@@ -144,7 +85,7 @@ def test_poison_is_dead_lettered_and_the_next_good_message_is_handled(
             "replayed": len(POISON), "consumers": {"trace": len(POISON)}}
         broker.publish(relay_message(2))
         wait_until(lambda: noted(follower) == [1, 2])
-        wait_until(lambda: broker.depth(DEAD_LETTERS) == len(POISON))
+        wait_until(lambda: broker.ready(DEAD_LETTERS) == len(POISON))
         for reason in set(REASONS):
             assert dead_lettered(reason) - before[reason] == 2 * REASONS.count(reason)
         again = cluster.follower.dead_letters(assertion(OFFICE), 50)["consumers"][0]

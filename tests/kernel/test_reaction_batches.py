@@ -6,14 +6,10 @@ import threading
 import time
 
 import pytest
-from kombu import Connection, Producer, Queue
-from nameko.standalone.events import get_event_exchange
 
-from kernel.aggregate import Fact
+from followers import noted, noting, relay_message
 from kernel.base_service import EventSourcedService
 from kernel.dependencies import EventSourcing, Reactions
-from kernel.envelope import Event
-from kernel.relay import message_for
 
 SOURCE_QUEUE = "reactions-tickets--batcher.trace"
 
@@ -30,35 +26,17 @@ class Gate:
 GATE = Gate()
 
 
-def note(uow, event):
+def held_at_the_gate(event):
     if event.payload["n"] == GATE.held:
         GATE.entered.set()
         GATE.opened.wait()
-    version = len(uow.read_stream("noted"))
-    uow.append("noted", "trace", version,
-               [Fact("Noted", {"n": event.payload["n"]}, event.occurred, "system:batcher")])
 
 
 class BatcherService(EventSourcedService):
     name = "batcher"
     store = EventSourcing()
-    reactions = Reactions("trace", {"tickets": {"ProgressNoted": note}})
-
-
-def relay_message(n: int) -> dict:
-    event = Event(event_id=f"00000000-0000-4000-9000-{n:012d}", stream_id="t-1",
-                  stream_type="ticket", version=n, type="ProgressNoted",
-                  occurred_at="2026-06-01T00:00:00.000000Z", actor="office:x",
-                  correlation_id=f"corr-{n}", causation_id="call", payload={"n": n})
-    return message_for("tickets", n, n - 1, event)
-
-
-def wait_until(predicate, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
+    reactions = Reactions("trace", {"tickets": {
+        "ProgressNoted": noting("system:batcher", before=held_at_the_gate)}})
 
 
 @pytest.fixture
@@ -69,32 +47,6 @@ def gate():
     GATE.opened.set()
 
 
-@pytest.fixture
-def broker(amqp_uri):
-    connection = Connection(amqp_uri)
-    channel = connection.channel()
-    exchange = get_event_exchange("tickets", {})
-    exchange(channel).declare()
-    producer = Producer(channel, exchange=exchange)
-
-    class Broker:
-        def publish(self, message: dict):
-            producer.publish(message, routing_key=message["event"]["type"], serializer="json")
-
-        def ready(self, name: str) -> int:
-            """Messages in the queue not delivered to any consumer (unacknowledged ones are
-            not counted)."""
-            return Queue(name, channel=channel).queue_declare(passive=True).message_count
-
-    yield Broker()
-    connection.release()
-
-
-def noted(container) -> list[int]:
-    store = next(d for d in container.dependencies if isinstance(d, EventSourcing)).store
-    return [e.payload["n"] for e in store.read_stream("noted")]
-
-
 def source_queue_of(container):
     [reactions] = [d for d in container.dependencies if isinstance(d, Reactions)]
     [queue] = reactions._queues
@@ -102,7 +54,7 @@ def source_queue_of(container):
 
 
 def test_a_batch_is_acknowledged_after_its_commit_and_delivered_again_if_the_consumer_dies(
-        db_url, container_factory, service_config, broker, gate):
+        db_url, container_factory, service_config, broker, gate, wait_until):
     # A long linger, so that the five messages surely make one batch.
     config = service_config(db_url, REACTION_BATCH_LINGER=1.0)
     gate.held = 3
@@ -132,7 +84,7 @@ def test_a_batch_is_acknowledged_after_its_commit_and_delivered_again_if_the_con
 
 
 def test_a_stopping_consumer_takes_in_and_acknowledges_what_it_holds(
-        db_url, container_factory, service_config, broker):
+        db_url, container_factory, service_config, broker, wait_until):
     # A linger far longer than the test: only the stop can make this batch go.
     config = service_config(db_url, REACTION_BATCH_LINGER=60)
     follower = container_factory(BatcherService, config)
