@@ -1,6 +1,10 @@
 """What the tracking tests that fold a real ledger share: a database migrated for the audit's
-ledger and supervision's tables (`ledger_engine`), and tracking emptied and folded again from
-that ledger by seq (`refold`), as the follower takes it in anew after a rebuild."""
+ledger and supervision's tables (`ledger_engine`), tracking emptied and folded again from that
+ledger by seq (`refold`), as the follower takes it in anew after a rebuild, and a hand-made
+payload made whole as its producer declares it (`declared`)."""
+import types
+import typing
+
 import pytest
 
 from kernel.database import make_engine, migrate
@@ -9,6 +13,29 @@ from kernel.store import write_checkpoint
 from services.audit import ledger
 from services.registry import SERVICES
 from services.supervision.tracking import views as tracking
+
+
+def declared(stream_type: str, type_: str, payload: dict) -> dict:
+    """`payload` whole, as the producer of an event tracking folds declares it: the fold parses
+    every event through its producer's model, so a test naming only the fields it is about
+    has the others given plain values (an empty text, list or object, false, zero; none where
+    the field may be none). A field the producer does not declare is the test's mistake."""
+    found = tracking.HANDLERS.get((stream_type, type_))
+    if found is None:
+        return payload  # not folded: nothing reads it through a model
+    fields = found[0][type_].payload.model_fields
+    undeclared = sorted(set(payload) - set(fields))
+    assert not undeclared, f"{type_} declares no field {', '.join(undeclared)}"
+    return {**{name: _plain(field.annotation) for name, field in fields.items()
+               if field.is_required() and name not in payload}, **payload}
+
+
+def _plain(annotation):
+    if type(None) in typing.get_args(annotation):
+        return None
+    origin = typing.get_origin(annotation) or annotation
+    assert not isinstance(origin, types.UnionType), annotation
+    return {str: "", list: [], dict: {}, bool: False, int: 0}[origin]
 
 
 def refold(connection, chunk: int = 1000) -> int:

@@ -16,6 +16,7 @@ from kernel.envelope import Event, format_time
 from kernel.errors import ConcurrencyError, DomainError, Refused
 from kernel.store import EventStore, UnitOfWork
 from services.audit import ledger
+from ledger_fold import declared
 from services.supervision.tracking import views as tracking
 from services.supervision.service import SupervisionService
 
@@ -95,7 +96,7 @@ def event(stream_id: str, stream_type: str, type_: str, version: int, at: dt.dat
     return Event(event_id=f"{stream_id}-{version}", stream_id=stream_id,
                  stream_type=stream_type, version=version, type=type_,
                  occurred_at=format_time(at), actor=actor, correlation_id="c",
-                 causation_id="", payload=payload)
+                 causation_id="", payload=declared(stream_type, type_, payload))
 
 
 @pytest.fixture
@@ -137,14 +138,15 @@ T0 = dt.datetime(2026, 5, 11, 1, 0, tzinfo=UTC)  # Monday, 09:00 in the office
 def dispatched(ticket: str, unit: str, at: dt.datetime, sign_due: dt.datetime,
                version: int = 2) -> Event:
     return event(ticket, "ticket", "TicketDispatched", version, at, {
-        "lead_unit": unit, "co_units": [], "sign_due": format_time(sign_due),
-        "ledger_number": f"GZ-{ticket}", "title": f"诉求 {ticket}"})
+        "lead_unit": unit, "assisting_units": [], "sign_due": format_time(sign_due)})
 
 
 def raised(ticket: str, at: dt.datetime, uscc: str = "91360702MA35G0QX4J") -> Event:
     return event(ticket, "ticket", "TicketRaised", 1, at, {
-        "uscc": uscc, "title": f"诉求 {ticket}", "category": "financing", "county": "zhanggong",
-        "channel": "online"}, actor=f"enterprise:{uscc}:ent")
+        "ledger_number": f"GZ-{ticket}", "enterprise_name": "赣州某企业", "uscc": uscc,
+        "title": f"诉求 {ticket}", "description": "融资难", "category": "financing",
+        "county": "zhanggong", "channel": "online", "received_at": format_time(at),
+        "step_days": {}}, actor=f"enterprise:{uscc}:ent")
 
 
 # -- tracking --------------------------------------------------------------------------------

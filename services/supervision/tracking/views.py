@@ -330,8 +330,8 @@ def own_entries(connection: sa.Connection, stream_id: str, type_: str
 # -- small helpers -----------------------------------------------------------------------------
 
 def _time(value: str | dt.datetime | None) -> str | None:
-    """An instant in the ledger's one spelling."""
-    if value is None:
+    """An instant in the ledger's one spelling (None for none given)."""
+    if not value:
         return None
     if isinstance(value, str):
         value = parse_time(value)

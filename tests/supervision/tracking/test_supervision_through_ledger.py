@@ -33,7 +33,7 @@ from services.supervision.tracking import views as tracking
 from services.supervision.cases import views
 from services.supervision.cases.domain import SupervisionCase, case_id, problem_matter_id
 from services.tickets.appeals.domain import Category, Channel, Ticket
-from ledger_fold import refold
+from ledger_fold import declared, refold
 
 OFFICE = Actor(sub="clerk", role="office")
 UNIT = "city_industry"
@@ -303,9 +303,10 @@ def test_a_notice_on_an_unanswered_notice_is_not_owed_again(store):
             event_id=str(uuid.uuid4()), stream_id=case, stream_type="supervision_case",
             version=book.versions[case], type="SupervisionNoticeIssued",
             occurred_at=format_time(local(dt.date(2026, 10, 9), 9)), actor="system:timer",
-            correlation_id="c", causation_id="c", payload={
-                "unit": UNIT, "kind": kind, "matter_id": f"{kind}:x", "seqs": [1],
-                "notice_number": number, "answer_by": "2026-10-13"}))
+            correlation_id="c", causation_id="c", payload=declared(
+                "supervision_case", "SupervisionNoticeIssued", {
+                    "unit": UNIT, "kind": kind, "matter_id": f"{kind}:x", "seqs": [1],
+                    "notice_number": number, "answer_by": "2026-10-13"})))
 
     notice("supervision_case:a", "appeal_resolution", "督查通知〔2026〕1号")
     notice("supervision_case:b", "notice_answer", "督查通知〔2026〕2号")

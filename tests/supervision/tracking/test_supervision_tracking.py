@@ -14,7 +14,7 @@ from kernel.envelope import Event, format_time
 from services.audit import ledger
 from services.supervision import facts
 from services.supervision.tracking import views as tracking
-from ledger_fold import refold
+from ledger_fold import declared, refold
 
 UTC = dt.UTC
 # Monday 2026-05-11, 09:00 in the office (01:00 UTC).
@@ -29,7 +29,7 @@ def at(days: float) -> dt.datetime:
 def event(stream_type: str, stream_id: str, type_: str, when: dt.datetime,
           payload: dict | None = None, **fields) -> Event:
     n = next(_ids)
-    payload = {**(payload or {}), **fields}
+    payload = declared(stream_type, type_, {**(payload or {}), **fields})
     return Event(event_id=f"00000000-0000-0000-0000-{n:012d}", stream_id=stream_id,
                  stream_type=stream_type, version=n, type=type_, occurred_at=format_time(when),
                  actor="office:clerk", correlation_id="c", causation_id="k", payload=payload)
@@ -258,6 +258,16 @@ def test_deliverables_and_supervision_received(book):
     assert answer.done_at == at(20) and answer.seqs == (noticed, answered)
 
 
+# A linkage of no enterprise, as liaison records its coverage.
+NO_COVERAGE = {"enterprises": 0, "tiers": {"good": 0, "average": 0, "difficult": 0},
+               "counties": [], "parks": []}
+
+
+def linkage(leader_id: str, rank: str, park: str | None) -> dict:
+    return {"leader_id": leader_id, "rank": rank, "park": park, "enterprises": [],
+            "coverage": NO_COVERAGE}
+
+
 def test_leader_units_follow_the_linkage(book):
     def liaison(stream_type, stream_id, type_, **payload):
         return book.enter("liaison", event(stream_type, stream_id, type_, at(0), **payload))
@@ -265,8 +275,7 @@ def test_leader_units_follow_the_linkage(book):
     liaison("park", "P1", "ParkRegistered", id="P1", name="赣州经开区园区", county="ganzhou_etdz")
     liaison("park", "P2", "ParkRegistered", id="P2", name="南康家具园", county="nankang")
     liaison("linkage", "city", "PlanAccepted", plan_id="plan-1", linkages=[
-        {"leader_id": "L1", "rank": "top_city", "park": "P1", "enterprises": []},
-        {"leader_id": "L2", "rank": "city", "park": None, "enterprises": []}])
+        linkage("L1", "top_city", "P1"), linkage("L2", "city", None)])
     liaison("linkage", "city", "DepartmentLinkedToPark", unit="dept_a", park="P1")
     liaison("linkage", "city", "DepartmentLinkedToPark", unit="dept_b", park="P2")
     liaison("linkage", "city", "LiaisonOfficerAppointed", cadre_id="c1", name="王",
@@ -281,7 +290,7 @@ def test_leader_units_follow_the_linkage(book):
     assert book.read(tracking.leader_units, "L1") == {"dept_b", "ganxian", "dept_c"}
     # A later plan replaces the city leaders' linkages.
     liaison("linkage", "city", "PlanAccepted", plan_id="plan-2", linkages=[
-        {"leader_id": "L2", "rank": "city", "park": "P1", "enterprises": []}])
+        linkage("L2", "city", "P1")])
     assert book.read(tracking.leader_units, "L1") == {"dept_c"}
     assert book.read(tracking.leader_units, "L2") == {"dept_a", "ganzhou_etdz"}
 

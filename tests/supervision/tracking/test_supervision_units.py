@@ -21,7 +21,7 @@ from services.supervision.tracking import views as tracking
 from services.supervision.cases import views
 from services.supervision.assessment.rpc import AssessmentRpc
 from services.liaison.registry.domain import Unit
-from ledger_fold import refold
+from ledger_fold import declared, refold
 
 OFFICE = Actor(sub="clerk", role="office")
 
@@ -42,7 +42,7 @@ class Book:
         event = Event(event_id=str(uuid.uuid4()), stream_id=stream_id, stream_type=stream_type,
                       version=self.versions[stream_id], type=type_,
                       occurred_at=format_time(when), actor="office:clerk", correlation_id="c",
-                      causation_id="c", payload=payload)
+                      causation_id="c", payload=declared(stream_type, type_, payload))
         with self.engine.begin() as connection:
             seq = ledger.append(connection, service, self.position[service], event)
             tracking.track(connection, seq, service, event)
