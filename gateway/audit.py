@@ -11,16 +11,17 @@ result is downloaded from `/audit/jobs/{job_id}/result`, streamed in pieces."""
 from __future__ import annotations
 
 import base64
+import functools
 
 from werkzeug.wrappers import Response
 
 from gateway.auth import caller
-from gateway.http import download, json_response, read_path, validated
+from gateway.http import download, json_response, read_path, read_query
 from gateway.operations import API, Answer, Routes
 from gateway.routes import LIST_ERRORS, READ_ERRORS, Resources, fields, named
 from gateway.portal import public_assertion
 from kernel.dependencies import TimedRpcProxy
-from kernel.errors import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, Refused
+from kernel.errors import CONFLICT, FORBIDDEN, NOT_FOUND
 from services.audit.contract import (
     TEXT,
     CheckpointView,
@@ -72,21 +73,6 @@ def streamed(fetch, first: dict) -> Response:
             piece = fetch(piece["next"])
     return download(pieces(), first["media_type"], first["filename"], first.get("display_name"),
                     {"Content-Length": str(first["size"])})
-
-
-def read_aliased_query(request, model):
-    """`read_query` for a model whose parameters are spelled by alias (`from`, a Python
-    keyword): the parameters are known by those names, and refusals name them so."""
-    names = [field.alias or name for name, field in model.model_fields.items()]
-    given = {}
-    for name, value in request.args.items():
-        if name not in names:
-            raise Refused("unknown_parameter", INVALID,
-                          f"{name} is not a query parameter here; the parameters are: "
-                          f"{', '.join(names)}", field=name)
-        if value.strip():
-            given[name] = value
-    return validated(model, given)
 
 
 def public_text(path: str, operation_id: str, summary: str, *, rpc: str, described: str,
@@ -181,5 +167,5 @@ class AuditApi:
     consistency_proof = routes.read(
         "/audit/proofs/consistency", "consistency_proof",
         "A proof that one checkpoint's tree extends an earlier one's (RFC 9162 §2.1.4)",
-        query=ConsistencyQuery, reader=read_aliased_query, sends=fields("first", "second"),
-        view=ConsistencyProof, described="the proof")
+        query=ConsistencyQuery, reader=functools.partial(read_query, aliased=True),
+        sends=fields("first", "second"), view=ConsistencyProof, described="the proof")

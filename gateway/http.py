@@ -132,15 +132,19 @@ def parse(request, model: Type[M], empty_ok: bool = False) -> M:
     return validated(model, read_json(request, empty_ok))
 
 
-def read_query(request, model: Type[M]) -> M:
+def read_query(request, model: Type[M], aliased: bool = False) -> M:
     """Query parameters, checked like a body. A repeated parameter keeps its first value; a
-    blank one (`?status=`) is as if it were not given; one the model does not name is refused."""
+    blank one (`?status=`) is as if it were not given; one the model does not name is refused.
+    `aliased`: the model's parameters are spelled by their aliases (`from`, a Python keyword),
+    and are known and refused by those names."""
+    names = [(field.alias or name) if aliased else name
+             for name, field in model.model_fields.items()]
     given = {}
     for name, value in request.args.items():
-        if name not in model.model_fields:
+        if name not in names:
             raise Refused("unknown_parameter", INVALID,
                           f"{name} is not a query parameter here; the parameters are: "
-                          f"{', '.join(model.model_fields)}", field=name)
+                          f"{', '.join(names)}", field=name)
         if value.strip():
             given[name] = value
     return validated(model, given)
