@@ -19,6 +19,7 @@ from __future__ import annotations
 from kernel.actor import Actor
 from kernel.permissions import OFFICE, OVERSIGHT, Scope, allow
 from services.tickets.appeals.exceptions import NotInLinkage, NotOwnAppeal, UnitNotInvolved
+from services.tickets.appeals.contact import masked_email, masked_phone
 
 SEE_ALL = frozenset({"office", "supervisor", "system"})
 # Roles whose reach is a leader's linkage: the leader himself, or his liaison officer.
@@ -38,6 +39,12 @@ ACT_ROWS = (
     allow("act.dispatch", OFFICE),
     allow("act.redispatch", OFFICE),
     allow("act.sign-for", unit_officer=LEAD_UNIT),
+    allow("act.sign-for-task", unit_officer=ANY_UNIT,
+          note="an assisting unit, on its own task only: the lead unit and the other assisting "
+               "units may not (rules: assisting)"),
+    allow("act.answer-task", unit_officer=ANY_UNIT,
+          note="an assisting unit's reply to the lead unit, on its own task only"),
+    allow("act.waive-task", OFFICE),
     allow("act.urge", OFFICE),
     allow("act.classify", unit_officer=LEAD_UNIT),
     allow("act.progress", OFFICE, unit_officer=ANY_UNIT,
@@ -52,6 +59,14 @@ ACT_ROWS = (
           note="the enterprise's own rating, or the office's follow-up call (回访)"),
     allow("act.close-off", OFFICE),
     allow("act.reopen", OFFICE),
+    allow("act.return", unit_officer=LEAD_UNIT,
+          note="退回: within 2 working days of the dispatch, never once the office has ruled"),
+    allow("act.rule-on-return", OFFICE),
+    allow("act.merge", OFFICE, note="the duplicate check proposes; the office decides"),
+    allow("act.split", OFFICE),
+    allow("act.link", OFFICE),
+    allow("act.rate-merged", OFFICE, enterprise=Scope.OWN_ENTERPRISE,
+          note="a merged appeal's own enterprise, once the appeal it follows is resolved"),
 )
 
 
@@ -87,6 +102,60 @@ def check_may_read(actor: Actor, snapshot: dict, *, in_linkage: bool = False) ->
             raise NotInLinkage(actor.role)
         return
     raise UnitNotInvolved(actor.unit or actor.role)
+
+
+# -- the contact: who reads it as said, masked, or not at all --------------------------------
+# The log keeps the contact whole (the audit trail is whole); a reader is shown it as this read
+# rule says, on every read path: the appeal, the ledger's lines, the history, the workbook.
+
+FULL, MASKED, HIDDEN = "full", "masked", "hidden"
+# The office takes and makes the calls; the stack's own jobs act on the log as it is.
+CONTACT_IN_FULL = frozenset({"office", "system"})
+CONTACT_FIELDS = ("contact_person", "contact_phone", "contact_email")
+
+
+def contact_shown(actor: Actor, snapshot: dict) -> str:
+    """How `actor` is shown the contact of the appeal `snapshot` (an appeal's view or its
+    aggregate's snapshot):
+
+    | reader | an appeal | a 保密 (confidential) appeal |
+    | --- | --- | --- |
+    | office, the stack itself | as said | as said |
+    | the lead unit's officers (the handling unit) | as said | not at all |
+    | an assisting unit's officers | masked | not at all |
+    | the enterprise, leaders, liaison officers, supervisors | masked | masked |
+
+    Masked: the phone as 138****5678, the e-mail as z***@example.cn, the person's name as said.
+    The handling unit of a confidential appeal reads the enterprise's name and the matter, never
+    who spoke: the office calls back."""
+    if actor.role in CONTACT_IN_FULL:
+        return FULL
+    if actor.role == "unit_officer":
+        if snapshot.get("confidential"):
+            return HIDDEN
+        if actor.unit is not None and actor.unit == snapshot.get("lead_unit"):
+            return FULL
+    return MASKED
+
+
+def shown_contact(actor: Actor, snapshot: dict, fields: dict) -> dict:
+    """`fields` (an appeal's view, a ledger line, a TicketRaised payload: whatever carries the
+    contact fields) with the contact as `actor` is shown it (`contact_shown`); a copy, the
+    original untouched."""
+    shown = contact_shown(actor, snapshot)
+    if shown == FULL or not any(fields.get(name) for name in CONTACT_FIELDS):
+        return fields
+    fields = dict(fields)
+    if shown == HIDDEN:
+        for name in CONTACT_FIELDS:
+            if name in fields:
+                fields[name] = None
+        return fields
+    if "contact_phone" in fields:
+        fields["contact_phone"] = masked_phone(fields["contact_phone"])
+    if "contact_email" in fields:
+        fields["contact_email"] = masked_email(fields["contact_email"])
+    return fields
 
 
 def scope_of(actor: Actor) -> dict:

@@ -10,7 +10,7 @@ from facts directly.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 from kernel.aggregate import Fact
 from kernel.envelope import Event, format_time
@@ -25,6 +25,10 @@ class AppealView:
         self.description: str | None = None
         self.channel: str | None = None
         self.visit_id: str | None = None
+        # Who to call back, as said: a reader is shown it by access.shown_contact.
+        self.contact_person: str | None = None
+        self.contact_phone: str | None = None
+        self.contact_email: str | None = None
         self.received_at: str | None = None
         self.signed_for_at: str | None = None
         self.classification: dict | None = None
@@ -34,11 +38,16 @@ class AppealView:
         self.progress_notes: list[dict] = []
         self.upper_level_follow_ups: list[dict] = []
         self.duplicates: list[dict] = []
+        # What is shown of each assisting unit's task beyond its state, by unit.
+        self.tasks: dict[str, dict] = {}
         self.resolution_summary: str | None = None
         self.ratings: list[dict] = []
         self.reopen_count = 0
         self.closed_at: str | None = None
         self.close_reason: str | None = None
+        # 退回 with the ruling on it, and the appeals this one points at (merging).
+        self.returns: list[dict] = []
+        self.links: list[dict] = []
 
     @classmethod
     def fold(cls, ticket_id: str, facts: Iterable[Fact]) -> dict:
@@ -75,6 +84,12 @@ class AppealView:
             "visit_id": self.visit_id,
             "category": decided["category"],
             "county": decided["county"],
+            "appeal_type": decided["appeal_type"],
+            "urgency": decided["urgency"],
+            "confidential": decided["confidential"],
+            "contact_person": self.contact_person,
+            "contact_phone": self.contact_phone,
+            "contact_email": self.contact_email,
             "received_at": self.received_at,
             "step_days": decided["step_days"],
             "status": decided["status"],
@@ -94,6 +109,8 @@ class AppealView:
             "progress_notes": list(self.progress_notes),
             "upper_level_follow_ups": list(self.upper_level_follow_ups),
             "duplicates": list(self.duplicates),
+            # The aggregate says each task's state and due; the view adds its times and words.
+            "tasks": [{**task, **self.tasks.get(task["unit"], {})} for task in decided["tasks"]],
             "resolution_summary": self.resolution_summary,
             "resolved_at": decided["resolved_at"],
             "rating": decided["rating"],
@@ -101,6 +118,10 @@ class AppealView:
             "reopen_count": self.reopen_count,
             "closed_at": self.closed_at,
             "close_reason": self.close_reason,
+            "returns": [dict(entry) for entry in self.returns],
+            "links": [dict(link) for link in self.links],
+            # A merged appeal's reader is shown the survivor's progress when it is read.
+            "survivor": None,
         }
 
     # -- facts shown --
@@ -111,7 +132,12 @@ class AppealView:
         self.description = p["description"]
         self.channel = p["channel"]
         self.visit_id = p.get("visit_id")
+        self.contact_person = p.get("contact_person")
+        self.contact_phone = p.get("contact_phone")
+        self.contact_email = p.get("contact_email")
         self.received_at = p["received_at"]
+        if p.get("split_from"):
+            self._link("split_from", p["split_from"], fact)
 
     def on_DuplicateAppealLinked(self, fact: Fact) -> None:
         self.duplicates.append({**fact.payload, "linked_at": format_time(fact.occurred_at)})
@@ -126,6 +152,24 @@ class AppealView:
         # The new lead unit signs for and classifies it afresh.
         self.signed_for_at = None
         self.classification = None
+        self.tasks = {}
+
+    def on_AssistTaskOpened(self, fact: Fact) -> None:
+        self.tasks[fact.payload["unit"]] = {
+            "working_days": fact.payload["working_days"],
+            "opened_at": format_time(fact.occurred_at)}
+
+    def on_AssistTaskSignedFor(self, fact: Fact) -> None:
+        self.tasks[fact.payload["unit"]]["signed_for_at"] = format_time(fact.occurred_at)
+
+    def on_AssistTaskAnswered(self, fact: Fact) -> None:
+        self.tasks[fact.payload["unit"]].update(
+            answered_at=format_time(fact.occurred_at), reply=fact.payload["reply"],
+            on_time=fact.payload["on_time"])
+
+    def on_AssistTaskWaived(self, fact: Fact) -> None:
+        self.tasks[fact.payload["unit"]].update(
+            waived_at=format_time(fact.occurred_at), waive_reason=fact.payload["reason"])
 
     def on_TicketSignedFor(self, fact: Fact) -> None:
         self.signed_for_at = format_time(fact.occurred_at)
@@ -184,6 +228,47 @@ class AppealView:
             "policy": {"policy_id": p["policy_id"], "document_number": p["document_number"],
                        "title": p["title"]}})
 
+    # -- returns, merges, splits and links --
+
+    def _link(self, kind: str, other: dict, fact: Fact, **more) -> None:
+        self.links.append({"kind": kind, "ticket_id": other["ticket_id"],
+                           "ledger_number": other.get("ledger_number"),
+                           "at": format_time(fact.occurred_at), **more})
+
+    def on_TicketReturned(self, fact: Fact) -> None:
+        p = fact.payload
+        self.returns.append({"unit": p["unit"], "reason": p["reason"],
+                             "legal_basis": p["legal_basis"], "dispatched_at": p["dispatched_at"],
+                             "returned_at": format_time(fact.occurred_at)})
+        self.signed_for_at = None
+
+    def on_TicketReturnRuled(self, fact: Fact) -> None:
+        self.returns[-1].update(ruling=fact.payload["ruling"],
+                                ruled_at=format_time(fact.occurred_at))
+
+    def on_AppealsMerged(self, fact: Fact) -> None:
+        for merged in fact.payload["merged"]:
+            self._link("merged_from", merged, fact, uscc=merged.get("uscc"))
+
+    def on_TicketMerged(self, fact: Fact) -> None:
+        p = fact.payload
+        self._link("merged_into", {"ticket_id": p["survivor_id"],
+                                   "ledger_number": p["survivor_ledger_number"]}, fact)
+        self.closed_at = format_time(fact.occurred_at)
+
+    def on_MergedAppealRated(self, fact: Fact) -> None:
+        p = fact.payload
+        self.ratings.append({"rating": p["rating"], "comment": p["comment"], "via": p["via"],
+                             "at": format_time(fact.occurred_at)})
+
+    def on_TicketSplit(self, fact: Fact) -> None:
+        for part in fact.payload["parts"]:
+            self._link("split_into", part, fact)
+        self.closed_at = format_time(fact.occurred_at)
+
+    def on_AppealLinked(self, fact: Fact) -> None:
+        self._link("related", fact.payload, fact, note=fact.payload["note"] or None)
+
 
 
 # Roles whose actor label carries a scope (`role:scope:sub`): the unit, or the credit code.
@@ -201,8 +286,12 @@ def shown_actor(reader_role: str, label: str) -> str:
     return role
 
 
-def history_entry(reader_role: str, event: Event) -> dict:
-    """One event of an appeal's history as `reader_role` is shown it."""
+def history_entry(reader_role: str, event: Event,
+                  shown_payload: Callable[[dict], dict] | None = None) -> dict:
+    """One event of an appeal's history as `reader_role` is shown it; `shown_payload`, if given,
+    is the read rule its payload passes through (the contact's, `access.shown_contact`)."""
     entry = event.to_dict()
     entry["actor"] = shown_actor(reader_role, entry["actor"])
+    if shown_payload is not None:
+        entry["payload"] = shown_payload(entry["payload"])
     return entry

@@ -25,6 +25,9 @@ from kernel.wire import NO_NUL, Action, Body, CreditCode, Text
 from services.tickets.appeals.vocabulary import (
     Category, Channel, CloseReason, County, Deadline, RatedVia, Rating, Status, UpperLevel, Way,
 )
+from services.tickets.appeals.vocabulary import TaskStatus
+from services.tickets.appeals.vocabulary import AppealType, Urgency
+from services.tickets.appeals.vocabulary import LinkKind, ReturnReason
 
 # -- limits ----------------------------------------------------------------------------------
 
@@ -35,7 +38,12 @@ NAME_LIMIT = checks.NAME_LIMIT      # an enterprise's name, a policy's document 
 CODE_LIMIT = checks.CODE_LIMIT      # a unit, a county, an id
 EXTENSION_DAYS = (1, 30)            # working days one extension may add
 ASSISTING_UNITS_LIMIT = 20
+TASK_DAYS = (1, 30)                 # working days the office may give an assisting unit's task
 POLICIES_LIMIT = 50
+PHONE_LIMIT = 40                    # a phone number as typed, spaces and hyphens included
+EMAIL_LIMIT = 254
+MERGE_LIMIT = 50                    # appeals one merge takes in
+MATTERS_LIMIT = 20                  # matters one split makes
 PAGE_SIZE = (1, 200)                # items on one page of the ledger
 DEFAULT_PAGE_SIZE = 50
 CURSOR_LIMIT = 400                  # longer than any cursor the ledger hands out
@@ -56,15 +64,38 @@ class RaiseAppeal(Body):
     visit_id: Text(CODE_LIMIT) | None = Field(
         None, description="the visit the problem was found on: required when a leader or a "
                           "liaison officer raises the appeal in the enterprise's name")
+    appeal_type: AppealType | None = Field(
+        None, description="诉求类型; with it the appeal is a work order: its resolution days are "
+                          "its type's, and the office or enterprise raising it names the contact")
+    urgency: Urgency | None = Field(None, description="紧急程度; normal (一般) unless urgent")
+    contact_person: Text(NAME_LIMIT) | None = Field(
+        None, description="联系人: required with appeal_type when the office or the enterprise "
+                          "raises it")
+    contact_phone: Text(PHONE_LIMIT) | None = Field(
+        None, description="联系电话: a Chinese mobile or fixed-line number, with appeal_type "
+                          "required of the office and the enterprise; kept as 13812345678 or "
+                          "0797-8123456")
+    contact_email: Text(EMAIL_LIMIT) | None = Field(None, description="电子邮箱, optional")
+    confidential: bool | None = Field(
+        None, strict=True, description="保密: the handling unit sees the enterprise and the matter, "
+                                       "not the contact")
 
 
 # One body shape per command on an appeal, named as the domain names it.
+
+TaskDays = dict[Text(CODE_LIMIT), Annotated[int, Field(strict=True, ge=TASK_DAYS[0],
+                                                       le=TASK_DAYS[1])]] | None
+TASK_DAYS_FIELD = Field(None, description="working days of an assisting unit's task (协办), by "
+                                          "unit; a unit left out: its lead's resolution days "
+                                          "less two")
+
 
 class Dispatch(Body):
     lead_unit: Annotated[str, StringConstraints(max_length=CODE_LIMIT, pattern=NO_NUL)] | None = \
         Field(None, description="omit to take the unit from the routing table")
     assisting_units: list[Text(CODE_LIMIT)] = Field(default_factory=list,
                                                     max_length=ASSISTING_UNITS_LIMIT)
+    task_days: TaskDays = TASK_DAYS_FIELD
 
 
 class Redispatch(Body):
@@ -72,6 +103,7 @@ class Redispatch(Body):
     assisting_units: list[Text(CODE_LIMIT)] = Field(default_factory=list,
                                                     max_length=ASSISTING_UNITS_LIMIT)
     reason: Text(NOTE_LIMIT)
+    task_days: TaskDays = TASK_DAYS_FIELD
 
 
 class NoFields(Body):
@@ -109,8 +141,51 @@ class Reason(Body):
     reason: Text(NOTE_LIMIT)
 
 
+class AnswerTask(Body):
+    reply: Text(NOTE_LIMIT) = Field(description="the assisting unit's reply to the lead unit")
+
+
+class WaiveTask(Body):
+    unit: Text(CODE_LIMIT) = Field(description="the assisting unit whose task is waived")
+    reason: Text(NOTE_LIMIT)
+
+
 class Resolve(Body):
     summary: Text(DESCRIPTION_LIMIT)
+
+
+class ReturnAppeal(Body):
+    """退回: why the appeal is not the unit's, and the rule that says so."""
+
+    reason: ReturnReason
+    legal_basis: Text(NOTE_LIMIT) = Field(description="the law, rule or remit the return rests on")
+
+
+class RuleOnReturn(Body):
+    ruling: Text(NOTE_LIMIT) = Field(description="终审: why the unit must take the appeal")
+
+
+class Merge(Body):
+    appeals: list[Text(CODE_LIMIT)] = Field(min_length=1, max_length=MERGE_LIMIT,
+                                            description="the ids of the duplicates merged in")
+    reason: Text(NOTE_LIMIT)
+
+
+class Matter(Body):
+    title: Text(TITLE_LIMIT)
+    description: Text(DESCRIPTION_LIMIT)
+    category: Category | None = Field(None, description="the original's when left out")
+
+
+class Split(Body):
+    matters: list[Matter] = Field(min_length=2, max_length=MATTERS_LIMIT,
+                                  description="one new appeal per matter")
+    reason: Text(NOTE_LIMIT)
+
+
+class LinkRelated(Body):
+    related_id: Text(CODE_LIMIT) = Field(description="the id of the related appeal")
+    note: Text(NOTE_LIMIT, minimum=0) = ""
 
 
 class Rate(Body):
@@ -124,6 +199,12 @@ ACTIONS: dict[str, Action] = {
                                              "lead_unit the routing table decides"),
     "redispatch": Action("redispatch", Redispatch, "Hand the appeal to another lead unit"),
     "sign-for": Action("sign_for", NoFields, "The lead unit signs for the appeal (签收)"),
+    "sign-for-task": Action("sign_for_task", NoFields,
+                            "An assisting unit signs for its own task (协办签收)"),
+    "answer-task": Action("answer_task", AnswerTask,
+                          "An assisting unit replies to the lead unit on its own task"),
+    "waive-task": Action("waive_task", WaiveTask,
+                         "Waive an assisting unit's open task; the lead resolves without it"),
     "urge": Action("urge", Urge, "Urge the lead unit (催办)"),
     "classify": Action("classify", Classify, "Classify into one of the five ways of handling"),
     "progress": Action("note_progress", Note, "Note progress (lead or assisting unit, office)"),
@@ -137,6 +218,17 @@ ACTIONS: dict[str, Action] = {
     "rate": Action("rate", Rate, "Rate the outcome; unsatisfied sends it back (发回重办)"),
     "close-off": Action("close_off", NoFields, "Close off a satisfied appeal (销号)"),
     "reopen": Action("reopen", Reason, "Reopen a closed-off appeal"),
+    "return": Action("return_appeal", ReturnAppeal,
+                     "The lead unit returns the appeal to the office (退回) within 2 working days "
+                     "of its dispatch"),
+    "rule-on-return": Action("rule_on_return", RuleOnReturn,
+                             "Rule that the returning unit must take the appeal (终审)"),
+    "merge": Action("merge_in", Merge, "Merge duplicate appeals into this one (合并)"),
+    "split": Action("split", Split, "Split the appeal's matters into new appeals (拆分)"),
+    "link": Action("link_related", LinkRelated, "Link the appeal to another as related (关联)"),
+    "rate-merged": Action("rate_merged", Rate,
+                          "Rate the outcome of an appeal merged into another, once that one is "
+                          "resolved"),
 }
 
 
@@ -152,6 +244,8 @@ class TicketFilters(Body):
     county: County | None = None
     category: Category | None = None
     channel: Channel | None = None
+    appeal_type: AppealType | None = None
+    urgency: Urgency | None = None
     overdue: bool | None = Field(None, description="a deadline recorded as missed and not met")
     received_from: dt.date | None = Field(None, description="YYYY-MM-DD, office time, inclusive")
     received_to: dt.date | None = Field(None, description="YYYY-MM-DD, office time, inclusive")
@@ -201,12 +295,15 @@ class Deadlines(Reply):
     sign: str | None
     first_response: str | None
     resolution: str | None
+    dispatch: str | None = Field(None, description="交办: only on an appeal raised with its type "
+                                                   "or urgency")
 
 
 class DeadlinesMet(Reply):
     sign: bool
     first_response: bool
     resolution: bool
+    dispatch: bool | None = None
 
 
 class Classification(Reply):
@@ -260,6 +357,66 @@ class RatingGiven(Reply):
     at: str
 
 
+class AssistTask(Reply):
+    """An assisting unit's own task (协办任务) on the current dispatch, and what became of it."""
+
+    unit: str
+    status: TaskStatus
+    due: str = Field(description="when the reply to the lead unit is due (UTC)")
+    working_days: int
+    overdue: bool = Field(description="recorded as missed and still unanswered")
+    opened_at: str
+    signed_for_at: str | None = None
+    answered_at: str | None = None
+    reply: str | None = None
+    on_time: bool | None = Field(None, description="answered by its due")
+    waived_at: str | None = None
+    waive_reason: str | None = None
+
+
+class AppealReturn(Reply):
+    """A return to the office (退回) and, once ruled (终审), the ruling."""
+
+    unit: str | None
+    reason: ReturnReason
+    legal_basis: str
+    returned_at: str
+    dispatched_at: str
+    ruling: str | None = None
+    ruled_at: str | None = None
+
+
+class AppealLink(Reply):
+    """Another appeal this one points at: related, merged into or from, split into or from."""
+
+    kind: LinkKind
+    ticket_id: str
+    ledger_number: str | None
+    at: str
+    note: str | None = None
+    uscc: str | None = Field(None, description="merged_from: the merged appeal's enterprise")
+
+
+class SurvivorProgress(Reply):
+    """The progress of the appeal a merged one follows, as its enterprise is shown it."""
+
+    id: str
+    ledger_number: str
+    status: Status
+    lead_unit: str | None
+    signed_for_at: str | None
+    classification: Classification | None
+    deadlines: Deadlines
+    resolution_summary: str | None
+    resolved_at: str | None
+    closed_at: str | None
+
+
+# The contact as the caller may read it (access.shown_contact): as said for the office and the
+# lead unit, masked (138****5678) for other readers, null for any unit on a 保密 appeal.
+CONTACT_SHOWN = "as said, masked (138****5678) or null, as the caller may read it"
+
+
 class TicketView(Reply):
     """An appeal as `GET /tickets/{id}` and every command on it return it."""
 
@@ -274,6 +431,13 @@ class TicketView(Reply):
     visit_id: str | None = Field(None, description="the visit the appeal was raised from")
     category: Category
     county: str
+    appeal_type: AppealType | None = Field(None, description="null on appeals received before "
+                                                             "types were recorded")
+    urgency: Urgency | None = None
+    confidential: bool = Field(False, description="保密: the handling unit is not shown the contact")
+    contact_person: str | None = Field(None, description=CONTACT_SHOWN)
+    contact_phone: str | None = Field(None, description=CONTACT_SHOWN)
+    contact_email: str | None = Field(None, description=CONTACT_SHOWN)
     received_at: str
     step_days: StepDays
     status: Status
@@ -292,6 +456,8 @@ class TicketView(Reply):
     progress_notes: list[ProgressNote]
     upper_level_follow_ups: list[UpperLevelFollowUp]
     duplicates: list[LinkedDuplicate]
+    tasks: list[AssistTask] = Field(default_factory=list,
+                                    description="the assisting units' own tasks (协办)")
     resolution_summary: str | None
     resolved_at: str | None
     rating: Rating | None
@@ -299,6 +465,11 @@ class TicketView(Reply):
     reopen_count: int
     closed_at: str | None
     close_reason: CloseReason | None
+    returns: list[AppealReturn] = Field(default_factory=list, description="退回 and 终审")
+    links: list[AppealLink] = Field(default_factory=list,
+                                    description="related, merged and split appeals")
+    survivor: SurvivorProgress | None = Field(
+        None, description="a merged appeal: the progress of the appeal it follows")
 
 
 class LedgerLine(Reply):
@@ -324,6 +495,13 @@ class LedgerLine(Reply):
     next_due: str | None = Field(description="the next pending deadline, if any")
     deadlines: Deadlines
     visit_id: str | None = Field(None, description="the visit the appeal was raised from")
+    tasks: list[AssistTask] = Field(default_factory=list,
+                                    description="the assisting units' own tasks (协办)")
+    appeal_type: AppealType | None = None
+    urgency: Urgency | None = None
+    confidential: bool = False
+    contact_person: str | None = Field(None, description=CONTACT_SHOWN)
+    contact_phone: str | None = Field(None, description=CONTACT_SHOWN)
 
 
 class TicketPage(Reply):
@@ -357,7 +535,8 @@ class TicketHistory(Reply):
 EXPORT_PAGE_SIZE = 500
 LEDGER_SHEET = "诉求台账"
 LEDGER_HEADERS: tuple[str, ...] = (
-    "台账编号", "企业名称", "统一社会信用代码", "诉求标题", "诉求内容", "受理渠道", "诉求类别",
+    "台账编号", "企业名称", "统一社会信用代码", "联系人", "联系电话", "诉求标题", "诉求内容",
+    "受理渠道", "诉求类别", "诉求类型", "紧急程度",
     "所属县(市、区)", "责任单位(主办)", "协办单位", "办理状态", "处理方式", "受理时间", "签收期限",
     "办结期限", "是否逾期", "办结时间", "满意度评价", "销号时间")
 

@@ -25,6 +25,7 @@ from kernel.aggregate import Aggregate, Fact
 from kernel.envelope import format_time
 from kernel.errors import FieldRequired, RoleNotAllowed, UnexpectedField
 from services.tickets.appeals import deadlines, rules
+from services.tickets.appeals import tasks as assist_tasks
 from services.tickets.appeals.deadlines import DEFAULT_POLICY, DeadlinePolicy, StepDays
 from services.tickets.appeals.duplicates import is_near_duplicate
 from services.tickets.appeals.events import EVENTS
@@ -36,6 +37,16 @@ from services.tickets.appeals.vocabulary import (
     COUNTIES, Category, Channel, CloseReason, Deadline, RatedVia, Rating, Status,
     UpperLevel, Way,
 )
+from services.tickets.appeals.vocabulary import TaskStatus
+from services.tickets.appeals import merging
+from services.tickets.appeals.exceptions import (
+    AlreadyLinked, MergedOutcomeAlreadyRated, ReturnAlreadyRuled, ReturnPeriodOver,
+    SurvivorNotResolved,
+)
+from services.tickets.appeals.vocabulary import ReturnReason
+from services.tickets.appeals import contact
+from services.tickets.appeals.exceptions import ConfidentialWithoutContact, ContactRequired
+from services.tickets.appeals.vocabulary import AppealType, Urgency
 
 __all__ = [
     "Ticket", "is_near_duplicate",
@@ -108,6 +119,47 @@ def _classification_details(way: Way, details: dict) -> dict:
     return {"explanation": checks.text("explanation", details.get("explanation"), NOTE_LIMIT)}
 
 
+def _kind_of_matter(appeal_type, urgency) -> dict:
+    """The type and urgency a raise records: none for an appeal raised without either (it keeps
+    the category's days and has no dispatch deadline); a typed one is 一般 unless said 紧急."""
+    if appeal_type is None and urgency is None:
+        return {}
+    kind = {"urgency": checks.code("urgency", urgency or Urgency.NORMAL.value, Urgency).value}
+    if appeal_type is not None:
+        kind["appeal_type"] = checks.code("appeal_type", appeal_type, AppealType).value
+    return kind
+
+
+# Who must name the person to call back: the office taking a call and the enterprise writing in,
+# whenever the appeal is a typed work order, since its callback (回访) needs a number. A visit's
+# problem carries what the visit recorded: the cadre who made the visit is the way back to it.
+CONTACT_REQUIRED_OF = ("office", "enterprise")
+
+
+def _contact(actor: Actor, appeal_type: str | None, person, phone, email,
+             confidential) -> dict:
+    """The contact fields a raise records, each only when given, so an appeal raised without
+    them reads as it always has."""
+    if appeal_type is not None and actor.role in CONTACT_REQUIRED_OF:
+        for field, value in (("contact_person", person), ("contact_phone", phone)):
+            if value is None or (isinstance(value, str) and not value.strip()):
+                raise ContactRequired(field, appeal_type)
+    if confidential is not None and not isinstance(confidential, bool):
+        raise FieldRequired("confidential", "true or false")
+    if confidential and (person is None or phone is None):
+        raise ConfidentialWithoutContact()
+    reached: dict = {}
+    if person is not None:
+        reached["contact_person"] = checks.text("contact_person", person, NAME_LIMIT)
+    if phone is not None:
+        reached["contact_phone"] = contact.phone(phone)
+    if email is not None and not (isinstance(email, str) and not email.strip()):
+        reached["contact_email"] = contact.email(email)
+    if confidential:
+        reached["confidential"] = True
+    return reached
+
+
 # -- the appeal ------------------------------------------------------------------------------
 
 class Ticket(Aggregate):
@@ -129,8 +181,16 @@ class Ticket(Aggregate):
         self._status: str | None = None
         self._lead_unit: str | None = None
         self._assisting_units: list[str] = []
-        self._due: dict[str, str | None] = {kind.value: None for kind in Deadline}
-        self._met: dict[str, bool] = {kind.value: False for kind in Deadline}
+        # The dispatch deadline is added by a raise that sets it (when_TicketRaised), so an
+        # appeal received before types existed folds to the deadlines it always had.
+        self._due: dict[str, str | None] = {kind.value: None for kind in Deadline
+                                            if kind is not Deadline.DISPATCH}
+        self._met: dict[str, bool] = {kind: False for kind in self._due}
+        # The kind of matter and its urgency (None on an appeal received before they existed),
+        # and whether the contact is kept from the handling unit (保密): a read rule's input.
+        self.appeal_type: str | None = None
+        self.urgency: str | None = None
+        self.confidential = False
         self._missed: set[tuple[str, str]] = set()
         # The policy service's answers already noted, by the answering event's id.
         self._policy_answers: set[str] = set()
@@ -138,6 +198,20 @@ class Ticket(Aggregate):
         self._upper_level: str | None = None
         self._rating: str | None = None
         self.resolved_at: str | None = None
+        # 退回: the dispatch a return would return (its version and time); whether the office
+        # has ruled (终审) on a return, which is final for the appeal.
+        self._dispatch: tuple[int, dt.datetime] | None = None
+        self._returned_at: str | None = None
+        self._return_ruled = False
+        # 合并 and 关联: the survivor a merged appeal follows, the merged enterprise's own rating,
+        # the appeals linked as related.
+        self._survivor_id: str | None = None
+        self._merged_rating: str | None = None
+        self._related: set[str] = set()
+        # The new appeals a split just raised, for the caller to save with the original.
+        self.split_parts: list[Ticket] = []
+        # The assisting units' own tasks (协办), by unit: the resolve gate reads them.
+        self._tasks: dict[str, assist_tasks.Task] = {}
 
     # -- what the rules and the service read --
 
@@ -156,6 +230,11 @@ class Ticket(Aggregate):
     @property
     def uscc(self) -> str | None:
         return self._uscc
+
+    @property
+    def tasks(self) -> list[dict]:
+        """The assisting units' tasks of the current dispatch: unit, due, status, overdue."""
+        return [task.to_dict() for task in self._tasks.values()]
 
     @property
     def step_days(self) -> dict | None:
@@ -192,6 +271,9 @@ class Ticket(Aggregate):
             "title": self.title,
             "category": self.category,
             "county": self.county,
+            "appeal_type": self.appeal_type,
+            "urgency": self.urgency,
+            "confidential": self.confidential,
             "step_days": self.step_days,
             "status": self._status,
             "lead_unit": self._lead_unit,
@@ -204,6 +286,7 @@ class Ticket(Aggregate):
             "upper_level": self._upper_level,
             "resolved_at": self.resolved_at,
             "rating": self._rating,
+            "tasks": self.tasks,
         }
 
     # -- shared by the commands --
@@ -240,14 +323,27 @@ class Ticket(Aggregate):
     def raise_appeal(cls, ticket_id: str, *, ledger_number: str, enterprise_name: str, uscc: str,
                      title: str, description: str, channel: str, category: str, county: str,
                      at: dt.datetime, actor: Actor, policy: DeadlinePolicy = DEFAULT_POLICY,
-                     visit_id: str | None = None) -> "Ticket":
-        """Receive an appeal (受理) into the ledger. notice 二(四)1-2"""
+                     visit_id: str | None = None, appeal_type: str | None = None,
+                     urgency: str | None = None, contact_person: str | None = None,
+                     contact_phone: str | None = None, contact_email: str | None = None,
+                     confidential: bool | None = None) -> "Ticket":
+        """Receive an appeal (受理) into the ledger. notice 二(四)1-2
+
+        With its type (咨询 …) it is a 12345 work order: its resolution days are its type's and
+        it must be handed on within its urgency's window (`deadlines`)."""
         at = checks.moment(at)
         ticket_id = checks.text("ticket_id", ticket_id, CODE_LIMIT)
         code = cls.check_raiser(actor, uscc, visit_id)
         # Only when given: an appeal raised without a visit reads as it always has.
         visit = {"visit_id": checks.text("visit_id", visit_id, CODE_LIMIT)} if visit_id else {}
         chosen_category = checks.code("category", category, Category)
+        kind = _kind_of_matter(appeal_type, urgency)
+        reached = _contact(actor, kind.get("appeal_type"), contact_person, contact_phone,
+                           contact_email, confidential)
+        if kind:
+            window = policy.dispatch_within(kind["urgency"])
+            kind["dispatch_due"] = deadlines.dispatch_due(at, window)
+        step_days = policy.for_appeal(chosen_category, kind.get("appeal_type"))
         ticket = cls(ticket_id)
         ticket._record_fact("TicketRaised", {
             "ledger_number": checks.text("ledger_number", ledger_number, CODE_LIMIT),
@@ -259,8 +355,10 @@ class Ticket(Aggregate):
             "category": chosen_category.value,
             "county": checks.text("county", county, CODE_LIMIT),
             "received_at": format_time(at),
-            "step_days": policy.for_category(chosen_category).to_dict(),
+            "step_days": step_days.to_dict(),
             **visit,
+            **kind,
+            **reached,
         }, at, actor)
         return ticket
 
@@ -275,27 +373,45 @@ class Ticket(Aggregate):
         }, at, actor)]
 
     def dispatch(self, *, lead_unit: str, assisting_units: Iterable[str] = (), at: dt.datetime,
-                 actor: Actor) -> list[Fact]:
-        """Hand the appeal to the unit in charge (谁主管、谁负责). notice 二(四)2"""
+                 actor: Actor, task_days: dict | None = None) -> list[Fact]:
+        """Hand the appeal to the unit in charge (谁主管、谁负责), each assisting unit with a task
+        of its own due in `task_days[unit]` working days (default: `tasks.default_days`).
+        notice 二(四)2"""
         at = self._begin("dispatch", at, actor)
         lead = checks.text("lead_unit", lead_unit, CODE_LIMIT)
-        return [self._record_fact("TicketDispatched", {
+        assisting = _units("assisting_units", assisting_units, lead)
+        days = assist_tasks.checked_days(task_days, assisting, self._step_days)
+        facts = [self._record_fact("TicketDispatched", {
             "lead_unit": lead,
-            "assisting_units": _units("assisting_units", assisting_units, lead),
+            "assisting_units": assisting,
             "sign_due": deadlines.sign_due(at, self._step_days),
         }, at, actor)]
+        return facts + self._open_tasks(lead, days, at, actor)
+
+    def _open_tasks(self, lead: str, days: dict[str, int], at: dt.datetime,
+                    actor: Actor) -> list[Fact]:
+        return [self._record_fact("AssistTaskOpened", payload, at, actor)
+                for payload in assist_tasks.opened(at, lead, days)]
 
     def redispatch(self, *, lead_unit: str, assisting_units: Iterable[str] = (), reason: str,
-                   at: dt.datetime, actor: Actor) -> list[Fact]:
+                   at: dt.datetime, actor: Actor, task_days: dict | None = None) -> list[Fact]:
         at = self._begin("redispatch", at, actor)
         lead = checks.text("lead_unit", lead_unit, CODE_LIMIT)
-        return [self._record_fact("TicketRedispatched", {
+        assisting = _units("assisting_units", assisting_units, lead)
+        days = assist_tasks.checked_days(task_days, assisting, self._step_days)
+        checked_reason = checks.text("reason", reason, NOTE_LIMIT)
+        # The open tasks answered the previous lead unit: the new one gets its own replies.
+        facts = [self._record_fact("AssistTaskWithdrawn", {
+            "unit": unit, "reason": checked_reason, "due": self._tasks[unit].due,
+        }, at, actor) for unit in assist_tasks.open_units(self._tasks)]
+        facts.append(self._record_fact("TicketRedispatched", {
             "lead_unit": lead,
-            "assisting_units": _units("assisting_units", assisting_units, lead),
+            "assisting_units": assisting,
             "previous_lead_unit": self._lead_unit,
-            "reason": checks.text("reason", reason, NOTE_LIMIT),
+            "reason": checked_reason,
             "sign_due": deadlines.sign_due(at, self._step_days),
-        }, at, actor)]
+        }, at, actor))
+        return facts + self._open_tasks(lead, days, at, actor)
 
     def sign_for(self, *, at: dt.datetime, actor: Actor) -> list[Fact]:
         at = self._begin("sign_for", at, actor)
@@ -306,6 +422,36 @@ class Ticket(Aggregate):
             "on_time": deadlines.met_in_time(sign_due, at),
             "first_response_due": deadlines.first_response_due(at, self._step_days),
             "resolution_due": deadlines.resolution_due(at, self._step_days),
+        }, at, actor)]
+
+    def sign_for_task(self, *, at: dt.datetime, actor: Actor) -> list[Fact]:
+        """An assisting unit signs for its own task (协办签收); no unit signs for another's."""
+        at = self._begin("sign_for_task", at, actor)
+        task = assist_tasks.task_of(self._tasks, actor.unit)
+        assist_tasks.check_may_sign(task)
+        return [self._record_fact("AssistTaskSignedFor", {
+            "unit": task.unit, "due": task.due, "on_time": assist_tasks.on_time(task, at),
+        }, at, actor)]
+
+    def answer_task(self, *, reply: str, at: dt.datetime, actor: Actor) -> list[Fact]:
+        """An assisting unit replies to the lead unit on its own task (协办意见)."""
+        at = self._begin("answer_task", at, actor)
+        task = assist_tasks.task_of(self._tasks, actor.unit)
+        assist_tasks.check_may_answer(task)
+        return [self._record_fact("AssistTaskAnswered", {
+            "unit": task.unit, "lead_unit": self._lead_unit,
+            "reply": checks.text("reply", reply, NOTE_LIMIT),
+            "due": task.due, "on_time": assist_tasks.on_time(task, at),
+        }, at, actor)]
+
+    def waive_task(self, *, unit: str, reason: str, at: dt.datetime, actor: Actor) -> list[Fact]:
+        """The office lets the lead unit resolve without an assisting unit's reply."""
+        at = self._begin("waive_task", at, actor)
+        task = assist_tasks.task_of(self._tasks, checks.text("unit", unit, CODE_LIMIT))
+        assist_tasks.check_open(task, "waived")
+        return [self._record_fact("AssistTaskWaived", {
+            "unit": task.unit, "reason": checks.text("reason", reason, NOTE_LIMIT),
+            "due": task.due,
         }, at, actor)]
 
     def urge(self, *, message: str, at: dt.datetime, actor: Actor) -> list[Fact]:
@@ -397,6 +543,7 @@ class Ticket(Aggregate):
 
     def resolve(self, *, summary: str, at: dt.datetime, actor: Actor) -> list[Fact]:
         at = self._begin("resolve", at, actor)
+        assist_tasks.check_all_closed(self._tasks)
         due = self._due[Deadline.RESOLUTION]
         return [self._record_fact("TicketResolved", {
             "summary": checks.text("summary", summary, DESCRIPTION_LIMIT),
@@ -454,12 +601,17 @@ class Ticket(Aggregate):
         at = self._begin("mark_overdue", at, actor)
         facts = []
         for kind in Deadline:
+            if kind not in self._due:
+                continue  # an appeal received before dispatch deadlines existed has none
             due = self._due[kind]
             if due is None or self._met[kind] or (kind.value, due) in self._missed:
                 continue
             if deadlines.passed(due, at):
                 facts.append(self._record_fact("TicketDeadlineMissed", {
                     "deadline": kind.value, "due": due}, at, actor))
+        for task in assist_tasks.missed_by(self._tasks, at):
+            facts.append(self._record_fact("AssistTaskMissed", {
+                "unit": task.unit, "due": task.due}, at, actor))
         return facts
 
     def note_policy_answer(self, *, answer_event_id: str, policy_id: str, document_number: str,
@@ -479,6 +631,137 @@ class Ticket(Aggregate):
             "unit": checks.text("unit", unit, CODE_LIMIT),
         }, at, actor)]
 
+    # -- returns, merges, splits and links (merging) --
+
+    def return_appeal(self, *, reason: str, legal_basis: str, at: dt.datetime,
+                      actor: Actor) -> list[Fact]:
+        """退回: the lead unit sends an appeal not its own back to the office, within 2 working
+        days of its dispatch, with a reason code and the legal basis."""
+        at = self._begin("return_appeal", at, actor)
+        if self._return_ruled:
+            raise ReturnAlreadyRuled(self._lead_unit)
+        version, dispatched_at = self._dispatch
+        until = merging.return_until(dispatched_at)
+        if at > until:
+            raise ReturnPeriodOver(merging.RETURN_WORKING_DAYS, format_time(until))
+        return [self._record_fact("TicketReturned", {
+            "unit": actor.unit,
+            "reason": checks.code("reason", reason, ReturnReason).value,
+            "legal_basis": checks.text("legal_basis", legal_basis, NOTE_LIMIT),
+            "dispatch_version": version,
+            "dispatched_at": format_time(dispatched_at),
+            "return_until": format_time(until),
+        }, at, actor)]
+
+    def rule_on_return(self, *, ruling: str, at: dt.datetime, actor: Actor) -> list[Fact]:
+        """终审: the office rules that the unit that returned the appeal must take it; the unit
+        signs for it afresh, and no unit may return it again."""
+        at = self._begin("rule_on_return", at, actor)
+        return [self._record_fact("TicketReturnRuled", {
+            "unit": self._lead_unit,
+            "ruling": checks.text("ruling", ruling, NOTE_LIMIT),
+            "returned_at": self._returned_at,
+            "sign_due": deadlines.sign_due(at, self._step_days),
+        }, at, actor)]
+
+    def merge_in(self, *, appeals: list["Ticket"], reason: str, at: dt.datetime,
+                 actor: Actor) -> list[Fact]:
+        """合并: the office merges duplicate appeals into this one, the survivor; each of them
+        ends (merge_into) and follows this one. The duplicate check only proposes."""
+        at = self._begin("merge_in", at, actor)
+        merging.appeal_ids("appeals", [other.id for other in appeals], self.id)
+        checked_reason = checks.text("reason", reason, NOTE_LIMIT)
+        for other in appeals:
+            other.merge_into(survivor=self, reason=checked_reason, at=at, actor=actor)
+        return [self._record_fact("AppealsMerged", {
+            "merged": [{"ticket_id": other.id, "ledger_number": other.ledger_number,
+                        "uscc": other.uscc} for other in appeals],
+            "reason": checked_reason,
+        }, at, actor)]
+
+    def merge_into(self, *, survivor: "Ticket", reason: str, at: dt.datetime,
+                   actor: Actor) -> list[Fact]:
+        at = self._begin("merge_into", at, actor)
+        merging.other_id("appeals", survivor.id, self.id)
+        return [self._record_fact("TicketMerged", {
+            "survivor_id": survivor.id,
+            "survivor_ledger_number": survivor.ledger_number,
+            "reason": checks.text("reason", reason, NOTE_LIMIT),
+        }, at, actor)]
+
+    def rate_merged(self, *, rating: str, comment: str = "", survivor: "Ticket",
+                    at: dt.datetime, actor: Actor) -> list[Fact]:
+        """A merged enterprise rates its own outcome once the survivor is resolved: on its own
+        appeal, once; the survivor's rating stays its own enterprise's."""
+        at = self._begin("rate_merged", at, actor)
+        chosen = checks.code("rating", rating, Rating)
+        if self._merged_rating is not None:
+            raise MergedOutcomeAlreadyRated(self._merged_rating)
+        if survivor.status not in (Status.RESOLVED, Status.RATED, Status.CLOSED):
+            raise SurvivorNotResolved(survivor.ledger_number, Status(survivor.status).label)
+        via = RatedVia.ENTERPRISE if actor.role == "enterprise" else RatedVia.FOLLOW_UP_CALL
+        return [self._record_fact("MergedAppealRated", {
+            "rating": chosen.value,
+            "comment": checks.optional_text("comment", comment, NOTE_LIMIT),
+            "via": via.value,
+            "survivor_id": self._survivor_id,
+        }, at, actor)]
+
+    @property
+    def survivor_id(self) -> str | None:
+        """The appeal this one was merged into, if it was."""
+        return self._survivor_id
+
+    def split(self, *, matters: list, reason: str, raised: dict, numbering, at: dt.datetime,
+              actor: Actor, policy: DeadlinePolicy = DEFAULT_POLICY) -> list[Fact]:
+        """拆分: the office splits an appeal of several matters into new appeals, one per
+        matter, each with its ledger number from `numbering()` (an id and a number) and the
+        original's receipt (`raised`, its TicketRaised payload); this one ends, pointing at
+        them. The new appeals are left in `split_parts` for the caller to save."""
+        at = self._begin("split", at, actor)
+        checked = merging.matters(matters, self.category, TITLE_LIMIT, DESCRIPTION_LIMIT)
+        checked_reason = checks.text("reason", reason, NOTE_LIMIT)
+        parts = []
+        for matter in checked:
+            part_id, number = numbering()
+            parts.append(self._raise_part(part_id, number, raised, matter, at, actor, policy))
+        self.split_parts = parts
+        return [self._record_fact("TicketSplit", {
+            "parts": [{"ticket_id": part.id, "ledger_number": part.ledger_number,
+                       "title": part.title, "category": part.category} for part in parts],
+            "reason": checked_reason,
+        }, at, actor)]
+
+    def _raise_part(self, part_id: str, number: str, raised: dict, matter: dict,
+                    at: dt.datetime, actor: Actor, policy: DeadlinePolicy) -> "Ticket":
+        # Received when the original was, from the same enterprise by the same channel: only
+        # the matter, and the step days of its category if that differs, are its own.
+        payload = {key: value for key, value in raised.items() if key != "split_from"}
+        if matter["category"] != raised["category"]:
+            payload["step_days"] = policy.for_category(Category(matter["category"])).to_dict()
+        part = Ticket(part_id)
+        part._record_fact("TicketRaised", {
+            **payload, **matter, "ledger_number": number,
+            "split_from": {"ticket_id": self.id, "ledger_number": self.ledger_number},
+        }, at, actor)
+        return part
+
+    def link_related(self, *, other: "Ticket", note: str = "", at: dt.datetime,
+                     actor: Actor) -> list[Fact]:
+        """关联: link this appeal and another as related; both record it."""
+        at = self._begin("link_related", at, actor)
+        merging.other_id("related_id", other.id, self.id)
+        if other.id in self._related:
+            raise AlreadyLinked(other.ledger_number)
+        other._begin("link_related", at, actor)
+        checked_note = checks.optional_text("note", note, NOTE_LIMIT)
+        other._record_fact("AppealLinked", {
+            "ticket_id": self.id, "ledger_number": self.ledger_number, "note": checked_note,
+        }, at, actor)
+        return [self._record_fact("AppealLinked", {
+            "ticket_id": other.id, "ledger_number": other.ledger_number, "note": checked_note,
+        }, at, actor)]
+
     # -- facts applied --
 
     def when_TicketRaised(self, fact: Fact) -> None:
@@ -490,21 +773,32 @@ class Ticket(Aggregate):
         self.county = p["county"]
         self._step_days = StepDays.from_dict(p["step_days"])
         self._status = Status.RECEIVED.value
+        self.appeal_type = p.get("appeal_type")
+        self.urgency = p.get("urgency")
+        self.confidential = bool(p.get("confidential"))
+        if p.get("dispatch_due"):
+            self._set_due(Deadline.DISPATCH, p["dispatch_due"])
 
     def when_DuplicateAppealLinked(self, fact: Fact) -> None:
         pass  # shown by the read model; the appeal's handling goes on unchanged
 
     def when_TicketDispatched(self, fact: Fact) -> None:
+        if Deadline.DISPATCH in self._due:
+            self._met[Deadline.DISPATCH] = True
         self._hand_to(fact.payload)
+        self._dispatch = (self.version + 1, fact.occurred_at)
 
     def when_TicketRedispatched(self, fact: Fact) -> None:
         self._hand_to(fact.payload)
+        self._dispatch = (self.version + 1, fact.occurred_at)
 
     def _hand_to(self, payload: dict) -> None:
         # A new lead unit starts afresh: it signs, classifies and answers within its own deadlines.
         self._status = Status.DISPATCHED.value
         self._lead_unit = payload["lead_unit"]
         self._assisting_units = list(payload["assisting_units"])
+        # Its tasks are opened by the facts that follow; those of a previous lead unit are done.
+        self._tasks = {}
         self._upper_level = None
         self._extension_days = None
         self._set_due(Deadline.SIGN, payload["sign_due"])
@@ -588,3 +882,51 @@ class Ticket(Aggregate):
 
     def when_PolicyAnswerNoted(self, fact: Fact) -> None:
         self._policy_answers.add(fact.payload["answer_event_id"])
+
+    def when_TicketReturned(self, fact: Fact) -> None:
+        # Back with the office: the unit's own deadlines stop until it is handed on or ruled.
+        self._status = Status.RETURNED.value
+        self._returned_at = format_time(fact.occurred_at)
+        self._extension_days = None
+        for kind in (Deadline.SIGN, Deadline.FIRST_RESPONSE, Deadline.RESOLUTION):
+            self._set_due(kind, None)
+
+    def when_TicketReturnRuled(self, fact: Fact) -> None:
+        self._status = Status.DISPATCHED.value
+        self._return_ruled = True
+        self._set_due(Deadline.SIGN, fact.payload["sign_due"])
+
+    def when_AppealsMerged(self, fact: Fact) -> None:
+        pass  # the survivor's handling goes on; the read model shows what it took in
+
+    def when_TicketMerged(self, fact: Fact) -> None:
+        self._status = Status.MERGED.value
+        self._survivor_id = fact.payload["survivor_id"]
+
+    def when_MergedAppealRated(self, fact: Fact) -> None:
+        self._merged_rating = fact.payload["rating"]
+
+    def when_TicketSplit(self, fact: Fact) -> None:
+        self._status = Status.SPLIT.value
+
+    def when_AppealLinked(self, fact: Fact) -> None:
+        self._related.add(fact.payload["ticket_id"])
+
+    def when_AssistTaskOpened(self, fact: Fact) -> None:
+        p = fact.payload
+        self._tasks[p["unit"]] = assist_tasks.Task(p["unit"], p["due"])
+
+    def when_AssistTaskSignedFor(self, fact: Fact) -> None:
+        self._tasks[fact.payload["unit"]].status = TaskStatus.SIGNED_FOR
+
+    def when_AssistTaskAnswered(self, fact: Fact) -> None:
+        self._tasks[fact.payload["unit"]].status = TaskStatus.ANSWERED
+
+    def when_AssistTaskWaived(self, fact: Fact) -> None:
+        self._tasks[fact.payload["unit"]].status = TaskStatus.WAIVED
+
+    def when_AssistTaskWithdrawn(self, fact: Fact) -> None:
+        del self._tasks[fact.payload["unit"]]
+
+    def when_AssistTaskMissed(self, fact: Fact) -> None:
+        self._tasks[fact.payload["unit"]].missed = True

@@ -22,6 +22,19 @@ class TicketRaised(Payload):
     received_at: str
     step_days: dict
     visit_id: str | None = None
+    # A 12345 work order: its kind of matter and urgency (absent on appeals received before
+    # they existed, which keep their days), and the instant it must be handed on by.
+    appeal_type: str | None = None
+    urgency: str | None = None
+    dispatch_due: str | None = None
+    # Who to call back, as said: the log keeps it whole; who reads it is the permission
+    # table's read rule (access.shown_contact). confidential (保密): not for the handling unit.
+    contact_person: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    confidential: bool | None = None
+    # A part of a split appeal: the appeal it came from (ticket_id, ledger_number).
+    split_from: dict | None = None
 
 
 class DuplicateAppealLinked(Payload):
@@ -177,6 +190,126 @@ class TicketDeadlineMissed(Payload):
     due: str
 
 
+class AssistTaskOpened(Payload):
+    """A dispatch (or redispatch) gave an assisting unit its own task (协办任务), to sign for and
+    answer to the lead unit by due, working_days after the dispatch."""
+
+    unit: str
+    lead_unit: str
+    working_days: int
+    due: str
+
+
+class AssistTaskSignedFor(Payload):
+    """The assisting unit signed for its task (签收), on time or not (before due)."""
+
+    unit: str
+    due: str
+    on_time: bool
+
+
+class AssistTaskAnswered(Payload):
+    """The assisting unit replied to the lead unit (协办意见), on time or not."""
+
+    unit: str
+    lead_unit: str | None
+    reply: str
+    due: str
+    on_time: bool
+
+
+class AssistTaskWaived(Payload):
+    """The office waived an assisting unit's open task, for a reason: the lead resolves without
+    its reply."""
+
+    unit: str
+    reason: str
+    due: str
+
+
+class AssistTaskWithdrawn(Payload):
+    """A redispatch ended an assisting unit's open task: the new lead unit's tasks are opened
+    afresh."""
+
+    unit: str
+    reason: str
+    due: str
+
+
+class AssistTaskMissed(Payload):
+    """An assisting unit's task passed its due unanswered (逾期), recorded once by the deadline
+    watch."""
+
+    unit: str
+    due: str
+
+
+class TicketReturned(Payload):
+    """The lead unit returned the appeal to the office (退回) within its return window, with a
+    reason code and the legal basis: the unit, the dispatch it returns (its version in the
+    stream and its time) and the end of the window; counted per unit as 回退率."""
+
+    unit: str | None
+    reason: str
+    legal_basis: str
+    dispatch_version: int
+    dispatched_at: str
+    return_until: str
+
+
+class TicketReturnRuled(Payload):
+    """The office ruled on a return (终审): the unit must take the appeal, and signs for it
+    afresh by sign_due. Final: the appeal cannot be returned again."""
+
+    unit: str | None
+    ruling: str
+    returned_at: str | None
+    sign_due: str
+
+
+class AppealsMerged(Payload):
+    """The office merged duplicate appeals into this one, the survivor: each merged appeal
+    (ticket_id, ledger_number, uscc) follows it from now on."""
+
+    merged: list[dict]
+    reason: str
+
+
+class TicketMerged(Payload):
+    """The office merged this appeal into the surviving one: it ends here (已合并), and its
+    enterprise follows the survivor's progress."""
+
+    survivor_id: str
+    survivor_ledger_number: str | None
+    reason: str
+
+
+class MergedAppealRated(Payload):
+    """The enterprise of a merged appeal rated its own outcome once the survivor was resolved
+    (or the office recorded it on a callback): kept on the merged appeal's own stream."""
+
+    rating: str
+    comment: str
+    via: str
+    survivor_id: str
+
+
+class TicketSplit(Payload):
+    """The office split this appeal's several matters into new appeals, each with its own ledger
+    number (ticket_id, ledger_number, title, category): it ends here (已拆分)."""
+
+    parts: list[dict]
+    reason: str
+
+
+class AppealLinked(Payload):
+    """The office linked this appeal to another as related (关联): both appeals record it."""
+
+    ticket_id: str
+    ledger_number: str | None
+    note: str
+
+
 class PolicyAnswerNoted(Payload):
     """The policy service answered the appeal's policy work: the policy in force that answers
     it, noted once per answering event."""
@@ -209,4 +342,17 @@ EVENTS = Catalogue("tickets",
     declare(TicketReopened, clause="二(四)2"),
     declare(TicketDeadlineMissed, clause="二(五)1"),
     declare(PolicyAnswerNoted, clause="二(四)3"),
+    declare(TicketReturned, clause="二(四)2"),
+    declare(TicketReturnRuled, clause="二(四)2"),
+    declare(AppealsMerged, clause="二(四)2"),
+    declare(TicketMerged, clause="二(四)2"),
+    declare(MergedAppealRated, clause="二(五)2"),
+    declare(TicketSplit, clause="二(四)2"),
+    declare(AppealLinked, clause="二(四)2"),
+    declare(AssistTaskOpened, clause="二(四)2"),
+    declare(AssistTaskSignedFor, clause="二(四)2"),
+    declare(AssistTaskAnswered, clause="二(四)2"),
+    declare(AssistTaskWaived, clause="二(四)2"),
+    declare(AssistTaskWithdrawn, clause="二(四)2"),
+    declare(AssistTaskMissed, clause="二(五)1"),
 )

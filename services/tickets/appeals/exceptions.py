@@ -11,7 +11,9 @@ limit a list refuses. A status that does not allow a command is the kernel's
 """
 from __future__ import annotations
 
-from kernel.errors import Forbidden, InvalidInput, NoSuch, NotNow, StatusDoesNotAllow, Worded
+from kernel.errors import (
+    Forbidden, InvalidInput, NoSuch, NotFound, NotNow, StatusDoesNotAllow, Worded,
+)
 from services.tickets.appeals.vocabulary import Status
 
 
@@ -47,6 +49,48 @@ class NotACounty(Worded, InvalidInput):
         super().__init__(field=field, code=code, what=what)
 
 
+class InvalidPhone(Worded, InvalidInput):
+    """Not a number a clerk can call back in China: {why} says what is wrong with it."""
+
+    rule = "invalid_phone"
+    template = ("{field} {value!r} is not a Chinese mobile or fixed-line number ({why}); write it "
+                "as 13812345678, or a fixed line with its area code as 0797-8123456")
+    at = "contact_phone"
+
+    def __init__(self, value, why: str, field: str | None = None):
+        super().__init__(value=value, why=why, field=field)
+
+
+class InvalidEmail(Worded, InvalidInput):
+    rule = "invalid_email"
+    template = "{field} {value!r} is not an e-mail address ({why}); write it as name@example.cn"
+    at = "contact_email"
+
+    def __init__(self, value, why: str, field: str | None = None):
+        super().__init__(value=value, why=why, field=field)
+
+
+class ContactRequired(Worded, InvalidInput):
+    """A typed appeal (a 12345 work order) names who to call back: {field} is missing."""
+
+    rule = "contact_required"
+    template = ("{field} is required: an appeal raised with its type ({appeal_type}) names who "
+                "the office calls back (contact_person and contact_phone)")
+
+    def __init__(self, field: str, appeal_type: str):
+        super().__init__(field=field, appeal_type=appeal_type)
+
+
+class ConfidentialWithoutContact(Worded, InvalidInput):
+    rule = "confidential_without_contact"
+    template = ("confidential hides the contact from the handling unit; give contact_person and "
+                "contact_phone, or leave confidential out")
+    at = "confidential"
+
+    def __init__(self):
+        super().__init__()
+
+
 # -- who may act ----------------------------------------------------------------------------------
 
 class NotLeadUnit(Worded, Forbidden):
@@ -64,6 +108,16 @@ class UnitNotInvolved(Worded, Forbidden):
 
     def __init__(self, unit: str | None):
         super().__init__(unit=unit)
+
+
+class NotAssistingUnit(Worded, Forbidden):
+    rule = "not_assisting_unit"
+    template = ("only an assisting unit may {doing}, and only on its own task; {unit} is not an "
+                "assisting unit of this appeal (the lead unit reads the replies, the office may "
+                "waive a task)")
+
+    def __init__(self, unit: str | None, doing: str):
+        super().__init__(unit=unit, doing=doing)
 
 
 class NotInLinkage(Worded, Forbidden):
@@ -175,3 +229,157 @@ class ExtensionAlreadyPending(Worded):
 class NoPendingExtension(Worded):
     rule = "no_pending_extension"
     template = "there is no extension request waiting for a decision"
+
+
+# -- assisting units' tasks (协办) ---------------------------------------------------------------
+
+class NoAssistTask(Worded, NotFound):
+    rule = "no_assist_task"
+    template = "{unit} has no task on this appeal: only the assisting units it was dispatched to do"
+    at = "unit"
+
+    def __init__(self, unit: str | None):
+        super().__init__(unit=unit)
+
+
+class AssistTaskNotOpen(Worded):
+    rule = "assist_task_not_open"
+    template = "the task of {unit} is {state} already: only an open task can be {doing}"
+
+    def __init__(self, unit: str, state: str, doing: str):
+        super().__init__(unit=unit, state=state, doing=doing)
+
+
+class AssistTaskNotSignedFor(Worded):
+    rule = "assist_task_not_signed_for"
+    template = "{unit} must sign for its task (签收) before it replies to the lead unit"
+
+    def __init__(self, unit: str):
+        super().__init__(unit=unit)
+
+
+class AssistTasksOpen(Worded):
+    """The lead unit answers for the whole appeal (主办), so the assisting units' parts come first."""
+
+    rule = "assist_tasks_open"
+    template = ("the appeal cannot be resolved while assisting units' tasks are open: {units}; "
+                "each must reply to the lead unit, or the office waive it")
+
+    def __init__(self, units: list[str]):
+        super().__init__(units=", ".join(units))
+        self.open_tasks = list(units)
+
+
+class TaskDaysNotAssisting(Worded, InvalidInput):
+    rule = "task_days_not_assisting"
+    template = "task_days names {unit}, which is not among the assisting units dispatched to"
+    at = "task_days"
+
+    def __init__(self, unit: str):
+        super().__init__(unit=unit)
+
+
+class TaskDaysOutOfRange(Worded, InvalidInput):
+    rule = "task_days_out_of_range"
+    template = "task_days of {unit}: {days!r}: a task is given {low} to {high} working days"
+    at = "task_days"
+
+    def __init__(self, unit: str, days, low: int, high: int):
+        super().__init__(unit=unit, days=days, low=low, high=high)
+
+
+# -- returns, merges, splits and links ------------------------------------------------------------
+
+class ReturnPeriodOver(Worded):
+    """退回: a lead unit returns an appeal within 2 working days of its dispatch, or takes it."""
+
+    rule = "return_period_over"
+    template = ("an appeal may be returned only within {days} working days of its dispatch "
+                "(until {until}); it must now be handled, or the office asked to redispatch it")
+
+    def __init__(self, days: int, until: str):
+        super().__init__(days=days, until=until)
+
+
+class ReturnAlreadyRuled(Worded):
+    """终审 is final for the appeal: once the office ruled on a return, no unit returns it again."""
+
+    rule = "return_already_ruled"
+    template = ("the office has ruled (终审) that {unit} must take this appeal; it cannot be "
+                "returned again")
+
+    def __init__(self, unit: str | None):
+        super().__init__(unit=unit or "the lead unit")
+
+
+class NotReturned(Worded):
+    rule = "not_returned"
+    template = "only an appeal returned to the office (退回待处理) can be ruled on"
+
+
+class TicketMergedAway(NotNow):
+    rule = "ticket_merged"
+    template = ("the appeal was merged into another (已合并) and is handled there: no one may "
+                "{doing} now")
+
+
+class TicketSplitAway(NotNow):
+    rule = "ticket_split"
+    template = ("the appeal was split into new appeals (已拆分), each handled on its own: no one "
+                "may {doing} now")
+
+
+class SameAppeal(Worded, InvalidInput):
+    rule = "same_appeal"
+    template = "{field} names this appeal itself ({id}): name another appeal"
+
+    def __init__(self, field: str, id: str):
+        super().__init__(field=field, id=id)
+
+
+class AppealNamedTwice(Worded, InvalidInput):
+    rule = "appeal_named_twice"
+    template = "{field} names the appeal {id} more than once"
+
+    def __init__(self, field: str, id: str):
+        super().__init__(field=field, id=id)
+
+
+class TooFewMatters(Worded, InvalidInput):
+    rule = "too_few_matters"
+    template = "a split needs at least {least} matters in {field}; {given} given"
+    at = "matters"
+
+    def __init__(self, given: int, least: int = 2):
+        super().__init__(given=given, least=least)
+
+
+class AlreadyLinked(Worded):
+    rule = "already_linked"
+    template = "the appeal is already linked to {ledger_number}"
+
+    def __init__(self, ledger_number: str | None):
+        super().__init__(ledger_number=ledger_number)
+
+
+class NotMerged(Worded):
+    rule = "not_merged"
+    template = ("only an appeal merged into another (已合并) is rated this way; rate any other "
+                "appeal once it is resolved")
+
+
+class SurvivorNotResolved(Worded):
+    rule = "survivor_not_resolved"
+    template = ("the appeal it was merged into ({ledger_number}) is {status}: its outcome can be "
+                "rated once that appeal is resolved")
+
+    def __init__(self, ledger_number: str | None, status: str):
+        super().__init__(ledger_number=ledger_number, status=status)
+
+
+class MergedOutcomeAlreadyRated(Worded):
+    rule = "merged_outcome_already_rated"
+    template = "the enterprise's outcome of this merged appeal is already rated ({rating})"
+
+    def __init__(self, rating: str):
+        super().__init__(rating=rating)

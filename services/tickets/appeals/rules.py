@@ -25,17 +25,29 @@ from services.tickets.appeals.exceptions import (
     NotLeadUnit, NotOwnAppeal, NotRatedSatisfied, NotResolved, NotSignedFor, TicketClosed,
     TicketNotFound, UnitNotInvolved,
 )
+from services.tickets.appeals.exceptions import (
+    NotMerged, NotReturned, TicketMergedAway, TicketSplitAway,
+)
+from services.tickets.appeals.exceptions import NotAssistingUnit
 from services.tickets.appeals.vocabulary import Status
 
 RECEIVED, DISPATCHED, SIGNED_FOR = Status.RECEIVED, Status.DISPATCHED, Status.SIGNED_FOR
 IN_PROGRESS, AWAITING_UPPER_LEVEL = Status.IN_PROGRESS, Status.AWAITING_UPPER_LEVEL
 RESOLVED, RATED, CLOSED = Status.RESOLVED, Status.RATED, Status.CLOSED
 
-OPEN = tuple(status for status in Status if status is not CLOSED)
+RETURNED, MERGED, SPLIT = Status.RETURNED, Status.MERGED, Status.SPLIT
+# Closed off, merged into another or split into new appeals: nothing more is done on it.
+ENDED = (CLOSED, MERGED, SPLIT)
+OPEN = tuple(status for status in Status if status not in ENDED)
 OPEN_BEFORE_RESOLUTION = (DISPATCHED, SIGNED_FOR, IN_PROGRESS, AWAITING_UPPER_LEVEL)
 BEING_HANDLED = (SIGNED_FOR, IN_PROGRESS, AWAITING_UPPER_LEVEL)
 CLASSIFIED = (IN_PROGRESS, AWAITING_UPPER_LEVEL)
-REDISPATCHABLE = (DISPATCHED, SIGNED_FOR, IN_PROGRESS)
+# A returned appeal goes back to the office, which hands it on again or rules (终审).
+REDISPATCHABLE = (DISPATCHED, SIGNED_FOR, IN_PROGRESS, RETURNED)
+# 退回: before the unit has classified it; the 2 working days are the aggregate's to count.
+RETURNABLE = (DISPATCHED, SIGNED_FOR)
+# Merged or split while no unit has resolved it yet.
+REGROUPABLE = (RECEIVED, DISPATCHED, SIGNED_FOR, IN_PROGRESS, AWAITING_UPPER_LEVEL, RETURNED)
 
 OFFICE = ("office",)
 UNIT = ("unit_officer",)
@@ -44,6 +56,7 @@ SYSTEM = ("system",)
 # Which unit officers may act, when a unit officer may act at all.
 LEAD = "lead"          # only the lead unit's (谁主管、谁负责); assisting units only add notes
 INVOLVED = "involved"  # the lead unit's or an assisting unit's
+ASSISTING = "assisting"  # an assisting unit's, on its own task (协办); never the lead unit's
 
 # Who may raise an appeal: the enterprise itself (under its own credit code), the office taking a
 # call, fax, email or letter, and leaders, liaison officers and the liaison service turning a
@@ -90,14 +103,14 @@ class Rule(rules_table.Row):
     role_not_allowed = RoleNotAllowed
     status_does_not_allow = AppealStatusDoesNotAllow
     # Closed off is final for every command but reopening (销号).
-    final_refusals = {CLOSED: TicketClosed}
+    final_refusals = {CLOSED: TicketClosed, MERGED: TicketMergedAway, SPLIT: TicketSplitAway}
 
     def refusing(self, error: type[DomainError], status: Status) -> DomainError:
         if error is AppealStatusDoesNotAllow:
             return AppealStatusDoesNotAllow(self.status_words or self.doing, status,
                                             self.statuses)
-        if error is TicketClosed:
-            return TicketClosed(self.doing)
+        if error in (TicketClosed, TicketMergedAway, TicketSplitAway):
+            return error(self.doing)
         if error in (NotSignedFor, NotClassified):
             return error(self.step_words or self.doing)
         return error()
@@ -124,6 +137,14 @@ RULES: dict[str, Rule] = rules_table.table(
     # Assisting units take part through progress notes (协办). notice 二(四)2
     Rule("note_progress", ("unit_officer", "office"), BEING_HANDLED, unit=INVOLVED,
          status_words="note progress on"),
+    # 协办: an assisting unit signs for its own task and replies to the lead unit; the office may
+    # waive a task. Before dispatch there is no task, so the status explains a refusal first.
+    Rule("sign_for_task", UNIT, OPEN_BEFORE_RESOLUTION, unit=ASSISTING, status_first=True,
+         doing="sign for its task", status_words="sign for a task on"),
+    Rule("answer_task", UNIT, OPEN_BEFORE_RESOLUTION, unit=ASSISTING, status_first=True,
+         doing="reply to the lead unit", status_words="reply on"),
+    Rule("waive_task", OFFICE, OPEN_BEFORE_RESOLUTION, doing="waive a task",
+         status_words="waive a task on"),
     # 做好沟通汇报,争取上级支持: only once reported upward. notice 二(四)3
     Rule("follow_up_upper_level", UNIT, (AWAITING_UPPER_LEVEL,), unit=LEAD,
          otherwise=NotAwaitingUpperLevel, doing="follow up with the upper level"),
@@ -154,6 +175,26 @@ RULES: dict[str, Rule] = rules_table.table(
     # The policy service tells the appeal which policy answers the policy work it asked for
     # (notice 二(四)3); a fact for the record, in whatever status the appeal is by then.
     Rule("note_policy_answer", SYSTEM, tuple(Status), doing="note the policy answering it"),
+    # 退回: the lead unit sends an appeal not its own back to the office, with a reason code and
+    # the legal basis, within 2 working days of the dispatch; the office redispatches it or
+    # rules that the unit must take it (终审), which is final.
+    Rule("return_appeal", UNIT, RETURNABLE, unit=LEAD, doing="return the appeal",
+         status_words="return"),
+    Rule("rule_on_return", OFFICE, (RETURNED,), otherwise=NotReturned,
+         doing="rule on the return"),
+    # 合并: the office merges duplicates into one surviving appeal (the duplicate check only
+    # proposes); each merged one ends there and its enterprise follows the survivor.
+    Rule("merge_in", OFFICE, REGROUPABLE, doing="merge appeals into the appeal",
+         status_words="merge appeals into"),
+    Rule("merge_into", OFFICE, REGROUPABLE, doing="merge the appeal into another",
+         status_words="merge"),
+    # A merged enterprise rates its own outcome, on its own appeal, once the survivor is resolved.
+    Rule("rate_merged", ("enterprise", "office"), (MERGED,), own_appeal=True,
+         otherwise=NotMerged, doing="rate the merged appeal's outcome"),
+    # 拆分: an appeal of several matters becomes new numbered appeals, each linked back.
+    Rule("split", OFFICE, REGROUPABLE, doing="split the appeal", status_words="split"),
+    # 关联: any appeal, in any status, may be linked to another as related.
+    Rule("link_related", OFFICE, tuple(Status), doing="link the appeal to another"),
 )
 
 
@@ -166,19 +207,21 @@ def check(command: str, appeal: Appeal, actor: Actor) -> Rule:
     if rule.own_appeal and actor.role == "enterprise" and actor.uscc != appeal.uscc:
         raise NotOwnAppeal(rule.doing)
     status = Status(appeal.status)
-    if status is CLOSED or rule.status_first:
+    if status in ENDED or rule.status_first:
         rule.refuse_in(status)
     if actor.role == "unit_officer":
         if rule.unit == LEAD and actor.unit != appeal.lead_unit:
             raise NotLeadUnit(actor.unit, appeal.lead_unit, rule.step_words or rule.doing)
         if rule.unit == INVOLVED and actor.unit not in {appeal.lead_unit, *appeal.assisting_units}:
             raise UnitNotInvolved(actor.unit)
+        if rule.unit == ASSISTING and actor.unit not in appeal.assisting_units:
+            raise NotAssistingUnit(actor.unit, rule.doing)
     rule.refuse_in(status)
     return rule
 
 
 def matrix(commands: Sequence[str] | None = None) -> str:
-    """The table as Markdown: a row per command, its roles, which unit officers (lead, involved),
+    """The table as Markdown: a row per command, its roles, which unit officers (lead, involved, assisting),
     whether an enterprise must own the appeal, and per status ✓ where the command is allowed, ·
     where `StatusDoesNotAllow` refuses it, or else the rule code of the named error."""
     return rules_table.matrix(RULES, Status, commands)

@@ -15,12 +15,18 @@ from kernel.vocabulary import LabelledEnum
 class Status(LabelledEnum):
     RECEIVED = "received", "已受理"
     DISPATCHED = "dispatched", "已交办"
+    # The lead unit sent it back to the office within its return window: the office
+    # redispatches it or rules that the unit must take it (终审).
+    RETURNED = "returned", "退回待处理"
     SIGNED_FOR = "signed_for", "已签收"
     IN_PROGRESS = "in_progress", "办理中"
     AWAITING_UPPER_LEVEL = "awaiting_upper_level", "待上级答复"
     RESOLVED = "resolved", "已办结"
     RATED = "rated", "已评价"
     CLOSED = "closed", "已销号"
+    # Ended without handling of its own: merged into a surviving appeal, or split into new ones.
+    MERGED = "merged", "已合并"
+    SPLIT = "split", "已拆分"
 
 
 class Channel(LabelledEnum):
@@ -37,6 +43,24 @@ class Channel(LabelledEnum):
 
 # What an appeal is about: one of the campaign's costs of doing business (never all of them).
 Category = LabelledEnum.of("Category", COST_CATEGORIES, module=__name__, leave_out=[COMPREHENSIVE])
+
+
+class AppealType(LabelledEnum):
+    """What kind of matter an appeal is, as a 12345 work order names it (GB/T 33358): its
+    resolution days follow from it (`deadlines.DeadlinePolicy`)."""
+
+    CONSULTATION = "consultation", "咨询"
+    HELP = "help", "求助"
+    COMPLAINT = "complaint", "投诉"
+    REPORT = "report", "举报"
+    SUGGESTION = "suggestion", "建议"
+
+
+class Urgency(LabelledEnum):
+    """How soon the office must hand the appeal on: its dispatch window follows from it."""
+
+    NORMAL = "normal", "一般"
+    URGENT = "urgent", "紧急"
 
 
 class Way(LabelledEnum):
@@ -66,9 +90,41 @@ class RatedVia(LabelledEnum):
 
 
 class Deadline(LabelledEnum):
+    # Only an appeal raised with its type or urgency has a dispatch deadline: the ones received
+    # before keep the three deadlines they had (`Ticket.when_TicketRaised`).
+    DISPATCH = "dispatch", "交办时限"
     SIGN = "sign", "签收时限"
     FIRST_RESPONSE = "first_response", "首次答复时限"
     RESOLUTION = "resolution", "办结时限"
+
+
+class ReturnReason(LabelledEnum):
+    """Why a lead unit returns an appeal to the office (退回): the provincial rules' four."""
+
+    NOT_ITS_AREA = "not_its_area", "属地不符"
+    NOT_ITS_REMIT = "not_its_remit", "职能不符"
+    UNCLEAR_OWNERSHIP = "unclear_ownership", "权属不清"
+    UNCLEAR_APPEAL = "unclear_appeal", "诉求不清"
+
+
+class LinkKind(LabelledEnum):
+    """How one appeal points at another."""
+
+    RELATED = "related", "关联诉求"
+    MERGED_INTO = "merged_into", "合并至"
+    MERGED_FROM = "merged_from", "合并自"
+    SPLIT_INTO = "split_into", "拆分为"
+    SPLIT_FROM = "split_from", "拆分自"
+
+
+class TaskStatus(LabelledEnum):
+    """An assisting unit's own task on an appeal (协办任务): signed for, answered to the lead unit,
+    or waived by the office."""
+
+    OPEN = "open", "待签收"
+    SIGNED_FOR = "signed_for", "已签收"
+    ANSWERED = "answered", "已回复"
+    WAIVED = "waived", "已免除"
 
 
 class CloseReason(LabelledEnum):

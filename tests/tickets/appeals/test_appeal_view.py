@@ -49,6 +49,8 @@ def test_the_view_shows_the_whole_life():
     ticket.classify(way="escalate_upward", level="provincial", report_reference="赣企呈〔2026〕3号",
                     at=at(3, 4), actor=finance)
     ticket.follow_up_upper_level(note="已电话跟进", at=at(3, 5), actor=finance)
+    ticket.sign_for_task(at=at(3, 5), actor=tax)
+    ticket.answer_task(reply="税款已核实", at=at(3, 6), actor=tax)
     ticket.resolve(summary="省里已拨付", at=at(3, 10), actor=finance)
     ticket.rate(rating="unsatisfied", comment="仍未到账", at=at(3, 11), actor=owner)
     ticket.resolve(summary="已到账", at=at(3, 12), actor=finance)
@@ -68,6 +70,11 @@ def test_the_view_shows_the_whole_life():
                                        "report_reference": "赣企呈〔2026〕3号"}
     assert shown["upper_level_follow_ups"] == [{"note": "已电话跟进", "level": "provincial",
                                                 "at": format_time(at(3, 5))}]
+    [task] = shown["tasks"]
+    assert task == {"unit": "tax_bureau", "status": "answered", "due": task["due"],
+                    "working_days": 13, "overdue": False, "opened_at": format_time(at(3, 2, 12)),
+                    "signed_for_at": format_time(at(3, 5)), "answered_at": format_time(at(3, 6)),
+                    "reply": "税款已核实", "on_time": True}
     assert shown["resolution_summary"] == "已到账"
     assert [r["rating"] for r in shown["ratings"]] == ["unsatisfied", "satisfied"]
     assert shown["reopen_count"] == 1

@@ -67,6 +67,9 @@ def classified(way="policy_available", **details) -> Ticket:
     ticket = signed()
     details = details or {"policies": ["赣市府发〔2016〕8号"], "guidance": "按第三条申请贴息"}
     ticket.classify(way=way, at=at(3, 4), actor=finance, **details)
+    # The assisting unit's own task answered, so that the lead may resolve (协办).
+    ticket.sign_for_task(at=at(3, 4), actor=tax)
+    ticket.answer_task(reply="税务意见已反馈", at=at(3, 4), actor=tax)
     return ticket
 
 
@@ -182,6 +185,8 @@ def test_the_whole_happy_life():
     ticket.urge(message="请加快办理", at=at(3, 4), actor=office)
     ticket.classify(way="policy_available", policies=["赣市府发〔2016〕8号"], guidance="按第三条申请",
                     at=at(3, 4, 11), actor=finance)
+    ticket.sign_for_task(at=at(3, 4, 12), actor=tax)
+    ticket.answer_task(reply="纳税信用良好", at=at(3, 5), actor=tax)
     assert ticket.status == Status.IN_PROGRESS
     assert view(ticket)["classification"] == {"way": "policy_available", "policies": ["赣市府发〔2016〕8号"],
                                               "guidance": "按第三条申请"}
@@ -193,15 +198,16 @@ def test_the_whole_happy_life():
     assert ticket.status == Status.CLOSED
 
     assert types(ticket.pending()) == [
-        "TicketRaised", "TicketDispatched", "TicketSignedFor", "ProgressNoted", "TicketUrged",
-        "TicketClassified", "TicketResolved", "TicketRated", "TicketClosedOff",
+        "TicketRaised", "TicketDispatched", "AssistTaskOpened", "TicketSignedFor", "ProgressNoted",
+        "TicketUrged", "TicketClassified", "AssistTaskSignedFor", "AssistTaskAnswered",
+        "TicketResolved", "TicketRated", "TicketClosedOff",
     ]
-    assert ticket.version == 9
+    assert ticket.version == 12
     assert ticket.overdue == set()
-    resolved_fact = ticket.pending()[6]
+    resolved_fact = ticket.pending()[-3]
     assert resolved_fact.payload["on_time"] is True
-    assert ticket.pending()[7].payload["via"] == "enterprise"
-    assert ticket.pending()[8].payload == {"reason": "rated", "rating": "satisfied"}
+    assert ticket.pending()[-2].payload["via"] == "enterprise"
+    assert ticket.pending()[-1].payload == {"reason": "rated", "rating": "satisfied"}
     assert_replays(ticket)
 
 
@@ -417,6 +423,7 @@ def test_redispatch_starts_the_new_unit_afresh():
                    at=at(3, 5), actor=office)
     facts = ticket.redispatch(lead_unit="tax_bureau", assisting_units=["finance_bureau"],
                               reason="属税务职责", at=at(3, 5), actor=office)
+    assert types(facts) == ["TicketRedispatched", "AssistTaskOpened"]
     assert facts[0].payload["previous_lead_unit"] == "finance_bureau"
     assert ticket.status == Status.DISPATCHED and ticket.lead_unit == "tax_bureau"
     assert view(ticket)["classification"] is None

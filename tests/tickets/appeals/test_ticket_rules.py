@@ -33,6 +33,9 @@ MATRIX = """\
 | urge | office |  |  | · | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed |
 | classify | unit_officer | lead |  | not_signed_for | not_signed_for | ✓ | · | · | · | · | ticket_closed |
 | note_progress | unit_officer, office | involved |  | · | · | ✓ | ✓ | ✓ | · | · | ticket_closed |
+| sign_for_task | unit_officer | assisting |  | · | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed |
+| answer_task | unit_officer | assisting |  | · | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed |
+| waive_task | office |  |  | · | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed |
 | follow_up_upper_level | unit_officer | lead |  | not_awaiting_upper_level | not_awaiting_upper_level | not_awaiting_upper_level | not_awaiting_upper_level | ✓ | not_awaiting_upper_level | not_awaiting_upper_level | ticket_closed |
 | request_extension | unit_officer | lead |  | · | · | ✓ | ✓ | ✓ | · | · | ticket_closed |
 | grant_extension | office |  |  | no_pending_extension | no_pending_extension | ✓ | ✓ | ✓ | no_pending_extension | no_pending_extension | ticket_closed |
@@ -66,10 +69,15 @@ def test_every_command_of_the_aggregate_has_its_row():
 def test_an_enterprise_acts_only_on_its_own_appeal_and_a_unit_only_on_its_own_wherever_they_may():
     for rule in rules.RULES.values():
         assert ("enterprise" in rule.roles) == rule.own_appeal, rule.command
-        assert ("unit_officer" in rule.roles) == (rule.unit in (rules.LEAD, rules.INVOLVED)), rule.command
+        assert ("unit_officer" in rule.roles) == (
+            rule.unit in (rules.LEAD, rules.INVOLVED, rules.ASSISTING)), rule.command
 
 
 # -- the aggregate refuses where the table says, by the error it names -------------------------
+
+def rule_allows(command: str, status: str) -> bool:
+    return rules.RULES[command].refusal(Status(status)) is None
+
 
 def in_status(status: str) -> Ticket:
     """An appeal taken to `status` along the shortest way."""
@@ -84,7 +92,7 @@ def in_status(status: str) -> Ticket:
                                                at=at(3, 2, 11), actor=office)),
         ("signed_for", lambda: ticket.sign_for(at=at(3, 3), actor=lead)),
         ("in_progress", lambda: ticket.classify(at=at(3, 4), actor=lead, **way)),
-        ("resolved", lambda: ticket.resolve(summary="已办结", at=at(3, 5), actor=lead)),
+        ("resolved", lambda: answered_then_resolved(ticket)),
         ("rated", lambda: ticket.rate(rating="satisfied", at=at(3, 6), actor=owner)),
         ("closed", lambda: ticket.close_off(at=at(3, 9), actor=office)),
     ]
@@ -96,11 +104,21 @@ def in_status(status: str) -> Ticket:
     return ticket
 
 
+def answered_then_resolved(ticket: Ticket) -> None:
+    # The lead resolves once the assisting unit's own task is answered (协办).
+    ticket.sign_for_task(at=at(3, 5), actor=assisting)
+    ticket.answer_task(reply="协办意见", at=at(3, 5), actor=assisting)
+    ticket.resolve(summary="已办结", at=at(3, 5), actor=lead)
+
+
 # A right actor and input for each command, so that only the table can refuse it.
 RIGHT = {
     "dispatch": (office, {"lead_unit": "finance_bureau"}),
     "redispatch": (office, {"lead_unit": "hr_bureau", "reason": "属人社职责"}),
     "sign_for": (lead, {}),
+    "sign_for_task": (assisting, {}),
+    "answer_task": (assisting, {"reply": "协办意见"}),
+    "waive_task": (office, {"unit": "tax_bureau", "reason": "已无需协办"}),
     "urge": (office, {"message": "请加快"}),
     "classify": (lead, {"way": "unsolvable", "explanation": "已解释"}),
     "note_progress": (assisting, {"note": "协办意见"}),
@@ -128,6 +146,10 @@ def test_the_aggregate_refuses_where_the_table_says(command, status):
     if command in ("grant_extension", "refuse_extension") and status in (
             "signed_for", "in_progress", "awaiting_upper_level"):
         ticket.request_extension(working_days=5, reason="需时间", at=at(3, 20), actor=lead)
+    if command == "answer_task" and rule_allows(command, status):
+        ticket.sign_for_task(at=at(3, 20), actor=assisting)
+    if command == "resolve" and rule_allows(command, status):
+        ticket.waive_task(unit="tax_bureau", reason="已无需协办", at=at(3, 20), actor=office)
     actor, fields = RIGHT[command]
     rule = rules.RULES[command]
     error = rule.refusal(Status(status))
