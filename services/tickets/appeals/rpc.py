@@ -29,8 +29,9 @@ from kernel.watch import watch
 from kernel.wire import body_fields, command_fields
 from services.liaison.events import EVENTS as LIAISON
 from services.tickets.appeals import contract, duplicates, queries, reactions, rules, views
-from services.tickets.appeals.access import LINKED, check_may_read
+from services.tickets.appeals.access import LINKED, check_may_read, shown_contact
 from services.tickets.appeals.appeal_view import history_entry
+from services.tickets.appeals import across, merging
 from services.tickets.appeals.deadlines import policy_from_json
 from services.tickets.appeals.domain import Ticket, check_coordinating_county
 from services.tickets.appeals.exceptions import TicketNotFound
@@ -187,10 +188,15 @@ class AppealsRpc:
             check_named_units(uow, who, ticket, method, arguments)
             if action == "dispatch" and not arguments.get("lead_unit"):
                 arguments["lead_unit"] = self._routed_unit(uow, ticket)
-            getattr(ticket, method)(at=utc_now(), actor=who, **arguments)
-            uow.save(ticket)
+            if method in across.COMMANDS:
+                across.perform(uow, ticket, method, arguments, at=utc_now(), actor=who,
+                               policy=POLICY)
+            else:
+                getattr(ticket, method)(at=utc_now(), actor=who, **arguments)
+                uow.save(ticket)
             # The appeal as GET answers it, folded with the facts just appended.
-            return views.appeal_view(uow.connection, ticket.id)
+            view = views.appeal_view(uow.connection, ticket.id)
+            return across.shown(uow.connection, who, shown_contact(who, view, view))
 
         return self.store.execute(action if action in contract.ACTIONS else "unknown", decide)
 
@@ -211,7 +217,7 @@ class AppealsRpc:
             if view is None:
                 raise TicketNotFound(ticket_id)
             check_may_read(who, view, in_linkage=linked(uow, who, ticket_id))
-            return view
+            return across.shown(uow.connection, who, shown_contact(who, view, view))
 
         return self.store.query("get_ticket", read)
 
@@ -223,10 +229,13 @@ class AppealsRpc:
             events: list[Event] = uow.read_stream(ticket_id)
             if not events:
                 raise TicketNotFound(ticket_id)
-            check_may_read(who, Ticket.from_events(ticket_id, events).snapshot(),
-                           in_linkage=linked(uow, who, ticket_id))
-            # An enterprise sees who acted by role and unit, not by their internal ids.
-            return [history_entry(who.role, e) for e in events]
+            snapshot = Ticket.from_events(ticket_id, events).snapshot()
+            check_may_read(who, snapshot, in_linkage=linked(uow, who, ticket_id))
+            # An enterprise sees who acted by role and unit, not by their internal ids; each
+            # reader the contact as the read rule shows it to him.
+            return [merging.history_shown_to(
+                        who, history_entry(who.role, e, lambda p: shown_contact(who, snapshot, p)))
+                    for e in events]
 
         return self.store.query("history", read)
 

@@ -1,0 +1,70 @@
+"""The commands on an appeal that touch other appeals too, run in the one unit of work of the
+command: a merge (the survivor and each duplicate), a split (the original and each new appeal,
+numbered in the same transaction), a link (both appeals), the rating of a merged appeal (which
+reads its survivor). Each loads the appeals named, lets the aggregate decide, and saves every one
+it changed; a refusal anywhere leaves every stream as it was. And how a reader is shown an
+appeal that points across: the survivor's progress to a merged appeal's reader
+(`merging.shown_to`)."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from kernel.actor import Actor
+from kernel.store import UnitOfWork
+from services.tickets.appeals import merging, rules, views
+from services.tickets.appeals.deadlines import DeadlinePolicy
+from services.tickets.appeals.domain import Ticket
+from services.tickets.appeals.exceptions import TicketNotFound
+from services.tickets.appeals.numbers import ledger_number
+from services.tickets.appeals.vocabulary import Status
+
+COMMANDS = ("merge_in", "split", "link_related", "rate_merged")
+
+
+def _load(uow: UnitOfWork, ticket_id: str) -> Ticket:
+    ticket = uow.load(Ticket, ticket_id)
+    if not ticket.exists:
+        raise TicketNotFound(ticket_id)
+    return ticket
+
+
+def perform(uow: UnitOfWork, ticket: Ticket, method: str, arguments: dict, *, at: dt.datetime,
+            actor: Actor, policy: DeadlinePolicy) -> None:
+    """Run `method` on `ticket` with the other appeals its arguments name, and save them all."""
+    # Who may, before what is named: a caller who may not merge learns nothing of the others.
+    rules.check(method, ticket, actor)
+    changed: list[Ticket] = []
+    if method == "merge_in":
+        others = [_load(uow, other) for other in
+                  merging.appeal_ids("appeals", arguments.get("appeals"), ticket.id)]
+        ticket.merge_in(appeals=others, reason=arguments.get("reason"), at=at, actor=actor)
+        changed = others
+    elif method == "link_related":
+        other = _load(uow, merging.other_id("related_id", arguments.get("related_id"), ticket.id))
+        ticket.link_related(other=other, note=arguments.get("note") or "", at=at, actor=actor)
+        changed = [other]
+    elif method == "rate_merged":
+        survivor = _load(uow, ticket.survivor_id)
+        ticket.rate_merged(survivor=survivor, at=at, actor=actor, **arguments)
+    elif method == "split":
+        raised = uow.read_stream(ticket.id)[0].payload
+        ticket.split(matters=arguments.get("matters"), reason=arguments.get("reason"),
+                     raised=raised, numbering=lambda: (str(uuid.uuid4()), ledger_number(uow, at)),
+                     at=at, actor=actor, policy=policy)
+        changed = ticket.split_parts
+    uow.save(ticket)
+    for other in changed:
+        uow.save(other)
+
+
+def shown(connection, actor: Actor, view: dict) -> dict:
+    """The view as `actor` reads it across appeals: a merged appeal with its survivor's
+    progress; the survivor's links to other enterprises' merged appeals kept from an
+    enterprise."""
+    survivor = None
+    if view["status"] == Status.MERGED:
+        into = [link for link in view["links"] if link["kind"] == "merged_into"]
+        if into:
+            survivor = views.appeal_view(connection, into[-1]["ticket_id"])
+    return merging.shown_to(actor, view, survivor)
