@@ -25,29 +25,36 @@ supervisor = Actor("inspector", "supervisor")
 # The table as the documents quote it (rules.matrix()): ✓ allowed, · refused as the status does
 # not allow it, otherwise the rule code of the error that explains the refusal.
 MATRIX = """\
-| command | roles | unit | own appeal | received | dispatched | signed_for | in_progress | awaiting_upper_level | resolved | rated | closed |
-|---|---|---|---|---|---|---|---|---|---|---|---|
-| dispatch | office |  |  | ✓ | · | · | · | · | · | · | ticket_closed |
-| redispatch | office |  |  | · | ✓ | ✓ | ✓ | · | · | · | ticket_closed |
-| sign_for | unit_officer | lead |  | · | ✓ | · | · | · | · | · | ticket_closed |
-| urge | office |  |  | · | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed |
-| classify | unit_officer | lead |  | not_signed_for | not_signed_for | ✓ | · | · | · | · | ticket_closed |
-| note_progress | unit_officer, office | involved |  | · | · | ✓ | ✓ | ✓ | · | · | ticket_closed |
-| sign_for_task | unit_officer | assisting |  | · | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed |
-| answer_task | unit_officer | assisting |  | · | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed |
-| waive_task | office |  |  | · | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed |
-| follow_up_upper_level | unit_officer | lead |  | not_awaiting_upper_level | not_awaiting_upper_level | not_awaiting_upper_level | not_awaiting_upper_level | ✓ | not_awaiting_upper_level | not_awaiting_upper_level | ticket_closed |
-| request_extension | unit_officer | lead |  | · | · | ✓ | ✓ | ✓ | · | · | ticket_closed |
-| grant_extension | office |  |  | no_pending_extension | no_pending_extension | ✓ | ✓ | ✓ | no_pending_extension | no_pending_extension | ticket_closed |
-| refuse_extension | office |  |  | no_pending_extension | no_pending_extension | ✓ | ✓ | ✓ | no_pending_extension | no_pending_extension | ticket_closed |
-| resolve | unit_officer | lead |  | not_signed_for | not_signed_for | not_classified | ✓ | ✓ | · | · | ticket_closed |
-| rate | enterprise, office |  | ✓ | not_resolved | not_resolved | not_resolved | not_resolved | not_resolved | ✓ | not_resolved | ticket_closed |
-| close_off | office |  |  | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | ✓ | ticket_closed |
-| close_off_unrated | system |  |  | · | · | · | · | · | ✓ | · | ticket_closed |
-| reopen | office |  |  | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | ✓ |
-| mark_overdue | system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ticket_closed |
-| link_duplicate | office, system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ticket_closed |
-| note_policy_answer | system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |"""
+| command | roles | unit | own appeal | received | dispatched | returned | signed_for | in_progress | awaiting_upper_level | resolved | rated | closed | merged | split |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| dispatch | office |  |  | ✓ | · | · | · | · | · | · | · | ticket_closed | ticket_merged | ticket_split |
+| redispatch | office |  |  | · | ✓ | ✓ | ✓ | ✓ | · | · | · | ticket_closed | ticket_merged | ticket_split |
+| sign_for | unit_officer | lead |  | · | ✓ | · | · | · | · | · | · | ticket_closed | ticket_merged | ticket_split |
+| urge | office |  |  | · | ✓ | · | ✓ | ✓ | ✓ | · | · | ticket_closed | ticket_merged | ticket_split |
+| classify | unit_officer | lead |  | not_signed_for | not_signed_for | · | ✓ | · | · | · | · | ticket_closed | ticket_merged | ticket_split |
+| note_progress | unit_officer, office | involved |  | · | · | · | ✓ | ✓ | ✓ | · | · | ticket_closed | ticket_merged | ticket_split |
+| sign_for_task | unit_officer | assisting |  | · | ✓ | · | ✓ | ✓ | ✓ | · | · | ticket_closed | ticket_merged | ticket_split |
+| answer_task | unit_officer | assisting |  | · | ✓ | · | ✓ | ✓ | ✓ | · | · | ticket_closed | ticket_merged | ticket_split |
+| waive_task | office |  |  | · | ✓ | · | ✓ | ✓ | ✓ | · | · | ticket_closed | ticket_merged | ticket_split |
+| follow_up_upper_level | unit_officer | lead |  | not_awaiting_upper_level | not_awaiting_upper_level | not_awaiting_upper_level | not_awaiting_upper_level | not_awaiting_upper_level | ✓ | not_awaiting_upper_level | not_awaiting_upper_level | ticket_closed | ticket_merged | ticket_split |
+| request_extension | unit_officer | lead |  | · | · | · | ✓ | ✓ | ✓ | · | · | ticket_closed | ticket_merged | ticket_split |
+| grant_extension | office |  |  | no_pending_extension | no_pending_extension | no_pending_extension | ✓ | ✓ | ✓ | no_pending_extension | no_pending_extension | ticket_closed | ticket_merged | ticket_split |
+| refuse_extension | office |  |  | no_pending_extension | no_pending_extension | no_pending_extension | ✓ | ✓ | ✓ | no_pending_extension | no_pending_extension | ticket_closed | ticket_merged | ticket_split |
+| resolve | unit_officer | lead |  | not_signed_for | not_signed_for | · | not_classified | ✓ | ✓ | · | · | ticket_closed | ticket_merged | ticket_split |
+| rate | enterprise, office |  | ✓ | not_resolved | not_resolved | not_resolved | not_resolved | not_resolved | not_resolved | ✓ | not_resolved | ticket_closed | ticket_merged | ticket_split |
+| close_off | office |  |  | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | ✓ | ticket_closed | ticket_merged | ticket_split |
+| close_off_unrated | system |  |  | · | · | · | · | · | · | ✓ | · | ticket_closed | ticket_merged | ticket_split |
+| reopen | office |  |  | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | ✓ | ticket_merged | ticket_split |
+| mark_overdue | system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ticket_closed | ticket_merged | ticket_split |
+| link_duplicate | office, system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ticket_closed | ticket_merged | ticket_split |
+| note_policy_answer | system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+| return_appeal | unit_officer | lead |  | · | ✓ | · | ✓ | · | · | · | · | ticket_closed | ticket_merged | ticket_split |
+| rule_on_return | office |  |  | not_returned | not_returned | ✓ | not_returned | not_returned | not_returned | not_returned | not_returned | ticket_closed | ticket_merged | ticket_split |
+| merge_in | office |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed | ticket_merged | ticket_split |
+| merge_into | office |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed | ticket_merged | ticket_split |
+| rate_merged | enterprise, office |  | ✓ | not_merged | not_merged | not_merged | not_merged | not_merged | not_merged | not_merged | not_merged | ticket_closed | ✓ | ticket_split |
+| split | office |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed | ticket_merged | ticket_split |
+| link_related | office |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |"""
 
 
 def at(month, day, hour=10):
@@ -79,10 +86,12 @@ def rule_allows(command: str, status: str) -> bool:
     return rules.RULES[command].refusal(Status(status)) is None
 
 
-def in_status(status: str) -> Ticket:
+def in_status(status: str, ticket_id: str = "ticket-1") -> Ticket:
     """An appeal taken to `status` along the shortest way."""
+    if status in REGROUPED:
+        return REGROUPED[status](in_status("dispatched", ticket_id))
     ticket = Ticket.raise_appeal(
-        "ticket-1", ledger_number="GZ-2026-000001", enterprise_name="赣州某企业", uscc=OWN_USCC,
+        ticket_id, ledger_number="GZ-2026-000001", enterprise_name="赣州某企业", uscc=OWN_USCC,
         title="贷款贴息未到位", description="去年申请的贴息至今未拨付。", channel="hotline",
         category="financing", county="zhanggong", at=at(3, 2), actor=office, policy=DeadlinePolicy())
     way = ({"way": "escalate_upward", "level": "provincial", "report_reference": "报告"}
@@ -111,8 +120,47 @@ def answered_then_resolved(ticket: Ticket) -> None:
     ticket.resolve(summary="已办结", at=at(3, 5), actor=lead)
 
 
+# The statuses an appeal reaches off the shortest way: returned (退回), merged, split.
+REGROUPED = {
+    "returned": lambda t: t.return_appeal(reason="not_its_remit", legal_basis="职责规定",
+                                          at=at(3, 3), actor=lead) and t,
+    "merged": lambda t: t.merge_into(survivor=in_status("received", "ticket-0"), reason="重复",
+                                     at=at(3, 3), actor=office) and t,
+    "split": lambda t: t.split(matters=MATTERS, reason="多项诉求", raised=RAISED,
+                               numbering=numbering(), at=at(3, 3), actor=office) and t,
+}
+MATTERS = [{"title": "贴息未到位", "description": "贴息"}, {"title": "担保费高", "description": "担保"}]
+RAISED = {"ledger_number": "GZ-2026-000001", "enterprise_name": "赣州某企业", "uscc": OWN_USCC,
+          "title": "贷款贴息未到位", "description": "两件事", "channel": "hotline",
+          "category": "financing", "county": "zhanggong", "received_at": "2026-03-02T02:00:00Z",
+          "step_days": {"sign": 1, "first_response": 3, "resolution": 10}}
+
+
+def numbering():
+    numbers = iter(range(2, 100))
+    return lambda: (f"part-{next(numbers)}", f"GZ-2026-{next(numbers):06d}")
+
+
+def right(command: str):
+    """The right actor and input for `command`, the other appeals it names made afresh."""
+    if command == "merge_in":
+        return office, {"appeals": [in_status("received", "ticket-2")], "reason": "重复诉求"}
+    if command == "merge_into":
+        return office, {"survivor": in_status("received", "ticket-2"), "reason": "重复诉求"}
+    if command == "link_related":
+        return office, {"other": in_status("received", "ticket-2"), "note": "同一园区"}
+    if command == "rate_merged":
+        return owner, {"rating": "satisfied", "survivor": in_status("resolved", "ticket-0")}
+    if command == "split":
+        return office, {"matters": MATTERS, "reason": "多项诉求", "raised": RAISED,
+                        "numbering": numbering()}
+    return RIGHT[command]
+
+
 # A right actor and input for each command, so that only the table can refuse it.
 RIGHT = {
+    "return_appeal": (lead, {"reason": "not_its_area", "legal_basis": "属地管理规定"}),
+    "rule_on_return": (office, {"ruling": "经审核属该单位职责"}),
     "dispatch": (office, {"lead_unit": "finance_bureau"}),
     "redispatch": (office, {"lead_unit": "hr_bureau", "reason": "属人社职责"}),
     "sign_for": (lead, {}),
@@ -150,25 +198,27 @@ def test_the_aggregate_refuses_where_the_table_says(command, status):
         ticket.sign_for_task(at=at(3, 20), actor=assisting)
     if command == "resolve" and rule_allows(command, status):
         ticket.waive_task(unit="tax_bureau", reason="已无需协办", at=at(3, 20), actor=office)
-    actor, fields = RIGHT[command]
+    actor, fields = right(command)
     rule = rules.RULES[command]
     error = rule.refusal(Status(status))
     if error is not None and status == "received" and rule.unit and not rule.status_first:
         # Before dispatch no unit leads or assists: who may act is told before the status.
         error = ex.NotLeadUnit if rule.unit == rules.LEAD else ex.UnitNotInvolved
     count = len(ticket.pending())
+    # A return is timely only within 2 working days of the dispatch.
+    when = at(3, 3, 15) if command == "return_appeal" else at(4, 30)
     if error is None:
-        getattr(ticket, command)(at=at(4, 30), actor=actor, **fields)
+        getattr(ticket, command)(at=when, actor=actor, **fields)
     else:
         with pytest.raises(error):
-            getattr(ticket, command)(at=at(4, 30), actor=actor, **fields)
+            getattr(ticket, command)(at=when, actor=actor, **fields)
         assert len(ticket.pending()) == count
 
 
 @pytest.mark.parametrize("command", list(rules.RULES))
 def test_a_role_the_row_does_not_name_is_refused(command):
     ticket = in_status("signed_for")
-    _, fields = RIGHT[command]
+    _, fields = right(command)
     with pytest.raises(errors.RoleNotAllowed) as refused:
         getattr(ticket, command)(at=at(3, 20), actor=supervisor, **fields)
     assert rules.RULES[command].doing in refused.value.message
