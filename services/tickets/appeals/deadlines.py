@@ -7,6 +7,12 @@ are written into its `TicketRaised` fact, so a later change of policy never move
 appeals already in the ledger, and a replay needs no policy at all. Days are Chinese working days
 (`kernel.workdays`): a step due in n working days is due at the end of the n-th working day after
 the instant it starts, Beijing time.
+
+An appeal raised with its type (咨询, 求助 …) or urgency (一般, 紧急) takes its resolution days from
+its type, and its category's or the office's settings for that type, and a dispatch window from
+its urgency: within an hour when urgent, else within a working day. An appeal raised without
+either, as every appeal was before types existed, takes the category's days as it always did and
+has no dispatch deadline, so its deadlines are those it would have had.
 """
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ from typing import Mapping
 
 from kernel.envelope import format_time, parse_time
 from kernel.workdays import add_working_days
-from services.tickets.appeals.vocabulary import Category
+from services.tickets.appeals.vocabulary import AppealType, Category, Urgency
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,12 +49,68 @@ class StepDays:
 
 
 @dataclasses.dataclass(frozen=True)
+class DispatchWithin:
+    """How soon the office must hand an appeal on after receiving it: hours by the clock (an
+    urgent matter waits for no working day), or working days."""
+
+    hours: int | None = None
+    working_days: int | None = None
+
+    def __post_init__(self):
+        given = [name for name in ("hours", "working_days") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("deadline policy: a dispatch window is either hours or working_days")
+        days = getattr(self, given[0])
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise ValueError(f"deadline policy: dispatch {given[0]} must be a whole number ≥ 1")
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
+
+# 12345 practice: a consultation is answered in 2 working days, a request for help or a
+# suggestion in 10, a complaint or a report in 15. A consultation's first response cannot come
+# after its answer, so it is due within the same 2 days.
+TYPE_DAYS: Mapping[str, Mapping[str, int]] = {
+    AppealType.CONSULTATION.value: {"first_response": 2, "resolution": 2},
+    AppealType.HELP.value: {"resolution": 10},
+    AppealType.SUGGESTION.value: {"resolution": 10},
+    AppealType.COMPLAINT.value: {"resolution": 15},
+    AppealType.REPORT.value: {"resolution": 15},
+}
+DISPATCH_WITHIN: Mapping[str, DispatchWithin] = {
+    Urgency.URGENT.value: DispatchWithin(hours=1),
+    Urgency.NORMAL.value: DispatchWithin(working_days=1),
+}
+STEPS = ("sign", "first_response", "resolution")
+
+
+def _step_overrides(where: str, days: Mapping) -> dict:
+    if not isinstance(days, Mapping):
+        raise ValueError(f"deadline policy: {where} must be an object of step days")
+    unknown = sorted(set(days) - set(STEPS))
+    if unknown:
+        raise ValueError(f"deadline policy: {where} names unknown steps {', '.join(unknown)}")
+    return dict(days)
+
+
+@dataclasses.dataclass(frozen=True)
 class DeadlinePolicy:
-    """The default step days, overrides per cost category, and the wait for a rating."""
+    """The default step days, overrides per cost category, per appeal type and per type within
+    a category, the dispatch window per urgency, and the wait for a rating.
+
+    A typed appeal's days: the default, then its category's, then its type's, then its type's
+    within that category, each overriding only the steps it names."""
 
     default: StepDays = StepDays()
     per_category: Mapping[str, StepDays] = dataclasses.field(default_factory=dict)
     close_unrated_after: int = 5
+    per_type: Mapping[str, Mapping[str, int]] = dataclasses.field(
+        default_factory=lambda: dict(TYPE_DAYS))
+    per_type_category: Mapping[str, Mapping[str, Mapping[str, int]]] = dataclasses.field(
+        default_factory=dict)
+    dispatch: Mapping[str, DispatchWithin] = dataclasses.field(
+        default_factory=lambda: dict(DISPATCH_WITHIN))
 
     def __post_init__(self):
         unknown = sorted(set(self.per_category) - set(Category.codes()))
@@ -56,21 +118,68 @@ class DeadlinePolicy:
             raise ValueError(f"deadline policy names unknown categories: {', '.join(unknown)}")
         if not isinstance(self.close_unrated_after, int) or self.close_unrated_after < 1:
             raise ValueError("deadline policy: close_unrated_after must be a whole number of working days ≥ 1")
+        unknown_types = sorted((set(self.per_type) | set(self.per_type_category))
+                               - set(AppealType.codes()))
+        if unknown_types:
+            raise ValueError(f"deadline policy names unknown appeal types: {', '.join(unknown_types)}")
+        for appeal_type, by_category in self.per_type_category.items():
+            strays = sorted(set(by_category) - set(Category.codes()))
+            if strays:
+                raise ValueError(f"deadline policy names unknown categories under "
+                                 f"{appeal_type}: {', '.join(strays)}")
+        missing = sorted(set(Urgency.codes()) - set(self.dispatch))
+        if missing or set(self.dispatch) - set(Urgency.codes()):
+            raise ValueError("deadline policy: dispatch needs a window for each urgency "
+                             f"({', '.join(Urgency.codes())})")
+        # Every combination is worked out once, so a bad setting fails the start, not a raise.
+        for appeal_type in AppealType.codes():
+            for category in Category.codes():
+                self.for_appeal(category, appeal_type)
 
     def for_category(self, category: str) -> StepDays:
         return self.per_category.get(str(category), self.default)
 
+    def for_appeal(self, category: str, appeal_type: str | None) -> StepDays:
+        """The step days of an appeal of `category` and `appeal_type` (None: an untyped appeal,
+        which keeps the category's days)."""
+        days = self.for_category(category)
+        if appeal_type is None:
+            return days
+        return StepDays(**{**days.to_dict(), **self.per_type.get(str(appeal_type), {}),
+                           **self.per_type_category.get(str(appeal_type), {}).get(str(category), {})})
+
+    def dispatch_within(self, urgency: str) -> DispatchWithin:
+        return self.dispatch[str(urgency)]
+
     @classmethod
     def from_dict(cls, data: Mapping) -> "DeadlinePolicy":
-        """`{"default": {...}, "per_category": {"financing": {...}}, "close_unrated_after": 5}`;
-        a step left out of a category keeps the default's days."""
-        unknown = sorted(set(data) - {"default", "per_category", "close_unrated_after"})
+        """`{"default": {...}, "per_category": {"financing": {...}}, "per_type": {"complaint":
+        {"resolution": 15, "per_category": {"financing": {"resolution": 20}}}}, "dispatch":
+        {"urgent": {"hours": 1}, "normal": {"working_days": 1}}, "close_unrated_after": 5}`;
+        a step left out of a category keeps the default's days, a step left out of a type its
+        category's, and a type or urgency left out keeps the notice's days."""
+        unknown = sorted(set(data) - {"default", "per_category", "per_type", "dispatch",
+                                      "close_unrated_after"})
         if unknown:
             raise ValueError(f"deadline policy: unknown setting {', '.join(unknown)}")
         default = StepDays(**{**StepDays().to_dict(), **data.get("default", {})})
         per_category = {code: StepDays(**{**default.to_dict(), **days})
                         for code, days in data.get("per_category", {}).items()}
-        return cls(default, per_category, data.get("close_unrated_after", 5))
+        per_type = {code: dict(days) for code, days in TYPE_DAYS.items()}
+        per_type_category: dict[str, dict] = {}
+        for code, days in data.get("per_type", {}).items():
+            days = dict(days) if isinstance(days, Mapping) else days
+            nested = days.pop("per_category", {}) if isinstance(days, dict) else {}
+            per_type[code] = {**per_type.get(code, {}),
+                              **_step_overrides(f"per_type {code}", days)}
+            per_type_category[code] = {
+                category: _step_overrides(f"per_type {code} {category}", steps)
+                for category, steps in nested.items()}
+        dispatch = dict(DISPATCH_WITHIN)
+        for urgency, window in data.get("dispatch", {}).items():
+            dispatch[urgency] = DispatchWithin(**window)
+        return cls(default, per_category, data.get("close_unrated_after", 5), per_type,
+                   per_type_category, dispatch)
 
 
 DEFAULT_POLICY = DeadlinePolicy()
@@ -92,6 +201,13 @@ def policy_from_json(text: str | None) -> DeadlinePolicy:
 def due_after(start: dt.datetime, working_days: int) -> str:
     """The end of the `working_days`-th working day after `start`."""
     return format_time(add_working_days(start, working_days))
+
+
+def dispatch_due(received_at: dt.datetime, within: DispatchWithin) -> str:
+    """交办: counted from the receipt; an hour is an hour by the clock, day or night."""
+    if within.hours is not None:
+        return format_time(received_at + dt.timedelta(hours=within.hours))
+    return due_after(received_at, within.working_days)
 
 
 def sign_due(dispatched_at: dt.datetime, days: StepDays) -> str:

@@ -22,9 +22,10 @@ from kernel.clock import start_of_office_day
 from kernel.envelope import format_time
 from kernel.errors import InvalidCursor, InvalidFilterValue
 from services.tickets.appeals import contract, workbook
-from services.tickets.appeals.access import scope_of
+from services.tickets.appeals.access import scope_of, shown_contact
 from services.tickets.appeals.views import reach, ticket_rows, ticket_units
 from services.tickets.appeals.vocabulary import COUNTIES, Category, Channel, Status
+from services.tickets.appeals.vocabulary import AppealType, Urgency
 
 PAGE_SIZE = contract.PAGE_SIZE
 EXPORT_PAGE_SIZE = contract.EXPORT_PAGE_SIZE  # appeals per page of the workbook
@@ -149,6 +150,8 @@ _CLAUSES: dict[str, Callable[[str, str], sa.ColumnElement]] = {
     "county": listing.coded(ticket_rows.c.county, list(COUNTIES)),
     "category": listing.coded(ticket_rows.c.category, Category.codes()),
     "channel": listing.coded(ticket_rows.c.channel, Channel.codes()),
+    "appeal_type": listing.coded(ticket_rows.c.appeal_type, AppealType.codes()),
+    "urgency": listing.coded(ticket_rows.c.urgency, Urgency.codes()),
     "overdue": _overdue,
     "received_from": _received_from,
     "received_to": _received_to,
@@ -248,11 +251,18 @@ def _after(keys: tuple[sa.ColumnElement, sa.ColumnElement],
     return sa.tuple_(*keys) < sa.tuple_(sa.literal(received_at), sa.literal(ticket_id))
 
 
-def _item(row: sa.Row) -> dict:
+def _item(row: sa.Row, actor: Actor) -> dict:
     item = dict(row._mapping)
     state = json.loads(item.pop("state"))
     item["assisting_units"] = state["assisting_units"]
     item["deadlines"] = state["deadlines"]
+    # An assisting unit's officer sees on its list what its own task awaits (协办).
+    item["tasks"] = state.get("tasks", [])
+    # The line's contact as the reader may see it, by the same read rule as the appeal's.
+    item["confidential"] = bool(state.get("confidential"))
+    item.update(shown_contact(actor, state, {
+        "contact_person": state.get("contact_person"),
+        "contact_phone": state.get("contact_phone")}))
     return item
 
 
@@ -264,7 +274,7 @@ def page(connection: sa.Connection, actor: Actor, filters: Mapping | None, curso
                     cursor=_decode_cursor(cursor) if cursor else None)
     # One row more than asked tells whether another page exists without counting them all.
     rows = connection.execute(query.limit(size + 1)).all()
-    items = [_item(row) for row in rows[:size]]
+    items = [_item(row, actor) for row in rows[:size]]
     last = rows[size - 1] if len(rows) > size else None
     return {"items": items,
             "next_cursor": _encode_cursor(last.received_at, last.id) if last else None}
@@ -281,7 +291,8 @@ def export_page(connection: sa.Connection, actor: Actor, filters: Mapping | None
     query = _ledger(actor, filters, ticket_rows.c.received_at, ticket_rows.c.id,
                     ticket_rows.c.state, cursor=_decode_cursor(cursor) if cursor else None)
     rows = connection.execute(query.limit(size + 1)).all()
-    lines = [workbook.line(json.loads(row.state)) for row in rows[:size]]
+    states = (json.loads(row.state) for row in rows[:size])
+    lines = [workbook.line(shown_contact(actor, state, state)) for state in states]
     last = rows[size - 1] if len(rows) > size else None
     return {"lines": lines,
             "next_cursor": _encode_cursor(last.received_at, last.id) if last else None}

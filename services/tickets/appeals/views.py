@@ -51,6 +51,9 @@ ticket_rows = sa.Table(
     sa.Column("state", sa.Text),
     # The visit the appeal was raised from, if any: it reaches the visiting leader (t0005).
     sa.Column("visit_id", sa.String(100)),
+    # The kind of matter and its urgency, the ledger's filters; null on older appeals (t0006).
+    sa.Column("appeal_type", sa.String(40)),
+    sa.Column("urgency", sa.String(40)),
 )
 ticket_units = sa.Table(
     "ticket_units", metadata,
@@ -87,6 +90,8 @@ def row_of(state: dict) -> dict:
         "next_due": None if state["status"] == Status.CLOSED else min(pending_dues, default=None),
         "version": state["version"],
         "visit_id": state.get("visit_id"),
+        "appeal_type": state.get("appeal_type"),
+        "urgency": state.get("urgency"),
         "state": json.dumps(state, ensure_ascii=False),
     }
 

@@ -12,6 +12,7 @@ from kernel.envelope import parse_time
 from kernel.vocabulary import LabelledEnum
 from services.tickets.appeals.contract import LEDGER_HEADERS
 from services.tickets.appeals.vocabulary import COUNTIES, Category, Channel, Rating, Status, Way
+from services.tickets.appeals.vocabulary import AppealType, Urgency
 
 
 def _label(vocabulary: type[LabelledEnum], code: str | None) -> str | None:
@@ -39,10 +40,15 @@ LEDGER_COLUMNS: tuple[tuple[str, Callable[[dict], str | None]], ...] = (
     ("台账编号", lambda s: s["ledger_number"]),
     ("企业名称", lambda s: s["enterprise_name"]),
     ("统一社会信用代码", lambda s: s["uscc"]),
+    # As the reader may see them: the lines are of views already passed through the read rule.
+    ("联系人", lambda s: s.get("contact_person")),
+    ("联系电话", lambda s: s.get("contact_phone")),
     ("诉求标题", lambda s: s["title"]),
     ("诉求内容", lambda s: s["description"]),
     ("受理渠道", lambda s: _label(Channel, s["channel"])),
     ("诉求类别", lambda s: _label(Category, s["category"])),
+    ("诉求类型", lambda s: _label(AppealType, s.get("appeal_type"))),
+    ("紧急程度", lambda s: _label(Urgency, s.get("urgency"))),
     ("所属县(市、区)", lambda s: COUNTIES.get(s["county"], s["county"])),
     ("责任单位(主办)", lambda s: s["lead_unit"]),
     ("协办单位", lambda s: "、".join(s["assisting_units"]) or None),
