@@ -2,6 +2,7 @@
 service's own log, so that each such test says only what it checks.
 
 - `events_of(engine, event_type)`: the events of that type in the service's log, oldest first.
+- `event_count(url)`: how many events the log of the database at `url` holds.
 - `sweep(container, consumer)`: the reaction `consumer` of a running container sweeps its
   source's log now, as its periodic sweep would (the tests set that interval to an hour).
 - `relay_again(engine)`: every message again, as after a relay crash between publishing and its
@@ -12,6 +13,7 @@ service's own log, so that each such test says only what it checks.
 """
 import sqlalchemy as sa
 
+from kernel.database import make_engine
 from kernel.dependencies import Reactions
 from kernel.store import events as event_log, row_to_event
 
@@ -21,6 +23,15 @@ def events_of(engine, event_type):
         rows = connection.execute(sa.select(event_log).where(event_log.c.type == event_type)
                                   .order_by(event_log.c.id))
         return [row_to_event(row) for row in rows]
+
+
+def event_count(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
+    finally:
+        engine.dispose()
 
 
 def sweep(container, consumer):

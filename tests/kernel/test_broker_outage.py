@@ -5,7 +5,6 @@ committed, and the same command id answers it afterwards); once the broker is ba
 serves again."""
 import pytest
 import requests
-import sqlalchemy as sa
 from nameko.exceptions import RpcTimeout
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -13,23 +12,14 @@ from callers import assertion
 from gateway.auth import mint
 from gateway.service import Gateway
 from kernel import rpc
-from kernel.database import make_engine
 from kernel.dependencies import EventSourcing
+from service_logs import event_count
 from services.tickets.service import TicketsService
 
 
 def health(config) -> tuple[int, dict]:
     response = requests.get(f"http://{config['WEB_SERVER_ADDRESS']}/healthz", timeout=10)
     return response.status_code, response.json()
-
-
-def events(url: str) -> int:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture
@@ -100,7 +90,7 @@ def test_a_reply_the_broker_cannot_take_does_not_kill_the_service(
     with ClusterRpcProxy(caller, context_data={"command_id": "outage-1"}, timeout=60) as cluster:
         with pytest.raises(RpcTimeout):
             cluster.tickets.raise_appeal(assertion(office), appeal(0))
-    assert cut_once and events(tickets_url) == 1  # committed, though never answered
+    assert cut_once and event_count(tickets_url) == 1  # committed, though never answered
 
     broker_proxy.restore()
     assert not tickets._died.ready()  # the service outlived its lost reply
@@ -118,7 +108,7 @@ def test_a_reply_the_broker_cannot_take_does_not_kill_the_service(
     wait_until(answers_again, 90)
     # The first response, not a second decision (which would have linked it to the first).
     assert answered[-1]["linked_to_open_appeal"] is False
-    assert events(tickets_url) == 1
+    assert event_count(tickets_url) == 1
 
 
 def test_a_six_second_outage_leaves_the_service_serving(
@@ -135,4 +125,4 @@ def test_a_six_second_outage_leaves_the_service_serving(
     wait_until(lambda: health(tickets_config)[0] == 200, 20)
     with ClusterRpcProxy(caller, context_data={"command_id": "six-2"}, timeout=60) as cluster:
         assert cluster.tickets.raise_appeal(assertion(office), appeal(1))["ledger_number"]
-    assert events(tickets_url) == 2
+    assert event_count(tickets_url) == 2

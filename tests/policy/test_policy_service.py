@@ -30,6 +30,7 @@ from services.policy.policies.domain import Policy
 from services.policy.implementation.domain import ImplementationRule
 from services.policy.service import PolicyService
 from registered_units import known_units
+from service_logs import event_count
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "policy" / "migrations"
 UNIT = "city-finance-bureau"
@@ -447,15 +448,6 @@ def test_matching_explains_each_policy(make_sqlite_url, policy_service):
     engine.dispose()
 
 
-def count_events(url: str) -> int:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
-    finally:
-        engine.dispose()
-
-
 def test_a_unit_not_in_the_register_is_refused_naming_the_field(make_sqlite_url,
                                                                 policy_service):
     url = make_sqlite_url()
@@ -467,7 +459,7 @@ def test_a_unit_not_in_the_register_is_refused_naming_the_field(make_sqlite_url,
         scheduled = cluster.policy.schedule_briefing(assertion(OFFICE), {
             "date": day, "place": "章贡区政府", "leader": "张市长", "units": [UNIT, "zhanggong"],
             "policy_ids": [live["id"]], "agenda": [{"kind": "leader_speech", "speaker": "张市长"}]})
-        before = count_events(url)
+        before = event_count(url)
 
         unknown = refused(cluster.policy.draft_policy, assertion(OFFICE),
                           draft_fields(issuing_unit="city-unheard-of"))
@@ -498,7 +490,7 @@ def test_a_unit_not_in_the_register_is_refused_naming_the_field(make_sqlite_url,
         assert refused(cluster.policy.act_on_briefing, assertion(OFFICE), scheduled["id"],
                        "revise", {"units": ["city-unheard-of"]}).field == "units[0]"
         # nothing was written by any of them
-        assert count_events(url) == before
+        assert event_count(url) == before
         assert [item["id"] for item in cluster.policy.list_policies(
             assertion(OFFICE), {})["items"]] == [live["id"]]
 

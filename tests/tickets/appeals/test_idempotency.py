@@ -4,24 +4,14 @@ command's events. The same id again, redelivered or retried, answers the first r
 appends nothing; the same key for another request is refused."""
 import pytest
 import requests
-import sqlalchemy as sa
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from callers import assertion
 from gateway.auth import mint
 from gateway.service import Gateway
-from kernel.database import make_engine
 from kernel.errors import Refused
+from service_logs import event_count
 from services.tickets.service import TicketsService
-
-
-def event_count(url: str) -> int:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
-    finally:
-        engine.dispose()
 
 
 def test_a_redelivered_command_answers_its_first_response_and_appends_nothing(
