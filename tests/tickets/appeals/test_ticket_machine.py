@@ -50,6 +50,15 @@ BEFORE = {
     "TicketDeadlineMissed": {s.value for s in Status} - {"closed"},
     "DuplicateAppealLinked": {s.value for s in Status} - {"closed"},
 }
+# The assisting units' own tasks (协办): opened by the dispatch just recorded, ended by a
+# redispatch before it, acted on while the appeal is handled, marked missed while open.
+HANDLED = {"dispatched", "signed_for", "in_progress", "awaiting_upper_level"}
+BEFORE.update({
+    "AssistTaskOpened": {"dispatched"},
+    "AssistTaskWithdrawn": {"dispatched", "signed_for", "in_progress"},
+    "AssistTaskSignedFor": HANDLED, "AssistTaskAnswered": HANDLED, "AssistTaskWaived": HANDLED,
+    "AssistTaskMissed": HANDLED,
+})
 ROLES = {
     "TicketDispatched": {"office"}, "TicketRedispatched": {"office"}, "TicketUrged": {"office"},
     "TicketSignedFor": {"unit_officer"}, "TicketClassified": {"unit_officer"},
@@ -60,6 +69,13 @@ ROLES = {
     "TicketClosedOff": {"office", "system"}, "TicketReopened": {"office"},
     "TicketDeadlineMissed": {"system"}, "DuplicateAppealLinked": {"office", "system"},
 }
+ROLES.update({
+    "AssistTaskOpened": {"office"}, "AssistTaskWithdrawn": {"office"},
+    "AssistTaskSignedFor": {"unit_officer"}, "AssistTaskAnswered": {"unit_officer"},
+    "AssistTaskWaived": {"office"}, "AssistTaskMissed": {"system"},
+})
+# Only the assisting unit itself acts on its task.
+OWN_TASK_ONLY = {"AssistTaskSignedFor", "AssistTaskAnswered"}
 LEAD_ONLY = {"TicketSignedFor", "TicketClassified", "UpperLevelFollowedUp", "ExtensionRequested",
              "TicketResolved"}
 
@@ -71,6 +87,8 @@ TEMPTATIONS = {
     "received": [("sign_for", "lead", {}), ("resolve", "lead", SUMMARY), ("rate", "owner", SATISFIED),
                  ("urge", "office", {"message": "快"}), ("close_off", "office", {})],
     "dispatched": [("sign_for", "assisting", {}), ("sign_for", "stranger", {}),
+                   ("sign_for_task", "lead", {}), ("answer_task", "lead", {"reply": "代回复"}),
+                   ("sign_for_task", "stranger", {}),
                    ("classify", "lead", UNSOLVABLE), ("resolve", "lead", SUMMARY)],
     "signed_for": [("resolve", "lead", SUMMARY), ("classify", "assisting", UNSOLVABLE),
                    ("rate", "owner", SATISFIED), ("sign_for", "lead", {})],
@@ -87,7 +105,7 @@ TEMPTATIONS = {
                ("close_off", "office", {}), ("mark_overdue", "system", {}), ("reopen", "lead", {"reason": "r"})],
 }
 
-WRONG = ["lead", "assisting", "stranger", "office", "system", "owner", "other_enterprise",
+WRONG = ["lead", "assisting", "other_assisting", "stranger", "office", "system", "owner", "other_enterprise",
          "supervisor", "leader"]
 actors = st.sampled_from(["right"] * 6 + WRONG)
 
@@ -120,11 +138,14 @@ class TicketLife(RuleBasedStateMachine):
         lead = self.ticket.lead_unit or "finance_bureau"
         # with no assisting unit yet, "assisting" is some unit other than the lead
         assisting = (self.ticket.assisting_units or [unit for unit in UNITS if unit != lead])[0]
+        # the other assisting unit, or the first when there is one only
+        other_assisting = (self.ticket.assisting_units or [assisting])[-1]
         stranger = next(unit for unit in [*UNITS, "transport_bureau"]
                         if unit != self.ticket.lead_unit and unit not in self.ticket.assisting_units)
         return {
             "lead": Actor("li", "unit_officer", unit=lead),
             "assisting": Actor("wang", "unit_officer", unit=assisting),
+            "other_assisting": Actor("sun", "unit_officer", unit=other_assisting),
             "stranger": Actor("zhao", "unit_officer", unit=stranger),
             "office": Actor("clerk", "office"),
             "system": SYSTEM,
@@ -160,6 +181,11 @@ class TicketLife(RuleBasedStateMachine):
             assert actor.unit == before["lead_unit"]
         if actor.role == "enterprise":
             assert actor.uscc == before["uscc"]
+        if fact.type in OWN_TASK_ONLY:
+            assert fact.payload["unit"] == actor.unit != before["lead_unit"]
+            assert actor.unit in before["assisting_units"]
+        if fact.type == "TicketResolved":
+            assert all(task["status"] in ("answered", "waived") for task in before["tasks"])
         if fact.type == "TicketClassified":
             self.shadow_status = ("awaiting_upper_level" if fact.payload["way"] == "escalate_upward"
                                   else "in_progress")
@@ -214,6 +240,20 @@ class TicketLife(RuleBasedStateMachine):
     @rule(who=actors)
     def sign_for(self, who):
         self.run("sign_for", self.actor(who, "lead"))
+
+    @rule(who=st.sampled_from(["right", "other_assisting"] * 3 + WRONG))
+    def sign_for_task(self, who):
+        self.run("sign_for_task", self.actor(who, "assisting"))
+
+    @rule(who=st.sampled_from(["right", "other_assisting"] * 3 + WRONG),
+          reply=st.sampled_from(["协办意见", " "]))
+    def answer_task(self, who, reply):
+        self.run("answer_task", self.actor(who, "assisting"), reply=reply)
+
+    @rule(who=actors, unit=st.sampled_from([*UNITS, "transport_bureau"]),
+          reason=st.sampled_from(["无需协办", ""]))
+    def waive_task(self, who, unit, reason):
+        self.run("waive_task", self.actor(who, "office"), unit=unit, reason=reason)
 
     @rule(who=actors)
     def urge(self, who):
@@ -281,7 +321,16 @@ class TicketLife(RuleBasedStateMachine):
         """The natural next step, so that random lives reach the far end of the ledger too; or,
         aside, what a unit does while it works: ask for more time, report to the upper level."""
         status = self.ticket.status
-        if aside and status == "awaiting_upper_level":
+        open_task = next((t for t in self.ticket.tasks if t["status"] in ("open", "signed_for")),
+                         None)
+        if open_task is not None and status in ("in_progress", "awaiting_upper_level"):
+            # the lead resolves only once its assisting units answered: each does its part first
+            unit = Actor("wang", "unit_officer", unit=open_task["unit"])
+            if open_task["status"] == "open":
+                self.run("sign_for_task", unit)
+            else:
+                self.run("answer_task", unit, reply="协办意见")
+        elif aside and status == "awaiting_upper_level":
             self.run("follow_up_upper_level", self.actor("lead", "lead"), note="已跟进")
         elif aside and status in ("signed_for", "in_progress") and self.ticket.pending_extension is None:
             self.run("request_extension", self.actor("lead", "lead"), working_days=5, reason="需时间")
@@ -360,6 +409,26 @@ class TicketLife(RuleBasedStateMachine):
         missed = [(f.payload["deadline"], f.payload["due"]) for f in ticket.pending()
                   if f.type == "TicketDeadlineMissed"]
         assert len(missed) == len(set(missed))
+
+    @invariant()
+    def the_task_rules_hold(self):
+        ticket, snap = self.ticket, view(self.ticket)
+        # the view shows each task as the aggregate decided it, adding only times and words
+        assert len(snap["tasks"]) == len(ticket.tasks)
+        for task, shown in zip(ticket.tasks, snap["tasks"]):
+            assert {key: shown[key] for key in task} == task
+        units = [task["unit"] for task in ticket.tasks]
+        assert len(units) == len(set(units)) and set(units) <= set(ticket.assisting_units)
+        assert ticket.lead_unit not in units
+        if ticket.status in ("resolved", "rated", "closed"):
+            assert all(task["status"] in ("answered", "waived") for task in ticket.tasks)
+        task_missed = [(f.payload["unit"], f.payload["due"]) for f in ticket.pending()
+                       if f.type == "AssistTaskMissed"]
+        assert len(task_missed) == len(set(task_missed))
+        for task in ticket.tasks:
+            if task["overdue"]:
+                assert (task["unit"], task["due"]) in task_missed
+                assert task["status"] in ("open", "signed_for")
 
 
 TicketLife.TestCase.settings = settings(max_examples=200, stateful_step_count=30, deadline=None)
