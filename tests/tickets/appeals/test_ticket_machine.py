@@ -10,7 +10,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from kernel.actor import SYSTEM, Actor
 from kernel.errors import DomainError
-from kernel.envelope import parse_time
+from kernel.envelope import format_time, parse_time
+from kernel.workdays import working_days_between
 from services.tickets.appeals.deadlines import DeadlinePolicy
 from services.tickets.appeals.domain import Status, Ticket
 from services.tickets.appeals.appeal_view import AppealView
@@ -32,7 +33,9 @@ DETAILS = {
 # the statuses a fact may follow, and the status it leaves (None: unchanged)
 BEFORE = {
     "TicketDispatched": {"received"},
-    "TicketRedispatched": {"dispatched", "signed_for", "in_progress"},
+    "TicketRedispatched": {"dispatched", "signed_for", "in_progress", "returned"},
+    "TicketReturned": {"dispatched", "signed_for"},
+    "TicketReturnRuled": {"returned"},
     "TicketSignedFor": {"dispatched"},
     "TicketClassified": {"signed_for"},
     "PolicyWorkRequested": {"in_progress"},
@@ -55,7 +58,7 @@ BEFORE = {
 HANDLED = {"dispatched", "signed_for", "in_progress", "awaiting_upper_level"}
 BEFORE.update({
     "AssistTaskOpened": {"dispatched"},
-    "AssistTaskWithdrawn": {"dispatched", "signed_for", "in_progress"},
+    "AssistTaskWithdrawn": {"dispatched", "signed_for", "in_progress", "returned"},
     "AssistTaskSignedFor": HANDLED, "AssistTaskAnswered": HANDLED, "AssistTaskWaived": HANDLED,
     "AssistTaskMissed": HANDLED,
 })
@@ -68,6 +71,7 @@ ROLES = {
     "TicketRated": {"enterprise", "office"}, "TicketSentBack": {"enterprise", "office"},
     "TicketClosedOff": {"office", "system"}, "TicketReopened": {"office"},
     "TicketDeadlineMissed": {"system"}, "DuplicateAppealLinked": {"office", "system"},
+    "TicketReturned": {"unit_officer"}, "TicketReturnRuled": {"office"},
 }
 ROLES.update({
     "AssistTaskOpened": {"office"}, "AssistTaskWithdrawn": {"office"},
@@ -77,7 +81,7 @@ ROLES.update({
 # Only the assisting unit itself acts on its task.
 OWN_TASK_ONLY = {"AssistTaskSignedFor", "AssistTaskAnswered"}
 LEAD_ONLY = {"TicketSignedFor", "TicketClassified", "UpperLevelFollowedUp", "ExtensionRequested",
-             "TicketResolved"}
+             "TicketResolved", "TicketReturned"}
 
 # moves that look plausible in a status but break a rule: each must be refused
 SUMMARY = {"summary": "已解决"}
@@ -101,6 +105,10 @@ TEMPTATIONS = {
                  ("rate", "lead", SATISFIED), ("reopen", "office", {"reason": "r"}), ("resolve", "lead", SUMMARY)],
     "rated": [("rate", "owner", SATISFIED), ("resolve", "lead", SUMMARY), ("reopen", "office", {"reason": "r"}),
               ("close_off", "lead", {})],
+    "returned": [("sign_for", "lead", {}), ("classify", "lead", UNSOLVABLE),
+                 ("return_appeal", "lead", {"reason": "not_its_area", "legal_basis": "属地"}),
+                 ("resolve", "lead", SUMMARY), ("rule_on_return", "lead", {"ruling": "r"}),
+                 ("urge", "office", {"message": "快"})],
     "closed": [("note_progress", "lead", {"note": "n"}), ("rate", "owner", SATISFIED),
                ("close_off", "office", {}), ("mark_overdue", "system", {}), ("reopen", "lead", {"reason": "r"})],
 }
@@ -130,6 +138,9 @@ class TicketLife(RuleBasedStateMachine):
         self.shadow_status = "received"
         self.shadow_rating = None
         self.refused = 0
+        # 终审: once the office has ruled on a return, no unit returns the appeal again.
+        self.ruled = False
+        self.dispatched_at = None
 
     # -- actors --
 
@@ -190,6 +201,19 @@ class TicketLife(RuleBasedStateMachine):
             self.shadow_status = ("awaiting_upper_level" if fact.payload["way"] == "escalate_upward"
                                   else "in_progress")
         elif fact.type in ("TicketDispatched", "TicketRedispatched"):
+            self.shadow_status = "dispatched"
+            self.dispatched_at = self.now
+        elif fact.type == "TicketReturned":
+            assert not self.ruled, "returned after the office ruled (终审)"
+            assert fact.payload["dispatched_at"] == format_time(self.dispatched_at)
+            # within 2 working days of the dispatch, and the window says so
+            assert self.now <= parse_time(fact.payload["return_until"])
+            assert working_days_between(self.dispatched_at, self.now) <= 2
+            assert fact.payload["unit"] == before["lead_unit"]
+            self.shadow_status = "returned"
+        elif fact.type == "TicketReturnRuled":
+            assert fact.payload["unit"] == before["lead_unit"]
+            self.ruled = True
             self.shadow_status = "dispatched"
         elif fact.type == "TicketSignedFor":
             self.shadow_status = "signed_for"
@@ -254,6 +278,16 @@ class TicketLife(RuleBasedStateMachine):
           reason=st.sampled_from(["无需协办", ""]))
     def waive_task(self, who, unit, reason):
         self.run("waive_task", self.actor(who, "office"), unit=unit, reason=reason)
+
+    @rule(who=actors, reason=st.sampled_from(["not_its_area", "not_its_remit", "unclear_ownership",
+                                              "unclear_appeal", "too_busy"]),
+          basis=st.sampled_from(["《条例》第五条", ""]))
+    def return_appeal(self, who, reason, basis):
+        self.run("return_appeal", self.actor(who, "lead"), reason=reason, legal_basis=basis)
+
+    @rule(who=actors)
+    def rule_on_return(self, who):
+        self.run("rule_on_return", self.actor(who, "office"), ruling="经审核属该单位职责")
 
     @rule(who=actors)
     def urge(self, who):
@@ -330,6 +364,9 @@ class TicketLife(RuleBasedStateMachine):
                 self.run("sign_for_task", unit)
             else:
                 self.run("answer_task", unit, reply="协办意见")
+        elif aside and status in ("dispatched", "signed_for") and not self.ruled:
+            self.run("return_appeal", self.actor("lead", "lead"), reason="not_its_remit",
+                     legal_basis="《条例》第五条")
         elif aside and status == "awaiting_upper_level":
             self.run("follow_up_upper_level", self.actor("lead", "lead"), note="已跟进")
         elif aside and status in ("signed_for", "in_progress") and self.ticket.pending_extension is None:
@@ -349,6 +386,10 @@ class TicketLife(RuleBasedStateMachine):
             "resolved": ("rate", "owner", {"rating": rating}),
             "rated": ("close_off", "office", {}),
             "closed": ("reopen", "office", {"reason": "再次反映"}),
+            # The office rules (终审) or hands it to another unit, by turns.
+            "returned": (("rule_on_return", "office", {"ruling": "属该单位职责"})
+                         if way < "p" else
+                         ("redispatch", "office", {"lead_unit": "tax_bureau", "reason": "改派"})),
         }[status]
         command, who, kwargs = step
         self.run(command, self.actor(who, who), **kwargs)
@@ -383,6 +424,11 @@ class TicketLife(RuleBasedStateMachine):
         if ticket.status != "received":
             assert ticket.lead_unit
             assert ticket.lead_unit not in ticket.assisting_units
+        if ticket.status == "returned":
+            # With the office: no unit's clock runs.
+            assert snap["deadlines"]["sign"] is None and snap["deadlines"]["resolution"] is None
+            assert snap["returns"] and "ruled_at" not in snap["returns"][-1]
+        elif ticket.status != "received":
             assert snap["deadlines"]["sign"] is not None
         if ticket.status in ("signed_for", "in_progress", "awaiting_upper_level", "resolved", "rated", "closed"):
             assert snap["signed_for_at"] is not None and snap["deadlines_met"]["sign"]
