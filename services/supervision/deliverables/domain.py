@@ -304,7 +304,7 @@ class Deliverable(Aggregate):
         }, at, actor)
         return deliverable
 
-    def _delivering(self, command: str, unit, at, actor: Actor) -> tuple[dt.datetime, str]:
+    def _owner_command(self, command: str, unit, at, actor: Actor) -> tuple[dt.datetime, str]:
         at = checks.moment(at)
         if not self.exists:
             raise DeliverableNotFound(self.id)
@@ -312,6 +312,10 @@ class Deliverable(Aggregate):
         unit = checks.text("unit", unit, UNIT_LIMIT)
         if unit not in self.owners:
             raise NotAnOwner(unit, self.title or self.id, self.owners)
+        return at, unit
+
+    def _delivering(self, command: str, unit, at, actor: Actor) -> tuple[dt.datetime, str]:
+        at, unit = self._owner_command(command, unit, at, actor)
         if actor.role == "unit_officer" and actor.unit != unit:
             raise NotOwnUnit(actor.unit, unit)
         if unit in self.delivered:
@@ -349,13 +353,7 @@ class Deliverable(Aggregate):
         }, at, actor)]
 
     def _reviewing(self, command: str, unit, at, actor: Actor) -> tuple[dt.datetime, str, dict]:
-        at = checks.moment(at)
-        if not self.exists:
-            raise DeliverableNotFound(self.id)
-        self._check(command, actor)
-        unit = checks.text("unit", unit, UNIT_LIMIT)
-        if unit not in self.owners:
-            raise NotAnOwner(unit, self.title or self.id, self.owners)
+        at, unit = self._owner_command(command, unit, at, actor)
         delivery = self.delivered.get(unit)
         if delivery is None or delivery.get("review") == Review.ACCEPTED:
             raise NothingToReview(unit, self.title or self.id,
