@@ -288,3 +288,45 @@ def test_every_operation_as_every_caller(world):
     assert calls > 1000
     assert GRANTED - granted == set(), "reads in scope that were refused"
     assert failures == [], "\n".join(failures)
+
+
+def test_an_assisting_unit_acts_only_on_its_own_task(world):
+    """Run last: its appeal is one no read above looks for."""
+    client, call = world["client"], world["client"].call
+    tokens = callers()
+    office = tokens["office"]
+    helping = mint(f"helping-officer-{RUN}", "unit_officer", unit=HELPING_UNIT)
+    other = mint(f"other-officer-{RUN}", "unit_officer", unit=OTHER_DEPARTMENT)
+    ticket_id = call("POST", "/tickets", office, {
+        "enterprise_name": f"园区企业{RUN}00", "uscc": USCC_A, "title": f"协办 {RUN}",
+        "description": "需两部门协办", "channel": "hotline", "category": "technology",
+        "county": COUNTY}, expect=201).json()["id"]
+    call("POST", f"/tickets/{ticket_id}/dispatch", office, {
+        "lead_unit": DEPARTMENT, "assisting_units": [OTHER_DEPARTMENT, HELPING_UNIT]}, 200)
+
+    def act(token, action, body=None):
+        return call("POST", f"/tickets/{ticket_id}/{action}", token, body or {})
+
+    for caller in ("department_officer", "county_officer", "enterprise", "supervisor",
+                   "linked_leader", "appointed_liaison", "anonymous"):
+        for action, body in (("sign-for-task", {}), ("answer-task", {"reply": "代回复"})):
+            refused = act(tokens[caller], action, body)
+            expected = 401 if tokens[caller] is None else 403
+            assert refused.status_code == expected, (caller, action, refused.text)
+    # the lead unit is told why: only an assisting unit, on its own task
+    assert act(tokens["department_officer"], "sign-for-task").json()["title"] == \
+        "not_assisting_unit"
+    assert act(helping, "waive-task", {"unit": OTHER_DEPARTMENT, "reason": "r"}).status_code == 403
+
+    assert act(helping, "sign-for-task").status_code == 200
+    answered = act(helping, "answer-task", {"reply": "已提供技术意见"}).json()
+    states = {task["unit"]: task["status"] for task in answered["tasks"]}
+    # one assisting unit's acts never touch the other's task
+    assert states == {OTHER_DEPARTMENT: "open", HELPING_UNIT: "answered"}
+    assert act(other, "answer-task", {"reply": "x"}).json()["title"] == \
+        "assist_task_not_signed_for"
+    history = call("GET", f"/tickets/{ticket_id}/history", office, expect=200).json()["events"]
+    acted = [(e["type"], e["payload"]["unit"], e["actor"].split(":")[1]) for e in history
+             if e["type"] in ("AssistTaskSignedFor", "AssistTaskAnswered")]
+    assert acted == [("AssistTaskSignedFor", HELPING_UNIT, HELPING_UNIT),
+                     ("AssistTaskAnswered", HELPING_UNIT, HELPING_UNIT)]
