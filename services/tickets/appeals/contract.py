@@ -28,6 +28,7 @@ from services.tickets.appeals.vocabulary import (
 from services.tickets.appeals.vocabulary import TaskStatus
 from services.tickets.appeals.vocabulary import AppealType, Urgency
 from services.tickets.appeals.vocabulary import LinkKind, ReturnReason
+from services.tickets.appeals.vocabulary import CallbackResolved
 
 # -- limits ----------------------------------------------------------------------------------
 
@@ -151,7 +152,26 @@ class WaiveTask(Body):
 
 
 class Resolve(Body):
-    summary: Text(DESCRIPTION_LIMIT)
+    summary: Text(DESCRIPTION_LIMIT) = Field(description="the unit's internal note: not shown to "
+                                                         "the enterprise")
+    reply: Text(DESCRIPTION_LIMIT) | None = Field(
+        None, description="答复意见: the reply to the enterprise, which it is shown")
+    policies: list[Text(NAME_LIMIT)] | None = Field(
+        None, max_length=POLICIES_LIMIT,
+        description="the document numbers of the policies the reply rests on; may be empty")
+
+
+class Callback(Body):
+    """回访: what the office's callback after the resolution found."""
+
+    reached: bool = Field(strict=True, description="whether the call reached the contact")
+    resolved: CallbackResolved | None = Field(
+        None, description="reached: whether the matter is resolved (是/否/部分); no and partly "
+                          "send the appeal back (重办)")
+    rating: Rating | None = Field(
+        None, description="reached: the contact's rating on the five 好差评 levels; unsatisfied "
+                          "or worse sends the appeal back (重办)")
+    comment: Text(NOTE_LIMIT, minimum=0) = ""
 
 
 class ReturnAppeal(Body):
@@ -216,6 +236,9 @@ ACTIONS: dict[str, Action] = {
     "refuse-extension": Action("refuse_extension", Reason, "Refuse the pending extension"),
     "resolve": Action("resolve", Resolve, "Resolve the appeal (办结)"),
     "rate": Action("rate", Rate, "Rate the outcome; unsatisfied sends it back (发回重办)"),
+    "callback": Action("callback", Callback,
+                       "Record the office's callback (回访) after the resolution; unresolved, "
+                       "partly resolved or unsatisfied sends it back (重办)"),
     "close-off": Action("close_off", NoFields, "Close off a satisfied appeal (销号)"),
     "reopen": Action("reopen", Reason, "Reopen a closed-off appeal"),
     "return": Action("return_appeal", ReturnAppeal,
@@ -357,6 +380,17 @@ class RatingGiven(Reply):
     at: str
 
 
+class CallbackMade(Reply):
+    """A callback (回访) the office made after a resolution."""
+
+    reached: bool
+    resolved: CallbackResolved | None
+    rating: Rating | None
+    comment: str
+    attempt: int = Field(description="the callback's number since the appeal was last resolved")
+    at: str
+
+
 class AssistTask(Reply):
     """An assisting unit's own task (协办任务) on the current dispatch, and what became of it."""
 
@@ -407,7 +441,7 @@ class SurvivorProgress(Reply):
     signed_for_at: str | None
     classification: Classification | None
     deadlines: Deadlines
-    resolution_summary: str | None
+    reply: str | None = Field(None, description="答复意见: the survivor's reply to its enterprises")
     resolved_at: str | None
     closed_at: str | None
 
@@ -458,10 +492,16 @@ class TicketView(Reply):
     duplicates: list[LinkedDuplicate]
     tasks: list[AssistTask] = Field(default_factory=list,
                                     description="the assisting units' own tasks (协办)")
-    resolution_summary: str | None
+    resolution_summary: str | None = Field(description="the unit's internal note; null for the "
+                                                       "enterprise")
+    reply: str | None = Field(None, description="答复意见: the reply to the enterprise")
+    reply_policies: list[str] = Field(default_factory=list,
+                                      description="the document numbers the reply cites")
     resolved_at: str | None
     rating: Rating | None
     ratings: list[RatingGiven]
+    callbacks: list[CallbackMade] = Field(default_factory=list, description="回访, oldest first")
+    redo_count: int = Field(0, description="重办: how often it was sent back to be handled again")
     reopen_count: int
     closed_at: str | None
     close_reason: CloseReason | None

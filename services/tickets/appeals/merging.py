@@ -33,9 +33,9 @@ RETURN_WORKING_DAYS = 2
 
 # What the enterprise of a merged appeal is shown of the survivor: how its handling goes, never
 # whose appeal it is.
+# The survivor's reply (答复意见) is what its enterprises are told; the unit's internal note is not.
 SURVIVOR_PROGRESS = ("id", "ledger_number", "status", "lead_unit", "signed_for_at",
-                     "classification", "deadlines", "resolution_summary", "resolved_at",
-                     "closed_at")
+                     "classification", "deadlines", "reply", "resolved_at", "closed_at")
 
 
 def return_until(dispatched_at: dt.datetime) -> dt.datetime:
