@@ -106,6 +106,16 @@ def _row(row, columns: Sequence[str]) -> dict:
     return {column: getattr(row, column) for column in columns}
 
 
+def _listing(connection: sa.Connection, table: sa.Table, columns: Sequence[str],
+             column: str, value: str | None) -> list[dict]:
+    """Every row by its key (the first of `columns`), only those whose `column` is `value`
+    when that is given."""
+    query = sa.select(table).order_by(table.c[columns[0]])
+    if value is not None:
+        query = query.where(table.c[column] == value)
+    return [_row(row, columns) for row in connection.execute(query)]
+
+
 def _enterprise_row(row) -> dict:
     found = _row(row, ENTERPRISE_COLUMNS)
     found["above_designated_size"] = bool(found["above_designated_size"])
@@ -160,10 +170,7 @@ def park(connection: sa.Connection, id: str) -> dict | None:
 
 def parks(connection: sa.Connection, county: str | None = None) -> list[dict]:
     """Every park {id, name, county, version}, by id (of one county if given)."""
-    query = sa.select(liaison_parks).order_by(liaison_parks.c.id)
-    if county is not None:
-        query = query.where(liaison_parks.c.county == county)
-    return [_row(row, PARK_COLUMNS) for row in connection.execute(query)]
+    return _listing(connection, liaison_parks, PARK_COLUMNS, "county", county)
 
 
 def unit(connection: sa.Connection, code: str) -> dict | None:
@@ -175,10 +182,7 @@ def unit(connection: sa.Connection, code: str) -> dict | None:
 def units(connection: sa.Connection, kind: str | None = None) -> list[dict]:
     """Every unit {code, name, kind, county, version}, by code (of one kind if given:
     city_department, county or zone)."""
-    query = sa.select(liaison_units).order_by(liaison_units.c.code)
-    if kind is not None:
-        query = query.where(liaison_units.c.kind == kind)
-    return [_row(row, UNIT_COLUMNS) for row in connection.execute(query)]
+    return _listing(connection, liaison_units, UNIT_COLUMNS, "kind", kind)
 
 
 def leader(connection: sa.Connection, id: str) -> dict | None:
@@ -191,10 +195,7 @@ def leader(connection: sa.Connection, id: str) -> dict | None:
 def leaders(connection: sa.Connection, rank: str | None = None) -> list[dict]:
     """Every leader {id, name, rank, title, county, version}, by id (of one rank if given:
     top_city, city or county)."""
-    query = sa.select(liaison_leaders).order_by(liaison_leaders.c.id)
-    if rank is not None:
-        query = query.where(liaison_leaders.c.rank == rank)
-    return [_row(row, LEADER_COLUMNS) for row in connection.execute(query)]
+    return _listing(connection, liaison_leaders, LEADER_COLUMNS, "rank", rank)
 
 
 def leading_group(connection: sa.Connection) -> dict:
