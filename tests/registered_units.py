@@ -7,6 +7,8 @@ and tickets services refuse a unit not in the register the liaison service keeps
   store's `known_units` table as the reaction takes a liaison `UnitRegistered` in (the store
   migrated first: call it before or after the container starts). The counties, zones and
   "office" need nothing.
+- `known_unit(engine, code)`: what the service whose store `engine` reaches keeps of the unit
+  (`name, kind, county, version`), or None while it has not taken the registration in.
 - `register_units(base, office_token, *codes)`: for a test of the whole stack over HTTP. Each code
   is registered in liaison (`POST /api/v1/units` as the office, a city department named after its
   code); one registered already (by an earlier test of the session) is fine.
@@ -24,6 +26,7 @@ import time
 import uuid
 
 import requests
+import sqlalchemy as sa
 
 from kernel import units
 from kernel.database import make_engine, migrate
@@ -60,6 +63,14 @@ def known_units(database_url: str, *codes: str, service: str) -> None:
                 TAKE_IN["UnitRegistered"](uow, _registration(code))
     finally:
         engine.dispose()
+
+
+def known_unit(engine: sa.Engine, code: str) -> sa.Row | None:
+    """The `known_units` row of `code` (name, kind, county, version), or None."""
+    with engine.connect() as connection:
+        return connection.execute(sa.text(
+            "SELECT name, kind, county, version FROM known_units WHERE code = :code"),
+            {"code": code}).first()
 
 
 def register_units(base: str, office_token: str, *codes: str) -> None:

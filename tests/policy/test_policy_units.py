@@ -12,6 +12,7 @@ from kernel.database import make_engine
 from kernel.envelope import utc_now
 from kernel.errors import Refused
 from policy.service_pairs import relay_again
+from registered_units import known_unit
 from services.liaison.service import LiaisonService
 from services.policy.service import PolicyService
 
@@ -36,10 +37,7 @@ def test_a_unit_registered_in_liaison_becomes_known_to_policy(stores, container_
     policy_engine = make_engine(policy_url)
 
     def row():
-        with policy_engine.connect() as connection:
-            return connection.execute(sa.text(
-                "SELECT name, kind, county, version FROM known_units WHERE code = :code"),
-                {"code": UNIT}).first()
+        return known_unit(policy_engine, UNIT)
 
     with ClusterRpcProxy(service_config()) as cluster:
         with pytest.raises(Refused) as refused:
@@ -61,12 +59,7 @@ def test_a_unit_registered_in_liaison_becomes_known_to_policy(stores, container_
         relay_again(make_engine(liaison_url))
         cluster.liaison.register_unit(assertion(OFFICE), {
             "code": "ruijin", "name": "瑞金市", "kind": "county"})
-
-        def county_known():
-            with policy_engine.connect() as connection:
-                return connection.execute(sa.text(
-                    "SELECT count(*) FROM known_units WHERE code = 'ruijin'")).scalar_one()
-        wait_until(county_known)
+        wait_until(lambda: known_unit(policy_engine, "ruijin") is not None)
         assert tuple(row()) == ("市交通运输局(港航)", "city_department", None, 2)
         with policy_engine.connect() as connection:
             assert connection.execute(sa.text(

@@ -3,12 +3,12 @@
 it naming `unit`; once the registration has arrived, the route is set and the appeal dispatched by
 it, and the unit's officer signs for it."""
 import pytest
-import sqlalchemy as sa
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from callers import assertion
 from kernel.database import make_engine
 from kernel.errors import Refused
+from registered_units import known_unit
 from services.liaison.service import LiaisonService
 from services.tickets.service import TicketsService
 
@@ -25,10 +25,7 @@ def test_a_unit_registered_in_liaison_becomes_known_to_tickets(
     tickets_engine = make_engine(tickets_url)
 
     def row():
-        with tickets_engine.connect() as connection:
-            return connection.execute(sa.text(
-                "SELECT name, kind, county, version FROM known_units WHERE code = :code"),
-                {"code": UNIT}).first()
+        return known_unit(tickets_engine, UNIT)
 
     with ClusterRpcProxy(service_config()) as cluster:
         clerk = assertion(office)
