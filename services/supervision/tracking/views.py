@@ -284,8 +284,9 @@ def handles(producer: str, stream_type: str, *types: str):
 
 
 def track(connection: sa.Connection, seq: int, service: str, event: Event) -> None:
-    """Fold the entry `seq` (an event of `service`, as the ledger names it) into the tracking
-    tables, if it bears on what a unit owes; any other entry costs one dictionary lookup."""
+    """Fold the entry `seq` (`service`: the source it was taken in from) into the tracking
+    tables, if it bears on what a unit owes; any other entry costs one dictionary lookup. The
+    event's payload is read through the catalogue of the producer its handler names."""
     found = HANDLERS.get((event.stream_type, event.type))
     if found is not None:
         catalogue, handler = found

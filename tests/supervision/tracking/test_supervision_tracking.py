@@ -1,17 +1,20 @@
 """Tracking read off the ledger, on SQLite and PostgreSQL: each entry appended to a real ledger
 and folded as `service.record` folds it; the matters each unit owes, the appeal facts per lead
 unit, the problem appeals, supervision received, the leaders' units — and the same tables again
-from `tracking.rebuild`."""
+from `tracking.rebuild`; each event read through its producer's declared catalogue."""
 import datetime as dt
+import importlib
 import itertools
 import json
 
+import pydantic
 import pytest
 import sqlalchemy as sa
 
 from kernel.store import write_checkpoint
 from kernel.envelope import Event, format_time
 from services.audit import ledger
+from services.registry import SERVICES
 from services.supervision import facts
 from services.supervision.tracking import views as tracking
 from ledger_fold import declared, refold
@@ -314,6 +317,30 @@ def test_rebuild_from_the_ledger_gives_the_same_tables(book):
                                                  .select_from(ledger.ledger)).scalar())
     with book.engine.connect() as connection:
         assert dump(connection) == live
+
+
+def test_each_event_folded_is_its_producer_s_alone():
+    """The follower takes the whole ledger in as one source, so the fold knows an event's
+    producer by the handler its stream type and type find, and parses it through that
+    producer's catalogue: no other service may declare the type (none could record it)."""
+    catalogues = [importlib.import_module(f"services.{service}.events").EVENTS
+                  for service in SERVICES.event_sources]
+    for (stream_type, type_), (producer, _) in tracking.HANDLERS.items():
+        assert type_ in producer, (stream_type, type_)
+        others = [c.service for c in catalogues if c.service != producer.service and type_ in c]
+        assert not others, f"{type_} is declared by {producer.service} and by {others}"
+    with pytest.raises(ValueError, match="tickets declares no event type TicketLost"):
+        tracking.handles("tickets", "ticket", "TicketLost")
+
+
+def test_an_event_not_as_its_producer_declares_it_is_not_folded(book):
+    with pytest.raises(pydantic.ValidationError, match="lead_unit"):
+        book.enter("tickets", Event(
+            event_id="00000000-0000-0000-0000-999999999999", stream_id="T1",
+            stream_type="ticket", version=1, type="TicketDispatched",
+            occurred_at=format_time(at(0)), actor="office:clerk", correlation_id="c",
+            causation_id="k", payload={"unit": "dept_a", "sign_due": format_time(at(1))}))
+    assert book.read(tracking.matters) == []
 
 
 def test_unknown_kind_is_named():
