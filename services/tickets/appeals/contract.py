@@ -264,6 +264,8 @@ class TicketFilters(Body):
 
     status: Status | None = None
     unit: Text(CODE_LIMIT) | None = Field(None, description="lead or assisting unit")
+    open_task_unit: Text(CODE_LIMIT) | None = Field(
+        None, description="an assisting unit whose own task (协办) awaits its signature or reply")
     county: County | None = None
     category: Category | None = None
     channel: Channel | None = None
@@ -566,6 +568,23 @@ class TicketEvent(Reply):
 
 class TicketHistory(Reply):
     events: list[TicketEvent]
+
+
+class MergeProposal(Reply):
+    """An open appeal that reads as the same matter: a proposal, never a merge."""
+
+    id: str
+    ledger_number: str
+    enterprise_name: str
+    uscc: str
+    title: str
+    status: Status
+    received_at: str
+
+
+class MergeProposals(Reply):
+    ticket_id: str
+    proposals: list[MergeProposal]
 
 
 # -- the ledger workbook (诉求台账.xlsx) -------------------------------------------------------

@@ -23,7 +23,8 @@ from kernel.envelope import format_time
 from kernel.errors import InvalidCursor, InvalidFilterValue
 from services.tickets.appeals import contract, workbook
 from services.tickets.appeals.access import scope_of, shown_contact
-from services.tickets.appeals.views import reach, ticket_rows, ticket_units
+from services.tickets.appeals.tasks import OPEN_STATES as OPEN_TASK_STATES
+from services.tickets.appeals.views import reach, ticket_rows, ticket_tasks, ticket_units
 from services.tickets.appeals.vocabulary import COUNTIES, Category, Channel, Status
 from services.tickets.appeals.vocabulary import AppealType, Urgency
 
@@ -105,6 +106,13 @@ def _unit(name: str, value: str) -> sa.ColumnElement:
     return _involving(listing.bounded(name, value, contract.CODE_LIMIT))
 
 
+def _open_task_unit(name: str, value: str) -> sa.ColumnElement:
+    """Appeals on which the unit's own task (协办) still waits for its signature or reply."""
+    unit = listing.bounded(name, value, contract.CODE_LIMIT)
+    return ticket_rows.c.id.in_(sa.select(ticket_tasks.c.ticket_id).where(
+        ticket_tasks.c.unit == unit, ticket_tasks.c.status.in_(OPEN_TASK_STATES)))
+
+
 def _overdue(name: str, value: str) -> sa.ColumnElement:
     flag = {"true": True, "false": False}.get(value.lower())
     if flag is None:
@@ -147,6 +155,7 @@ def _title_words(name: str, value: str) -> sa.ColumnElement:
 _CLAUSES: dict[str, Callable[[str, str], sa.ColumnElement]] = {
     "status": listing.coded(ticket_rows.c.status, Status.codes()),
     "unit": _unit,
+    "open_task_unit": _open_task_unit,
     "county": listing.coded(ticket_rows.c.county, list(COUNTIES)),
     "category": listing.coded(ticket_rows.c.category, Category.codes()),
     "channel": listing.coded(ticket_rows.c.channel, Channel.codes()),

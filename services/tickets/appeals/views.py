@@ -62,6 +62,15 @@ ticket_units = sa.Table(
     # The appeal's, so that a unit's appeals are read newest first by index (t0003).
     sa.Column("received_at", sa.String(32)),
 )
+# The assisting units' tasks of each appeal's current dispatch, so that the ledger is filtered by
+# a unit's open tasks (t0007).
+ticket_tasks = sa.Table(
+    "ticket_tasks", metadata,
+    sa.Column("ticket_id", sa.String(100), primary_key=True),
+    sa.Column("unit", sa.String(100), primary_key=True),
+    sa.Column("status", sa.String(40), nullable=False),
+    sa.Column("due", sa.String(32), nullable=False),
+)
 
 
 def appeal_view(connection: sa.Connection, ticket_id: str) -> dict | None:
@@ -101,7 +110,12 @@ def write_appeal(connection: sa.Connection, ticket_id: str, stream: Sequence[Eve
     state = AppealView.fold_events(ticket_id, stream)
     connection.execute(ticket_rows.delete().where(ticket_rows.c.id == ticket_id))
     connection.execute(ticket_units.delete().where(ticket_units.c.ticket_id == ticket_id))
+    connection.execute(ticket_tasks.delete().where(ticket_tasks.c.ticket_id == ticket_id))
     connection.execute(ticket_rows.insert().values(**row_of(state)))
+    if state["tasks"]:
+        connection.execute(ticket_tasks.insert(), [
+            {"ticket_id": ticket_id, "unit": task["unit"], "status": task["status"],
+             "due": task["due"]} for task in state["tasks"]])
     units = {u for u in [state["lead_unit"], *state["assisting_units"]] if u}
     if units:
         connection.execute(ticket_units.insert(),
@@ -111,7 +125,7 @@ def write_appeal(connection: sa.Connection, ticket_id: str, stream: Sequence[Eve
 
 # The kernel's projector of whole streams: every appeal a command touched refolded in its
 # transaction (one it began, from its own events, with no read of the log), all on a rebuild.
-projector = Refolding({"ticket": write_appeal}, [ticket_units, ticket_rows])
+projector = Refolding({"ticket": write_appeal}, [ticket_tasks, ticket_units, ticket_rows])
 project = projector.project
 
 

@@ -289,9 +289,17 @@ def test_the_service_keeps_tasks_gates_resolution_and_watches_their_dues(tickets
         listed = cluster.tickets.list_tickets(assertion(officer(LAND)), {})
         assert [[(t["unit"], t["status"]) for t in item["tasks"]] for item in listed["items"]] \
             == [[(TAX, "answered"), (LAND, "open")]]
+        # the ledger filtered by a unit's open tasks: the land bureau's waits, the tax bureau's not
+        def open_for(who, unit):
+            return [item["id"] for item in cluster.tickets.list_tickets(
+                assertion(who), {"open_task_unit": unit})["items"]]
+        assert open_for(officer(LAND), LAND) == open_for(OFFICE, LAND) == [tid]
+        assert open_for(OFFICE, TAX) == [] and open_for(officer(TAX), LAND) == [tid]
+        assert open_for(officer(LEAD), "nankang-none") == []
 
         act(OFFICE, tid, "waive-task", {"unit": LAND, "reason": "主办单位已核实用地"})
         assert act(officer(LEAD), tid, "resolve", {"summary": "已办结"})["status"] == "resolved"
+        assert open_for(OFFICE, LAND) == []
         history = cluster.tickets.history(assertion(OFFICE), tid)
     types = [e["type"] for e in history]
     assert types.count("AssistTaskOpened") == 2

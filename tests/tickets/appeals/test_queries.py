@@ -128,6 +128,10 @@ def live_one(store: EventStore, i: int) -> str:
     else:
         way, details = WAYS[(i // 8) % len(WAYS)] if stage == 3 else WAYS[0]
     step(3, lambda t: t.classify(way=way, at=start + dt.timedelta(days=1), actor=officer(lead), **details))
+    for unit in assisting:  # the assisting unit's own task answered before the lead resolves
+        step(5, lambda t: t.sign_for_task(at=start + dt.timedelta(days=2), actor=officer(unit)))
+        step(5, lambda t: t.answer_task(reply="协办意见", at=start + dt.timedelta(days=2),
+                                        actor=officer(unit)))
     step(5, lambda t: t.resolve(summary="已协调办结", at=start + dt.timedelta(days=3), actor=officer(lead)))
     if stage == STAGES.index("rated"):
         rating = ["satisfied", "basically_satisfied", "unsatisfied"][(i // 8) % 3]
@@ -171,6 +175,8 @@ def local_day(moment: str) -> dt.date:
 PLAIN = {
     "status": lambda s, v: s["status"] == v,
     "unit": lambda s, v: v in {s["lead_unit"], *s["assisting_units"]},
+    "open_task_unit": lambda s, v: any(t["unit"] == v and t["status"] in ("open", "signed_for")
+                                       for t in s["tasks"]),
     "county": lambda s, v: s["county"] == v,
     "category": lambda s, v: s["category"] == v,
     "channel": lambda s, v: s["channel"] == v,
@@ -268,6 +274,8 @@ FILTER_CASES = [
     {"q": "贷款"}, {"q": "贷款 贴息"}, {"q": "50%"}, {"q": "%"}, {"q": "_"},
     {"county": "longnan", "overdue": "true"}, {"q": "增容"}, {"q": "增容 贴息"},
     {"unit": "tax_bureau", "status": "signed_for", "category": "labour"},
+    {"open_task_unit": "tax_bureau"}, {"open_task_unit": "hr_bureau", "status": "in_progress"},
+    {"open_task_unit": "transport_bureau"},
 ]
 
 
@@ -284,7 +292,8 @@ def test_each_filter_narrows_to_the_matching_appeals(ledger, filters):
 def test_the_filters_that_should_find_something_do(ledger):
     engine, _ = ledger
     for filters in ({"status": "dispatched"}, {"overdue": "true"}, {"q": "50%"}, {"unit": "zhanggong_gov"},
-                    {"received_from": "2026-03-03", "received_to": "2026-03-03"}, {"enterprise": "abc"}):
+                    {"received_from": "2026-03-03", "received_to": "2026-03-03"}, {"enterprise": "abc"},
+                    {"open_task_unit": "tax_bureau"}):
         assert listed(engine, office, filters), filters
     assert listed(engine, office, {"q": "%"}) == listed(engine, office, {"q": "50%"})
 
