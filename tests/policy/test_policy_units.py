@@ -36,9 +36,6 @@ def test_a_unit_registered_in_liaison_becomes_known_to_policy(stores, container_
     container_factory(PolicyService, service_config(policy_url)).start()
     policy_engine = make_engine(policy_url)
 
-    def row():
-        return known_unit(policy_engine, UNIT)
-
     with ClusterRpcProxy(service_config()) as cluster:
         with pytest.raises(Refused) as refused:
             cluster.policy.draft_policy(assertion(OFFICER), draft())
@@ -46,21 +43,21 @@ def test_a_unit_registered_in_liaison_becomes_known_to_policy(stores, container_
 
         cluster.liaison.register_unit(assertion(OFFICE), {
             "code": UNIT, "name": "市交通运输局", "kind": "city_department"})
-        wait_until(lambda: row() is not None)
-        assert tuple(row()) == ("市交通运输局", "city_department", None, 1)
+        wait_until(lambda: known_unit(policy_engine, UNIT) is not None)
+        assert tuple(known_unit(policy_engine, UNIT)) == ("市交通运输局", "city_department", None, 1)
         drafted = cluster.policy.draft_policy(assertion(OFFICER), draft())
         assert drafted["issuing_unit"] == UNIT and drafted["status"] == "draft"
 
         cluster.liaison.change_unit(assertion(OFFICE), UNIT, {"name": "市交通运输局(港航)"})
-        wait_until(lambda: row().version == 2)
-        assert row().name == "市交通运输局(港航)"
+        wait_until(lambda: known_unit(policy_engine, UNIT).version == 2)
+        assert known_unit(policy_engine, UNIT).name == "市交通运输局(港航)"
 
         # every liaison event delivered again, and one more: the row stays as it is
         relay_again(make_engine(liaison_url))
         cluster.liaison.register_unit(assertion(OFFICE), {
             "code": "ruijin", "name": "瑞金市", "kind": "county"})
         wait_until(lambda: known_unit(policy_engine, "ruijin") is not None)
-        assert tuple(row()) == ("市交通运输局(港航)", "city_department", None, 2)
+        assert tuple(known_unit(policy_engine, UNIT)) == ("市交通运输局(港航)", "city_department", None, 2)
         with policy_engine.connect() as connection:
             assert connection.execute(sa.text(
                 "SELECT count(*) FROM handled_events WHERE consumer = 'known-units'")

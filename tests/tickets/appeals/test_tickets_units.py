@@ -24,9 +24,6 @@ def test_a_unit_registered_in_liaison_becomes_known_to_tickets(
     container_factory(TicketsService, service_config(tickets_url)).start()
     tickets_engine = make_engine(tickets_url)
 
-    def row():
-        return known_unit(tickets_engine, UNIT)
-
     with ClusterRpcProxy(service_config()) as cluster:
         clerk = assertion(office)
         ticket_id = cluster.tickets.raise_appeal(clerk, appeal(3, "货运通道拥堵", "logistics"))["id"]
@@ -39,8 +36,8 @@ def test_a_unit_registered_in_liaison_becomes_known_to_tickets(
 
         cluster.liaison.register_unit(clerk, {
             "code": UNIT, "name": "市交通运输局", "kind": "city_department"})
-        wait_until(lambda: row() is not None)
-        assert tuple(row()) == ("市交通运输局", "city_department", None, 1)
+        wait_until(lambda: known_unit(tickets_engine, UNIT) is not None)
+        assert tuple(known_unit(tickets_engine, UNIT)) == ("市交通运输局", "city_department", None, 1)
 
         assert cluster.tickets.set_route(clerk, ROUTE)["routes"] == [ROUTE]
         dispatched = cluster.tickets.act(clerk, ticket_id, "dispatch", {})  # by the route
