@@ -41,7 +41,11 @@ class AppealView:
         # What is shown of each assisting unit's task beyond its state, by unit.
         self.tasks: dict[str, dict] = {}
         self.resolution_summary: str | None = None
+        # 答复意见: what the enterprise is told (the summary is the unit's internal note).
+        self.reply: str | None = None
+        self.reply_policies: list[str] = []
         self.ratings: list[dict] = []
+        self.callbacks: list[dict] = []
         self.reopen_count = 0
         self.closed_at: str | None = None
         self.close_reason: str | None = None
@@ -112,9 +116,13 @@ class AppealView:
             # The aggregate says each task's state and due; the view adds its times and words.
             "tasks": [{**task, **self.tasks.get(task["unit"], {})} for task in decided["tasks"]],
             "resolution_summary": self.resolution_summary,
+            "reply": self.reply,
+            "reply_policies": list(self.reply_policies),
             "resolved_at": decided["resolved_at"],
             "rating": decided["rating"],
             "ratings": list(self.ratings),
+            "callbacks": [dict(entry) for entry in self.callbacks],
+            "redo_count": decided["redo_count"],
             "reopen_count": self.reopen_count,
             "closed_at": self.closed_at,
             "close_reason": self.close_reason,
@@ -203,6 +211,11 @@ class AppealView:
 
     def on_TicketResolved(self, fact: Fact) -> None:
         self.resolution_summary = fact.payload["summary"]
+        self.reply = fact.payload.get("reply")
+        self.reply_policies = list(fact.payload.get("policies") or [])
+
+    def on_TicketCalledBack(self, fact: Fact) -> None:
+        self.callbacks.append({**fact.payload, "at": format_time(fact.occurred_at)})
 
     def on_TicketRated(self, fact: Fact) -> None:
         self.ratings.append({**fact.payload, "at": format_time(fact.occurred_at)})

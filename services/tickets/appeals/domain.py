@@ -47,6 +47,7 @@ from services.tickets.appeals.vocabulary import ReturnReason
 from services.tickets.appeals import contact
 from services.tickets.appeals.exceptions import ConfidentialWithoutContact, ContactRequired
 from services.tickets.appeals.vocabulary import AppealType, Urgency
+from services.tickets.appeals.vocabulary import BAD_RATINGS, CallbackResolved
 
 __all__ = [
     "Ticket", "is_near_duplicate",
@@ -100,6 +101,25 @@ def _policy_references(value) -> list[str]:
         if reference not in references:
             references.append(reference)
     return references
+
+
+def _reply(reply, policies) -> dict:
+    """The reply to the enterprise a resolution records, and the document numbers it cites (a
+    list, which may be empty): none when no reply is given."""
+    if reply is None:
+        if policies:
+            raise FieldRequired("reply", "the reply to the enterprise the policies are cited in")
+        return {}
+    if policies is None:
+        policies = []
+    if isinstance(policies, str) or not isinstance(policies, (list, tuple)):
+        raise FieldRequired("policies", "a list of the policies' document numbers, may be empty")
+    cited: list[str] = []
+    for item in policies:
+        number = checks.text("policies", item, NAME_LIMIT)
+        if number not in cited:
+            cited.append(number)
+    return {"reply": checks.text("reply", reply, DESCRIPTION_LIMIT), "policies": cited}
 
 
 def _classification_details(way: Way, details: dict) -> dict:
@@ -212,6 +232,9 @@ class Ticket(Aggregate):
         self.split_parts: list[Ticket] = []
         # The assisting units' own tasks (协办), by unit: the resolve gate reads them.
         self._tasks: dict[str, assist_tasks.Task] = {}
+        # 重办: how often it was sent back; 回访: the callbacks made since it was last resolved.
+        self._redo_count = 0
+        self._callbacks = 0
 
     # -- what the rules and the service read --
 
@@ -287,6 +310,7 @@ class Ticket(Aggregate):
             "resolved_at": self.resolved_at,
             "rating": self._rating,
             "tasks": self.tasks,
+            "redo_count": self._redo_count,
         }
 
     # -- shared by the commands --
@@ -541,15 +565,21 @@ class Ticket(Aggregate):
             "reason": checks.text("reason", reason, NOTE_LIMIT),
         }, at, actor)]
 
-    def resolve(self, *, summary: str, at: dt.datetime, actor: Actor) -> list[Fact]:
+    def resolve(self, *, summary: str, at: dt.datetime, actor: Actor, reply: str | None = None,
+                policies: list[str] | None = None) -> list[Fact]:
+        """办结: `summary` is the unit's internal note; `reply` (答复意见) what the enterprise is
+        told, citing the `policies` (document numbers) it rests on, recorded only when given so
+        that a caller who sends a summary alone resolves as before."""
         at = self._begin("resolve", at, actor)
         assist_tasks.check_all_closed(self._tasks)
         due = self._due[Deadline.RESOLUTION]
+        answer = _reply(reply, policies)
         return [self._record_fact("TicketResolved", {
             "summary": checks.text("summary", summary, DESCRIPTION_LIMIT),
             "unit": actor.unit,
             "resolution_due": due,
             "on_time": deadlines.met_in_time(due, at),
+            **answer,
         }, at, actor)]
 
     def rate(self, *, rating: str, comment: str = "", at: dt.datetime, actor: Actor) -> list[Fact]:
@@ -557,17 +587,61 @@ class Ticket(Aggregate):
         at = self._begin("rate", at, actor)
         chosen = checks.code("rating", rating, Rating)
         via = RatedVia.ENTERPRISE if actor.role == "enterprise" else RatedVia.FOLLOW_UP_CALL
+        checked_comment = checks.optional_text("comment", comment, NOTE_LIMIT)
+        return self._rated(chosen, checked_comment, via, None, at, actor)
+
+    def _rated(self, chosen: Rating, comment: str, via: RatedVia, resolved: CallbackResolved | None,
+               at: dt.datetime, actor: Actor) -> list[Fact]:
         facts = [self._record_fact("TicketRated", {
-            "rating": chosen.value,
-            "comment": checks.optional_text("comment", comment, NOTE_LIMIT),
-            "via": via.value,
+            "rating": chosen.value, "comment": comment, "via": via.value,
         }, at, actor)]
-        if chosen is Rating.UNSATISFIED:
-            # 发回重办: an unsatisfied enterprise means the problem is not solved yet.
+        if chosen in BAD_RATINGS or resolved in (CallbackResolved.NO, CallbackResolved.PARTLY):
+            # 发回重办: an unsatisfied enterprise, or one whose matter is not (wholly) solved,
+            # means the problem is not solved yet; the rating stays in the log and is named here.
             facts.append(self._record_fact("TicketSentBack", {
                 "resolution_due": deadlines.resolution_due(at, self._step_days),
+                "redo_count": self._redo_count + 1,
+                "rating": chosen.value,
+                "via": via.value,
+                **({"resolved": resolved.value} if resolved is not None else {}),
             }, at, actor))
         return facts
+
+    def callback(self, *, reached: bool, resolved: str | None = None, rating: str | None = None,
+                 comment: str = "", at: dt.datetime, actor: Actor) -> list[Fact]:
+        """回访: the office calls the contact back after the resolution. Reached, the contact
+        says whether the matter is resolved (是/否/部分) and rates it on the five 好差评 levels;
+        否, 部分 or 不满意 and worse send it back (重办). Unreached, it is recorded and the appeal
+        waits for another callback."""
+        at = self._begin("callback", at, actor)
+        if not isinstance(reached, bool):
+            raise FieldRequired("reached", "true or false: whether the callback reached the "
+                                           "contact")
+        checked_comment = checks.optional_text("comment", comment, NOTE_LIMIT)
+        if not reached:
+            for field, value in (("resolved", resolved), ("rating", rating)):
+                if value is not None:
+                    raise UnexpectedField(field, "a callback that did not reach the contact")
+            return [self._called_back(False, None, None, checked_comment, at, actor)]
+        if resolved is None:
+            raise FieldRequired("resolved", "yes, no or partly: whether the matter is resolved")
+        if rating is None:
+            raise FieldRequired("rating", "the contact's rating: " + ", ".join(Rating.codes()))
+        said = checks.code("resolved", resolved, CallbackResolved)
+        chosen = checks.code("rating", rating, Rating)
+        facts = [self._called_back(True, said, chosen, checked_comment, at, actor)]
+        return facts + self._rated(chosen, checked_comment, RatedVia.FOLLOW_UP_CALL, said, at,
+                                   actor)
+
+    def _called_back(self, reached: bool, said: CallbackResolved | None, chosen: Rating | None,
+                     comment: str, at: dt.datetime, actor: Actor) -> Fact:
+        return self._record_fact("TicketCalledBack", {
+            "reached": reached,
+            "resolved": said.value if said else None,
+            "rating": chosen.value if chosen else None,
+            "comment": comment,
+            "attempt": self._callbacks + 1,
+        }, at, actor)
 
     def close_off(self, *, at: dt.datetime, actor: Actor) -> list[Fact]:
         """销号. notice 二(四)2 — rated is rated satisfied or basically satisfied: an unsatisfied
@@ -852,6 +926,7 @@ class Ticket(Aggregate):
         self._extension_days = None
 
     def when_TicketResolved(self, fact: Fact) -> None:
+        self._callbacks = 0
         self._status = Status.RESOLVED.value
         self.resolved_at = format_time(fact.occurred_at)
         self._met[Deadline.RESOLUTION] = True
@@ -863,7 +938,12 @@ class Ticket(Aggregate):
         self._rating = fact.payload["rating"]
 
     def when_TicketSentBack(self, fact: Fact) -> None:
+        # One sent back before the count was recorded counted one redo too.
+        self._redo_count = fact.payload.get("redo_count") or self._redo_count + 1
         self._start_again(fact.payload["resolution_due"])
+
+    def when_TicketCalledBack(self, fact: Fact) -> None:
+        self._callbacks += 1
 
     def when_TicketReopened(self, fact: Fact) -> None:
         self._start_again(fact.payload["resolution_due"])

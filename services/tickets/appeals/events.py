@@ -145,12 +145,16 @@ class ExtensionRefused(Payload):
 
 
 class TicketResolved(Payload):
-    """The lead unit resolved the appeal (办结), on time or not."""
+    """The lead unit resolved the appeal (办结), on time or not. summary is the unit's internal
+    note; reply (答复意见) is what the enterprise is told, citing the policies (document numbers)
+    it rests on: absent on resolutions recorded before replies existed."""
 
     summary: str
     unit: str | None
     resolution_due: str | None
     on_time: bool
+    reply: str | None = None
+    policies: list[str] | None = None
 
 
 class TicketRated(Payload):
@@ -163,9 +167,30 @@ class TicketRated(Payload):
 
 
 class TicketSentBack(Payload):
-    """An unsatisfied rating sent the appeal back to be handled again (发回重办)."""
+    """An unsatisfied rating sent the appeal back to be handled again (发回重办), or a callback
+    found the matter unresolved: it keeps its number and counts one more redo (重办). The rating
+    that sent it back stays counted: rating, via and, from a callback, resolved (no, partly)
+    name it; absent on appeals sent back before they were recorded, each of which counted one
+    redo."""
 
     resolution_due: str
+    redo_count: int | None = None
+    rating: str | None = None
+    via: str | None = None
+    resolved: str | None = None
+
+
+class TicketCalledBack(Payload):
+    """The office called the contact back (回访) after the resolution: whether it reached them;
+    if so, whether the matter is resolved (yes, no, partly) and the rating on the five 好差评
+    levels, recorded as TicketRated (via follow_up_call) beside it. Unreached: no rating, the
+    appeal waits for another callback."""
+
+    reached: bool
+    resolved: str | None
+    rating: str | None
+    comment: str
+    attempt: int
 
 
 class TicketClosedOff(Payload):
@@ -338,6 +363,7 @@ EVENTS = Catalogue("tickets",
     declare(TicketResolved, clause="二(四)2"),
     declare(TicketRated, clause="二(五)2"),
     declare(TicketSentBack, clause="二(五)2"),
+    declare(TicketCalledBack, clause="二(五)2"),
     declare(TicketClosedOff, clause="二(四)2"),
     declare(TicketReopened, clause="二(四)2"),
     declare(TicketDeadlineMissed, clause="二(五)1"),

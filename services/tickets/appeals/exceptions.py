@@ -383,3 +383,9 @@ class MergedOutcomeAlreadyRated(Worded):
 
     def __init__(self, rating: str):
         super().__init__(rating=rating)
+
+
+class NotAwaitingCallback(Worded):
+    rule = "not_awaiting_callback"
+    template = ("a callback (回访) is recorded on a resolved appeal (已办结 or 已评价), before it is "
+                "closed off (销号)")

@@ -29,6 +29,7 @@ from services.tickets.appeals.exceptions import (
     NotMerged, NotReturned, TicketMergedAway, TicketSplitAway,
 )
 from services.tickets.appeals.exceptions import NotAssistingUnit
+from services.tickets.appeals.exceptions import NotAwaitingCallback
 from services.tickets.appeals.vocabulary import Status
 
 RECEIVED, DISPATCHED, SIGNED_FOR = Status.RECEIVED, Status.DISPATCHED, Status.SIGNED_FOR
@@ -161,6 +162,10 @@ RULES: dict[str, Rule] = rules_table.table(
     # The enterprise's rating, or the office's follow-up call (回访). notice 二(五)2
     Rule("rate", ("enterprise", "office"), (RESOLVED,), own_appeal=True, otherwise=NotResolved,
          doing="rate the appeal"),
+    # 回访: the office calls the contact back once the appeal is resolved, rated by the
+    # enterprise or not, until it is closed off; 否, 部分 or a 差评 send it back (重办).
+    Rule("callback", OFFICE, (RESOLVED, RATED), otherwise=NotAwaitingCallback,
+         doing="record a callback", status_words="call back on"),
     # 销号: only once rated satisfied or basically satisfied (unsatisfied sends it straight
     # back). notice 二(四)2
     Rule("close_off", OFFICE, (RATED,), otherwise=NotRatedSatisfied),

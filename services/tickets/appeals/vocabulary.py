@@ -79,9 +79,28 @@ class UpperLevel(LabelledEnum):
 
 
 class Rating(LabelledEnum):
+    """The five 好差评 levels (国办发〔2019〕51号), the enterprise's and a callback's alike. The
+    three codes recorded before the two outer levels existed keep their meaning."""
+
+    VERY_SATISFIED = "very_satisfied", "非常满意"
     SATISFIED = "satisfied", "满意"
     BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
     UNSATISFIED = "unsatisfied", "不满意"
+    VERY_UNSATISFIED = "very_unsatisfied", "非常不满意"
+
+
+# 差评: a rating of 不满意 or worse sends the appeal back for 重办 (and opens its rectification).
+BAD_RATINGS = (Rating.UNSATISFIED, Rating.VERY_UNSATISFIED)
+
+
+class CallbackResolved(LabelledEnum):
+    """Whether the contact, called back (回访), says the matter is resolved: 否 and 部分 alike
+    send the appeal back for 重办, since a 12345 work order counts as 办结 only when the matter
+    is solved, and a partly solved one leaves a matter open."""
+
+    YES = "yes", "是"
+    NO = "no", "否"
+    PARTLY = "partly", "部分"
 
 
 class RatedVia(LabelledEnum):

@@ -62,6 +62,11 @@ BEFORE.update({
     "AssistTaskSignedFor": HANDLED, "AssistTaskAnswered": HANDLED, "AssistTaskWaived": HANDLED,
     "AssistTaskMissed": HANDLED,
 })
+# 回访: once resolved, until closed off; a callback's rating may follow the enterprise's own.
+BEFORE.update({"TicketCalledBack": {"resolved", "rated"}, "TicketRated": {"resolved", "rated"},
+               "TicketSentBack": {"rated"}})
+GOOD = ("very_satisfied", "satisfied", "basically_satisfied")
+BAD = ("unsatisfied", "very_unsatisfied")
 ROLES = {
     "TicketDispatched": {"office"}, "TicketRedispatched": {"office"}, "TicketUrged": {"office"},
     "TicketSignedFor": {"unit_officer"}, "TicketClassified": {"unit_officer"},
@@ -78,6 +83,7 @@ ROLES.update({
     "AssistTaskSignedFor": {"unit_officer"}, "AssistTaskAnswered": {"unit_officer"},
     "AssistTaskWaived": {"office"}, "AssistTaskMissed": {"system"},
 })
+ROLES["TicketCalledBack"] = {"office"}
 # Only the assisting unit itself acts on its task.
 OWN_TASK_ONLY = {"AssistTaskSignedFor", "AssistTaskAnswered"}
 LEAD_ONLY = {"TicketSignedFor", "TicketClassified", "UpperLevelFollowedUp", "ExtensionRequested",
@@ -87,6 +93,7 @@ LEAD_ONLY = {"TicketSignedFor", "TicketClassified", "UpperLevelFollowedUp", "Ext
 SUMMARY = {"summary": "已解决"}
 UNSOLVABLE = {"way": "unsolvable", "explanation": "已解释"}
 SATISFIED = {"rating": "satisfied"}
+CALLED = {"reached": True, "resolved": "yes", "rating": "satisfied"}
 TEMPTATIONS = {
     "received": [("sign_for", "lead", {}), ("resolve", "lead", SUMMARY), ("rate", "owner", SATISFIED),
                  ("urge", "office", {"message": "快"}), ("close_off", "office", {})],
@@ -96,14 +103,16 @@ TEMPTATIONS = {
                    ("classify", "lead", UNSOLVABLE), ("resolve", "lead", SUMMARY)],
     "signed_for": [("resolve", "lead", SUMMARY), ("classify", "assisting", UNSOLVABLE),
                    ("rate", "owner", SATISFIED), ("sign_for", "lead", {})],
-    "in_progress": [("resolve", "assisting", SUMMARY), ("resolve", "stranger", SUMMARY),
+    "in_progress": [("callback", "office", CALLED),
+                    ("resolve", "assisting", SUMMARY), ("resolve", "stranger", SUMMARY),
                     ("close_off", "office", {}), ("follow_up_upper_level", "lead", {"note": "n"}),
                     ("classify", "lead", UNSOLVABLE)],
     "awaiting_upper_level": [("resolve", "assisting", SUMMARY), ("classify", "lead", UNSOLVABLE),
                              ("rate", "owner", SATISFIED), ("follow_up_upper_level", "assisting", {"note": "n"})],
     "resolved": [("close_off", "office", {}), ("rate", "other_enterprise", SATISFIED),
                  ("rate", "lead", SATISFIED), ("reopen", "office", {"reason": "r"}), ("resolve", "lead", SUMMARY)],
-    "rated": [("rate", "owner", SATISFIED), ("resolve", "lead", SUMMARY), ("reopen", "office", {"reason": "r"}),
+    "rated": [("callback", "owner", CALLED), ("callback", "lead", CALLED),
+              ("rate", "owner", SATISFIED), ("resolve", "lead", SUMMARY), ("reopen", "office", {"reason": "r"}),
               ("close_off", "lead", {})],
     "returned": [("sign_for", "lead", {}), ("classify", "lead", UNSOLVABLE),
                  ("return_appeal", "lead", {"reason": "not_its_area", "legal_basis": "属地"}),
@@ -141,6 +150,9 @@ class TicketLife(RuleBasedStateMachine):
         # 终审: once the office has ruled on a return, no unit returns the appeal again.
         self.ruled = False
         self.dispatched_at = None
+        # 重办: the redos counted so far; what the callback being recorded found.
+        self.redos = 0
+        self.callback_said = None
 
     # -- actors --
 
@@ -220,16 +232,23 @@ class TicketLife(RuleBasedStateMachine):
         elif fact.type == "TicketResolved":
             assert before["classification"] is not None and before["signed_for_at"] is not None
             self.shadow_status = "resolved"
+        elif fact.type == "TicketCalledBack":
+            assert fact.payload["reached"] == (fact.payload["rating"] is not None)
+            self.callback_said = fact.payload["resolved"]
         elif fact.type == "TicketRated":
+            # Rated again only on a callback (回访) after the enterprise's own rating.
+            assert self.shadow_status == "resolved" or self.callback_said is not None
             self.shadow_status, self.shadow_rating = "rated", fact.payload["rating"]
         elif fact.type == "TicketSentBack":
-            assert self.shadow_rating == "unsatisfied"
+            assert self.shadow_rating in BAD or self.callback_said in ("no", "partly")
+            assert fact.payload["redo_count"] == self.redos + 1
+            self.redos += 1
             self.shadow_status = "in_progress"
         elif fact.type == "TicketClosedOff":
             if fact.payload["reason"] == "unrated":
                 assert self.shadow_status == "resolved" and actor.role == "system"
             else:
-                assert self.shadow_status == "rated" and self.shadow_rating in ("satisfied", "basically_satisfied")
+                assert self.shadow_status == "rated" and self.shadow_rating in GOOD
             self.shadow_status = "closed"
         elif fact.type == "TicketReopened":
             self.shadow_status = "in_progress"
@@ -324,9 +343,31 @@ class TicketLife(RuleBasedStateMachine):
     def resolve(self, who):
         self.run("resolve", self.actor(who, "lead"), summary="已解决")
 
-    @rule(who=actors, rating=st.sampled_from(["satisfied", "basically_satisfied", "unsatisfied", "meh"]))
+    @rule(who=actors, rating=st.sampled_from(["satisfied", "basically_satisfied", "unsatisfied",
+                                              "very_satisfied", "very_unsatisfied", "meh"]))
     def rate(self, who, rating):
         self.run("rate", self.actor(who, "owner"), rating=rating)
+
+    @rule(who=actors, reached=st.booleans(),
+          resolved=st.sampled_from(["yes", "yes", "no", "partly", None, "maybe"]),
+          rating=st.sampled_from([*GOOD, *BAD, None, "meh"]))
+    def callback(self, who, reached, resolved, rating):
+        self.run_callback(self.actor(who, "office"), reached=reached, resolved=resolved,
+                          rating=rating)
+
+    @rule(reached=st.booleans(), said=st.sampled_from(["yes", "no", "partly"]),
+          rating=st.sampled_from([*GOOD, *BAD]))
+    def office_calls_back(self, reached, said, rating):
+        """The office's callback once resolved, so that random lives 重办 and rate again."""
+        if self.ticket.status in ("resolved", "rated"):
+            fields = {"resolved": said, "rating": rating} if reached else {}
+            assert self.run_callback(self.actor("office", "office"), reached=reached, **fields)
+
+    def run_callback(self, actor, **fields):
+        try:
+            return self.run("callback", actor, **fields)
+        finally:
+            self.callback_said = None
 
     @rule(who=actors)
     def close_off(self, who):
@@ -442,9 +483,9 @@ class TicketLife(RuleBasedStateMachine):
         if ticket.status in ("resolved", "rated", "closed"):
             assert all(snap["deadlines_met"].values())
         if ticket.status == "rated":
-            assert ticket.rating in ("satisfied", "basically_satisfied")
+            assert ticket.rating in GOOD
         if ticket.status == "closed":
-            assert snap["close_reason"] == "unrated" or ticket.rating in ("satisfied", "basically_satisfied")
+            assert snap["close_reason"] == "unrated" or ticket.rating in GOOD
         if snap["pending_extension"] is not None:
             assert ticket.status in ("signed_for", "in_progress", "awaiting_upper_level")
         for kind in ticket.overdue:
@@ -452,6 +493,10 @@ class TicketLife(RuleBasedStateMachine):
             assert [kind, ticket.deadlines[kind]] in snap["missed"]
         assert snap["reopen_count"] == sum(
             fact.type in ("TicketSentBack", "TicketReopened") for fact in ticket.pending())
+        # 重办 counts each send back, and every rating given stays in the view.
+        assert snap["redo_count"] == self.redos == sum(
+            fact.type == "TicketSentBack" for fact in ticket.pending())
+        assert len(snap["ratings"]) == sum(fact.type == "TicketRated" for fact in ticket.pending())
         missed = [(f.payload["deadline"], f.payload["due"]) for f in ticket.pending()
                   if f.type == "TicketDeadlineMissed"]
         assert len(missed) == len(set(missed))

@@ -42,6 +42,7 @@ MATRIX = """\
 | refuse_extension | office |  |  | no_pending_extension | no_pending_extension | no_pending_extension | ✓ | ✓ | ✓ | no_pending_extension | no_pending_extension | ticket_closed | ticket_merged | ticket_split |
 | resolve | unit_officer | lead |  | not_signed_for | not_signed_for | · | not_classified | ✓ | ✓ | · | · | ticket_closed | ticket_merged | ticket_split |
 | rate | enterprise, office |  | ✓ | not_resolved | not_resolved | not_resolved | not_resolved | not_resolved | not_resolved | ✓ | not_resolved | ticket_closed | ticket_merged | ticket_split |
+| callback | office |  |  | not_awaiting_callback | not_awaiting_callback | not_awaiting_callback | not_awaiting_callback | not_awaiting_callback | not_awaiting_callback | ✓ | ✓ | ticket_closed | ticket_merged | ticket_split |
 | close_off | office |  |  | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | ✓ | ticket_closed | ticket_merged | ticket_split |
 | close_off_unrated | system |  |  | · | · | · | · | · | · | ✓ | · | ticket_closed | ticket_merged | ticket_split |
 | reopen | office |  |  | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | ✓ | ticket_merged | ticket_split |
@@ -176,6 +177,7 @@ RIGHT = {
     "refuse_extension": (office, {"reason": "不同意"}),
     "resolve": (lead, {"summary": "已办结"}),
     "rate": (owner, {"rating": "satisfied"}),
+    "callback": (office, {"reached": True, "resolved": "yes", "rating": "very_satisfied"}),
     "close_off": (office, {}),
     "close_off_unrated": (SYSTEM, {"policy": DeadlinePolicy()}),
     "reopen": (office, {"reason": "再次反映"}),
