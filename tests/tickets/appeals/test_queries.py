@@ -448,8 +448,8 @@ def test_a_page_size_out_of_range_is_refused(ledger, limit):
 
 # -- the workbook ----------------------------------------------------------------------------
 
-HEADERS = ["台账编号", "企业名称", "统一社会信用代码", "诉求标题", "诉求内容", "受理渠道", "诉求类别",
-           "所属县(市、区)", "责任单位(主办)", "协办单位", "办理状态", "处理方式", "受理时间", "签收期限",
+HEADERS = ["台账编号", "企业名称", "统一社会信用代码", "联系人", "联系电话", "诉求标题", "诉求内容",
+           "受理渠道", "诉求类别", "诉求类型", "紧急程度", "所属县(市、区)", "责任单位(主办)", "协办单位", "办理状态", "处理方式", "受理时间", "签收期限",
            "办结期限", "是否逾期", "办结时间", "满意度评价", "销号时间"]
 
 
@@ -470,7 +470,7 @@ def test_the_workbook_is_the_ledger_as_an_office_keeps_it(ledger):
     assert [cell.value for cell in sheet[1]] == HEADERS
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert all(sheet.column_dimensions[c].width >= 10 for c in "ABCDEFGHIJKLMNOPQRS")
+    assert all(sheet.column_dimensions[c].width >= 10 for c in "ABCDEFGHIJKLMNOPQRSTUVW")
     rows = sheet_rows(book)
     by_number = {s["ledger_number"]: s for s in snapshots}
     assert [by_number[r["台账编号"]]["id"] for r in rows] == expected(snapshots, {})
@@ -479,6 +479,8 @@ def test_the_workbook_is_the_ledger_as_an_office_keeps_it(ledger):
         classification = s["classification"]
         assert row == {
             "台账编号": s["ledger_number"], "企业名称": s["enterprise_name"], "统一社会信用代码": s["uscc"],
+            # These appeals are raised untyped and without a contact, as before types existed.
+            "联系人": None, "联系电话": None, "诉求类型": None, "紧急程度": None,
             "诉求标题": s["title"], "诉求内容": s["description"].replace("\x0b", ""),
             "受理渠道": Channel(s["channel"]).label, "诉求类别": Category(s["category"]).label,
             "所属县(市、区)": COUNTIES[s["county"]], "责任单位(主办)": s["lead_unit"],
@@ -507,7 +509,7 @@ def test_the_workbook_shows_labels_not_codes(ledger):
 def test_an_enterprise_s_words_stay_words(ledger):
     engine, _ = ledger
     sheet = exported(engine, office, {"q": "=1+1"})["诉求台账"]
-    assert sheet["D2"].value == "=1+1 报表导出公式异常" and sheet["D2"].data_type == "s"
+    assert sheet["F2"].value == "=1+1 报表导出公式异常" and sheet["F2"].data_type == "s"
 
 
 @pytest.mark.parametrize("actor, filters", [
@@ -557,7 +559,7 @@ def test_the_sheet_built_in_eventlet_s_thread_pool_is_the_same(ledger):
     finally:
         os.unlink(path)
     assert sheet_rows(book) == sheet_rows(exported(engine, office, {"county": "ruijin"}))
-    assert book["诉求台账"].auto_filter.ref == f"A1:S{len(sheet_rows(book)) + 1}"
+    assert book["诉求台账"].auto_filter.ref == f"A1:W{len(sheet_rows(book)) + 1}"
 
 
 # -- a unit's appeals, read from its rows of ticket_units -------------------------------------
