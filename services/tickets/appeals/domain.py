@@ -683,7 +683,10 @@ class Ticket(Aggregate):
             if deadlines.passed(due, at):
                 facts.append(self._record_fact("TicketDeadlineMissed", {
                     "deadline": kind.value, "due": due}, at, actor))
-        for task in assist_tasks.missed_by(self._tasks, at):
+        # A task is late only while its unit may act on it: not while the appeal is back with
+        # the office (returned), where the office redispatches or rules first.
+        handled = self._status in rules.OPEN_BEFORE_RESOLUTION
+        for task in assist_tasks.missed_by(self._tasks, at) if handled else ():
             facts.append(self._record_fact("AssistTaskMissed", {
                 "unit": task.unit, "due": task.due}, at, actor))
         return facts

@@ -25,6 +25,7 @@ from kernel.envelope import Event
 from kernel.refolding import Progress, Refolding
 from kernel.store import read_stream
 from services.tickets.appeals.appeal_view import AppealView
+from services.tickets.appeals.rules import OPEN_BEFORE_RESOLUTION
 from services.tickets.appeals.tasks import OPEN_STATES as OPEN_TASK_STATES
 from services.tickets.appeals.vocabulary import Status
 
@@ -86,8 +87,9 @@ def row_of(state: dict) -> dict:
     pending_dues = [due for kind, due in state["deadlines"].items()
                     if due and not state["deadlines_met"].get(kind) and (kind, due) not in missed]
     # An assisting unit's open task not yet recorded as missed is watched as well (协办).
-    pending_dues += [task["due"] for task in state.get("tasks", ())
-                     if task["status"] in OPEN_TASK_STATES and not task["overdue"]]
+    if state["status"] in OPEN_BEFORE_RESOLUTION:
+        pending_dues += [task["due"] for task in state.get("tasks", ())
+                         if task["status"] in OPEN_TASK_STATES and not task["overdue"]]
     return {
         "id": state["id"], "ledger_number": state["ledger_number"], "uscc": state["uscc"],
         "enterprise_name": state["enterprise_name"], "title": state["title"],

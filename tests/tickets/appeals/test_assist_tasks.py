@@ -328,3 +328,17 @@ def test_the_deadline_watch_marks_a_late_task_on_the_task(tickets, db_url):
     missed = [e["payload"] for e in history if e["type"] == "AssistTaskMissed"]
     assert sorted(m["unit"] for m in missed) == [LAND, TAX]
     assert [(t["unit"], t["overdue"]) for t in shown["tasks"]] == [(TAX, True), (LAND, True)]
+
+
+def test_a_task_is_not_marked_late_while_the_appeal_is_back_with_the_office():
+    ticket = dispatched(tax_bureau=1, land_bureau=5)
+    ticket.return_appeal(reason="not_its_remit", legal_basis="《职能配置规定》第三条",
+                         at=at(3, 2, 15), actor=finance)
+    assert ticket.status == Status.RETURNED
+    assert [f.type for f in ticket.mark_overdue(at=at(3, 5), actor=SYSTEM)] == []
+    # ruled to take it, the lead unit handles it again, and the tax bureau's task is late
+    ticket.rule_on_return(ruling="属财政职责", at=at(3, 5), actor=office)
+    facts = ticket.mark_overdue(at=at(3, 5, 11), actor=SYSTEM)
+    assert [(f.type, f.payload.get("unit")) for f in facts
+            if f.type == "AssistTaskMissed"] == [("AssistTaskMissed", "tax_bureau")]
+    assert_replays(ticket)
