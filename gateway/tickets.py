@@ -26,7 +26,7 @@ from gateway.routes import LIST_ERRORS, READ_ERRORS, Resources, paged, whole
 from kernel.dependencies import TimedRpcProxy
 from services.tickets.appeals.contract import (
     ACTIONS, FILTERS, LEDGER_HEADERS, LEDGER_SHEET, RaiseAppeal, RaiseResult, TicketFilters,
-    TicketHistory, TicketListQuery, TicketPage, TicketPath, TicketView,
+    MergeProposals, TicketHistory, TicketListQuery, TicketPage, TicketPath, TicketView,
 )
 from services.tickets.routing.contract import Route, RoutePlace, RoutingTableView
 
@@ -147,6 +147,11 @@ class TicketsApi:
         "/tickets/{ticket_id}/history", "ticket_history",
         "Every event of the appeal, oldest first", path_model=TicketPath, rpc="history",
         view=TicketHistory, described="the events", into="events")
+    merge_proposals = routes.get(
+        "/tickets/{ticket_id}/merge-proposals", "merge_proposals",
+        "Open appeals of any enterprise that read as the same matter: proposals the office "
+        "decides on (merge)", path_model=TicketPath, view=MergeProposals,
+        described="the proposals")
     act_on_ticket = routes.act(
         "/tickets/{ticket_id}", TicketPath, ACTIONS, kind="an appeal", prefix="ticket",
         view=TicketView, rpc="act", described="the appeal after the command")

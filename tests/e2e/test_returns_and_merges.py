@@ -92,13 +92,19 @@ def test_three_duplicates_merged_and_an_appeal_split_in_two(api, tokens, act):
     owners = {uscc: mint(f"ent-{uscc[-4:]}", "enterprise", uscc=uscc) for uscc in FIRMS}
     water = mint("officer-shui", "unit_officer", unit=UNIT)
     ids = {uscc: api.call("POST", "/tickets", owners[uscc], json=appeal(
-        uscc, "章贡工业园停水三天", f"{name}所在园区停水三天，生产停摆。")).json()["id"]
-        for uscc, name in FIRMS.items()}
+        uscc, "章贡工业园停水三天", "园区停水三天，生产停摆，请尽快恢复供水。")).json()["id"]
+        for uscc in FIRMS}
     first, second, third = FIRMS
     survivor = ids[first]
     others = [ids[second], ids[third]]
 
-    # The duplicate check proposes nothing on its own across enterprises: a person decides.
+    # The duplicate check proposes the others to the office; a person decides.
+    proposed = api.call("GET", f"/tickets/{survivor}/merge-proposals", office)
+    assert proposed.status_code == 200, proposed.text
+    assert {p["id"] for p in proposed.json()["proposals"]} == set(others)
+    assert api.call("GET", f"/tickets/{survivor}/merge-proposals",
+                    owners[first]).status_code == 403
+    assert events_of(api, office, survivor) == ["TicketRaised"]  # proposing merges nothing
     act(owners[first], survivor, "merge", {"appeals": others, "reason": "重复"}, expect=403)
     act(water, survivor, "merge", {"appeals": others, "reason": "重复"}, expect=403)
     merged = act(office, survivor, "merge", {"appeals": others, "reason": "同一园区停水"})

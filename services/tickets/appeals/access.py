@@ -57,6 +57,8 @@ ACT_ROWS = (
     allow("act.resolve", unit_officer=LEAD_UNIT),
     allow("act.rate", OFFICE, enterprise=Scope.OWN_ENTERPRISE,
           note="the enterprise's own rating, or the office's follow-up call (回访)"),
+    allow("act.callback", OFFICE,
+          note="回访: the office calls the contact back after the resolution; no unit records it"),
     allow("act.close-off", OFFICE),
     allow("act.reopen", OFFICE),
     allow("act.return", unit_officer=LEAD_UNIT,
@@ -80,6 +82,8 @@ ROWS = (
           note="a page of the workbook's lines at a time, the list's scope and filters"),
     allow("get_ticket", READERS),
     allow("history", READERS, note="an enterprise sees who acted by role and unit only"),
+    allow("merge_proposals", OFFICE,
+          note="the duplicate check proposes across enterprises; merging is the office's act"),
     ACT_ROWS,
 )
 
@@ -156,6 +160,29 @@ def shown_contact(actor: Actor, snapshot: dict, fields: dict) -> dict:
     if "contact_email" in fields:
         fields["contact_email"] = masked_email(fields["contact_email"])
     return fields
+
+
+# -- the resolution: the reply to the enterprise, the unit's internal note --------------------
+# A resolution records both (TicketResolved: reply, summary); the enterprise is told the reply
+# (答复意见) and the policies it cites, never what the unit noted for itself.
+
+INTERNAL_NOTE_FIELDS = ("resolution_summary", "summary")
+INTERNAL_NOTES_KEPT_FROM = frozenset({"enterprise"})
+
+
+def shown_reply(actor: Actor, fields: dict) -> dict:
+    """`fields` (an appeal's view, a TicketResolved payload) as `actor` may read the resolution:
+    an enterprise without the unit's internal note, here or on the survivor it follows; every
+    other reader as recorded. A copy, the original untouched."""
+    if actor.role not in INTERNAL_NOTES_KEPT_FROM:
+        return fields
+    shown = dict(fields)
+    if "resolution_summary" in shown:
+        shown["resolution_summary"] = None
+    shown.pop("summary", None)
+    if isinstance(shown.get("survivor"), dict):
+        shown["survivor"] = shown_reply(actor, shown["survivor"])
+    return shown
 
 
 def scope_of(actor: Actor) -> dict:

@@ -4,19 +4,24 @@ numbered in the same transaction), a link (both appeals), the rating of a merged
 reads its survivor). Each loads the appeals named, lets the aggregate decide, and saves every one
 it changed; a refusal anywhere leaves every stream as it was. And how a reader is shown an
 appeal that points across: the survivor's progress to a merged appeal's reader
-(`merging.shown_to`)."""
+(`merging.shown_to`). And the merge proposals: the open appeals of any enterprise that read as
+the same matter, for the office to decide on (`proposals`)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
+
+import sqlalchemy as sa
 
 from kernel.actor import Actor
 from kernel.store import UnitOfWork
-from services.tickets.appeals import merging, rules, views
+from services.tickets.appeals import duplicates, merging, rules, views
 from services.tickets.appeals.deadlines import DeadlinePolicy
 from services.tickets.appeals.domain import Ticket
 from services.tickets.appeals.exceptions import TicketNotFound
 from services.tickets.appeals.numbers import ledger_number
+from services.tickets.appeals.views import ticket_rows
 from services.tickets.appeals.vocabulary import Status
 
 COMMANDS = ("merge_in", "split", "link_related", "rate_merged")
@@ -68,3 +73,33 @@ def shown(connection, actor: Actor, view: dict) -> dict:
         if into:
             survivor = views.appeal_view(connection, into[-1]["ticket_id"])
     return merging.shown_to(actor, view, survivor)
+
+
+# -- the duplicate check proposes, the office merges ----------------------------------------------
+
+def proposal_candidates(connection, ticket_id: str) -> tuple[dict, list[dict]]:
+    """The appeal's view and the open appeals of its category, of any enterprise, newest first
+    (at most `duplicates.CANDIDATES`): what a merge proposal compares it with."""
+    own = views.appeal_view(connection, ticket_id)
+    if own is None:
+        raise TicketNotFound(ticket_id)
+    rows = connection.execute(
+        sa.select(ticket_rows.c.state)
+        .where(ticket_rows.c.category == own["category"], ticket_rows.c.id != ticket_id,
+               ticket_rows.c.status.in_([status.value for status in rules.REGROUPABLE]))
+        .order_by(ticket_rows.c.received_at.desc(), ticket_rows.c.id.desc())
+        .limit(duplicates.CANDIDATES)).all()
+    return own, [json.loads(row.state) for row in rows]
+
+
+def proposals(own: dict, candidates: list[dict]) -> dict:
+    """The candidates that read as the same matter as `own` (`duplicates.is_near_duplicate`):
+    shown to the office, which alone decides to merge them. Pure, bounded work."""
+    found = [candidate for candidate in candidates if duplicates.is_near_duplicate(
+        own["title"], own["description"], candidate["title"], candidate["description"])]
+    return {"ticket_id": own["id"], "proposals": [
+        {key: candidate.get(key) for key in PROPOSAL_FIELDS} for candidate in found]}
+
+
+PROPOSAL_FIELDS = ("id", "ledger_number", "enterprise_name", "uscc", "title", "status",
+                   "received_at")

@@ -22,7 +22,7 @@ from kernel.campaign import COUNTIES, ZONES
 from kernel.actor import SYSTEM, Actor
 from kernel.dependencies import Reactions
 from kernel.envelope import Event, utc_now
-from kernel.errors import NotOwnVisit, Refused
+from kernel.errors import NotOwnVisit, Refused, RoleNotAllowed
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
 from kernel.watch import watch
@@ -30,6 +30,7 @@ from kernel.wire import body_fields, command_fields
 from services.liaison.events import EVENTS as LIAISON
 from services.tickets.appeals import contract, duplicates, queries, reactions, rules, views
 from services.tickets.appeals.access import LINKED, check_may_read, shown_contact
+from services.tickets.appeals.access import shown_reply
 from services.tickets.appeals.appeal_view import history_entry
 from services.tickets.appeals import across, merging
 from services.tickets.appeals.deadlines import policy_from_json
@@ -196,7 +197,8 @@ class AppealsRpc:
                 uow.save(ticket)
             # The appeal as GET answers it, folded with the facts just appended.
             view = views.appeal_view(uow.connection, ticket.id)
-            return across.shown(uow.connection, who, shown_contact(who, view, view))
+            return shown_reply(who, across.shown(uow.connection, who,
+                                                 shown_contact(who, view, view)))
 
         return self.store.execute(action if action in contract.ACTIONS else "unknown", decide)
 
@@ -217,7 +219,8 @@ class AppealsRpc:
             if view is None:
                 raise TicketNotFound(ticket_id)
             check_may_read(who, view, in_linkage=linked(uow, who, ticket_id))
-            return across.shown(uow.connection, who, shown_contact(who, view, view))
+            return shown_reply(who, across.shown(uow.connection, who,
+                                                 shown_contact(who, view, view)))
 
         return self.store.query("get_ticket", read)
 
@@ -232,12 +235,25 @@ class AppealsRpc:
             snapshot = Ticket.from_events(ticket_id, events).snapshot()
             check_may_read(who, snapshot, in_linkage=linked(uow, who, ticket_id))
             # An enterprise sees who acted by role and unit, not by their internal ids; each
-            # reader the contact as the read rule shows it to him.
+            # reader the contact as the read rule shows it to him, and the resolution's reply.
             return [merging.history_shown_to(
-                        who, history_entry(who.role, e, lambda p: shown_contact(who, snapshot, p)))
+                        who, history_entry(who.role, e, lambda p: shown_reply(
+                            who, shown_contact(who, snapshot, p))))
                     for e in events]
 
         return self.store.query("history", read)
+
+    @rpc
+    def merge_proposals(self, actor: dict, ticket_id: str) -> dict:
+        """The open appeals, of any enterprise, that read as the same matter as this one: the
+        duplicate check proposes, the office decides whether to merge (act "merge")."""
+        who = Actor.from_dict(actor)
+        if who.role != "office":
+            raise RoleNotAllowed(who.role, "read the merge proposals", ("office",))
+        own, candidates = self.store.query(
+            "merge_proposals", lambda uow: across.proposal_candidates(uow.connection, ticket_id))
+        # Bounded, pure comparison: off the hub, as a raised appeal's own check is.
+        return tpool.execute(across.proposals, own, candidates)
 
     @rpc
     def list_tickets(self, actor: dict, filters: dict, cursor: str | None = None,
