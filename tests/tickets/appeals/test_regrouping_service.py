@@ -10,9 +10,16 @@ from kernel.errors import Refused
 from registered_units import known_units
 from services.tickets.service import TicketsService
 
-OFFICE = assertion({"sub": "clerk-li", "role": "office"})
 UNIT = "nankang-housing"
-OFFICER = assertion({"sub": "officer-xu", "role": "unit_officer", "unit": UNIT})
+
+
+def office() -> dict:
+    # A fresh assertion each call: one is good for a minute only.
+    return assertion({"sub": "clerk-li", "role": "office"})
+
+
+def officer() -> dict:
+    return assertion({"sub": "officer-xu", "role": "unit_officer", "unit": UNIT})
 USCCS = ("91360703MA37K8L9PN", "91360702MA35G0QX4J", "91360781MA35XY123U")
 
 
@@ -38,42 +45,42 @@ def tickets(db_url, container_factory, service_config):
 def test_a_return_is_ruled_on_and_the_unit_takes_it(tickets):
     with ClusterRpcProxy(tickets) as cluster:
         t = cluster.tickets
-        ticket_id = t.raise_appeal(OFFICE, appeal(USCCS[0], "仓库屋顶漏水"))["id"]
-        t.act(OFFICE, ticket_id, "dispatch", {"lead_unit": UNIT})
-        returned = t.act(OFFICER, ticket_id, "return", {
+        ticket_id = t.raise_appeal(office(), appeal(USCCS[0], "仓库屋顶漏水"))["id"]
+        t.act(office(), ticket_id, "dispatch", {"lead_unit": UNIT})
+        returned = t.act(officer(), ticket_id, "return", {
             "reason": "unclear_ownership", "legal_basis": "《房屋使用安全管理条例》第六条"})
         assert returned["status"] == "returned"
         with pytest.raises(Refused) as refused:
             t.act(enterprise(USCCS[0]), ticket_id, "rule-on-return", {"ruling": "x"})
         assert refused.value.kind == "forbidden"
-        ruled = t.act(OFFICE, ticket_id, "rule-on-return", {"ruling": "经审核属住建局职责"})
+        ruled = t.act(office(), ticket_id, "rule-on-return", {"ruling": "经审核属住建局职责"})
         assert ruled["status"] == "dispatched" and ruled["returns"][0]["ruling"]
         with pytest.raises(Refused) as refused:
-            t.act(OFFICER, ticket_id, "return", {"reason": "not_its_remit", "legal_basis": "x"})
+            t.act(officer(), ticket_id, "return", {"reason": "not_its_remit", "legal_basis": "x"})
         assert refused.value.rule == "return_already_ruled"
-        assert t.act(OFFICER, ticket_id, "sign-for", {})["status"] == "signed_for"
-        types = [e["type"] for e in t.history(OFFICE, ticket_id)]
+        assert t.act(officer(), ticket_id, "sign-for", {})["status"] == "signed_for"
+        types = [e["type"] for e in t.history(office(), ticket_id)]
         assert types[-3:] == ["TicketReturned", "TicketReturnRuled", "TicketSignedFor"]
-        lines = t.list_tickets(OFFICE, {"status": "signed_for"})["items"]
+        lines = t.list_tickets(office(), {"status": "signed_for"})["items"]
         assert [line["id"] for line in lines] == [ticket_id]
 
 
 def test_a_merge_writes_every_appeal_or_none_and_each_enterprise_sees_its_own(tickets):
     with ClusterRpcProxy(tickets) as cluster:
         t = cluster.tickets
-        ids = [t.raise_appeal(OFFICE, appeal(uscc, "园区道路积水"))["id"] for uscc in USCCS]
+        ids = [t.raise_appeal(office(), appeal(uscc, "园区道路积水"))["id"] for uscc in USCCS]
         survivor, *others = ids
         # A missing appeal among them: refused by name, and nothing written on any.
         with pytest.raises(Refused) as refused:
-            t.act(OFFICE, survivor, "merge", {"appeals": [others[0], "nowhere"], "reason": "重复"})
+            t.act(office(), survivor, "merge", {"appeals": [others[0], "nowhere"], "reason": "重复"})
         assert refused.value.rule == "ticket_not_found"
-        assert [e["type"] for e in t.history(OFFICE, others[0])] == ["TicketRaised"]
+        assert [e["type"] for e in t.history(office(), others[0])] == ["TicketRaised"]
         with pytest.raises(Refused) as refused:
             t.act(enterprise(USCCS[0]), survivor, "merge", {"appeals": others, "reason": "重复"})
         assert refused.value.kind == "forbidden"
-        merged = t.act(OFFICE, survivor, "merge", {"appeals": others, "reason": "同一积水问题"})
+        merged = t.act(office(), survivor, "merge", {"appeals": others, "reason": "同一积水问题"})
         assert [link["ticket_id"] for link in merged["links"]] == others
-        assert t.list_tickets(OFFICE, {"status": "merged"})["items"][0]["id"] in others
+        assert t.list_tickets(office(), {"status": "merged"})["items"][0]["id"] in others
 
         # The survivor's enterprise sees no other enterprise's merged appeal.
         own = t.get_ticket(enterprise(USCCS[0]), survivor)
@@ -92,12 +99,12 @@ def test_a_merge_writes_every_appeal_or_none_and_each_enterprise_sees_its_own(ti
 def test_a_split_numbers_each_matter_and_a_link_shows_on_both(tickets):
     with ClusterRpcProxy(tickets) as cluster:
         t = cluster.tickets
-        original = t.raise_appeal(OFFICE, appeal(USCCS[0], "积水和物流两件事"))
+        original = t.raise_appeal(office(), appeal(USCCS[0], "积水和物流两件事"))
         with pytest.raises(Refused) as refused:
-            t.act(OFFICE, original["id"], "split", {"matters": [
+            t.act(office(), original["id"], "split", {"matters": [
                 {"title": "积水", "description": "积水"}], "reason": "两项"})
         assert refused.value.field == "matters"
-        split = t.act(OFFICE, original["id"], "split", {"matters": [
+        split = t.act(office(), original["id"], "split", {"matters": [
             {"title": "园区道路积水", "description": "雨后积水"},
             {"title": "物流车辆限行", "description": "限行影响发货"}], "reason": "一件诉求含两项事项"})
         assert split["status"] == "split"
@@ -106,8 +113,8 @@ def test_a_split_numbers_each_matter_and_a_link_shows_on_both(tickets):
         assert all(p["ledger_number"] != original["ledger_number"] for p in parts)
         part = t.get_ticket(enterprise(USCCS[0]), parts[0]["ticket_id"])
         assert part["status"] == "received" and part["links"][0]["kind"] == "split_from"
-        linked = t.act(OFFICE, parts[0]["ticket_id"], "link",
+        linked = t.act(office(), parts[0]["ticket_id"], "link",
                        {"related_id": parts[1]["ticket_id"], "note": "同一园区"})
         assert linked["links"][-1]["kind"] == "related"
-        other = t.get_ticket(OFFICE, parts[1]["ticket_id"])
+        other = t.get_ticket(office(), parts[1]["ticket_id"])
         assert other["links"][-1]["ticket_id"] == parts[0]["ticket_id"]

@@ -60,7 +60,8 @@ BEFORE.update({
     "AssistTaskOpened": {"dispatched"},
     "AssistTaskWithdrawn": {"dispatched", "signed_for", "in_progress", "returned"},
     "AssistTaskSignedFor": HANDLED, "AssistTaskAnswered": HANDLED, "AssistTaskWaived": HANDLED,
-    "AssistTaskMissed": HANDLED,
+    # a task's own due runs on while the appeal is returned to the office (退回)
+    "AssistTaskMissed": HANDLED | {"returned"},
 })
 # 回访: once resolved, until closed off; a callback's rating may follow the enterprise's own.
 BEFORE.update({"TicketCalledBack": {"resolved", "rated"}, "TicketRated": {"resolved", "rated"},
