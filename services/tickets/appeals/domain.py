@@ -985,12 +985,22 @@ class Ticket(Aggregate):
     def when_TicketMerged(self, fact: Fact) -> None:
         self._status = Status.MERGED.value
         self._survivor_id = fact.payload["survivor_id"]
+        self._stop_clocks()
 
     def when_MergedAppealRated(self, fact: Fact) -> None:
         self._merged_rating = fact.payload["rating"]
 
     def when_TicketSplit(self, fact: Fact) -> None:
         self._status = Status.SPLIT.value
+        self._stop_clocks()
+
+    def _stop_clocks(self) -> None:
+        # Ended without handling of its own: nothing of it is due any more (the deadline watch
+        # reads only what is due).
+        for kind in Deadline:
+            if kind.value in self._due:
+                self._set_due(kind, None)
+        self._extension_days = None
 
     def when_AppealLinked(self, fact: Fact) -> None:
         self._related.add(fact.payload["ticket_id"])

@@ -187,3 +187,17 @@ def test_any_appeal_links_to_another_as_related_and_both_show_it():
         a.link_related(other=a, at=at(3, 5), actor=office)
     with pytest.raises(errors.RoleNotAllowed):
         a.link_related(other=b, at=at(3, 5), actor=lead)
+
+
+def test_a_merged_or_split_appeal_has_nothing_due_so_the_deadline_watch_leaves_it():
+    survivor, b, _ = three()
+    b.dispatch(lead_unit="finance_bureau", at=at(3, 2, 11), actor=office)
+    assert b.deadlines["sign"] is not None
+    survivor.merge_in(appeals=[b], reason="重复", at=at(3, 3), actor=office)
+    assert set(b.deadlines.values()) == {None}
+    original = raised("s", FIRST, 9)
+    original.dispatch(lead_unit="finance_bureau", at=at(3, 2, 11), actor=office)
+    original.split(matters=[{"title": "一", "description": "一"}, {"title": "二", "description": "二"}],
+                   reason="两项", raised=original.pending()[0].payload, numbering=numbering(),
+                   at=at(3, 3), actor=office)
+    assert set(original.deadlines.values()) == {None}
