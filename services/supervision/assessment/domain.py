@@ -116,7 +116,8 @@ STEPS = Step.labels()
 LISTED = "listed"
 DEFAULT_STEP_POINTS = {"reminder": 1, "notice": 2, "inspection": 3, "interview": 4, "listed": 5}
 DEFAULT_SUPERVISION_CAP = 20
-SATISFIED = ("satisfied", "basically_satisfied")
+# 非常满意 is above 满意 on the five 好差评 levels: it counts as satisfied too.
+SATISFIED = ("very_satisfied", "satisfied", "basically_satisfied")
 DEFAULT_FLOOR = Fraction(85, 100)
 # The whole city's trend series (全市) goes by the unit "", as `supervision.report` names it.
 CITY = ""
