@@ -330,3 +330,45 @@ def test_an_assisting_unit_acts_only_on_its_own_task(world):
              if e["type"] in ("AssistTaskSignedFor", "AssistTaskAnswered")]
     assert acted == [("AssistTaskSignedFor", HELPING_UNIT, HELPING_UNIT),
                      ("AssistTaskAnswered", HELPING_UNIT, HELPING_UNIT)]
+
+
+def test_an_enterprise_sees_no_other_enterprise_s_merged_appeal(world):
+    """Run last: its appeals are ones no read above looks for."""
+    call = world["client"].call
+    tokens = callers()
+    office, owner_a = tokens["office"], tokens["enterprise"]
+    owner_b = mint(f"ent-b-{RUN}", "enterprise", uscc=USCC_B)
+
+    def raised(uscc: str, county: str) -> str:
+        return call("POST", "/tickets", office, {
+            "enterprise_name": f"企业{uscc[-4:]}{RUN}", "uscc": uscc, "title": f"园区停电 {RUN}",
+            "description": "园区停电两天，生产停摆。", "channel": "hotline",
+            "category": "technology", "county": county}, expect=201).json()["id"]
+
+    survivor, merged = raised(USCC_A, COUNTY), raised(USCC_B, OTHER_COUNTY)
+    # Proposals and merges are the office's alone.
+    for caller, token in tokens.items():
+        if caller == "office":
+            continue
+        expected = 401 if token is None else 403
+        assert call("GET", f"/tickets/{survivor}/merge-proposals", token).status_code == expected
+        assert call("POST", f"/tickets/{survivor}/merge", token,
+                    {"appeals": [merged], "reason": "重复"}).status_code == expected, caller
+    call("POST", f"/tickets/{survivor}/merge", office, {"appeals": [merged], "reason": "重复"},
+         expect=200)
+
+    # The survivor's enterprise: nothing of B's merged appeal, in the view, list or history.
+    seen = call("GET", f"/tickets/{survivor}", owner_a, expect=200).json()
+    assert merged not in str(seen) and USCC_B not in str(seen)
+    history = call("GET", f"/tickets/{survivor}/history", owner_a, expect=200).json()
+    assert merged not in str(history) and USCC_B not in str(history)
+    assert call("GET", f"/tickets/{merged}", owner_a).status_code == 403
+    assert merged not in {line["id"] for line in call(
+        "GET", "/tickets?limit=200", owner_a, expect=200).json()["items"]}
+    # The merged enterprise: its own appeal and the survivor's progress, no name or code of A's.
+    followed = call("GET", f"/tickets/{merged}", owner_b, expect=200).json()
+    assert followed["status"] == "merged" and followed["survivor"]["id"] == survivor
+    assert USCC_A not in str(followed) and f"企业{USCC_A[-4:]}" not in str(followed)
+    assert call("GET", f"/tickets/{survivor}", owner_b).status_code == 403
+    # The office sees both ends.
+    assert merged in str(call("GET", f"/tickets/{survivor}", office, expect=200).json()["links"])
