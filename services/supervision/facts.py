@@ -8,8 +8,8 @@ import dataclasses
 import datetime as dt
 
 # Kinds of tracked matter: an appeal's signing and its resolution (each owed by its lead unit),
-# an implementation rule, a survey, a help plan, one of the action's deliverables, and a
-# supervision notice the unit must answer.
+# an implementation rule, a survey, a help plan, one of the action's deliverables, a
+# supervision notice the unit must answer, and an assisting unit's own task on an appeal (协办).
 APPEAL_SIGNING = "appeal_signing"
 APPEAL_RESOLUTION = "appeal_resolution"
 IMPLEMENTATION_RULE = "implementation_rule"
@@ -17,8 +17,9 @@ SURVEY = "survey"
 HELP_PLAN = "help_plan"
 DELIVERABLE = "deliverable"
 NOTICE_ANSWER = "notice_answer"
+ASSIST_TASK = "assist_task"
 MATTER_KINDS = (APPEAL_SIGNING, APPEAL_RESOLUTION, IMPLEMENTATION_RULE, SURVEY, HELP_PLAN,
-                DELIVERABLE, NOTICE_ANSWER)
+                DELIVERABLE, NOTICE_ANSWER, ASSIST_TASK)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,3 +81,16 @@ class ProblemAppeal:
     unit: str                 # the unit that leads it now (or last led it)
     reason: str               # "sent_back_3" or "passed_among_3"
     seqs: tuple[int, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class HotlineStep:
+    """One step of an appeal in a unit's hands that the hotline measures count, as the ledger
+    holds it at `seq`: its dispatch to the unit, the unit's return (退回), its resolution, its
+    sending back for 重办, or the office's callback (回访)."""
+
+    seq: int
+    appeal_id: str
+    unit: str
+    step: str                 # dispatch, return, resolved, redo, callback
+    at: dt.datetime

@@ -18,6 +18,7 @@ MATTER_LABELS = {
     facts.HELP_PLAN: "帮扶方案",
     facts.DELIVERABLE: "工作节点",
     facts.NOTICE_ANSWER: "督查通知书回复",
+    facts.ASSIST_TASK: "协办任务",
 }
 TrackedMatterKind = LabelledEnum("TrackedMatterKind", {
     kind.upper(): (kind, MATTER_LABELS[kind]) for kind in facts.MATTER_KINDS}, module=__name__)

@@ -20,6 +20,11 @@ What is folded:
   `AppealFact` per appeal and lead unit, every rating the enterprise gave (kept with the unit
   that led the appeal then, an unsatisfied one that sent it back too), and the problem appeals (提级督办): sent back three times
   or more, or passed among three units or more none of which signed for it.
+  A return (退回) withdraws what the unit owed of that dispatch; the office's ruling (终审) owes
+  the signing again; a merge or a split ends what the appeal owed. The hotline measures' steps
+  (`hotline_steps`: each dispatch, return, resolution, 重办 and callback, with the unit that led
+  then) are kept apart. Each assisting unit's task (协办) is an ASSIST_TASK matter due its due,
+  settled by its answer, withdrawn when waived or ended by a redispatch.
 - implementation rules (policy), surveys and help plans (liaison): required → a matter due at the
   end of its due date (office time), settled by the filing / submission; its overdue mark is
   added to its seqs. A rule required "as soon as possible" has no date and is never overdue.
@@ -58,6 +63,7 @@ from services.supervision.cases.ladder import Step
 from services.supervision.facts import (
     APPEAL_RESOLUTION,
     APPEAL_SIGNING,
+    ASSIST_TASK,
     DELIVERABLE,
     HELP_PLAN,
     IMPLEMENTATION_RULE,
@@ -65,6 +71,7 @@ from services.supervision.facts import (
     NOTICE_ANSWER,
     SURVEY,
     AppealFact,
+    HotlineStep,
     ProblemAppeal,
     TrackedMatter,
 )
@@ -161,6 +168,18 @@ ratings_table = sa.Table(
     sa.Column("rated_at", sa.String(32), nullable=False),
 )
 
+# The steps of an appeal in a unit's hands the hotline measures count (`facts.HotlineStep`):
+# each dispatch to the unit, its return, each resolution, each sending back for 重办 and each
+# callback, kept with the unit that led the appeal then.
+hotline_table = sa.Table(
+    "tracking_hotline", metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("appeal_id", sa.String(120), nullable=False),
+    sa.Column("unit", sa.String(UNIT_LIMIT), nullable=False),
+    sa.Column("step", sa.String(40), nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+)
+
 supervision_table = sa.Table(
     "tracking_supervision", metadata,
     sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
@@ -216,7 +235,8 @@ entries_table = sa.Table(
 # decides whether it counts).
 CITED_TYPES = frozenset({"UnitRated", "DeliveryAccepted", "DeliverySentBack"})
 
-TABLES = (matters_table, appeals_table, appeal_facts_table, ratings_table, supervision_table,
+TABLES = (matters_table, appeals_table, appeal_facts_table, ratings_table, hotline_table,
+          supervision_table,
           leader_parks_table, department_parks_table, park_counties_table,
           liaison_officers_table, units_table, entries_table)
 
@@ -461,6 +481,13 @@ def _withdraw_open(connection: sa.Connection, seq: int, appeal_id: str, at: str)
         touch_matter(connection, seq, row.matter_id, withdrawn_at=at)
 
 
+def _hotline(connection: sa.Connection, seq: int, appeal_id: str, unit: str | None,
+             step: str, at: str) -> None:
+    if unit:
+        connection.execute(hotline_table.insert().values(
+            seq=seq, appeal_id=appeal_id, unit=unit, step=step, at=at))
+
+
 @handles("tickets", "ticket", "TicketRaised")
 def _raised(connection, seq, event, fact):
     row = _appeal(connection, event.stream_id)
@@ -486,6 +513,7 @@ def _dispatched(connection, seq, event, fact):
             sent_back=0, seqs=json.dumps([seq])))
     else:
         _update_fact(connection, seq, appeal_id, unit, sign_due=sign_due)
+    _hotline(connection, seq, appeal_id, unit, "dispatch", at)
     passed = json.loads(row.passed) if not row.signed else []
     passed_seqs = _seqs(row.passed_seqs) if not row.signed else []
     if unit not in passed:
@@ -542,6 +570,7 @@ def _resolved(connection, seq, event, fact):
     if row.resolutions:
         settle_matter(connection, seq, _resolution_id(event.stream_id, row.resolutions), at)
     _update_fact(connection, seq, event.stream_id, row.lead_unit, resolved_at=at, replied=True)
+    _hotline(connection, seq, event.stream_id, row.lead_unit, "resolved", at)
 
 
 @handles("tickets", "ticket", "TicketRated")
@@ -570,6 +599,7 @@ def _again(connection, seq, event, fact):
     values = {"resolutions": n, "seqs": _with(_seqs(row.seqs), seq)}
     fact_values = {"resolution_due": due, "resolved_at": None, "rating": None}
     if event.type == "TicketSentBack":
+        _hotline(connection, seq, appeal_id, unit, "redo", _time(event.occurred_at))
         sent_back = sorted({*_seqs(row.sent_back_seqs), seq})
         values["sent_back_seqs"] = json.dumps(sent_back)
         held = _fact(connection, appeal_id, unit)
@@ -595,6 +625,96 @@ def _missed(connection, seq, event, fact):
 def _closed(connection, seq, event, fact):
     _appeal(connection, event.stream_id)
     _withdraw_open(connection, seq, event.stream_id, _time(event.occurred_at))
+
+
+@handles("tickets", "ticket", "TicketReturned")
+def _returned(connection, seq, event, fact):
+    # What the unit still owed of the dispatch it returned is owed no more: the office decides.
+    at = _time(event.occurred_at)
+    row = _appeal(connection, event.stream_id)
+    unit = fact.unit or row.lead_unit
+    _withdraw_open(connection, seq, event.stream_id, at)
+    _hotline(connection, seq, event.stream_id, unit, "return", at)
+    _update_fact(connection, seq, event.stream_id, unit)
+    _update_appeal(connection, event.stream_id, seqs=_with(_seqs(row.seqs), seq))
+
+
+@handles("tickets", "ticket", "TicketReturnRuled")
+def _return_ruled(connection, seq, event, fact):
+    # 终审: the unit must take the appeal, and owes its signing again by the new sign_due.
+    row = _appeal(connection, event.stream_id)
+    unit = fact.unit or row.lead_unit
+    if unit is None:
+        return
+    n = row.signings + 1
+    sign_due = _time(fact.sign_due)
+    open_matter(connection, seq, matter_id=_signing_id(event.stream_id, n), kind=APPEAL_SIGNING,
+                stream_id=event.stream_id, unit=unit, due_at=sign_due, title=row.title)
+    _update_fact(connection, seq, event.stream_id, unit, sign_due=sign_due)
+    _update_appeal(connection, event.stream_id, lead_unit=unit, signed=False, signings=n,
+                   seqs=_with(_seqs(row.seqs), seq))
+
+
+@handles("tickets", "ticket", "TicketCalledBack")
+def _called_back(connection, seq, event, fact):
+    row = _appeal(connection, event.stream_id)
+    _hotline(connection, seq, event.stream_id, row.lead_unit, "callback",
+             _time(event.occurred_at))
+    _update_fact(connection, seq, event.stream_id, row.lead_unit)
+
+
+@handles("tickets", "ticket", "TicketMerged", "TicketSplit")
+def _ended(connection, seq, event, fact):
+    # A merged or split appeal ends here: nothing it owed is owed any more.
+    _appeal(connection, event.stream_id)
+    _withdraw_open(connection, seq, event.stream_id, _time(event.occurred_at))
+    for row in _open_tasks(connection, event.stream_id):
+        touch_matter(connection, seq, row.matter_id, withdrawn_at=_time(event.occurred_at))
+
+
+# -- assisting units' tasks (协办) ----------------------------------------------------------------
+
+def _task_due(value: str | None) -> str | None:
+    """A task's due as the ticket declares it: a day (inclusive, office time) or an instant."""
+    if value and len(value) == 10:
+        return _date_due(value)
+    return _time(value)
+
+
+def _open_tasks(connection: sa.Connection, appeal_id: str, unit: str | None = None):
+    query = sa.select(matters_table).where(
+        matters_table.c.stream_id == appeal_id, matters_table.c.kind == ASSIST_TASK,
+        matters_table.c.done_at.is_(None), matters_table.c.withdrawn_at.is_(None))
+    if unit is not None:
+        query = query.where(matters_table.c.unit == unit)
+    return connection.execute(query).all()
+
+
+@handles("tickets", "ticket", "AssistTaskOpened")
+def _task_opened(connection, seq, event, fact):
+    # A task opened afresh (a redispatch) is a new matter: the one it replaces keeps its record.
+    row = _appeal(connection, event.stream_id)
+    open_matter(connection, seq, matter_id=f"{ASSIST_TASK}:{event.stream_id}:{fact.unit}:{seq}",
+                kind=ASSIST_TASK, stream_id=event.stream_id, unit=fact.unit,
+                due_at=_task_due(fact.due), title=row.title)
+
+
+@handles("tickets", "ticket", "AssistTaskAnswered")
+def _task_answered(connection, seq, event, fact):
+    for row in _open_tasks(connection, event.stream_id, fact.unit):
+        settle_matter(connection, seq, row.matter_id, _time(event.occurred_at))
+
+
+@handles("tickets", "ticket", "AssistTaskWaived", "AssistTaskWithdrawn")
+def _task_ended(connection, seq, event, fact):
+    for row in _open_tasks(connection, event.stream_id, fact.unit):
+        touch_matter(connection, seq, row.matter_id, withdrawn_at=_time(event.occurred_at))
+
+
+@handles("tickets", "ticket", "AssistTaskSignedFor", "AssistTaskMissed")
+def _task_noted(connection, seq, event, fact):
+    for row in _open_tasks(connection, event.stream_id, fact.unit):
+        touch_matter(connection, seq, row.matter_id)
 
 
 # -- implementation rules, surveys, help plans -------------------------------------------------
@@ -849,6 +969,22 @@ def appeal_facts(connection: sa.Connection, since: dt.datetime | None = None,
         replied=bool(row.replied), rating=row.rating, sent_back=row.sent_back,
         seqs=tuple(_seqs(row.seqs)), uscc=row.uscc or "",
         ratings=tuple(given.get((row.appeal_id, row.unit), ()))) for row in rows]
+
+
+def hotline_steps(connection: sa.Connection, since: dt.datetime | None = None,
+                  until: dt.datetime | None = None) -> list[HotlineStep]:
+    """The hotline steps (`facts.HotlineStep`) of the appeals dispatched to each unit in
+    [`since`, `until`) (the unit's appeal fact's dispatch), in ledger order."""
+    facts_ = appeal_facts_table
+    query = sa.select(hotline_table).join(facts_, sa.and_(
+        facts_.c.appeal_id == hotline_table.c.appeal_id, facts_.c.unit == hotline_table.c.unit))
+    if since is not None:
+        query = query.where(facts_.c.dispatched_at >= format_time(since))
+    if until is not None:
+        query = query.where(facts_.c.dispatched_at < format_time(until))
+    return [HotlineStep(seq=row.seq, appeal_id=row.appeal_id, unit=row.unit, step=row.step,
+                        at=parse_time(row.at))
+            for row in connection.execute(query.order_by(hotline_table.c.seq)).all()]
 
 
 def ratings_given(connection: sa.Connection, since: dt.datetime | None = None,
