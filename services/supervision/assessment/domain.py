@@ -374,15 +374,19 @@ def reply(appeals: Sequence[facts.AppealFact], as_of: dt.datetime) -> Figure:
     return _rate(Measure.REPLY, counted, sum(1 for a in counted if a.replied))
 
 
-def satisfaction(appeals: Sequence[facts.AppealFact]) -> Figure:
+def satisfaction(appeals: Sequence[facts.AppealFact], *,
+                 basic_satisfied: bool = True) -> Figure:
     """Every rating given counts (see the module's docstring): the rating entries' seqs, or,
-    for a fact made without them, the fact's own."""
+    for a fact made without them, the fact's own. 基本满意 counts as satisfied unless the office
+    sets otherwise (`basic_satisfied`); the hotline measures read this one definition."""
     given, seqs = [], set()
     for appeal in appeals:
         for rating, seq in appeal.given_ratings():
             given.append(rating)
             seqs.update((seq,) if seq is not None else appeal.seqs)
-    hits = sum(1 for rating in given if rating in SATISFIED)
+    satisfied = SATISFIED if basic_satisfied else tuple(
+        r for r in SATISFIED if r != "basically_satisfied")
+    hits = sum(1 for rating in given if rating in satisfied)
     value = Fraction(hits, len(given)) if given else None
     return Figure(Measure.SATISFACTION.value, hits, len(given), value, value,
                   tuple(sorted(seqs)))

@@ -635,7 +635,15 @@ def _returned(connection, seq, event, fact):
     unit = fact.unit or row.lead_unit
     _withdraw_open(connection, seq, event.stream_id, at)
     _hotline(connection, seq, event.stream_id, unit, "return", at)
-    _update_fact(connection, seq, event.stream_id, unit)
+    # Nor is it owed in the unit's measures: a due it had not met when it returned the appeal
+    # is not a signing or a resolution it missed.
+    held = _fact(connection, event.stream_id, unit)
+    values = {}
+    if held is not None and held.signed_at is None:
+        values["sign_due"] = None
+    if held is not None and held.resolved_at is None:
+        values["resolution_due"] = None
+    _update_fact(connection, seq, event.stream_id, unit, **values)
     _update_appeal(connection, event.stream_id, seqs=_with(_seqs(row.seqs), seq))
 
 

@@ -1,0 +1,191 @@
+"""The hotline measures by hand: three units over November 2026, every step entered in a real
+ledger and folded by `tracking.track` with the payloads the tickets service declares, then the
+measures computed (`assessment.measures`) and checked against the arithmetic in the comments;
+the year-end assessment's figures for the same appeals are the same numbers. On both stores."""
+import datetime as dt
+import itertools
+
+import pytest
+
+from kernel.envelope import Event, format_time
+from kernel.store import write_checkpoint
+from services.audit import ledger
+from services.supervision import facts
+from services.supervision.assessment import domain, measures
+from services.supervision.tracking import views as tracking
+from ledger_fold import declared, ledger_engine  # noqa: F401 - the fixture
+
+UTC = dt.UTC
+# Monday 2026-11-02, 09:00 in the office (01:00 UTC).
+D0 = dt.datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
+AS_OF = dt.datetime(2026, 12, 1, tzinfo=UTC)
+A, B, C = "dept_a", "dept_b", "dept_c"
+_ids = itertools.count(1)
+
+
+def day(n: float) -> dt.datetime:
+    return D0 + dt.timedelta(days=n)
+
+
+class Book:
+    def __init__(self, engine):
+        self.engine, self.position = engine, 0
+
+    def __call__(self, appeal: str, type_: str, when: float, **payload) -> int:
+        n = next(_ids)
+        event = Event(event_id=f"00000000-0000-0000-0000-{n:012d}", stream_id=appeal,
+                      stream_type="ticket", version=n, type=type_,
+                      occurred_at=format_time(day(when)), actor="office:clerk",
+                      correlation_id="c", causation_id="k",
+                      payload=declared("ticket", type_, payload))
+        self.position += 1
+        with self.engine.begin() as connection:
+            seq = ledger.append(connection, "tickets", self.position, event)
+            tracking.track(connection, seq, "tickets", event)
+            write_checkpoint(connection, tracking.CHECKPOINT, seq)
+        return seq
+
+    def dispatch(self, appeal, unit, when, sign_by, again=False):
+        return self(appeal, "TicketRedispatched" if again else "TicketDispatched", when,
+                    lead_unit=unit, assisting_units=[], sign_due=format_time(day(sign_by)))
+
+    def sign(self, appeal, unit, when, resolve_by):
+        return self(appeal, "TicketSignedFor", when, unit=unit,
+                    resolution_due=format_time(day(resolve_by)))
+
+    def resolve(self, appeal, unit, when):
+        return self(appeal, "TicketResolved", when, summary="办结", unit=unit, on_time=True)
+
+    def rate(self, appeal, when, rating, via="enterprise"):
+        return self(appeal, "TicketRated", when, rating=rating, comment="", via=via)
+
+    def call_back(self, appeal, when, rating):
+        seq = self(appeal, "TicketCalledBack", when, reached=True, resolved="yes",
+                   rating=rating, comment="", attempt=1)
+        return seq, self.rate(appeal, when, rating, via="follow_up_call")
+
+    def return_(self, appeal, unit, when):
+        return self(appeal, "TicketReturned", when, unit=unit, reason="职能不符",
+                    legal_basis="三定方案", dispatch_version=2,
+                    dispatched_at=format_time(day(0)), return_until=format_time(day(2)))
+
+
+@pytest.fixture
+def book(ledger_engine):
+    return Book(ledger_engine)
+
+
+def figures(rate: measures.Rate) -> tuple[int, int]:
+    return rate.numerator, rate.denominator
+
+
+def test_three_units_over_one_month_give_every_measure_by_hand(book):
+    s = {}
+    # -- unit A: three appeals ------------------------------------------------------------------
+    # A1: signed and resolved in time; the callback reached the contact, 满意.
+    s["a1d"] = book.dispatch("A1", A, 0, 1)
+    book.sign("A1", A, 0.5, 10)
+    s["a1r"] = book.resolve("A1", A, 3)
+    s["a1c"], s["a1rate"] = book.call_back("A1", 4, "satisfied")
+    # A2: signed late (day 2 past its day-1 due), resolved, rated 不满意 → 重办 with a new due
+    # (day 20), resolved again on day 15 (in time for the due as it stands), rated 非常满意.
+    s["a2d"] = book.dispatch("A2", A, 0, 1)
+    book.sign("A2", A, 2, 10)
+    s["a2r"] = book.resolve("A2", A, 8)
+    s["a2bad"] = book.rate("A2", 9, "unsatisfied")
+    s["a2redo"] = book("A2", "TicketSentBack", 9, resolution_due=format_time(day(20)))
+    book.resolve("A2", A, 15)
+    s["a2good"] = book.rate("A2", 16, "very_satisfied")
+    # A3: returned by A half a day after dispatch; the office rules (终审) A must take it, to
+    # sign by day 2; A signs on day 1.5, resolves on day 7 past its day-5 due; 基本满意.
+    s["a3d"] = book.dispatch("A3", A, 0, 1)
+    s["a3ret"] = book.return_("A3", A, 0.5)
+    book("A3", "TicketReturnRuled", 1, unit=A, ruling="must_take",
+         returned_at=format_time(day(0.5)), sign_due=format_time(day(2)))
+    book.sign("A3", A, 1.5, 5)
+    s["a3r"] = book.resolve("A3", A, 7)
+    s["a3rate"] = book.rate("A3", 8, "basically_satisfied")
+    # -- unit B: two appeals --------------------------------------------------------------------
+    # B1: in time throughout; callback, 满意.
+    s["b1d"] = book.dispatch("B1", B, 0, 1)
+    book.sign("B1", B, 0.2, 10)
+    s["b1r"] = book.resolve("B1", B, 4)
+    s["b1c"], s["b1rate"] = book.call_back("B1", 5, "satisfied")
+    # B2: returned by B unsigned, and redispatched to C: B owed neither its signing nor its
+    # resolution any more.
+    s["b2d"] = book.dispatch("B2", B, 0, 1)
+    s["b2ret"] = book.return_("B2", B, 0.5)
+    # -- unit C: two appeals --------------------------------------------------------------------
+    # B2 at C: signed and resolved in time, neither called back nor rated.
+    s["c-b2d"] = book.dispatch("B2", C, 1, 2, again=True)
+    book.sign("B2", C, 1.5, 10)
+    s["c-b2r"] = book.resolve("B2", C, 6)
+    # C1: signed in time, due day 10, still unresolved on the 1st of December.
+    s["c1d"] = book.dispatch("C1", C, 0, 1)
+    book.sign("C1", C, 0.5, 10)
+
+    with book.engine.connect() as connection:
+        appeals = tracking.appeal_facts(connection)
+        steps = tracking.hotline_steps(connection)
+    month = measures.monthly(appeals, steps, AS_OF)
+    assert list(month) == ["2026-11"]
+    a, b, c = (month["2026-11"][unit] for unit in (A, B, C))
+
+    # 及时签收率: A — A1 and A3 (by the ruling's due) in time, A2 late: 2/3. B — B1: 1/1 (B2 was
+    # returned unsigned: no signing owed). C — B2 and C1: 2/2.
+    assert (figures(a["signing"]), figures(b["signing"]), figures(c["signing"])) == (
+        (2, 3), (1, 1), (2, 2))
+    # 按时办结率: A — A1 in time, A2 in time for its due as it stands (day 15 ≤ day 20), A3 late
+    # (day 7 > day 5): 2/3. B — B1: 1/1. C — B2 in time, C1 past its due unresolved: 1/2.
+    assert (figures(a["completion"]), figures(b["completion"]), figures(c["completion"])) == (
+        (2, 3), (1, 1), (1, 2))
+    # 回退率: A — 1 return (A3) of 3 dispatches: 1/3. B — 1 (B2) of 2: 1/2. C — 0 of 2: 0/2.
+    assert (figures(a["returns"]), figures(b["returns"]), figures(c["returns"])) == (
+        (1, 3), (1, 2), (0, 2))
+    assert set(a["returns"].seqs) == {s["a1d"], s["a2d"], s["a3d"], s["a3ret"]}
+    # 重办率: A — A2 sent back of A1, A2, A3 resolved: 1/3. B — 0 of B1: 0/1. C — 0 of B2
+    # (C1 is not resolved): 0/1.
+    assert (figures(a["redo"]), figures(b["redo"]), figures(c["redo"])) == (
+        (1, 3), (0, 1), (0, 1))
+    assert s["a2redo"] in a["redo"].seqs
+    # 回访率: A — A1 called back of 3 resolved: 1/3. B — B1: 1/1. C — none of B2: 0/1.
+    assert (figures(a["callback"]), figures(b["callback"]), figures(c["callback"])) == (
+        (1, 3), (1, 1), (0, 1))
+    assert {s["a1c"], s["a1r"]} <= set(a["callback"].seqs)
+    # 满意率 (基本满意 counted as satisfied, the default): A — ratings 满意 (A1), 不满意 and
+    # 非常满意 (A2, both counted), 基本满意 (A3): 3/4. B — 满意: 1/1. C — none rated: 0/0, no
+    # value.
+    assert (figures(a["satisfaction"]), figures(b["satisfaction"]),
+            figures(c["satisfaction"])) == ((3, 4), (1, 1), (0, 0))
+    assert c["satisfaction"].value is None
+    assert set(a["satisfaction"].seqs) == {s["a1rate"], s["a2bad"], s["a2good"], s["a3rate"]}
+    # The office may set 基本满意 not counted: A — 满意 and 非常满意 of 4: 2/4.
+    strict = measures.monthly(appeals, steps, AS_OF, basic_satisfied=False)["2026-11"]
+    assert figures(strict[A]["satisfaction"]) == (2, 4)
+
+    # The year-end assessment of the same appeals gives the same figures.
+    assessed = domain.assess({A: "A", B: "B", C: "C"}, appeals, {}, [], [], as_of=AS_OF,
+                             year=2026)
+    for unit, mine in ((A, a), (B, b), (C, c)):
+        year = assessed.unit(unit).figures
+        for code in ("signing", "completion", "satisfaction"):
+            assert (year[code].numerator, year[code].denominator) == figures(mine[code])
+
+
+def test_an_assisting_units_task_is_a_matter_due_its_date_settled_by_its_answer(book):
+    book.dispatch("T9", A, 0, 1)
+    opened = book("T9", "AssistTaskOpened", 0, unit=B, lead_unit=A, working_days=3,
+                  due=format_time(day(3)))
+    book("T9", "AssistTaskOpened", 0, unit=C, lead_unit=A, working_days=3,
+         due=format_time(day(3)))
+    answered = book("T9", "AssistTaskAnswered", 4, unit=B, lead_unit=A, reply="意见",
+                    due=format_time(day(3)), on_time=False)
+    book("T9", "AssistTaskWaived", 5, unit=C, reason="无需协办", due=format_time(day(3)))
+    with book.engine.connect() as connection:
+        tasks = tracking.matters(connection, kind=facts.ASSIST_TASK)
+        waived = [m for m in tracking.matters(connection, kind=facts.ASSIST_TASK,
+                                              withdrawn=True) if m.unit == C]
+    assert [(m.unit, m.due_at, m.done_at, m.late(AS_OF)) for m in tasks] == [
+        (B, day(3), day(4), True)]
+    assert set(tasks[0].seqs) == {opened, answered}
+    assert len(waived) == 1  # withdrawn: owed no more, never overdue
