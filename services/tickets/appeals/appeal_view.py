@@ -16,6 +16,23 @@ from kernel.aggregate import Fact
 from kernel.envelope import Event, format_time
 from services.tickets.appeals.domain import Ticket
 
+# The facts that mark each step of an appeal (the ledger's time columns): a step's time is the
+# latest such fact's, kept when the appeal goes back (退回, 重办, reopened), so that the ledger
+# says when each step last happened while its status says where the appeal stands now. An
+# appeal ruled back to its unit after a return (终审) is handed to it again, as a dispatch.
+STEP_FACTS: dict[str, tuple[str, ...]] = {
+    "received": ("TicketRaised",),
+    "dispatched": ("TicketDispatched", "TicketRedispatched", "TicketReturnRuled"),
+    "signed": ("TicketSignedFor",),
+    "first_response": ("TicketClassified",),
+    "returned": ("TicketReturned",),
+    "resolved": ("TicketResolved",),
+    "called_back": ("TicketCalledBack",),
+    "rated": ("TicketRated", "MergedAppealRated"),
+    "closed": ("TicketClosedOff", "TicketMerged", "TicketSplit"),
+}
+_STEP_OF = {fact_type: step for step, types in STEP_FACTS.items() for fact_type in types}
+
 
 class AppealView:
     """What is shown of an appeal beyond what its aggregate decides on, fact by fact."""
@@ -52,6 +69,7 @@ class AppealView:
         # 退回 with the ruling on it, and the appeals this one points at (merging).
         self.returns: list[dict] = []
         self.links: list[dict] = []
+        self.times: dict[str, str | None] = dict.fromkeys(STEP_FACTS)
 
     @classmethod
     def fold(cls, ticket_id: str, facts: Iterable[Fact]) -> dict:
@@ -69,6 +87,11 @@ class AppealView:
         return cls.fold(ticket_id, (Fact.from_event(e) for e in events))
 
     def apply(self, fact: Fact) -> None:
+        step = _STEP_OF.get(fact.type)
+        if step is not None:
+            # An appeal is received when its raise says, which may be before it was recorded.
+            self.times[step] = (fact.payload["received_at"] if step == "received"
+                                else format_time(fact.occurred_at))
         on_fact = getattr(self, f"on_{fact.type}", None)
         if on_fact is not None:
             on_fact(fact)
@@ -128,6 +151,7 @@ class AppealView:
             "close_reason": self.close_reason,
             "returns": [dict(entry) for entry in self.returns],
             "links": [dict(link) for link in self.links],
+            "times": dict(self.times),
             # A merged appeal's reader is shown the survivor's progress when it is read.
             "survivor": None,
         }

@@ -324,6 +324,22 @@ class Deadlines(Reply):
                                                    "or urgency")
 
 
+class StepTimes(Reply):
+    """When each step of the appeal last happened (UTC), null until it has: kept when the appeal
+    goes back (退回, 重办, reopened), unlike resolved_at and closed_at, which say where it stands."""
+
+    received: str | None = Field(None, description="受理时间")
+    dispatched: str | None = Field(None, description="交办时间: dispatched, redispatched or "
+                                                     "ruled back to its unit after a return (终审)")
+    signed: str | None = Field(None, description="签收时间")
+    first_response: str | None = Field(None, description="首次答复时间: classified")
+    returned: str | None = Field(None, description="退回时间: the last return")
+    resolved: str | None = Field(None, description="办结时间")
+    called_back: str | None = Field(None, description="回访时间")
+    rated: str | None = Field(None, description="评价时间")
+    closed: str | None = Field(None, description="销号时间, or merged or split")
+
+
 class DeadlinesMet(Reply):
     sign: bool
     first_response: bool
@@ -512,6 +528,8 @@ class TicketView(Reply):
                                     description="related, merged and split appeals")
     survivor: SurvivorProgress | None = Field(
         None, description="a merged appeal: the progress of the appeal it follows")
+    times: StepTimes = Field(default_factory=StepTimes,
+                             description="when each step last happened, as the ledger shows it")
 
 
 class LedgerLine(Reply):
@@ -544,6 +562,9 @@ class LedgerLine(Reply):
     confidential: bool = False
     contact_person: str | None = Field(None, description=CONTACT_SHOWN)
     contact_phone: str | None = Field(None, description=CONTACT_SHOWN)
+    redo_count: int = Field(0, description="重办: how often it was sent back to be handled again")
+    times: StepTimes = Field(default_factory=StepTimes,
+                             description="when each step last happened, as the ledger shows it")
 
 
 class TicketPage(Reply):
@@ -596,12 +617,14 @@ LEDGER_SHEET = "诉求台账"
 LEDGER_HEADERS: tuple[str, ...] = (
     "台账编号", "企业名称", "统一社会信用代码", "联系人", "联系电话", "诉求标题", "诉求内容",
     "受理渠道", "诉求类别", "诉求类型", "紧急程度",
-    "所属县(市、区)", "责任单位(主办)", "协办单位", "办理状态", "处理方式", "受理时间", "签收期限",
-    "办结期限", "是否逾期", "办结时间", "满意度评价", "销号时间")
+    "所属县(市、区)", "责任单位(主办)", "协办单位", "办理状态", "处理方式", "重办次数",
+    "受理时间", "交办时间", "签收期限", "签收时间", "首次答复时间", "退回时间",
+    "办结期限", "是否逾期", "办结时间", "回访时间", "满意度评价", "评价时间", "销号时间")
 
 
 class ExportPage(Reply):
     """A page of the ledger workbook: one line per appeal, a cell per header, newest first."""
 
-    lines: list[list[str | None]]
+    lines: list[list[str | int | None]] = Field(description="重办次数 a number, every other cell "
+                                                        "text or null")
     next_cursor: str | None = Field(description="pass as cursor for the next page; null at the end")

@@ -267,6 +267,8 @@ def _item(row: sa.Row, actor: Actor) -> dict:
     item["deadlines"] = state["deadlines"]
     # An assisting unit's officer sees on its list what its own task awaits (协办).
     item["tasks"] = state.get("tasks", [])
+    item["redo_count"] = state.get("redo_count") or 0
+    item["times"] = state.get("times") or {}
     # The line's contact as the reader may see it, by the same read rule as the appeal's.
     item["confidential"] = bool(state.get("confidential"))
     item.update(shown_contact(actor, state, {

@@ -35,8 +35,17 @@ def _way(state: dict) -> str | None:
     return _label(Way, classification["way"]) if classification else None
 
 
+def _step(state: dict, step: str) -> str | None:
+    # A row folded before the step times were kept falls back on what it had.
+    times = state.get("times") or {}
+    if step in times:
+        return _local(times[step])
+    return _local(state.get({"received": "received_at", "signed": "signed_for_at",
+                             "resolved": "resolved_at", "closed": "closed_at"}.get(step, "")))
+
+
 # The ledger's columns as the office keeps them, each read from the appeal's view.
-LEDGER_COLUMNS: tuple[tuple[str, Callable[[dict], str | None]], ...] = (
+LEDGER_COLUMNS: tuple[tuple[str, Callable[[dict], str | int | None]], ...] = (
     ("台账编号", lambda s: s["ledger_number"]),
     ("企业名称", lambda s: s["enterprise_name"]),
     ("统一社会信用代码", lambda s: s["uscc"]),
@@ -54,18 +63,27 @@ LEDGER_COLUMNS: tuple[tuple[str, Callable[[dict], str | None]], ...] = (
     ("协办单位", lambda s: "、".join(s["assisting_units"]) or None),
     ("办理状态", lambda s: _label(Status, s["status"])),
     ("处理方式", _way),
-    ("受理时间", lambda s: _local(s["received_at"])),
+    ("重办次数", lambda s: s.get("redo_count") or 0),
+    # Each step's time is the latest (`appeal_view.STEP_FACTS`): a redone appeal shows when it
+    # was last resolved, its status where it stands.
+    ("受理时间", lambda s: _step(s, "received")),
+    ("交办时间", lambda s: _step(s, "dispatched")),
     ("签收期限", lambda s: _local(s["deadlines"]["sign"])),
+    ("签收时间", lambda s: _step(s, "signed")),
+    ("首次答复时间", lambda s: _step(s, "first_response")),
+    ("退回时间", lambda s: _step(s, "returned")),
     ("办结期限", lambda s: _local(s["deadlines"]["resolution"])),
     ("是否逾期", lambda s: "是" if s["overdue"] else "否"),
-    ("办结时间", lambda s: _local(s["resolved_at"])),
+    ("办结时间", lambda s: _step(s, "resolved")),
+    ("回访时间", lambda s: _step(s, "called_back")),
     ("满意度评价", lambda s: _label(Rating, s["rating"])),
-    ("销号时间", lambda s: _local(s["closed_at"])),
+    ("评价时间", lambda s: _step(s, "rated")),
+    ("销号时间", lambda s: _step(s, "closed")),
 )
 if tuple(header for header, _ in LEDGER_COLUMNS) != LEDGER_HEADERS:
     raise ImportError("the ledger's columns are not the wire contract's LEDGER_HEADERS")
 
 
-def line(state: dict) -> list[str | None]:
+def line(state: dict) -> list[str | int | None]:
     """The appeal's line of the ledger, a cell per header."""
     return [value(state) for _, value in LEDGER_COLUMNS]

@@ -451,8 +451,9 @@ def test_a_page_size_out_of_range_is_refused(ledger, limit):
 # -- the workbook ----------------------------------------------------------------------------
 
 HEADERS = ["台账编号", "企业名称", "统一社会信用代码", "联系人", "联系电话", "诉求标题", "诉求内容",
-           "受理渠道", "诉求类别", "诉求类型", "紧急程度", "所属县(市、区)", "责任单位(主办)", "协办单位", "办理状态", "处理方式", "受理时间", "签收期限",
-           "办结期限", "是否逾期", "办结时间", "满意度评价", "销号时间"]
+           "受理渠道", "诉求类别", "诉求类型", "紧急程度", "所属县(市、区)", "责任单位(主办)", "协办单位", "办理状态", "处理方式", "重办次数",
+           "受理时间", "交办时间", "签收期限", "签收时间", "首次答复时间", "退回时间",
+           "办结期限", "是否逾期", "办结时间", "回访时间", "满意度评价", "评价时间", "销号时间"]
 
 
 def local(moment):
@@ -488,10 +489,16 @@ def test_the_workbook_is_the_ledger_as_an_office_keeps_it(ledger):
             "所属县(市、区)": COUNTIES[s["county"]], "责任单位(主办)": s["lead_unit"],
             "协办单位": "、".join(s["assisting_units"]) or None, "办理状态": Status(s["status"]).label,
             "处理方式": Way(classification["way"]).label if classification else None,
+            "重办次数": s["redo_count"],
             "受理时间": local(s["received_at"]), "签收期限": local(s["deadlines"]["sign"]),
             "办结期限": local(s["deadlines"]["resolution"]), "是否逾期": "是" if s["overdue"] else "否",
-            "办结时间": local(s["resolved_at"]), "满意度评价": Rating(s["rating"]).label if s["rating"] else None,
-            "销号时间": local(s["closed_at"]),
+            "满意度评价": Rating(s["rating"]).label if s["rating"] else None,
+            # Each step when it last happened, kept when the appeal went back since.
+            "交办时间": local(s["times"]["dispatched"]), "签收时间": local(s["times"]["signed"]),
+            "首次答复时间": local(s["times"]["first_response"]),
+            "退回时间": local(s["times"]["returned"]), "办结时间": local(s["times"]["resolved"]),
+            "回访时间": local(s["times"]["called_back"]), "评价时间": local(s["times"]["rated"]),
+            "销号时间": local(s["times"]["closed"]),
         }
 
 
@@ -561,7 +568,7 @@ def test_the_sheet_built_in_eventlet_s_thread_pool_is_the_same(ledger):
     finally:
         os.unlink(path)
     assert sheet_rows(book) == sheet_rows(exported(engine, office, {"county": "ruijin"}))
-    assert book["诉求台账"].auto_filter.ref == f"A1:W{len(sheet_rows(book)) + 1}"
+    assert book["诉求台账"].auto_filter.ref == f"A1:AD{len(sheet_rows(book)) + 1}"
 
 
 # -- a unit's appeals, read from its rows of ticket_units -------------------------------------
