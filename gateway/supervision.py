@@ -24,6 +24,7 @@ from services.supervision.contract import (
     SupervisionCaseFilters, SupervisionCaseList, SupervisionCasePath, SupervisionCaseView,
     SupervisionSweepOutcome, SupervisionThresholds, SupervisionThresholdsView,
     SupervisionUnitPath, TrackedMatterFilters, TrackedMatterList, UnitTrackingView,
+    HOTLINE_MEASURE_FILTERS, HotlineMeasureFilters, HotlineMeasuresView,
 )
 
 
@@ -66,6 +67,12 @@ class SupervisionApi:
         "/supervision/units/{unit}", "unit_tracking",
         "One unit's matters counted due, done and late, by kind", path_model=SupervisionUnitPath,
         view=UnitTrackingView, described="the unit's tracking")
+    hotline_measures = routes.read(
+        "/supervision/measures", "hotline_measures",
+        "The hotline measures of a month per unit (及时签收率, 按时办结率, 回退率, 重办率, 回访率, "
+        "满意率), each with its numerator, denominator and ledger entries",
+        query=HotlineMeasureFilters, filters=HOTLINE_MEASURE_FILTERS, view=HotlineMeasuresView,
+        described="the month's measures", errors_=LIST_ERRORS)
 
     # -- the ladder (督查) ----------------------------------------------------------------------
 

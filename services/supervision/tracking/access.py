@@ -10,4 +10,5 @@ from services.supervision.access import SUPERVISION_READERS
 ROWS = (
     allow("tracked_matters", SUPERVISION_READERS),
     allow("unit_tracking", SUPERVISION_READERS),
+    allow("hotline_measures", SUPERVISION_READERS),
 )

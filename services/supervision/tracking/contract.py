@@ -55,6 +55,36 @@ class TrackedMatterList(SupervisionReply):
     items: list[TrackedMatterView]
 
 
+class HotlineMeasureFilters(Body):
+    month: Text(7) = Field(description="the office month, YYYY-MM: appeals dispatched in it")
+
+
+HOTLINE_MEASURE_FILTERS = tuple(HotlineMeasureFilters.model_fields)
+
+
+class HotlineRate(SupervisionReply):
+    label: str
+    numerator: int
+    denominator: int
+    value: float | None = Field(description="numerator / denominator; none when nothing counted")
+    seqs: list[int] = Field(description="the ledger entries counted")
+
+
+class HotlineUnitMeasures(SupervisionReply):
+    unit: str
+    measures: dict[str, HotlineRate] = Field(
+        description="signing 及时签收率, completion 按时办结率, returns 回退率, redo 重办率, "
+                    "callback 回访率, satisfaction 满意率")
+
+
+class HotlineMeasuresView(SupervisionReply):
+    """The hotline measures of one month, per unit the caller reads."""
+
+    month: str
+    basic_satisfied: bool = Field(description="whether 基本满意 counts as satisfied in 满意率")
+    units: list[HotlineUnitMeasures]
+
+
 class UnitTrackingView(SupervisionReply):
     """One unit's matters: due, done, late, each kind counted."""
 

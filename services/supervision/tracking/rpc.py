@@ -1,17 +1,20 @@
 """Tracking's RPC entrypoints (跟踪调度, a mixin of SupervisionService, notice 二(五)1): the matters
 each unit owes, by when, done or late, read from the fold of the ledger (`views`), narrowed to
-the units the caller reads (`services.supervision.access`)."""
+the units the caller reads (`services.supervision.access`); and the hotline measures of a month
+(`assessment.measures`) over the same fold."""
 from __future__ import annotations
 
 import datetime as dt
 
 from kernel.envelope import format_time, utc_now
-from kernel.errors import NotFound, UnknownCode
+from kernel.clock import OFFICE_TIME
+from kernel.errors import FieldRequired, InvalidFilterValue, NotFound, UnknownCode
 from kernel.rpc import rpc
 from kernel.store import UnitOfWork
 from services.supervision import access as roles
 from services.supervision import facts
 from services.supervision import scoped
+from services.supervision.assessment import measures
 from services.supervision.scoped import Scoped
 from services.supervision.tracking import contract
 from services.supervision.tracking import views as tracking
@@ -49,6 +52,21 @@ def unit_counts(unit: str, matters: list[dict]) -> dict:
     return {"unit": unit, **totals, "by_kind": by_kind, "matters": matters}
 
 
+# Whether 基本满意 counts as satisfied in 满意率: the office's setting, as the assessment counts it.
+BASIC_SATISFIED = True
+
+
+def month_range(value) -> tuple[str, dt.datetime, dt.datetime]:
+    """The office month "YYYY-MM" and its first and next month's first instants (UTC)."""
+    try:
+        year, month = (int(part) for part in str(value or "").split("-"))
+        first = dt.datetime(year, month, 1, tzinfo=OFFICE_TIME)
+    except (TypeError, ValueError):
+        raise InvalidFilterValue("month", value, "an office month as YYYY-MM") from None
+    nxt = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=OFFICE_TIME)
+    return f"{year:04d}-{month:02d}", first.astimezone(dt.UTC), nxt.astimezone(dt.UTC)
+
+
 class TrackingRpc(Scoped):
     """What every unit owes and by when."""
 
@@ -81,3 +99,22 @@ class TrackingRpc(Scoped):
                                       for m in tracking.matters(uow.connection, unit)])
 
         return self._query("unit_tracking", actor, read)
+
+    @rpc
+    def hotline_measures(self, actor: dict, filters: dict | None = None) -> dict:
+        """The hotline measures of a month, per unit the caller reads (`assessment.measures`)."""
+        def read(uow: UnitOfWork, scope) -> dict:
+            given = scoped.filters(filters, contract.HotlineMeasureFilters)
+            if not given.get("month"):
+                raise FieldRequired("month", "the office month, YYYY-MM")
+            month, since, until = month_range(given["month"])
+            connection = uow.connection
+            found = measures.monthly(
+                [f for f in tracking.appeal_facts(connection, since, until)
+                 if roles.within(scope, f.unit)],
+                tracking.hotline_steps(connection, since, until), utc_now(),
+                basic_satisfied=BASIC_SATISFIED)
+            return {"month": month, "basic_satisfied": BASIC_SATISFIED,
+                    "units": measures.shown(found.get(month, {}))}
+
+        return self._query("hotline_measures", actor, read)
