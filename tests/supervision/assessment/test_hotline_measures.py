@@ -7,11 +7,13 @@ import itertools
 
 import pytest
 
+from kernel.actor import SYSTEM
 from kernel.envelope import Event, format_time
 from kernel.store import write_checkpoint
 from services.audit import ledger
 from services.supervision import facts
 from services.supervision.assessment import domain, measures
+from services.supervision.cases.domain import SupervisionCase
 from services.supervision.tracking import views as tracking
 from ledger_fold import declared, ledger_engine  # noqa: F401 - the fixture
 
@@ -189,3 +191,8 @@ def test_an_assisting_units_task_is_a_matter_due_its_date_settled_by_its_answer(
         (B, day(3), day(4), True)]
     assert set(tasks[0].seqs) == {opened, answered}
     assert len(waived) == 1  # withdrawn: owed no more, never overdue
+    # late, it is taken up by the ladder like an appeal's matter
+    case = SupervisionCase.open(tasks[0].matter_id, kind=facts.ASSIST_TASK,
+                                stream_id=tasks[0].stream_id, unit=B, due_at=tasks[0].due_at,
+                                seqs=tasks[0].seqs, at=AS_OF, actor=SYSTEM)
+    assert case.snapshot()["kind_label"] == "协办任务"
