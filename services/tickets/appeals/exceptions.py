@@ -52,7 +52,7 @@ class NotACounty(Worded, InvalidInput):
 class InvalidPhone(Worded, InvalidInput):
     """Not a number a clerk can call back in China: {why} says what is wrong with it."""
 
-    rule = "invalid_phone"
+    rule = "invalid_callback_phone"
     template = ("{field} {value!r} is not a Chinese mobile or fixed-line number ({why}); write it "
                 "as 13812345678, or a fixed line with its area code as 0797-8123456")
     at = "contact_phone"
@@ -62,7 +62,7 @@ class InvalidPhone(Worded, InvalidInput):
 
 
 class InvalidEmail(Worded, InvalidInput):
-    rule = "invalid_email"
+    rule = "invalid_callback_email"
     template = "{field} {value!r} is not an e-mail address ({why}); write it as name@example.cn"
     at = "contact_email"
 
@@ -73,7 +73,7 @@ class InvalidEmail(Worded, InvalidInput):
 class ContactRequired(Worded, InvalidInput):
     """A typed appeal (a 12345 work order) names who to call back: {field} is missing."""
 
-    rule = "contact_required"
+    rule = "callback_contact_required"
     template = ("{field} is required: an appeal raised with its type ({appeal_type}) names who "
                 "the office calls back (contact_person and contact_phone)")
 

@@ -236,6 +236,6 @@ def test_a_bad_phone_over_the_wire_is_refused_naming_it_and_raises_nothing(ticke
                 cluster.tickets.raise_appeal(assertion(OFFICE), body)
             refusals.append((refused.value.rule, refused.value.field))
         listed = cluster.tickets.list_tickets(assertion(OFFICE), {})
-    assert refusals == [("invalid_phone", "contact_phone"), ("invalid_email", "contact_email"),
-                        ("contact_required", "contact_phone"), ("unknown_code", "appeal_type")]
+    assert refusals == [("invalid_callback_phone", "contact_phone"), ("invalid_callback_email", "contact_email"),
+                        ("callback_contact_required", "contact_phone"), ("unknown_code", "appeal_type")]
     assert listed["items"] == []
