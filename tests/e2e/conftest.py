@@ -64,3 +64,13 @@ def tokens():
         "office": mint("clerk-li", "office"),
         "supervisor": mint("inspector-wang", "supervisor"),
     }
+
+
+@pytest.fixture
+def act(api):
+    """A command on an appeal over HTTP as `token`, its status held to `expect`; its answer."""
+    def act(token, ticket_id, action, body=None, expect=200):
+        response = api.call("POST", f"/tickets/{ticket_id}/{action}", token, json=body or {})
+        assert response.status_code == expect, (action, response.text)
+        return response.json()
+    return act

@@ -23,15 +23,6 @@ def registered(api, tokens):
     until_tickets_know(api.base, tokens["office"], UNIT, OTHER_UNIT)
 
 
-@pytest.fixture
-def act(api):
-    def act(token, ticket_id, action, body=None, expect=200):
-        response = api.call("POST", f"/tickets/{ticket_id}/{action}", token, json=body or {})
-        assert response.status_code == expect, (action, response.text)
-        return response.json()
-    return act
-
-
 def history(api, token, ticket_id) -> list[dict]:
     answer = api.call("GET", f"/tickets/{ticket_id}/history", token)
     assert answer.status_code == 200, answer.text
