@@ -269,6 +269,64 @@ class AssistTaskMissed(Payload):
     due: str
 
 
+class RectificationOpened(Payload):
+    """A 差评 (a rating of 不满意 or worse, TicketRated or MergedAppealRated) opened a
+    rectification (差评整改) for the unit that handled the appeal: number n of the appeal's, due
+    working_days after the rating, for the unit to verify and classify."""
+
+    number: int
+    unit: str | None
+    rating: str
+    via: str
+    working_days: int
+    due: str
+
+
+class RectificationClassified(Payload):
+    """The unit verified the 差评 and classified it (核实): fixed at once (立行立改), a plan with its
+    date (限期整改: plan, plan_due), explained (解释说明) or disputed (申诉, for the office to
+    review). note is the unit's verification; on_time whether it came by due."""
+
+    number: int
+    unit: str | None
+    way: str
+    note: str
+    plan: str | None = None
+    plan_due: str | None = None
+    due: str
+    on_time: bool
+
+
+class RectificationCompleted(Payload):
+    """The unit carried out its 限期整改 plan (整改完成), on time or not (by plan_due)."""
+
+    number: int
+    unit: str | None
+    note: str
+    plan_due: str | None
+    on_time: bool
+
+
+class RectificationDisputeRuled(Payload):
+    """The office reviewed the unit's 申诉 of a 差评: upheld (维持, the rating stays counted) or
+    voided (撤销, the rating leaves the measures), with its reason; rating is the one disputed."""
+
+    number: int
+    unit: str | None
+    ruling: str
+    reason: str
+    rating: str
+
+
+class RectificationMissed(Payload):
+    """A rectification passed its due unfinished (逾期): unclassified by due, or a 限期整改 plan
+    not completed by its plan_due; recorded once per due by the deadline watch."""
+
+    number: int
+    unit: str | None
+    due: str
+
+
 class TicketReturned(Payload):
     """The lead unit returned the appeal to the office (退回) within its return window, with a
     reason code and the legal basis: the unit, the dispatch it returns (its version in the
@@ -381,4 +439,9 @@ EVENTS = Catalogue("tickets",
     declare(AssistTaskWaived, clause="二(四)2"),
     declare(AssistTaskWithdrawn, clause="二(四)2"),
     declare(AssistTaskMissed, clause="二(五)1"),
+    declare(RectificationOpened, clause="二(五)2"),
+    declare(RectificationClassified, clause="二(五)2"),
+    declare(RectificationCompleted, clause="二(五)2"),
+    declare(RectificationDisputeRuled, clause="二(五)2"),
+    declare(RectificationMissed, clause="二(五)1"),
 )

@@ -146,6 +146,37 @@ class TaskStatus(LabelledEnum):
     WAIVED = "waived", "已免除"
 
 
+class RectificationWay(LabelledEnum):
+    """How the unit classifies a 差评 once verified (差评整改, GB/T 39734): fixed at once, fixed
+    by a plan with its date, explained, or disputed for the office to review."""
+
+    FIXED = "fixed", "立行立改"
+    PLANNED = "planned", "限期整改"
+    EXPLAINED = "explained", "解释说明"
+    DISPUTED = "disputed", "申诉"
+
+
+class RectificationStatus(LabelledEnum):
+    """Where a rectification stands: open for the unit's verification; planned until the plan
+    is carried out; disputed until the office rules; else done, one way or another."""
+
+    OPEN = "open", "待核实"
+    FIXED = "fixed", "已立行立改"
+    PLANNED = "planned", "限期整改中"
+    COMPLETED = "completed", "已整改完成"
+    EXPLAINED = "explained", "已解释说明"
+    DISPUTED = "disputed", "申诉待审"
+    UPHELD = "upheld", "申诉不成立,差评维持"
+    VOIDED = "voided", "申诉成立,差评撤销"
+
+
+class DisputeRuling(LabelledEnum):
+    """The office's ruling on a unit's 申诉 of a 差评."""
+
+    UPHELD = "upheld", "维持差评"
+    VOIDED = "voided", "撤销差评"
+
+
 class CloseReason(LabelledEnum):
     RATED = "rated", "评价后销号"
     UNRATED = "unrated", "逾期未评价销号"
