@@ -9,7 +9,8 @@ import datetime as dt
 
 # Kinds of tracked matter: an appeal's signing and its resolution (each owed by its lead unit),
 # an implementation rule, a survey, a help plan, one of the action's deliverables, a
-# supervision notice the unit must answer, and an assisting unit's own task on an appeal (协办).
+# supervision notice the unit must answer, an assisting unit's own task on an appeal (协办), and
+# the rectification of a bad rating the unit that handled the appeal owes (差评整改).
 APPEAL_SIGNING = "appeal_signing"
 APPEAL_RESOLUTION = "appeal_resolution"
 IMPLEMENTATION_RULE = "implementation_rule"
@@ -18,8 +19,9 @@ HELP_PLAN = "help_plan"
 DELIVERABLE = "deliverable"
 NOTICE_ANSWER = "notice_answer"
 ASSIST_TASK = "assist_task"
+RECTIFICATION = "rectification"
 MATTER_KINDS = (APPEAL_SIGNING, APPEAL_RESOLUTION, IMPLEMENTATION_RULE, SURVEY, HELP_PLAN,
-                DELIVERABLE, NOTICE_ANSWER, ASSIST_TASK)
+                DELIVERABLE, NOTICE_ANSWER, ASSIST_TASK, RECTIFICATION)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +45,23 @@ class TrackedMatter:
 
 
 @dataclasses.dataclass(frozen=True)
+class VoidedRating:
+    """A rating the office voided (撤销差评) on the unit's 申诉: it leaves the measures. `seq` is
+    the rating's entry, `ruling_seq` the ruling's."""
+
+    seq: int
+    appeal_id: str
+    unit: str
+    rating: str
+    reason: str
+    ruling_seq: int
+
+    def to_dict(self) -> dict:
+        return {"seq": self.seq, "appeal_id": self.appeal_id, "rating": self.rating,
+                "reason": self.reason, "ruling_seq": self.ruling_seq}
+
+
+@dataclasses.dataclass(frozen=True)
 class AppealFact:
     """One appeal as one lead unit handled it (an appeal redispatched to another unit is a fact
     of each): what the assessment's appeal measures count."""
@@ -63,6 +82,9 @@ class AppealFact:
     # entry: an unsatisfied one that sent the appeal back stays, and one after the redo is
     # another. `rating` is only the appeal's rating as it stands (cleared by a send-back).
     ratings: tuple[tuple[str, int], ...] = ()
+    # The ratings the office voided on the unit's 申诉 (差评整改): left out of `ratings`, kept
+    # here so a reader of 满意率 sees which left it and why.
+    voided: tuple[VoidedRating, ...] = ()
 
     def given_ratings(self) -> tuple[tuple[str, int | None], ...]:
         """Every rating given, (rating, seq). A fact made without its ratings (by hand, in a
@@ -94,3 +116,27 @@ class HotlineStep:
     unit: str
     step: str                 # dispatch, return, resolved, redo, callback
     at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class Rectification:
+    """One rectification of a bad rating (差评整改) as the ledger holds it: opened by the rating
+    for the unit that handled the appeal, due its `due`; classified once (fixed, planned,
+    explained, disputed), a plan completed by its `plan_due`, a dispute ruled by the office.
+    `on_time` flags are the tickets service's own, recorded on its events."""
+
+    appeal_id: str            # the appeal whose stream holds it (a merged one's: the survivor)
+    number: int
+    unit: str
+    rating: str
+    rating_seq: int | None    # the rating's entry (a merged enterprise's: on its own appeal)
+    due: dt.datetime
+    way: str | None = None    # fixed, planned, explained, disputed; None while unclassified
+    classified_at: dt.datetime | None = None
+    classified_on_time: bool | None = None
+    plan_due: dt.datetime | None = None       # the end of the plan's day (office time)
+    completed_at: dt.datetime | None = None
+    completed_on_time: bool | None = None
+    ruling: str | None = None                 # upheld, voided
+    ruled_at: dt.datetime | None = None
+    seqs: tuple[int, ...] = ()                # opened, classified, completed, ruled, missed

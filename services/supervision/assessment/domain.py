@@ -32,7 +32,11 @@ Measures (code, label: numerator / denominator; "settled" and "on time" as defin
   rating that sends the appeal back (发回重办) still counts, though the appeal's own rating is
   cleared by the send-back; a rating after the redo is another rating, counted beside the
   first. So an appeal rated unsatisfied, redone and rated satisfied counts 1 of 2. The figure's
-  seqs are the rating entries' seqs. A unit whose rate is below the floor (85% by default) is
+  seqs are the rating entries' seqs. A MergedAppealRated entry (a merged enterprise's rating of
+  the survivor's outcome) is a rating of the unit that led the survivor. A rating the office
+  voided on the unit's 申诉 (差评整改, RectificationDisputeRuled `voided`) leaves numerator and
+  denominator; the figure's `detail["voided"]` names each (its seq, the reason, the ruling's
+  seq), so a reader sees what left and why. A unit whose rate is below the floor (85% by default) is
   named in `below_floor`; a unit given no rating has no rate and is not named.
 - `redo` 发回重办率: appeals sent back for redo at least once while the unit led them / appeals
   the enterprise judged (rated at least once, or sent back at least once). Lower is better: its
@@ -376,20 +380,23 @@ def reply(appeals: Sequence[facts.AppealFact], as_of: dt.datetime) -> Figure:
 
 def satisfaction(appeals: Sequence[facts.AppealFact], *,
                  basic_satisfied: bool = True) -> Figure:
-    """Every rating given counts (see the module's docstring): the rating entries' seqs, or,
-    for a fact made without them, the fact's own. 基本满意 counts as satisfied unless the office
-    sets otherwise (`basic_satisfied`); the hotline measures read this one definition."""
-    given, seqs = [], set()
+    """Every rating given counts but those the office voided (see the module's docstring): the
+    rating entries' seqs, or, for a fact made without them, the fact's own. 基本满意 counts as
+    satisfied unless the office sets otherwise (`basic_satisfied`); the hotline measures read
+    this one definition."""
+    given, seqs, voided = [], set(), []
     for appeal in appeals:
         for rating, seq in appeal.given_ratings():
             given.append(rating)
             seqs.update((seq,) if seq is not None else appeal.seqs)
+        voided.extend(item.to_dict() for item in appeal.voided)
     satisfied = SATISFIED if basic_satisfied else tuple(
         r for r in SATISFIED if r != "basically_satisfied")
     hits = sum(1 for rating in given if rating in satisfied)
     value = Fraction(hits, len(given)) if given else None
     return Figure(Measure.SATISFACTION.value, hits, len(given), value, value,
-                  tuple(sorted(seqs)))
+                  tuple(sorted(seqs)),
+                  {"voided": sorted(voided, key=lambda item: item["seq"])} if voided else {})
 
 
 def redo(appeals: Sequence[facts.AppealFact]) -> Figure:

@@ -79,7 +79,7 @@ KIND_LABELS = {
     facts.APPEAL_SIGNING: "诉求签收", facts.APPEAL_RESOLUTION: "诉求办结",
     facts.IMPLEMENTATION_RULE: "实施细则", facts.SURVEY: "调研报告", facts.HELP_PLAN: "帮扶方案",
     facts.DELIVERABLE: "工作节点", facts.NOTICE_ANSWER: "督查通知书回复",
-    facts.ASSIST_TASK: "协办任务", PROBLEM_APPEAL: "问题诉求",
+    facts.ASSIST_TASK: "协办任务", facts.RECTIFICATION: "差评整改", PROBLEM_APPEAL: "问题诉求",
 }
 PROBLEM_REASONS = {"sent_back_3": "发回重办三次及以上", "passed_among_3": "三个及以上单位推诿"}
 

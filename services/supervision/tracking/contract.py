@@ -19,6 +19,7 @@ MATTER_LABELS = {
     facts.DELIVERABLE: "工作节点",
     facts.NOTICE_ANSWER: "督查通知书回复",
     facts.ASSIST_TASK: "协办任务",
+    facts.RECTIFICATION: "差评整改",
 }
 TrackedMatterKind = LabelledEnum("TrackedMatterKind", {
     kind.upper(): (kind, MATTER_LABELS[kind]) for kind in facts.MATTER_KINDS}, module=__name__)
@@ -62,19 +63,31 @@ class HotlineMeasureFilters(Body):
 HOTLINE_MEASURE_FILTERS = tuple(HotlineMeasureFilters.model_fields)
 
 
+class VoidedRatingView(SupervisionReply):
+    """A rating the office voided (撤销差评): it left 满意率."""
+
+    seq: int = Field(description="the rating's ledger entry")
+    appeal_id: str
+    rating: str
+    reason: str = Field(description="the office's reason for voiding it")
+    ruling_seq: int = Field(description="the ruling's ledger entry")
+
+
 class HotlineRate(SupervisionReply):
     label: str
     numerator: int
     denominator: int
     value: float | None = Field(description="numerator / denominator; none when nothing counted")
     seqs: list[int] = Field(description="the ledger entries counted")
+    voided: list[VoidedRatingView] | None = Field(
+        None, description="满意率 only: the ratings the office voided on the unit's 申诉, left out")
 
 
 class HotlineUnitMeasures(SupervisionReply):
     unit: str
     measures: dict[str, HotlineRate] = Field(
         description="signing 及时签收率, completion 按时办结率, returns 回退率, redo 重办率, "
-                    "callback 回访率, satisfaction 满意率")
+                    "callback 回访率, satisfaction 满意率, rectification 差评整改按时率")
 
 
 class HotlineMeasuresView(SupervisionReply):

@@ -113,7 +113,8 @@ class TrackingRpc(Scoped):
                 [f for f in tracking.appeal_facts(connection, since, until)
                  if roles.within(scope, f.unit)],
                 tracking.hotline_steps(connection, since, until), utc_now(),
-                basic_satisfied=BASIC_SATISFIED)
+                basic_satisfied=BASIC_SATISFIED,
+                rectifications=tracking.rectifications(connection, since, until))
             return {"month": month, "basic_satisfied": BASIC_SATISFIED,
                     "units": measures.shown(found.get(month, {}))}
 

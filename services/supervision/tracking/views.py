@@ -24,7 +24,15 @@ What is folded:
   the signing again; a merge or a split ends what the appeal owed. The hotline measures' steps
   (`hotline_steps`: each dispatch, return, resolution, 重办 and callback, with the unit that led
   then) are kept apart. Each assisting unit's task (协办) is an ASSIST_TASK matter due its due,
-  settled by its answer, withdrawn when waived or ended by a redispatch.
+  settled by its answer, withdrawn when waived or ended by a redispatch. A merged enterprise's
+  rating of the survivor's outcome (MergedAppealRated) is a rating of the survivor's lead unit.
+- the rectification of a bad rating (差评整改): each is a RECTIFICATION matter of the unit that
+  handled the appeal, due its `due`; classified fixed or explained it is settled, planned it is
+  due the end of its plan's day until completed, disputed it is undated (the office owes its
+  ruling, the ladder chases nobody) until the ruling settles it; a miss is added to its seqs.
+  Each is kept whole (`rectifications`, with the seq of the rating that opened it) for
+  差评整改按时率, and a rating the office voided (撤销差评) is recorded (`voided_ratings`: its
+  seq, the reason, the ruling's seq) and leaves the ratings 满意率 counts.
 - implementation rules (policy), surveys and help plans (liaison): required → a matter due at the
   end of its due date (office time), settled by the filing / submission; its overdue mark is
   added to its seqs. A rule required "as soon as possible" has no date and is never overdue.
@@ -69,11 +77,14 @@ from services.supervision.facts import (
     IMPLEMENTATION_RULE,
     MATTER_KINDS,
     NOTICE_ANSWER,
+    RECTIFICATION,
     SURVEY,
     AppealFact,
     HotlineStep,
     ProblemAppeal,
+    Rectification,
     TrackedMatter,
+    VoidedRating,
 )
 from services.supervision.events import EVENTS as SUPERVISION
 from services.tickets.events import EVENTS as TICKETS
@@ -157,7 +168,9 @@ appeal_facts_table = sa.Table(
 
 # Every rating an enterprise gave an appeal (TicketRated), kept with the unit that led it then:
 # the appeal's own row forgets a rating when an unsatisfied one sends it back, the ledger does
-# not, and neither does the satisfaction rate (满意率) counted from this table.
+# not, and neither does the satisfaction rate (满意率) counted from this table. A merged
+# enterprise's rating of the survivor's outcome (MergedAppealRated) is kept with the survivor
+# and the unit that led it, `rated_appeal_id` naming the merged appeal it was given on.
 ratings_table = sa.Table(
     "tracking_ratings", metadata,
     sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
@@ -166,6 +179,42 @@ ratings_table = sa.Table(
     sa.Column("rating", sa.String(40), nullable=False),
     sa.Column("via", sa.String(40)),
     sa.Column("rated_at", sa.String(32), nullable=False),
+    sa.Column("rated_appeal_id", sa.String(120)),
+)
+
+# Each rectification of a bad rating (差评整改), by the appeal whose stream holds it and its
+# number there, with the rating's seq that opened it (`facts.Rectification`).
+rectifications_table = sa.Table(
+    "tracking_rectifications", metadata,
+    sa.Column("appeal_id", sa.String(120), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("unit", sa.String(UNIT_LIMIT)),
+    sa.Column("rating", sa.String(40), nullable=False),
+    sa.Column("rating_seq", sa.BigInteger),
+    # A merged enterprise's rating opens its rectification on the survivor: the merged appeal.
+    sa.Column("rated_appeal_id", sa.String(120)),
+    sa.Column("due_at", sa.String(32), nullable=False),
+    sa.Column("way", sa.String(40)),
+    sa.Column("classified_at", sa.String(32)),
+    sa.Column("classified_on_time", sa.Boolean),
+    sa.Column("plan_due", sa.String(32)),
+    sa.Column("completed_at", sa.String(32)),
+    sa.Column("completed_on_time", sa.Boolean),
+    sa.Column("ruling", sa.String(40)),
+    sa.Column("ruled_at", sa.String(32)),
+    sa.Column("seqs", sa.Text, nullable=False),
+)
+
+# The ratings the office voided on a unit's 申诉 (撤销差评), by the rating's seq: they leave
+# 满意率, and the measure names them with the ruling's reason and seq.
+voided_table = sa.Table(
+    "tracking_voided_ratings", metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("appeal_id", sa.String(120), nullable=False),
+    sa.Column("unit", sa.String(UNIT_LIMIT)),
+    sa.Column("rating", sa.String(40), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("ruling_seq", sa.BigInteger, nullable=False),
 )
 
 # The steps of an appeal in a unit's hands the hotline measures count (`facts.HotlineStep`):
@@ -236,7 +285,7 @@ entries_table = sa.Table(
 CITED_TYPES = frozenset({"UnitRated", "DeliveryAccepted", "DeliverySentBack"})
 
 TABLES = (matters_table, appeals_table, appeal_facts_table, ratings_table, hotline_table,
-          supervision_table,
+          rectifications_table, voided_table, supervision_table,
           leader_parks_table, department_parks_table, park_counties_table,
           liaison_officers_table, units_table, entries_table)
 
@@ -581,7 +630,20 @@ def _rated(connection, seq, event, fact):
     if rating:
         connection.execute(ratings_table.insert().values(
             seq=seq, appeal_id=event.stream_id, unit=row.lead_unit, rating=rating,
-            via=fact.via, rated_at=_time(event.occurred_at)))
+            via=fact.via, rated_at=_time(event.occurred_at), rated_appeal_id=event.stream_id))
+
+
+@handles("tickets", "ticket", "MergedAppealRated")
+def _merged_rated(connection, seq, event, fact):
+    # A merged enterprise rates the survivor's outcome: a rating of the unit that handled the
+    # survivor, counted with the survivor's appeal in that unit's 满意率.
+    survivor = fact.survivor_id or event.stream_id
+    row = _appeal(connection, survivor)
+    if fact.rating:
+        connection.execute(ratings_table.insert().values(
+            seq=seq, appeal_id=survivor, unit=row.lead_unit, rating=fact.rating,
+            via=fact.via, rated_at=_time(event.occurred_at), rated_appeal_id=event.stream_id))
+        _link_ratings(connection, survivor)
 
 
 @handles("tickets", "ticket", "TicketSentBack", "TicketReopened")
@@ -723,6 +785,126 @@ def _task_ended(connection, seq, event, fact):
 def _task_noted(connection, seq, event, fact):
     for row in _open_tasks(connection, event.stream_id, fact.unit):
         touch_matter(connection, seq, row.matter_id)
+
+
+# -- the rectification of a bad rating (差评整改) ------------------------------------------------
+
+def rectification_matter_id(appeal_id: str, number: int) -> str:
+    return f"{RECTIFICATION}:{appeal_id}:{number}"
+
+
+def _rectification(connection: sa.Connection, appeal_id: str, number: int):
+    return connection.execute(sa.select(rectifications_table).where(
+        rectifications_table.c.appeal_id == appeal_id,
+        rectifications_table.c.number == number)).first()
+
+
+def _update_rectification(connection: sa.Connection, seq: int, appeal_id: str, number: int,
+                          **values) -> bool:
+    row = _rectification(connection, appeal_id, number)
+    if row is None:
+        return False  # a ledger started mid-way: its opening is not held
+    connection.execute(rectifications_table.update().where(
+        rectifications_table.c.appeal_id == appeal_id,
+        rectifications_table.c.number == number)
+        .values(seqs=_with(_seqs(row.seqs), seq), **values))
+    return True
+
+
+def _link_ratings(connection: sa.Connection, appeal_id: str) -> None:
+    """Give each of the appeal's rectifications not yet tied to its rating the latest rating
+    of its value that no other rectification holds (of the merged appeal it names, if it names
+    one). A merged enterprise's rating sits on its own stream and may be folded after the
+    rectification it opened on the survivor's, so either fold links them."""
+    waiting = connection.execute(sa.select(rectifications_table).where(
+        rectifications_table.c.appeal_id == appeal_id,
+        rectifications_table.c.rating_seq.is_(None))
+        .order_by(rectifications_table.c.number)).all()
+    for row in waiting:
+        held = set(connection.execute(sa.select(rectifications_table.c.rating_seq).where(
+            rectifications_table.c.appeal_id == appeal_id,
+            rectifications_table.c.rating_seq.is_not(None))).scalars())
+        query = sa.select(ratings_table.c.seq).where(
+            ratings_table.c.appeal_id == appeal_id, ratings_table.c.rating == row.rating)
+        if row.rated_appeal_id is not None:
+            query = query.where(ratings_table.c.rated_appeal_id == row.rated_appeal_id)
+        found = [seq for seq in connection.execute(
+            query.order_by(ratings_table.c.seq.desc())).scalars() if seq not in held]
+        if found:
+            connection.execute(rectifications_table.update().where(
+                rectifications_table.c.appeal_id == appeal_id,
+                rectifications_table.c.number == row.number).values(rating_seq=found[0]))
+
+
+@handles("tickets", "ticket", "RectificationOpened")
+def _rectification_opened(connection, seq, event, fact):
+    # A matter the unit owes by its due, like an assisting unit's task: the ladder takes it up
+    # when late. It runs on its own clock: a redispatch, merge or split of the appeal leaves it.
+    appeal_id = event.stream_id
+    row = _appeal(connection, appeal_id)
+    due = _time(fact.due)
+    rated = getattr(fact, "merged_appeal_id", None)
+    if _rectification(connection, appeal_id, fact.number) is None:
+        connection.execute(rectifications_table.insert().values(
+            appeal_id=appeal_id, number=fact.number, unit=fact.unit, rating=fact.rating,
+            rating_seq=None, rated_appeal_id=rated, due_at=due, seqs=json.dumps([seq])))
+        _link_ratings(connection, appeal_id)
+    if fact.unit:
+        open_matter(connection, seq, matter_id=rectification_matter_id(appeal_id, fact.number),
+                    kind=RECTIFICATION, stream_id=appeal_id, unit=fact.unit, due_at=due,
+                    title=f"差评整改 rectification {fact.number} · {row.title or appeal_id}")
+
+
+@handles("tickets", "ticket", "RectificationClassified")
+def _rectification_classified(connection, seq, event, fact):
+    appeal_id, at = event.stream_id, _time(event.occurred_at)
+    plan_due = _date_due(fact.plan_due)
+    _update_rectification(connection, seq, appeal_id, fact.number, way=fact.way,
+                          classified_at=at, classified_on_time=fact.on_time, plan_due=plan_due)
+    matter_id = rectification_matter_id(appeal_id, fact.number)
+    if fact.way == "planned":
+        # The unit owes its plan now, by the plan's date.
+        touch_matter(connection, seq, matter_id, due_at=plan_due)
+    elif fact.way == "disputed":
+        # The office owes the next step (its ruling), not the unit: undated, the matter is
+        # never overdue while the office reviews, so the ladder chases nobody meanwhile; the
+        # ruling settles it. Whether the unit classified by its due stays in the measure.
+        touch_matter(connection, seq, matter_id, due_at=None)
+    else:
+        settle_matter(connection, seq, matter_id, at)
+
+
+@handles("tickets", "ticket", "RectificationCompleted")
+def _rectification_completed(connection, seq, event, fact):
+    at = _time(event.occurred_at)
+    _update_rectification(connection, seq, event.stream_id, fact.number, completed_at=at,
+                          completed_on_time=fact.on_time)
+    settle_matter(connection, seq, rectification_matter_id(event.stream_id, fact.number), at)
+
+
+@handles("tickets", "ticket", "RectificationDisputeRuled")
+def _rectification_ruled(connection, seq, event, fact):
+    appeal_id, at = event.stream_id, _time(event.occurred_at)
+    _update_rectification(connection, seq, appeal_id, fact.number, ruling=fact.ruling,
+                          ruled_at=at)
+    settle_matter(connection, seq, rectification_matter_id(appeal_id, fact.number), at)
+    if fact.ruling != "voided":
+        return
+    # 撤销差评: the rating leaves the measures; recorded with the ruling's reason and seq.
+    row = _rectification(connection, appeal_id, fact.number)
+    rating = None if row is None or row.rating_seq is None else connection.execute(
+        sa.select(ratings_table).where(ratings_table.c.seq == row.rating_seq)).first()
+    if rating is not None and connection.execute(sa.select(voided_table.c.seq).where(
+            voided_table.c.seq == rating.seq)).first() is None:
+        connection.execute(voided_table.insert().values(
+            seq=rating.seq, appeal_id=rating.appeal_id, unit=rating.unit, rating=rating.rating,
+            reason=fact.reason, ruling_seq=seq))
+
+
+@handles("tickets", "ticket", "RectificationMissed")
+def _rectification_missed(connection, seq, event, fact):
+    _update_rectification(connection, seq, event.stream_id, fact.number)
+    touch_matter(connection, seq, rectification_matter_id(event.stream_id, fact.number))
 
 
 # -- implementation rules, surveys, help plans -------------------------------------------------
@@ -970,13 +1152,17 @@ def appeal_facts(connection: sa.Connection, since: dt.datetime | None = None,
                                              appeal_facts_table.c.appeal_id,
                                              appeal_facts_table.c.unit)).all()
     given = ratings_given(connection, since, until)
+    voided: dict[tuple[str, str], list[VoidedRating]] = {}
+    for item in voided_ratings(connection, since, until):
+        voided.setdefault((item.appeal_id, item.unit), []).append(item)
     return [AppealFact(
         appeal_id=row.appeal_id, unit=row.unit, dispatched_at=parse_time(row.dispatched_at),
         sign_due=_parsed(row.sign_due), signed_at=_parsed(row.signed_at),
         resolution_due=_parsed(row.resolution_due), resolved_at=_parsed(row.resolved_at),
         replied=bool(row.replied), rating=row.rating, sent_back=row.sent_back,
         seqs=tuple(_seqs(row.seqs)), uscc=row.uscc or "",
-        ratings=tuple(given.get((row.appeal_id, row.unit), ()))) for row in rows]
+        ratings=tuple(given.get((row.appeal_id, row.unit), ())),
+        voided=tuple(voided.get((row.appeal_id, row.unit), ()))) for row in rows]
 
 
 def hotline_steps(connection: sa.Connection, since: dt.datetime | None = None,
@@ -997,13 +1183,16 @@ def hotline_steps(connection: sa.Connection, since: dt.datetime | None = None,
 
 def ratings_given(connection: sa.Connection, since: dt.datetime | None = None,
                   until: dt.datetime | None = None) -> dict[tuple[str, str], list[tuple[str, int]]]:
-    """Every rating given, (rating, seq) in ledger order, by (appeal, the unit that led it), of
-    the appeals dispatched to that unit in [`since`, `until`)."""
+    """Every rating given and not voided by the office (撤销差评), (rating, seq) in ledger order,
+    by (appeal, the unit that led it), of the appeals dispatched to that unit in [`since`,
+    `until`). A merged enterprise's rating is the survivor's."""
     facts = appeal_facts_table
     query = sa.select(ratings_table.c.appeal_id, ratings_table.c.unit, ratings_table.c.rating,
                       ratings_table.c.seq).join(facts, sa.and_(
                           facts.c.appeal_id == ratings_table.c.appeal_id,
-                          facts.c.unit == ratings_table.c.unit))
+                          facts.c.unit == ratings_table.c.unit)).join(
+        voided_table, voided_table.c.seq == ratings_table.c.seq, isouter=True).where(
+        voided_table.c.seq.is_(None))
     if since is not None:
         query = query.where(facts.c.dispatched_at >= format_time(since))
     if until is not None:
@@ -1012,6 +1201,43 @@ def ratings_given(connection: sa.Connection, since: dt.datetime | None = None,
     for row in connection.execute(query.order_by(ratings_table.c.seq)).all():
         found.setdefault((row.appeal_id, row.unit), []).append((row.rating, row.seq))
     return found
+
+
+def voided_ratings(connection: sa.Connection, since: dt.datetime | None = None,
+                   until: dt.datetime | None = None) -> list[VoidedRating]:
+    """The ratings the office voided (撤销差评), in ledger order, of the appeals dispatched to
+    the rated unit in [`since`, `until`)."""
+    facts_ = appeal_facts_table
+    query = sa.select(voided_table).join(facts_, sa.and_(
+        facts_.c.appeal_id == voided_table.c.appeal_id, facts_.c.unit == voided_table.c.unit))
+    if since is not None:
+        query = query.where(facts_.c.dispatched_at >= format_time(since))
+    if until is not None:
+        query = query.where(facts_.c.dispatched_at < format_time(until))
+    return [VoidedRating(seq=row.seq, appeal_id=row.appeal_id, unit=row.unit, rating=row.rating,
+                         reason=row.reason, ruling_seq=row.ruling_seq)
+            for row in connection.execute(query.order_by(voided_table.c.seq)).all()]
+
+
+def rectifications(connection: sa.Connection, since: dt.datetime | None = None,
+                   until: dt.datetime | None = None) -> list[Rectification]:
+    """The rectifications of bad ratings (差评整改), by appeal and number, of the appeals
+    dispatched to the rectifying unit in [`since`, `until`) (the month its rating counts in)."""
+    rect, facts_ = rectifications_table, appeal_facts_table
+    query = sa.select(rect).join(facts_, sa.and_(
+        facts_.c.appeal_id == rect.c.appeal_id, facts_.c.unit == rect.c.unit))
+    if since is not None:
+        query = query.where(facts_.c.dispatched_at >= format_time(since))
+    if until is not None:
+        query = query.where(facts_.c.dispatched_at < format_time(until))
+    rows = connection.execute(query.order_by(rect.c.appeal_id, rect.c.number)).all()
+    return [Rectification(
+        appeal_id=row.appeal_id, number=row.number, unit=row.unit, rating=row.rating,
+        rating_seq=row.rating_seq, due=parse_time(row.due_at), way=row.way,
+        classified_at=_parsed(row.classified_at), classified_on_time=row.classified_on_time,
+        plan_due=_parsed(row.plan_due), completed_at=_parsed(row.completed_at),
+        completed_on_time=row.completed_on_time, ruling=row.ruling,
+        ruled_at=_parsed(row.ruled_at), seqs=tuple(_seqs(row.seqs))) for row in rows]
 
 
 def units_serving(connection: sa.Connection, uscc: str) -> set[str]:
