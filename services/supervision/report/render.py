@@ -455,7 +455,7 @@ def from_assessment(assessment, *, records: Iterable[Mapping] = (),
 
 def _detail_note(code: str, detail: Mapping) -> str:
     """A figure's make-up in words: the supervision steps received, the deliverables late or
-    missing, the ratings counted."""
+    missing, the ratings counted, the bad ratings voided."""
     if code == "supervision":
         steps = detail.get("by_step") or {}
         if not steps:
@@ -468,6 +468,9 @@ def _detail_note(code: str, detail: Mapping) -> str:
         return "、".join(f"{label}{detail[key]}项" for key, label in words if detail.get(key))
     if code == "evaluation" and detail.get("ratings"):
         return f"{detail['ratings']}份评议"
+    if code == "satisfaction" and detail.get("voided"):
+        # the ratings the office voided on the unit's 申诉: left out, each with its reason
+        return "撤销差评" + "；".join(f"#{v['seq']}（{v['reason']}）" for v in detail["voided"])
     return ""
 
 

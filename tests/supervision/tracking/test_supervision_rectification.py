@@ -18,6 +18,7 @@ from services.supervision.assessment import domain, measures
 from services.supervision.cases import sweep
 from services.supervision.cases import views as cases
 from services.supervision.cases.domain import case_id
+from services.supervision.report import render
 from services.supervision.tracking import views as tracking
 from services.tickets.events import EVENTS as TICKETS
 from ledger_fold import declared, ledger_engine, refold  # noqa: F401 - the fixture
@@ -155,6 +156,9 @@ def test_a_voided_rating_leaves_the_ratings_counted_and_is_recorded_with_its_rea
     assert figure.to_dict()["detail"]["voided"] == [
         {"seq": rated, "appeal_id": "V1", "rating": "very_unsatisfied",
          "reason": "评价人误评", "ruling_seq": ruling}]
+    # and the exports' note of the figure says so
+    note = render._detail_note("satisfaction", figure.to_dict()["detail"])
+    assert note == f"撤销差评#{rated}（评价人误评）"
 
 
 def test_a_merged_enterprises_rating_counts_for_the_survivors_unit(book):
