@@ -1,6 +1,7 @@
 """The rules of docs/ARCHITECTURE.md that a machine can check: the import contracts of
 `.importlinter`, an import graph without cycles, and the pure ring of tests running with no
 eventlet, broker or database."""
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -93,12 +94,33 @@ def test_a_cycle_is_found_and_named():
     assert a_circle(graph, ["kernel.a", "kernel.b"]) == "kernel.a -> kernel.b -> kernel.a"
 
 
-def _collected(marks: str) -> set[str]:
-    """The test files holding an item of the rings `marks` selects."""
-    run = subprocess.run([sys.executable, "-m", "pytest", "tests", "--collect-only", "-q",
-                          "-m", marks, "-p", "no:cacheprovider"], cwd=settings.ROOT,
+# One collection of every test, naming each item's file and whether it is of the domain ring:
+# tests/conftest.py marks the items as it collects them, so a `-m` per ring would collect the
+# whole tree once per ring.
+_RINGS_SCRIPT = (
+    "import json, pytest\n"
+    "class Rings:\n"
+    "    found = []\n"
+    "    def pytest_collection_finish(self, session):\n"
+    "        self.found = [(item.nodeid.split('::', 1)[0],\n"
+    "                       item.get_closest_marker('domain') is not None)\n"
+    "                      for item in session.items]\n"
+    "rings = Rings()\n"
+    "pytest.main(['tests', '--collect-only', '-q', '-p', 'no:cacheprovider'], plugins=[rings])\n"
+    "print('RINGS', json.dumps(rings.found))\n"
+)
+
+
+def _pure_files() -> set[str]:
+    """The test files holding an item of the domain ring and none of another."""
+    run = subprocess.run([sys.executable, "-c", _RINGS_SCRIPT], cwd=settings.ROOT,
                          capture_output=True, text=True, timeout=600)
-    return {line.split("::", 1)[0] for line in run.stdout.splitlines() if "::" in line}
+    rings: dict[str, set[bool]] = {}
+    for line in run.stdout.splitlines():
+        if line.startswith("RINGS "):
+            for path, pure in json.loads(line.removeprefix("RINGS ")):
+                rings.setdefault(path, set()).add(pure)
+    return {path for path, found in rings.items() if found == {True}}
 
 
 def test_domain_tests_need_no_eventlet_broker_or_database():
@@ -106,7 +128,7 @@ def test_domain_tests_need_no_eventlet_broker_or_database():
     # every item is of the ring (tests/conftest.py marks each by the fixtures it uses). Each is
     # imported in a fresh interpreter that has loaded neither tests/conftest.py nor nameko's or
     # schemathesis's plugins, which import the hub and the broker client on their own.
-    pure = sorted(_collected("domain") - _collected("not domain"))
+    pure = sorted(_pure_files())
     assert pure, "no test file of the domain ring was found"
     script = (
         "import importlib.util, sys\n"
