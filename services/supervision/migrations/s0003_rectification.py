@@ -50,4 +50,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("tracking_voided_ratings")
     op.drop_table("tracking_rectifications")
-    op.drop_column("tracking_ratings", "rated_appeal_id")
+    # SQLite drops a column by copying the table: batch mode does so on either store.
+    with op.batch_alter_table("tracking_ratings") as batch:
+        batch.drop_column("rated_appeal_id")
