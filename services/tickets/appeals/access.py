@@ -69,6 +69,12 @@ ACT_ROWS = (
     allow("act.link", OFFICE),
     allow("act.rate-merged", OFFICE, enterprise=Scope.OWN_ENTERPRISE,
           note="a merged appeal's own enterprise, once the appeal it follows is resolved"),
+    allow("act.classify-rectification", unit_officer=ANY_UNIT,
+          note="差评整改: only the unit the bad rating was for (rules: not_rectifying_unit)"),
+    allow("act.complete-rectification", unit_officer=ANY_UNIT,
+          note="the unit reports its 限期整改 plan carried out, on its own rectification only"),
+    allow("act.rule-on-dispute", OFFICE,
+          note="the office upholds or voids a bad rating its unit disputed (申诉)"),
 )
 
 

@@ -51,7 +51,9 @@ def perform(uow: UnitOfWork, ticket: Ticket, method: str, arguments: dict, *, at
         changed = [other]
     elif method == "rate_merged":
         survivor = _load(uow, ticket.survivor_id)
-        ticket.rate_merged(survivor=survivor, at=at, actor=actor, **arguments)
+        # A bad rating opens its rectification on the survivor, which is saved with it.
+        ticket.rate_merged(survivor=survivor, at=at, actor=actor, policy=policy, **arguments)
+        changed = [survivor]
     elif method == "split":
         raised = uow.read_stream(ticket.id)[0].payload
         ticket.split(matters=arguments.get("matters"), reason=arguments.get("reason"),

@@ -69,6 +69,8 @@ class AppealView:
         # 退回 with the ruling on it, and the appeals this one points at (merging).
         self.returns: list[dict] = []
         self.links: list[dict] = []
+        # What is shown of each rectification of a bad rating beyond its state, by number.
+        self.rectifications: dict[int, dict] = {}
         self.times: dict[str, str | None] = dict.fromkeys(STEP_FACTS)
 
     @classmethod
@@ -150,6 +152,9 @@ class AppealView:
             "closed_at": self.closed_at,
             "close_reason": self.close_reason,
             "returns": [dict(entry) for entry in self.returns],
+            # The aggregate says each rectification's state and dues; the view adds its steps.
+            "rectifications": [{**entry, **self.rectifications.get(entry["number"], {})}
+                               for entry in decided["rectifications"]],
             "links": [dict(link) for link in self.links],
             "times": dict(self.times),
             # A merged appeal's reader is shown the survivor's progress when it is read.
@@ -202,6 +207,31 @@ class AppealView:
     def on_AssistTaskWaived(self, fact: Fact) -> None:
         self.tasks[fact.payload["unit"]].update(
             waived_at=format_time(fact.occurred_at), waive_reason=fact.payload["reason"])
+
+    # -- the rectification of a bad rating (差评整改) --
+
+    def on_RectificationOpened(self, fact: Fact) -> None:
+        self.rectifications[fact.payload["number"]] = {
+            "opened_at": format_time(fact.occurred_at),
+            "merged_appeal_id": fact.payload.get("merged_appeal_id")}
+
+    def on_RectificationClassified(self, fact: Fact) -> None:
+        p = fact.payload
+        self.rectifications[p["number"]].update(
+            way=p["way"], note=p["note"], plan=p.get("plan"),
+            classified_at=format_time(fact.occurred_at), on_time=p["on_time"])
+
+    def on_RectificationCompleted(self, fact: Fact) -> None:
+        p = fact.payload
+        self.rectifications[p["number"]].update(
+            completed_at=format_time(fact.occurred_at), completion_note=p["note"],
+            completed_on_time=p["on_time"])
+
+    def on_RectificationDisputeRuled(self, fact: Fact) -> None:
+        p = fact.payload
+        self.rectifications[p["number"]].update(
+            ruling=p["ruling"], ruling_reason=p["reason"],
+            ruled_at=format_time(fact.occurred_at))
 
     def on_TicketSignedFor(self, fact: Fact) -> None:
         self.signed_for_at = format_time(fact.occurred_at)

@@ -29,6 +29,7 @@ from services.tickets.appeals.vocabulary import TaskStatus
 from services.tickets.appeals.vocabulary import AppealType, Urgency
 from services.tickets.appeals.vocabulary import LinkKind, ReturnReason
 from services.tickets.appeals.vocabulary import CallbackResolved
+from services.tickets.appeals.vocabulary import DisputeRuling, RectificationStatus, RectificationWay
 
 # -- limits ----------------------------------------------------------------------------------
 
@@ -213,6 +214,36 @@ class Rate(Body):
     comment: Text(NOTE_LIMIT, minimum=0) = ""
 
 
+RECTIFICATION_NUMBER = Field(
+    None, strict=True, ge=1,
+    description="the rectification's number on the appeal; may be left out when only one waits")
+
+
+class ClassifyRectification(Body):
+    """差评整改: how the unit, having verified the bad rating, classifies it."""
+
+    way: RectificationWay
+    note: Text(NOTE_LIMIT) = Field(description="the unit's verification: what was fixed, the "
+                                               "explanation, or for a 申诉 why the rating is "
+                                               "disputed")
+    plan: Text(NOTE_LIMIT) | None = Field(None, description="planned (限期整改): the plan")
+    plan_due: str | None = Field(None, description="planned (限期整改): the date it is carried "
+                                                   "out by, YYYY-MM-DD, after today")
+    number: int | None = RECTIFICATION_NUMBER
+
+
+class CompleteRectification(Body):
+    note: Text(NOTE_LIMIT) = Field(description="what the plan put right")
+    number: int | None = RECTIFICATION_NUMBER
+
+
+class RuleOnDispute(Body):
+    ruling: DisputeRuling = Field(description="upheld: the rating stays counted; voided: it "
+                                              "leaves the measures")
+    reason: Text(NOTE_LIMIT)
+    number: int | None = RECTIFICATION_NUMBER
+
+
 # The commands on an appeal, as the HTTP API names them (POST /tickets/{id}/<action>).
 ACTIONS: dict[str, Action] = {
     "dispatch": Action("dispatch", Dispatch, "Dispatch to the lead unit (交办); without "
@@ -252,6 +283,14 @@ ACTIONS: dict[str, Action] = {
     "rate-merged": Action("rate_merged", Rate,
                           "Rate the outcome of an appeal merged into another, once that one is "
                           "resolved"),
+    "classify-rectification": Action(
+        "classify_rectification", ClassifyRectification,
+        "The unit classifies the rectification of a bad rating (差评整改): 立行立改, 限期整改, "
+        "解释说明 or 申诉"),
+    "complete-rectification": Action("complete_rectification", CompleteRectification,
+                                     "The unit reports its 限期整改 plan carried out"),
+    "rule-on-dispute": Action("rule_on_dispute", RuleOnDispute,
+                              "The office upholds or voids a bad rating its unit disputed (申诉)"),
 }
 
 
@@ -426,6 +465,37 @@ class AssistTask(Reply):
     waive_reason: str | None = None
 
 
+class AppealRectification(Reply):
+    """A rectification of a bad rating (差评整改) and each step of it: what the enterprise is told
+    of the unit's verification and of the office's ruling on a 申诉."""
+
+    number: int
+    unit: str | None
+    rating: Rating
+    status: RectificationStatus
+    due: str = Field(description="when the unit's classification is due (UTC)")
+    pending_due: str | None = Field(description="what the unit must meet next: the "
+                                                "classification's due, or the end of the "
+                                                "plan's date; null once nothing is owed")
+    overdue: bool = Field(description="its pending due recorded as missed and still not met")
+    opened_at: str
+    merged_appeal_id: str | None = Field(None, description="a merged appeal's bad rating, "
+                                                           "rectified on this survivor")
+    way: RectificationWay | None = None
+    note: str | None = Field(None, description="the unit's verification, explanation or 申诉 "
+                                               "reason")
+    plan: str | None = None
+    plan_due: str | None = Field(None, description="限期整改: the date the plan is carried out by")
+    classified_at: str | None = None
+    on_time: bool | None = Field(None, description="classified by its due")
+    completed_at: str | None = None
+    completion_note: str | None = None
+    completed_on_time: bool | None = Field(None, description="the plan carried out by its date")
+    ruling: DisputeRuling | None = Field(None, description="申诉: the office's ruling")
+    ruling_reason: str | None = None
+    ruled_at: str | None = None
+
+
 class AppealReturn(Reply):
     """A return to the office (退回) and, once ruled (终审), the ruling."""
 
@@ -524,6 +594,8 @@ class TicketView(Reply):
     closed_at: str | None
     close_reason: CloseReason | None
     returns: list[AppealReturn] = Field(default_factory=list, description="退回 and 终审")
+    rectifications: list[AppealRectification] = Field(
+        default_factory=list, description="差评整改: each bad rating's rectification")
     links: list[AppealLink] = Field(default_factory=list,
                                     description="related, merged and split appeals")
     survivor: SurvivorProgress | None = Field(

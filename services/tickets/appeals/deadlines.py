@@ -111,6 +111,8 @@ class DeadlinePolicy:
         default_factory=dict)
     dispatch: Mapping[str, DispatchWithin] = dataclasses.field(
         default_factory=lambda: dict(DISPATCH_WITHIN))
+    # 差评整改: the working days a unit has to verify and classify a bad rating.
+    rectification_days: int = 5
 
     def __post_init__(self):
         unknown = sorted(set(self.per_category) - set(Category.codes()))
@@ -118,6 +120,9 @@ class DeadlinePolicy:
             raise ValueError(f"deadline policy names unknown categories: {', '.join(unknown)}")
         if not isinstance(self.close_unrated_after, int) or self.close_unrated_after < 1:
             raise ValueError("deadline policy: close_unrated_after must be a whole number of working days ≥ 1")
+        days = self.rectification_days
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 30:
+            raise ValueError("deadline policy: rectification_days must be a whole number of working days from 1 to 30")
         unknown_types = sorted((set(self.per_type) | set(self.per_type_category))
                                - set(AppealType.codes()))
         if unknown_types:
@@ -155,11 +160,12 @@ class DeadlinePolicy:
     def from_dict(cls, data: Mapping) -> "DeadlinePolicy":
         """`{"default": {...}, "per_category": {"financing": {...}}, "per_type": {"complaint":
         {"resolution": 15, "per_category": {"financing": {"resolution": 20}}}}, "dispatch":
-        {"urgent": {"hours": 1}, "normal": {"working_days": 1}}, "close_unrated_after": 5}`;
+        {"urgent": {"hours": 1}, "normal": {"working_days": 1}}, "close_unrated_after": 5,
+        "rectification_days": 5}`;
         a step left out of a category keeps the default's days, a step left out of a type its
         category's, and a type or urgency left out keeps the notice's days."""
         unknown = sorted(set(data) - {"default", "per_category", "per_type", "dispatch",
-                                      "close_unrated_after"})
+                                      "close_unrated_after", "rectification_days"})
         if unknown:
             raise ValueError(f"deadline policy: unknown setting {', '.join(unknown)}")
         default = StepDays(**{**StepDays().to_dict(), **data.get("default", {})})
@@ -179,7 +185,7 @@ class DeadlinePolicy:
         for urgency, window in data.get("dispatch", {}).items():
             dispatch[urgency] = DispatchWithin(**window)
         return cls(default, per_category, data.get("close_unrated_after", 5), per_type,
-                   per_type_category, dispatch)
+                   per_type_category, dispatch, data.get("rectification_days", 5))
 
 
 DEFAULT_POLICY = DeadlinePolicy()

@@ -48,6 +48,10 @@ from services.tickets.appeals import contact
 from services.tickets.appeals.exceptions import ConfidentialWithoutContact, ContactRequired
 from services.tickets.appeals.vocabulary import AppealType, Urgency
 from services.tickets.appeals.vocabulary import BAD_RATINGS, CallbackResolved
+from services.tickets.appeals import rectification as rectifying
+from services.tickets.appeals.vocabulary import (
+    DisputeRuling, RectificationStatus, RectificationWay,
+)
 
 __all__ = [
     "Ticket", "is_near_duplicate",
@@ -235,6 +239,8 @@ class Ticket(Aggregate):
         # 重办: how often it was sent back; 回访: the callbacks made since it was last resolved.
         self._redo_count = 0
         self._callbacks = 0
+        # 差评整改: the rectifications the appeal's bad ratings opened, by number.
+        self._rectifications: dict[int, rectifying.Rectification] = {}
 
     # -- what the rules and the service read --
 
@@ -258,6 +264,17 @@ class Ticket(Aggregate):
     def tasks(self) -> list[dict]:
         """The assisting units' tasks of the current dispatch: unit, due, status, overdue."""
         return [task.to_dict() for task in self._tasks.values()]
+
+    @property
+    def rectifying_units(self) -> list[str]:
+        """The units a rectification of a bad rating on the appeal is for (差评整改)."""
+        return sorted({r.unit for r in self._rectifications.values() if r.unit})
+
+    @property
+    def rectifications(self) -> list[dict]:
+        """Every rectification of a bad rating on the appeal: number, unit, rating, due, status,
+        plan_due, the due pending and whether it is overdue."""
+        return [r.to_dict() for r in self._rectifications.values()]
 
     @property
     def step_days(self) -> dict | None:
@@ -311,6 +328,7 @@ class Ticket(Aggregate):
             "rating": self._rating,
             "tasks": self.tasks,
             "redo_count": self._redo_count,
+            "rectifications": self.rectifications,
         }
 
     # -- shared by the commands --
@@ -582,16 +600,17 @@ class Ticket(Aggregate):
             **answer,
         }, at, actor)]
 
-    def rate(self, *, rating: str, comment: str = "", at: dt.datetime, actor: Actor) -> list[Fact]:
+    def rate(self, *, rating: str, comment: str = "", at: dt.datetime, actor: Actor,
+             policy: DeadlinePolicy = DEFAULT_POLICY) -> list[Fact]:
         """The enterprise's rating, or the office's follow-up call (回访). notice 二(五)2"""
         at = self._begin("rate", at, actor)
         chosen = checks.code("rating", rating, Rating)
         via = RatedVia.ENTERPRISE if actor.role == "enterprise" else RatedVia.FOLLOW_UP_CALL
         checked_comment = checks.optional_text("comment", comment, NOTE_LIMIT)
-        return self._rated(chosen, checked_comment, via, None, at, actor)
+        return self._rated(chosen, checked_comment, via, None, at, actor, policy)
 
     def _rated(self, chosen: Rating, comment: str, via: RatedVia, resolved: CallbackResolved | None,
-               at: dt.datetime, actor: Actor) -> list[Fact]:
+               at: dt.datetime, actor: Actor, policy: DeadlinePolicy) -> list[Fact]:
         facts = [self._record_fact("TicketRated", {
             "rating": chosen.value, "comment": comment, "via": via.value,
         }, at, actor)]
@@ -605,10 +624,75 @@ class Ticket(Aggregate):
                 "via": via.value,
                 **({"resolved": resolved.value} if resolved is not None else {}),
             }, at, actor))
+        if chosen in BAD_RATINGS:
+            facts.append(self._open_rectification(chosen, via, at, actor, policy))
         return facts
 
+    def _open_rectification(self, chosen: Rating, via: RatedVia, at: dt.datetime, actor: Actor,
+                           policy: DeadlinePolicy, merged_appeal_id: str | None = None) -> Fact:
+        """差评整改: a bad rating opens a rectification for the lead unit that handled the
+        appeal, due the policy's working days after the rating. Not a command of its own: the
+        rating that is bad opens it, here or (a merged enterprise's) on the survivor."""
+        days = policy.rectification_days
+        return self._record_fact("RectificationOpened", {
+            "number": len(self._rectifications) + 1,
+            "unit": self._lead_unit,
+            "rating": chosen.value,
+            "via": via.value,
+            "working_days": days,
+            "due": deadlines.due_after(at, days),
+            **({"merged_appeal_id": merged_appeal_id} if merged_appeal_id else {}),
+        }, at, actor)
+
+    def classify_rectification(self, *, way: str, note: str, plan: str | None = None,
+                               plan_due: str | None = None, number: int | None = None,
+                               at: dt.datetime, actor: Actor) -> list[Fact]:
+        """The unit verifies the bad rating and classifies it (核实): 立行立改, 限期整改 with a plan
+        and its date, 解释说明, or 申诉 with its reason, the note. Once per rectification."""
+        at = self._begin("classify_rectification", at, actor)
+        chosen = rectifying.chosen(self._rectifications, number, (RectificationStatus.OPEN,),
+                                   "classify")
+        rectifying.check_unit(chosen, actor.unit)
+        rectifying.check_may_classify(chosen)
+        way_chosen = checks.code("way", way, RectificationWay)
+        details = rectifying.classification(way_chosen, plan, plan_due, at, NOTE_LIMIT)
+        return [self._record_fact("RectificationClassified", {
+            "number": chosen.number, "unit": chosen.unit, "way": way_chosen.value,
+            "note": checks.text("note", note, NOTE_LIMIT), **details,
+            "due": chosen.due, "on_time": rectifying.on_time(chosen, at),
+        }, at, actor)]
+
+    def complete_rectification(self, *, note: str, number: int | None = None, at: dt.datetime,
+                               actor: Actor) -> list[Fact]:
+        """The unit reports its 限期整改 plan carried out (整改完成)."""
+        at = self._begin("complete_rectification", at, actor)
+        chosen = rectifying.chosen(self._rectifications, number,
+                                   (RectificationStatus.PLANNED,), "report completed")
+        rectifying.check_unit(chosen, actor.unit)
+        rectifying.check_may_complete(chosen)
+        return [self._record_fact("RectificationCompleted", {
+            "number": chosen.number, "unit": chosen.unit,
+            "note": checks.text("note", note, NOTE_LIMIT), "plan_due": chosen.plan_due,
+            "on_time": rectifying.plan_met(chosen, at),
+        }, at, actor)]
+
+    def rule_on_dispute(self, *, ruling: str, reason: str, number: int | None = None,
+                        at: dt.datetime, actor: Actor) -> list[Fact]:
+        """The office reviews a unit's 申诉: upheld, the rating stays counted; voided, it leaves
+        the measures, for the reason given."""
+        at = self._begin("rule_on_dispute", at, actor)
+        chosen = rectifying.chosen(self._rectifications, number,
+                                   (RectificationStatus.DISPUTED,), "rule on")
+        rectifying.check_may_rule(chosen)
+        decided = checks.code("ruling", ruling, DisputeRuling)
+        return [self._record_fact("RectificationDisputeRuled", {
+            "number": chosen.number, "unit": chosen.unit, "ruling": decided.value,
+            "reason": checks.text("reason", reason, NOTE_LIMIT), "rating": chosen.rating,
+        }, at, actor)]
+
     def callback(self, *, reached: bool, resolved: str | None = None, rating: str | None = None,
-                 comment: str = "", at: dt.datetime, actor: Actor) -> list[Fact]:
+                 comment: str = "", at: dt.datetime, actor: Actor,
+                 policy: DeadlinePolicy = DEFAULT_POLICY) -> list[Fact]:
         """回访: the office calls the contact back after the resolution. Reached, the contact
         says whether the matter is resolved (是/否/部分) and rates it on the five 好差评 levels;
         否, 部分 or 不满意 and worse send it back (重办). Unreached, it is recorded and the appeal
@@ -631,7 +715,7 @@ class Ticket(Aggregate):
         chosen = checks.code("rating", rating, Rating)
         facts = [self._called_back(True, said, chosen, checked_comment, at, actor)]
         return facts + self._rated(chosen, checked_comment, RatedVia.FOLLOW_UP_CALL, said, at,
-                                   actor)
+                                   actor, policy)
 
     def _called_back(self, reached: bool, said: CallbackResolved | None, chosen: Rating | None,
                      comment: str, at: dt.datetime, actor: Actor) -> Fact:
@@ -675,7 +759,7 @@ class Ticket(Aggregate):
         at = self._begin("mark_overdue", at, actor)
         facts = []
         for kind in Deadline:
-            if kind not in self._due:
+            if kind not in self._due or self._status in rules.ENDED:
                 continue  # an appeal received before dispatch deadlines existed has none
             due = self._due[kind]
             if due is None or self._met[kind] or (kind.value, due) in self._missed:
@@ -689,6 +773,10 @@ class Ticket(Aggregate):
         for task in assist_tasks.missed_by(self._tasks, at) if handled else ():
             facts.append(self._record_fact("AssistTaskMissed", {
                 "unit": task.unit, "due": task.due}, at, actor))
+        # A rectification runs on its own clock, whatever became of the appeal since its rating.
+        for late, due in rectifying.missed_by(self._rectifications, at):
+            facts.append(self._record_fact("RectificationMissed", {
+                "number": late.number, "unit": late.unit, "due": due}, at, actor))
         return facts
 
     def note_policy_answer(self, *, answer_event_id: str, policy_id: str, document_number: str,
@@ -767,7 +855,8 @@ class Ticket(Aggregate):
         }, at, actor)]
 
     def rate_merged(self, *, rating: str, comment: str = "", survivor: "Ticket",
-                    at: dt.datetime, actor: Actor) -> list[Fact]:
+                    at: dt.datetime, actor: Actor,
+                    policy: DeadlinePolicy = DEFAULT_POLICY) -> list[Fact]:
         """A merged enterprise rates its own outcome once the survivor is resolved: on its own
         appeal, once; the survivor's rating stays its own enterprise's."""
         at = self._begin("rate_merged", at, actor)
@@ -777,12 +866,17 @@ class Ticket(Aggregate):
         if survivor.status not in (Status.RESOLVED, Status.RATED, Status.CLOSED):
             raise SurvivorNotResolved(survivor.ledger_number, Status(survivor.status).label)
         via = RatedVia.ENTERPRISE if actor.role == "enterprise" else RatedVia.FOLLOW_UP_CALL
-        return [self._record_fact("MergedAppealRated", {
+        facts = [self._record_fact("MergedAppealRated", {
             "rating": chosen.value,
             "comment": checks.optional_text("comment", comment, NOTE_LIMIT),
             "via": via.value,
             "survivor_id": self._survivor_id,
         }, at, actor)]
+        if chosen in BAD_RATINGS:
+            # Its rectification is the unit's that handled the survivor, whose officers read it
+            # there; the survivor is saved with this appeal (across.perform).
+            survivor._open_rectification(chosen, via, at, actor, policy, merged_appeal_id=self.id)
+        return facts
 
     @property
     def survivor_id(self) -> str | None:
@@ -1023,3 +1117,25 @@ class Ticket(Aggregate):
 
     def when_AssistTaskMissed(self, fact: Fact) -> None:
         self._tasks[fact.payload["unit"]].missed = True
+
+    def when_RectificationOpened(self, fact: Fact) -> None:
+        p = fact.payload
+        self._rectifications[p["number"]] = rectifying.Rectification(
+            p["number"], p["unit"], p["rating"], p["due"])
+
+    def when_RectificationClassified(self, fact: Fact) -> None:
+        p = fact.payload
+        found = self._rectifications[p["number"]]
+        found.status = rectifying.CLASSIFIED_AS[RectificationWay(p["way"])]
+        found.plan_due = p.get("plan_due")
+
+    def when_RectificationCompleted(self, fact: Fact) -> None:
+        self._rectifications[fact.payload["number"]].status = RectificationStatus.COMPLETED
+
+    def when_RectificationDisputeRuled(self, fact: Fact) -> None:
+        self._rectifications[fact.payload["number"]].status = (
+            RectificationStatus.UPHELD if fact.payload["ruling"] == DisputeRuling.UPHELD
+            else RectificationStatus.VOIDED)
+
+    def when_RectificationMissed(self, fact: Fact) -> None:
+        self._rectifications[fact.payload["number"]].missed.add(fact.payload["due"])

@@ -280,6 +280,9 @@ class RectificationOpened(Payload):
     via: str
     working_days: int
     due: str
+    # A merged enterprise's 差评 of the survivor's outcome: its rectification is the survivor's
+    # lead unit's, opened on the survivor, naming the merged appeal the rating is on.
+    merged_appeal_id: str | None = None
 
 
 class RectificationClassified(Payload):

@@ -389,3 +389,70 @@ class NotAwaitingCallback(Worded):
     rule = "not_awaiting_callback"
     template = ("a callback (回访) is recorded on a resolved appeal (已办结 or 已评价), before it is "
                 "closed off (销号)")
+
+
+# -- the rectification of a bad rating (差评整改) --------------------------------------------------
+
+class NoRectification(Worded, NotFound):
+    rule = "no_rectification"
+    template = ("the appeal has no rectification {number}: a rectification (差评整改) is opened "
+                "by a rating of 不满意 or worse, numbered 1, 2, … on the appeal")
+    at = "number"
+
+    def __init__(self, number):
+        super().__init__(number="waiting" if number is None else repr(number))
+
+
+class RectificationToChoose(Worded, InvalidInput):
+    rule = "rectification_to_choose"
+    template = ("the appeal has rectifications {numbers} waiting: name the one to {doing} by "
+                "its number")
+    at = "number"
+
+    def __init__(self, numbers: list[int], doing: str):
+        super().__init__(numbers=", ".join(map(str, numbers)), doing=doing)
+
+
+class NotRectifyingUnit(Worded, Forbidden):
+    rule = "not_rectifying_unit"
+    template = ("only the unit the bad rating was for ({owner}) verifies and rectifies it; "
+                "{unit} may not")
+
+    def __init__(self, unit: str | None, owner: str | None):
+        super().__init__(unit=unit, owner=owner)
+
+
+class RectificationNotOpen(Worded):
+    rule = "rectification_not_open"
+    template = ("rectification {number} is {state} already: it is classified once, while it "
+                "waits for the unit's verification (待核实)")
+
+    def __init__(self, number: int, state: str, doing: str = "classified"):
+        super().__init__(number=number, state=state)
+
+
+class RectificationNotPlanned(Worded):
+    rule = "rectification_not_planned"
+    template = ("rectification {number} is {state}: only a 限期整改 plan not yet carried out is "
+                "reported completed")
+
+    def __init__(self, number: int, state: str):
+        super().__init__(number=number, state=state)
+
+
+class RectificationNotDisputed(Worded):
+    rule = "rectification_not_disputed"
+    template = ("rectification {number} is {state}: the office rules only on a 申诉 that waits "
+                "for its review")
+
+    def __init__(self, number: int, state: str):
+        super().__init__(number=number, state=state)
+
+
+class PlanDateNotAhead(Worded, InvalidInput):
+    rule = "plan_date_not_ahead"
+    template = "plan_due {value!r}: a 限期整改 plan is carried out by a calendar date after today"
+    at = "plan_due"
+
+    def __init__(self, value):
+        super().__init__(value=value)

@@ -47,6 +47,8 @@ POLICY = policy_from_json(os.environ.get("HUIQI_TICKET_DEADLINES"))
 
 
 
+# The commands that rate an appeal: a bad rating's rectification is due as the policy says.
+RATING = ("rate", "callback")
 # The commands that name the units an appeal is handed to.
 HANDING_ON = ("dispatch", "redispatch")
 
@@ -193,6 +195,8 @@ class AppealsRpc:
                 across.perform(uow, ticket, method, arguments, at=utc_now(), actor=who,
                                policy=POLICY)
             else:
+                if method in RATING:  # a bad rating opens a rectification, due by the policy
+                    arguments["policy"] = POLICY
                 getattr(ticket, method)(at=utc_now(), actor=who, **arguments)
                 uow.save(ticket)
             # The appeal as GET answers it, folded with the facts just appended.

@@ -30,6 +30,7 @@ from services.tickets.appeals.exceptions import (
 )
 from services.tickets.appeals.exceptions import NotAssistingUnit
 from services.tickets.appeals.exceptions import NotAwaitingCallback
+from services.tickets.appeals.exceptions import NotRectifyingUnit
 from services.tickets.appeals.vocabulary import Status
 
 RECEIVED, DISPATCHED, SIGNED_FOR = Status.RECEIVED, Status.DISPATCHED, Status.SIGNED_FOR
@@ -58,6 +59,7 @@ SYSTEM = ("system",)
 LEAD = "lead"          # only the lead unit's (谁主管、谁负责); assisting units only add notes
 INVOLVED = "involved"  # the lead unit's or an assisting unit's
 ASSISTING = "assisting"  # an assisting unit's, on its own task (协办); never the lead unit's
+RECTIFYING = "rectifying"  # the unit a bad rating was for, on its rectification (差评整改)
 
 # Who may raise an appeal: the enterprise itself (under its own credit code), the office taking a
 # call, fax, email or letter, and leaders, liaison officers and the liaison service turning a
@@ -78,6 +80,9 @@ class Appeal(rules_table.Subject, Protocol):
 
     @property
     def uscc(self) -> str | None: ...
+
+    @property
+    def rectifying_units(self) -> list[str]: ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,7 +179,8 @@ RULES: dict[str, Rule] = rules_table.table(
          doing="close off an unrated appeal", status_words="close off unrated"),
     Rule("reopen", OFFICE, (CLOSED,), otherwise=NotClosed),
     # The deadline watch. notice 二(五)1
-    Rule("mark_overdue", SYSTEM, OPEN, doing="mark deadlines missed"),
+    # A rectification of a bad rating keeps its clock whatever became of the appeal since.
+    Rule("mark_overdue", SYSTEM, tuple(Status), doing="mark deadlines missed"),
     # One ledger line per problem: the same problem again is linked to the open line. notice 二(四)2
     Rule("link_duplicate", ("office", "system"), OPEN, doing="link a duplicate appeal"),
     # The policy service tells the appeal which policy answers the policy work it asked for
@@ -200,6 +206,14 @@ RULES: dict[str, Rule] = rules_table.table(
     Rule("split", OFFICE, REGROUPABLE, doing="split the appeal", status_words="split"),
     # 关联: any appeal, in any status, may be linked to another as related.
     Rule("link_related", OFFICE, tuple(Status), doing="link the appeal to another"),
+    # 差评整改: the unit the bad rating was for (the aggregate checks which) verifies and
+    # classifies it, and reports a plan carried out; the office rules on a 申诉. A
+    # rectification outlives the round of handling it came from, so every status allows these.
+    Rule("classify_rectification", UNIT, tuple(Status), unit=RECTIFYING,
+         doing="classify the rectification of a bad rating"),
+    Rule("complete_rectification", UNIT, tuple(Status), unit=RECTIFYING,
+         doing="report a rectification plan carried out"),
+    Rule("rule_on_dispute", OFFICE, tuple(Status), doing="rule on a disputed bad rating"),
 )
 
 
@@ -221,12 +235,15 @@ def check(command: str, appeal: Appeal, actor: Actor) -> Rule:
             raise UnitNotInvolved(actor.unit)
         if rule.unit == ASSISTING and actor.unit not in appeal.assisting_units:
             raise NotAssistingUnit(actor.unit, rule.doing)
+        if rule.unit == RECTIFYING and actor.unit not in appeal.rectifying_units:
+            raise NotRectifyingUnit(actor.unit, ", ".join(appeal.rectifying_units) or "none")
     rule.refuse_in(status)
     return rule
 
 
 def matrix(commands: Sequence[str] | None = None) -> str:
-    """The table as Markdown: a row per command, its roles, which unit officers (lead, involved, assisting),
-    whether an enterprise must own the appeal, and per status ✓ where the command is allowed, ·
-    where `StatusDoesNotAllow` refuses it, or else the rule code of the named error."""
+    """The table as Markdown: a row per command, its roles, which unit officers (lead, involved,
+    assisting, rectifying), whether an enterprise must own the appeal, and per status ✓ where the
+    command is allowed, · where `StatusDoesNotAllow` refuses it, or else the rule code of the
+    named error."""
     return rules_table.matrix(RULES, Status, commands)

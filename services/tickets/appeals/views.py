@@ -25,9 +25,8 @@ from kernel.envelope import Event
 from kernel.refolding import Progress, Refolding
 from kernel.store import read_stream
 from services.tickets.appeals.appeal_view import AppealView
-from services.tickets.appeals.rules import OPEN_BEFORE_RESOLUTION
+from services.tickets.appeals.rules import ENDED, OPEN_BEFORE_RESOLUTION
 from services.tickets.appeals.tasks import OPEN_STATES as OPEN_TASK_STATES
-from services.tickets.appeals.vocabulary import Status
 
 metadata = sa.MetaData()
 ticket_rows = sa.Table(
@@ -90,6 +89,11 @@ def row_of(state: dict) -> dict:
     if state["status"] in OPEN_BEFORE_RESOLUTION:
         pending_dues += [task["due"] for task in state.get("tasks", ())
                          if task["status"] in OPEN_TASK_STATES and not task["overdue"]]
+    if state["status"] in ENDED:
+        pending_dues = []
+    # A rectification of a bad rating keeps its clock whatever became of the appeal (差评整改).
+    pending_dues += [entry["pending_due"] for entry in state.get("rectifications", ())
+                     if entry["pending_due"] and not entry["overdue"]]
     return {
         "id": state["id"], "ledger_number": state["ledger_number"], "uscc": state["uscc"],
         "enterprise_name": state["enterprise_name"], "title": state["title"],
@@ -98,7 +102,7 @@ def row_of(state: dict) -> dict:
         "received_at": state["received_at"], "resolved_at": state["resolved_at"],
         "closed_at": state["closed_at"], "rating": state["rating"],
         "overdue": bool(state["overdue"]),
-        "next_due": None if state["status"] == Status.CLOSED else min(pending_dues, default=None),
+        "next_due": min(pending_dues, default=None),
         "version": state["version"],
         "visit_id": state.get("visit_id"),
         "appeal_type": state.get("appeal_type"),

@@ -123,8 +123,10 @@ def test_unresolved_partly_resolved_or_a_bad_rating_sends_it_back_counting_a_red
     ticket = resolved()
     facts = ticket.callback(reached=True, resolved=said, rating=rating, at=at(3, 6),
                             actor=office)
-    assert types(facts) == ["TicketCalledBack", "TicketRated", "TicketSentBack"]
-    back = facts[-1].payload
+    # A 差评 opens its rectification too (差评整改); an unsolved matter alone does not.
+    opens = ["RectificationOpened"] if rating in ("unsatisfied", "very_unsatisfied") else []
+    assert types(facts) == ["TicketCalledBack", "TicketRated", "TicketSentBack", *opens]
+    back = facts[2].payload
     assert (back["redo_count"], back["rating"], back["via"], back["resolved"]) == (
         1, rating, "follow_up_call", said)
     assert ticket.status == "in_progress" and ticket.ledger_number == "GZ-2026-000001"
@@ -139,15 +141,15 @@ def test_the_redo_count_goes_up_with_each_send_back_by_callback_or_by_the_enterp
     ticket.callback(reached=True, resolved="no", rating="satisfied", at=at(3, 6), actor=office)
     ticket.resolve(summary="再次办理", reply="已重新办理", at=at(3, 9), actor=lead)
     facts = ticket.rate(rating="very_unsatisfied", at=at(3, 10), actor=owner)
-    assert types(facts) == ["TicketRated", "TicketSentBack"]
-    assert facts[-1].payload["redo_count"] == 2 and "resolved" not in facts[-1].payload
+    assert types(facts) == ["TicketRated", "TicketSentBack", "RectificationOpened"]
+    assert facts[1].payload["redo_count"] == 2 and "resolved" not in facts[1].payload
     assert Ticket.replay(ticket.id, ticket.pending()).snapshot()["redo_count"] == 2
 
 
 def test_an_appeal_sent_back_before_the_count_was_recorded_counts_one_redo():
     ticket = resolved()
     facts = ticket.rate(rating="unsatisfied", at=at(3, 6), actor=owner)
-    del facts[-1].payload["redo_count"]
+    del facts[1].payload["redo_count"]
     assert Ticket.replay(ticket.id, ticket.pending()).snapshot()["redo_count"] == 1
 
 

@@ -85,6 +85,21 @@ ROLES.update({
     "AssistTaskWaived": {"office"}, "AssistTaskMissed": {"system"},
 })
 ROLES["TicketCalledBack"] = {"office"}
+# 差评整改: a bad rating opens a rectification right after it sends the appeal back; the
+# rectification then runs on its own clock, whatever became of the appeal.
+EVERY_STATUS = {s.value for s in Status}
+BEFORE.update({
+    "RectificationOpened": {"in_progress"},
+    "RectificationClassified": EVERY_STATUS, "RectificationCompleted": EVERY_STATUS,
+    "RectificationDisputeRuled": EVERY_STATUS, "RectificationMissed": EVERY_STATUS,
+    "TicketDeadlineMissed": EVERY_STATUS - {"closed"},
+})
+ROLES.update({
+    "RectificationOpened": {"enterprise", "office"},
+    "RectificationClassified": {"unit_officer"}, "RectificationCompleted": {"unit_officer"},
+    "RectificationDisputeRuled": {"office"}, "RectificationMissed": {"system"},
+})
+RECTIFICATION_WAYS = ("fixed", "planned", "explained", "disputed", "ignored")
 # Only the assisting unit itself acts on its task.
 OWN_TASK_ONLY = {"AssistTaskSignedFor", "AssistTaskAnswered"}
 LEAD_ONLY = {"TicketSignedFor", "TicketClassified", "UpperLevelFollowedUp", "ExtensionRequested",
@@ -120,7 +135,8 @@ TEMPTATIONS = {
                  ("resolve", "lead", SUMMARY), ("rule_on_return", "lead", {"ruling": "r"}),
                  ("urge", "office", {"message": "快"})],
     "closed": [("note_progress", "lead", {"note": "n"}), ("rate", "owner", SATISFIED),
-               ("close_off", "office", {}), ("mark_overdue", "system", {}), ("reopen", "lead", {"reason": "r"})],
+               ("close_off", "office", {}), ("reopen", "lead", {"reason": "r"}),
+               ("rule_on_dispute", "lead", {"ruling": "voided", "reason": "r"})],
 }
 
 WRONG = ["lead", "assisting", "other_assisting", "stranger", "office", "system", "owner", "other_enterprise",
@@ -154,6 +170,8 @@ class TicketLife(RuleBasedStateMachine):
         # 重办: the redos counted so far; what the callback being recorded found.
         self.redos = 0
         self.callback_said = None
+        # 差评整改: each rectification's unit and status as the facts left it, by number.
+        self.rectifications: dict[int, dict] = {}
 
     # -- actors --
 
@@ -166,7 +184,12 @@ class TicketLife(RuleBasedStateMachine):
         other_assisting = (self.ticket.assisting_units or [assisting])[-1]
         stranger = next(unit for unit in [*UNITS, "transport_bureau"]
                         if unit != self.ticket.lead_unit and unit not in self.ticket.assisting_units)
+        # the unit a waiting rectification is for, else the lead unit
+        waiting = [r["unit"] for r in self.ticket.rectifications
+                   if r["status"] in ("open", "planned")]
+        rectifier = waiting[0] if waiting else lead
         return {
+            "rectifier": Actor("zhou", "unit_officer", unit=rectifier),
             "lead": Actor("li", "unit_officer", unit=lead),
             "assisting": Actor("wang", "unit_officer", unit=assisting),
             "other_assisting": Actor("sun", "unit_officer", unit=other_assisting),
@@ -253,6 +276,27 @@ class TicketLife(RuleBasedStateMachine):
             self.shadow_status = "closed"
         elif fact.type == "TicketReopened":
             self.shadow_status = "in_progress"
+        elif fact.type == "RectificationOpened":
+            p = fact.payload
+            assert p["rating"] in BAD and p["rating"] == self.shadow_rating
+            assert p["number"] == len(self.rectifications) + 1
+            assert p["unit"] == before["lead_unit"]
+            self.rectifications[p["number"]] = {"unit": p["unit"], "status": "open"}
+        elif fact.type in ("RectificationClassified", "RectificationCompleted"):
+            p = fact.payload
+            held = self.rectifications[p["number"]]
+            assert actor.unit == p["unit"] == held["unit"]
+            assert held["status"] == ("open" if fact.type == "RectificationClassified"
+                                      else "planned")
+            held["status"] = p["way"] if fact.type == "RectificationClassified" else "completed"
+        elif fact.type == "RectificationDisputeRuled":
+            held = self.rectifications[fact.payload["number"]]
+            assert held["status"] == "disputed"
+            held["status"] = fact.payload["ruling"]
+        elif fact.type == "RectificationMissed":
+            held = self.rectifications[fact.payload["number"]]
+            assert held["status"] in ("open", "planned")
+            assert parse_time(fact.payload["due"]) < self.now
         elif fact.type == "TicketDeadlineMissed":
             kind, due = fact.payload["deadline"], fact.payload["due"]
             assert before["deadlines"][kind] == due and not before["deadlines_met"][kind]
@@ -370,6 +414,47 @@ class TicketLife(RuleBasedStateMachine):
         finally:
             self.callback_said = None
 
+    # -- 差评整改 --
+
+    @rule(who=st.sampled_from(["right"] * 6 + WRONG), way=st.sampled_from(RECTIFICATION_WAYS),
+          number=st.sampled_from([None, None, 1, 2, 0]), plan_days=st.sampled_from([10, 0]))
+    def classify_rectification(self, who, way, number, plan_days):
+        today = self.now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+        plan = ({"plan": "整改计划", "plan_due": (today + dt.timedelta(days=plan_days)).isoformat()}
+                if way == "planned" else {})
+        self.run("classify_rectification", self.actor(who, "rectifier"), way=way,
+                 note="已核实", number=number, **plan)
+
+    @rule(who=st.sampled_from(["right"] * 6 + WRONG))
+    def complete_rectification(self, who):
+        self.run("complete_rectification", self.actor(who, "rectifier"), note="已整改完成")
+
+    @rule(way=st.sampled_from(RECTIFICATION_WAYS[:4]), ruling=st.sampled_from(["upheld", "voided"]))
+    def the_rectification_moves_on(self, way, ruling):
+        """The next step of the first rectification still waiting, so that random lives classify,
+        carry out and rule on them too."""
+        waiting = [r for r in self.ticket.rectifications
+                   if r["status"] in ("open", "planned", "disputed")]
+        if not waiting:
+            return
+        first = waiting[0]
+        if first["status"] == "disputed":
+            assert self.run("rule_on_dispute", self.actor("office", "office"), ruling=ruling,
+                            reason="经审核", number=first["number"])
+        elif first["status"] == "planned":
+            assert self.run("complete_rectification", self.actor("rectifier", "rectifier"),
+                            note="已整改完成", number=first["number"])
+        else:
+            today = self.now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+            plan = ({"plan": "整改计划", "plan_due": (today + dt.timedelta(days=10)).isoformat()}
+                    if way == "planned" else {})
+            assert self.run("classify_rectification", self.actor("rectifier", "rectifier"),
+                            way=way, note="已核实", number=first["number"], **plan)
+
+    @rule(who=actors, ruling=st.sampled_from(["upheld", "voided", "maybe"]))
+    def rule_on_dispute(self, who, ruling):
+        self.run("rule_on_dispute", self.actor(who, "office"), ruling=ruling, reason="经审核")
+
     @rule(who=actors)
     def close_off(self, who):
         self.run("close_off", self.actor(who, "office"))
@@ -397,6 +482,12 @@ class TicketLife(RuleBasedStateMachine):
         """The natural next step, so that random lives reach the far end of the ledger too; or,
         aside, what a unit does while it works: ask for more time, report to the upper level."""
         status = self.ticket.status
+        waiting = [r for r in self.ticket.rectifications
+                   if r["status"] in ("open", "planned", "disputed")]
+        if waiting and way < "p":  # about half the time, the unit rectifies first
+            return self.the_rectification_moves_on(
+                "disputed" if aside else ("fixed", "planned", "explained")[len(way) % 3],
+                "upheld" if rating == "satisfied" else "voided")
         open_task = next((t for t in self.ticket.tasks if t["status"] in ("open", "signed_for")),
                          None)
         if open_task is not None and status in ("in_progress", "awaiting_upper_level"):
@@ -521,6 +612,26 @@ class TicketLife(RuleBasedStateMachine):
             if task["overdue"]:
                 assert (task["unit"], task["due"]) in task_missed
                 assert task["status"] in ("open", "signed_for")
+
+
+    @invariant()
+    def the_rectification_rules_hold(self):
+        ticket, snap = self.ticket, view(self.ticket)
+        facts = ticket.pending()
+        # One rectification per bad rating, numbered in order; the view shows the aggregate's.
+        bad = sum(f.type == "TicketRated" and f.payload["rating"] in BAD for f in facts)
+        assert [r["number"] for r in ticket.rectifications] == list(range(1, bad + 1))
+        assert {r["number"]: r["status"] for r in ticket.rectifications} == {
+            number: held["status"] for number, held in self.rectifications.items()}
+        for decided, shown in zip(ticket.rectifications, snap["rectifications"]):
+            assert {key: shown[key] for key in decided} == decided
+            assert (decided["pending_due"] is None) == (
+                decided["status"] not in ("open", "planned"))
+        missed = [(f.payload["number"], f.payload["due"]) for f in facts
+                  if f.type == "RectificationMissed"]
+        assert len(missed) == len(set(missed))
+        assert set(ticket.rectifying_units) == {held["unit"] for held in
+                                                self.rectifications.values()}
 
 
 TicketLife.TestCase.settings = settings(max_examples=200, stateful_step_count=30, deadline=None)

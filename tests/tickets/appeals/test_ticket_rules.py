@@ -46,7 +46,7 @@ MATRIX = """\
 | close_off | office |  |  | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | not_rated_satisfied | ✓ | ticket_closed | ticket_merged | ticket_split |
 | close_off_unrated | system |  |  | · | · | · | · | · | · | ✓ | · | ticket_closed | ticket_merged | ticket_split |
 | reopen | office |  |  | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | not_closed | ✓ | ticket_merged | ticket_split |
-| mark_overdue | system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ticket_closed | ticket_merged | ticket_split |
+| mark_overdue | system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
 | link_duplicate | office, system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ticket_closed | ticket_merged | ticket_split |
 | note_policy_answer | system |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
 | return_appeal | unit_officer | lead |  | · | ✓ | · | ✓ | · | · | · | · | ticket_closed | ticket_merged | ticket_split |
@@ -55,7 +55,10 @@ MATRIX = """\
 | merge_into | office |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed | ticket_merged | ticket_split |
 | rate_merged | enterprise, office |  | ✓ | not_merged | not_merged | not_merged | not_merged | not_merged | not_merged | not_merged | not_merged | ticket_closed | ✓ | ticket_split |
 | split | office |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | · | · | ticket_closed | ticket_merged | ticket_split |
-| link_related | office |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |"""
+| link_related | office |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+| classify_rectification | unit_officer | rectifying |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+| complete_rectification | unit_officer | rectifying |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+| rule_on_dispute | office |  |  | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |"""
 
 
 def at(month, day, hour=10):
@@ -78,7 +81,8 @@ def test_an_enterprise_acts_only_on_its_own_appeal_and_a_unit_only_on_its_own_wh
     for rule in rules.RULES.values():
         assert ("enterprise" in rule.roles) == rule.own_appeal, rule.command
         assert ("unit_officer" in rule.roles) == (
-            rule.unit in (rules.LEAD, rules.INVOLVED, rules.ASSISTING)), rule.command
+            rule.unit in (rules.LEAD, rules.INVOLVED, rules.ASSISTING, rules.RECTIFYING)), \
+            rule.command
 
 
 # -- the aggregate refuses where the table says, by the error it names -------------------------
@@ -158,6 +162,24 @@ def right(command: str):
     return RIGHT[command]
 
 
+# The rectification a command acts on, in the state it needs (差评整改). A rectification outlives
+# the round of handling its bad rating came from, so the table allows it in every status; an
+# appeal in each status is given one as its facts would leave it.
+RECTIFYING = {"classify_rectification": None, "complete_rectification": "planned",
+              "rule_on_dispute": "disputed"}
+
+
+def with_rectification(ticket: Ticket, way: str | None) -> None:
+    ticket._record("RectificationOpened", {
+        "number": 1, "unit": "finance_bureau", "rating": "unsatisfied", "via": "enterprise",
+        "working_days": 5, "due": "2026-03-13T15:59:59.999999Z"}, at=at(3, 6), actor="test")
+    if way is not None:
+        ticket._record("RectificationClassified", {
+            "number": 1, "unit": "finance_bureau", "way": way, "note": "核实",
+            **({"plan": "改", "plan_due": "2026-06-30"} if way == "planned" else {}),
+            "due": "2026-03-13T15:59:59.999999Z", "on_time": True}, at=at(3, 9), actor="test")
+
+
 # A right actor and input for each command, so that only the table can refuse it.
 RIGHT = {
     "return_appeal": (lead, {"reason": "not_its_area", "legal_basis": "属地管理规定"}),
@@ -182,6 +204,9 @@ RIGHT = {
     "close_off_unrated": (SYSTEM, {"policy": DeadlinePolicy()}),
     "reopen": (office, {"reason": "再次反映"}),
     "mark_overdue": (SYSTEM, {}),
+    "classify_rectification": (lead, {"way": "fixed", "note": "已立行立改"}),
+    "complete_rectification": (lead, {"note": "已按计划整改"}),
+    "rule_on_dispute": (office, {"ruling": "upheld", "reason": "差评属实"}),
     "link_duplicate": (office, {"title": "贴息未到位", "description": "同一问题", "channel": "fax"}),
     "note_policy_answer": (SYSTEM, {"answer_event_id": "e-1", "policy_id": "p-1",
                                     "document_number": "赣市府发〔2026〕1号", "title": "若干政策措施",
@@ -200,6 +225,8 @@ def test_the_aggregate_refuses_where_the_table_says(command, status):
         ticket.sign_for_task(at=at(3, 20), actor=assisting)
     if command == "resolve" and rule_allows(command, status):
         ticket.waive_task(unit="tax_bureau", reason="已无需协办", at=at(3, 20), actor=office)
+    if command in RECTIFYING:
+        with_rectification(ticket, RECTIFYING[command])
     actor, fields = right(command)
     rule = rules.RULES[command]
     error = rule.refusal(Status(status))
