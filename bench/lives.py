@@ -3,8 +3,8 @@ would have recorded them from the tickets service, laid down in bulk with the le
 Merkle tree.
 
 One appeal's life is made once by the `Ticket` aggregate itself (raised, dispatched, signed for,
-classified, resolved, rated unsatisfied and sent back, resolved again, rated, closed off: ten
-facts) and then lived by every appeal under its own id, event ids, times and a few fields of its
+classified, resolved, rated unsatisfied — sent back, its rectification (差评整改) opened —,
+the rectification put right at once, resolved again, rated, closed off: twelve facts) and then lived by every appeal under its own id, event ids, times and a few fields of its
 own, so that each stream folds through the aggregate and its view as a real appeal does. A
 thousand appeals are open at once (fewer in a short ledger), their steps interleaved in the ledger as a busy office's are.
 Each entry is made by `chain.Entry.make`, as `ledger.append` makes it; the tree's nodes by
@@ -32,7 +32,7 @@ from services.audit import ledger, merkle
 from services.audit.chain import GENESIS, Entry
 from services.registry import SERVICES
 
-PER_APPEAL = 10
+PER_APPEAL = 12
 OPEN_AT_ONCE = 1000
 BATCH = 10_000
 UNIT = "city-transport-bureau"
@@ -40,7 +40,7 @@ ENTERPRISE_USCC = "91360703MA37K8L9PN"
 
 
 def life() -> list[Fact]:
-    """One appeal's ten facts, made by the aggregate's own commands."""
+    """One appeal's twelve facts, made by the aggregate's own commands."""
     from services.tickets.appeals.domain import Ticket
 
     office = Actor(sub="clerk-li", role="office")
@@ -59,6 +59,8 @@ def life() -> list[Fact]:
                     guidance="按出口检验绿色通道办理。", at=next(steps), actor=officer)
     ticket.resolve(summary="检验周期缩短至三天。", at=next(steps), actor=officer)
     ticket.rate(rating="unsatisfied", comment="仍需排队", at=next(steps), actor=enterprise)
+    ticket.classify_rectification(way="fixed", note="已开通预约检验。", at=next(steps),
+                                  actor=officer)
     ticket.resolve(summary="开通预约检验，当天可检。", at=next(steps), actor=officer)
     ticket.rate(rating="satisfied", at=next(steps), actor=enterprise)
     ticket.close_off(at=next(steps), actor=office)
