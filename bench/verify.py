@@ -19,8 +19,8 @@ beside a peer or a reference measured in the same run on the same database:
   beside the peer's notification log read with each event applied to its aggregate.
 
 The data is laid down before the clock starts: the ledger of appeals' lives with its stored tree
-(`bench.lives`), the service's log through the kernel's store, the peer's aggregates (ten events
-each) through its application. Only the reads are timed. Seconds for a million verified are
+(`bench.lives`), the service's log through the kernel's store, the peer's aggregates (as many
+events each as an appeal's life) through its application. Only the reads are timed. Seconds for a million verified are
 derived from the rate.
 """
 from __future__ import annotations
