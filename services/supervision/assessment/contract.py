@@ -72,6 +72,10 @@ class AssessmentWeights(Body):
     supervision: float = Field(ge=0, le=1, description="被督查 (fewer is better)")
     deliverables: float = Field(ge=0, le=1, description="工作节点按时完成")
     evaluation: float = Field(ge=0, le=1, description="评议得分")
+    # The hotline measures are shown beside the score; they weigh nothing unless given a weight.
+    returns: float = Field(0, ge=0, le=1, description="回退率 (lower is better)")
+    callback: float = Field(0, ge=0, le=1, description="回访率")
+    rectification: float = Field(0, ge=0, le=1, description="差评整改按时率")
 
 
 class ComputeAssessment(Body):

@@ -110,7 +110,15 @@ class Measure(LabelledEnum):
     SUPERVISION = "supervision", "被督查"
     DELIVERABLES = "deliverables", "工作节点按时完成率"
     EVALUATION = "evaluation", "评议得分"
+    # The hotline measures the year's figures show beside the score (热线考核指标): counted from
+    # the ledger as the months' are (`assessment.measures`), weighing nothing unless the office
+    # gives them a weight.
+    RETURNS = "returns", "回退率"
+    CALLBACK = "callback", "回访率"
+    RECTIFICATION = "rectification", "差评整改按时率"
 
+
+HOTLINE_MEASURES = (Measure.RETURNS, Measure.CALLBACK, Measure.RECTIFICATION)
 
 APPEAL_MEASURES = (Measure.SIGNING, Measure.COMPLETION, Measure.REPLY, Measure.SATISFACTION,
                    Measure.REDO)
@@ -413,6 +421,15 @@ def appeal_figures(appeals: Sequence[facts.AppealFact], as_of: dt.datetime) -> d
             Measure.REDO.value: redo(appeals)}
 
 
+def hotline_figure(measure: Measure, rate) -> Figure:
+    """A hotline measure of the year as a figure: `rate` has its numerator, denominator and
+    seqs (`measures.Rate`); a return is better the rarer it is."""
+    value = Fraction(rate.numerator, rate.denominator) if rate.denominator else None
+    part = None if value is None else (1 - value if measure is Measure.RETURNS else value)
+    return Figure(measure.value, rate.numerator, rate.denominator, value, part,
+                  tuple(rate.seqs))
+
+
 # -- supervision, deliverables, the round ----------------------------------------------------
 
 def supervision_received(steps: Sequence[tuple[str, int]], scoring: Scoring) -> Figure:
@@ -498,8 +515,12 @@ def monthly_figures(appeals: Iterable[facts.AppealFact], as_of: dt.datetime
 def assess(units: Mapping[str, str], appeals: Iterable[facts.AppealFact],
            supervision: Mapping[str, Sequence[tuple[str, int]]],
            deliverables: Iterable[facts.TrackedMatter], ratings: Iterable[RoundRating], *,
-           as_of: dt.datetime, year: int, scoring: Scoring = DEFAULT_SCORING) -> Assessment:
-    """Every unit of `units` assessed as of `as_of` (see the module's docstring)."""
+           as_of: dt.datetime, year: int, scoring: Scoring = DEFAULT_SCORING,
+           hotline: Mapping[str, Mapping[str, object]] | None = None) -> Assessment:
+    """Every unit of `units` assessed as of `as_of` (see the module's docstring). `hotline`
+    holds each unit's year of 回退率, 回访率 and 差评整改按时率 (`measures.yearly`); a unit it
+    does not name has none counted."""
+    empty = Figure("", 0, 0, None, None, ())
     by_unit_appeals: dict[str, list] = {u: [] for u in units}
     for fact in appeals:
         if fact.unit in by_unit_appeals:
@@ -524,6 +545,8 @@ def assess(units: Mapping[str, str], appeals: Iterable[facts.AppealFact],
             Measure.SUPERVISION.value: supervision_received(supervision.get(unit, ()), scoring),
             Measure.DELIVERABLES.value: deliverables_on_time(by_unit_matters[unit], as_of),
             Measure.EVALUATION.value: evaluation(by_unit_ratings[unit]),
+            **{m.value: hotline_figure(m, (hotline or {}).get(unit, {}).get(m.value, empty))
+               for m in HOTLINE_MEASURES},
         }
         monthly[unit] = monthly_figures(led, as_of)
 

@@ -196,6 +196,25 @@ def monthly(appeals: Iterable[facts.AppealFact], steps: Iterable[facts.HotlineSt
     return found
 
 
+def yearly(appeals: Iterable[facts.AppealFact], steps: Iterable[facts.HotlineStep],
+           as_of: dt.datetime, *, rectifications: Iterable[facts.Rectification] = ()
+           ) -> dict[str, dict[str, Rate]]:
+    """Unit → measure → Rate over the whole window the facts are of: the months' figures of a
+    unit summed (each step and rectification counted once, under the unit it was the
+    unit's), as the year-end assessment shows them."""
+    by_unit: dict[str, dict[str, Rate]] = {}
+    for units in monthly(appeals, steps, as_of, rectifications=rectifications).values():
+        for unit, rates in units.items():
+            held = by_unit.setdefault(unit, {})
+            for code, rate in rates.items():
+                before = held.get(code)
+                held[code] = rate if before is None else Rate(
+                    code, before.numerator + rate.numerator,
+                    before.denominator + rate.denominator,
+                    tuple(sorted(set(before.seqs) | set(rate.seqs))))
+    return by_unit
+
+
 def shown(measures: Mapping[str, Mapping[str, Rate]]) -> list[dict]:
     """A month's measures as the wire shows them: per unit, each measure's figures."""
     return [{"unit": unit, "measures": {code: rate.to_dict() for code, rate in rates.items()}}

@@ -24,6 +24,7 @@ from services.supervision import access as roles
 from services.supervision import facts, scoped
 from services.supervision.assessment import accountability, contract, disclosure
 from services.supervision.assessment import domain as assessing
+from services.supervision.assessment import measures
 from services.supervision.assessment import views as assessment_views
 from services.supervision.assessment.access import RATER
 from services.supervision.assessment.accountability import YearAssessment
@@ -205,9 +206,13 @@ class AssessmentRpc(Scoped):
             | {r.unit for r in ratings})
         scoring = assessing.Scoring.of(arguments.get("weights"),
                                        arguments.get("satisfaction_floor"))
+        # 回退率, 回访率 and 差评整改按时率 of the year, by the months' own definitions.
+        hotline = measures.yearly(
+            appeals, tracking.hotline_steps(connection, since, until), as_of,
+            rectifications=tracking.rectifications(connection, since, until))
         return assessing.assess({unit: named.get(unit, unit) for unit in units}, appeals,
                                 received, owed, ratings, as_of=as_of, year=year,
-                                scoring=scoring)
+                                scoring=scoring, hotline=hotline)
 
     def _year(self, uow: UnitOfWork, year) -> YearAssessment:
         found = uow.load(YearAssessment, accountability.stream_id(int(year)))

@@ -336,7 +336,10 @@ def test_snapshot_shape(result):
     assert snapshot["as_of"] == "2026-12-30T16:00:00.000000Z"
     assert [m["code"] for m in snapshot["measures"]] == [
         "signing", "completion", "reply", "satisfaction", "redo", "supervision",
-        "deliverables", "evaluation"]
+        "deliverables", "evaluation", "returns", "callback", "rectification"]
+    # The hotline measures weigh nothing by default, and none is counted without their facts.
+    assert snapshot["scoring"]["weights"]["returns"] == 0.0
+    assert snapshot["units"][2]["figures"]["returns"]["denominator"] == 0
     assert snapshot["below_floor"] == [B]
     b = snapshot["units"][2]
     assert b["unit"] == B and b["rank"] == 3 and b["below_floor"] is True
