@@ -67,8 +67,8 @@ def test_whole_life_of_an_appeal(api, tokens):
     history = api.call("GET", f"/tickets/{ticket_id}/history", enterprise).json()["events"]
     types = [e["type"] for e in history]
     assert types == ["TicketRaised", "TicketDispatched", "TicketSignedFor", "TicketClassified",
-                     "TicketResolved", "TicketRated", "TicketSentBack", "TicketResolved",
-                     "TicketRated", "TicketClosedOff"]
+                     "TicketResolved", "TicketRated", "TicketSentBack", "RectificationOpened",
+                     "TicketResolved", "TicketRated", "TicketClosedOff"]
     # The enterprise sees which unit acted, not the officer's internal id; the office sees both.
     assert history[2]["actor"] == "unit_officer:ruijin-power"
 
@@ -85,7 +85,7 @@ def test_whole_life_of_an_appeal(api, tokens):
     refused = api.call("POST", f"/tickets/{ticket_id}/urge", office, json={"message": "请加快"})
     assert refused.status_code == 409 and refused.json()["title"] == "ticket_closed"
     in_full = api.call("GET", f"/tickets/{ticket_id}/history", office).json()["events"]
-    assert len(in_full) == 10
+    assert len(in_full) == len(types) == 11
     assert in_full[2]["actor"] == "unit_officer:ruijin-power:officer-zhao"
 
 

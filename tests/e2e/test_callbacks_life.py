@@ -68,8 +68,9 @@ def test_a_callback_unresolved_sends_it_back_and_after_the_redo_a_satisfied_one_
     assert back["status"] == "in_progress" and back["ledger_number"] == number
     assert back["redo_count"] == 1
     assert [(r["rating"], r["via"]) for r in back["ratings"]] == [("unsatisfied", "follow_up_call")]
-    sent = history(api, office, ticket_id)[-1]
-    assert sent["type"] == "TicketSentBack"
+    # The 差评 also opened the unit's rectification (差评整改), recorded after the send-back.
+    sent, opened = history(api, office, ticket_id)[-2:]
+    assert (sent["type"], opened["type"]) == ("TicketSentBack", "RectificationOpened")
     assert (sent["payload"]["redo_count"], sent["payload"]["rating"], sent["payload"]["resolved"]) \
         == (1, "unsatisfied", "no")
     lines = api.call("GET", "/tickets?status=in_progress&limit=200", office).json()["items"]
@@ -91,6 +92,7 @@ def test_a_callback_unresolved_sends_it_back_and_after_the_redo_a_satisfied_one_
     types = [e["type"] for e in history(api, office, ticket_id)]
     assert types[types.index("TicketResolved"):] == [
         "TicketResolved", "TicketCalledBack", "TicketCalledBack", "TicketRated", "TicketSentBack",
+        "RectificationOpened",
         "TicketResolved", "TicketCalledBack", "TicketRated", "TicketClosedOff"]
 
     def in_audit():
