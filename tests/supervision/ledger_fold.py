@@ -2,13 +2,14 @@
 ledger and supervision's tables (`ledger_engine`), tracking emptied and folded again from that
 ledger by seq (`refold`), as the follower takes it in anew after a rebuild, and a hand-made
 payload made whole as its producer declares it (`declared`)."""
+import datetime as dt
 import types
 import typing
 
 import pytest
 
 from kernel.database import make_engine, migrate
-from kernel.envelope import Event
+from kernel.envelope import Event, format_time
 from kernel.store import write_checkpoint
 from services.audit import ledger
 from services.registry import SERVICES
@@ -60,3 +61,26 @@ def ledger_engine(db_url):
     yield engine
     engine.dispose()
 
+
+
+class TicketBook:
+    """Appeal facts written into the ledger one at a time and tracked as they land, as the
+    ledger's ingest does: `book(appeal, type, when, **payload)` gives the entry's seq. `when` is
+    days after `start`; the payload is filled in as the producer declares it (`declared`)."""
+
+    def __init__(self, engine, start, ids):
+        self.engine, self.start, self.ids, self.position = engine, start, ids, 0
+
+    def __call__(self, appeal: str, type_: str, when: float, **payload) -> int:
+        n = next(self.ids)
+        event = Event(event_id=f"00000000-0000-0000-0000-{n:012d}", stream_id=appeal,
+                      stream_type="ticket", version=n, type=type_,
+                      occurred_at=format_time(self.start + dt.timedelta(days=when)),
+                      actor="office:clerk", correlation_id="c", causation_id="k",
+                      payload=declared("ticket", type_, payload))
+        self.position += 1
+        with self.engine.begin() as connection:
+            seq = ledger.append(connection, "tickets", self.position, event)
+            tracking.track(connection, seq, "tickets", event)
+            write_checkpoint(connection, tracking.CHECKPOINT, seq)
+        return seq

@@ -10,14 +10,12 @@ import itertools
 import pytest
 
 from kernel.actor import SYSTEM
-from kernel.envelope import Event, format_time
-from kernel.store import write_checkpoint
-from services.audit import ledger
+from kernel.envelope import format_time
 from services.supervision import facts
 from services.supervision.assessment import domain, measures
 from services.supervision.cases.domain import SupervisionCase
 from services.supervision.tracking import views as tracking
-from ledger_fold import declared, ledger_engine  # noqa: F401 - the fixture
+from ledger_fold import TicketBook, declared, ledger_engine  # noqa: F401 - the fixture
 
 UTC = dt.UTC
 # Monday 2026-11-02, 09:00 in the office (01:00 UTC).
@@ -31,23 +29,9 @@ def day(n: float) -> dt.datetime:
     return D0 + dt.timedelta(days=n)
 
 
-class Book:
+class Book(TicketBook):
     def __init__(self, engine):
-        self.engine, self.position = engine, 0
-
-    def __call__(self, appeal: str, type_: str, when: float, **payload) -> int:
-        n = next(_ids)
-        event = Event(event_id=f"00000000-0000-0000-0000-{n:012d}", stream_id=appeal,
-                      stream_type="ticket", version=n, type=type_,
-                      occurred_at=format_time(day(when)), actor="office:clerk",
-                      correlation_id="c", causation_id="k",
-                      payload=declared("ticket", type_, payload))
-        self.position += 1
-        with self.engine.begin() as connection:
-            seq = ledger.append(connection, "tickets", self.position, event)
-            tracking.track(connection, seq, "tickets", event)
-            write_checkpoint(connection, tracking.CHECKPOINT, seq)
-        return seq
+        super().__init__(engine, D0, _ids)
 
     def dispatch(self, appeal, unit, when, sign_by, again=False):
         return self(appeal, "TicketRedispatched" if again else "TicketDispatched", when,

@@ -9,10 +9,9 @@ import itertools
 
 import pytest
 
-from kernel.envelope import Event, format_time
-from kernel.store import EventStore, write_checkpoint
+from kernel.envelope import format_time
+from kernel.store import EventStore
 from kernel.workdays import end_of_day
-from services.audit import ledger
 from services.supervision import facts
 from services.supervision.assessment import domain, measures
 from services.supervision.cases import sweep
@@ -21,7 +20,7 @@ from services.supervision.cases.domain import case_id
 from services.supervision.report import render
 from services.supervision.tracking import views as tracking
 from services.tickets.events import EVENTS as TICKETS
-from ledger_fold import declared, ledger_engine, refold  # noqa: F401 - the fixture
+from ledger_fold import TicketBook, declared, ledger_engine, refold  # noqa: F401 - the fixture
 
 UTC = dt.UTC
 # Monday 2026-11-02, 09:00 in the office (01:00 UTC).
@@ -34,23 +33,9 @@ def day(n: float) -> dt.datetime:
     return D0 + dt.timedelta(days=n)
 
 
-class Book:
+class Book(TicketBook):
     def __init__(self, engine):
-        self.engine, self.position = engine, 0
-
-    def __call__(self, appeal: str, type_: str, when: float, **payload) -> int:
-        n = next(_ids)
-        event = Event(event_id=f"00000000-0000-0000-0001-{n:012d}", stream_id=appeal,
-                      stream_type="ticket", version=n, type=type_,
-                      occurred_at=format_time(day(when)), actor="office:clerk",
-                      correlation_id="c", causation_id="k",
-                      payload=declared("ticket", type_, payload))
-        self.position += 1
-        with self.engine.begin() as connection:
-            seq = ledger.append(connection, "tickets", self.position, event)
-            tracking.track(connection, seq, "tickets", event)
-            write_checkpoint(connection, tracking.CHECKPOINT, seq)
-        return seq
+        super().__init__(engine, D0, _ids)
 
     def handled(self, appeal, unit, resolved_on=3):
         """Dispatched on day 0, signed in time, resolved in time."""
